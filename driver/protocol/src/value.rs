@@ -1,0 +1,102 @@
+//! CQL values in memory: [`CqlValue`] plus the small newtypes for dates, times and durations.
+//!
+//! A cell that is null is `None` at the row level (`Option<CqlValue>`); a zero-length value of a
+//! fixed-width type (legal on the wire, e.g. `blobAsInt(0x)`) is [`CqlValue::Empty`].
+
+use std::net::IpAddr;
+
+use bigdecimal::BigDecimal;
+use num_bigint::BigInt;
+use uuid::Uuid;
+
+/// `date`: days since -5877641-06-23, i.e. the unix epoch is `2^31` (the wire representation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CqlDate(pub u32);
+
+/// `timestamp`: milliseconds since the unix epoch, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CqlTimestamp(pub i64);
+
+/// `time`: nanoseconds since midnight, `0..=86_399_999_999_999`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CqlTime(pub i64);
+
+/// `duration`: months, days and nanoseconds, all of the same sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct CqlDuration {
+    /// Months.
+    pub months: i32,
+    /// Days.
+    pub days: i32,
+    /// Nanoseconds.
+    pub nanoseconds: i64,
+}
+
+/// A decoded (or to-be-encoded) CQL value.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CqlValue {
+    /// ascii.
+    Ascii(String),
+    /// bigint.
+    BigInt(i64),
+    /// blob.
+    Blob(Vec<u8>),
+    /// boolean.
+    Boolean(bool),
+    /// counter.
+    Counter(i64),
+    /// decimal.
+    Decimal(BigDecimal),
+    /// double.
+    Double(f64),
+    /// float.
+    Float(f32),
+    /// int.
+    Int(i32),
+    /// timestamp.
+    Timestamp(CqlTimestamp),
+    /// uuid.
+    Uuid(Uuid),
+    /// text / varchar.
+    Text(String),
+    /// varint.
+    Varint(BigInt),
+    /// timeuuid.
+    Timeuuid(Uuid),
+    /// inet.
+    Inet(IpAddr),
+    /// date.
+    Date(CqlDate),
+    /// time.
+    Time(CqlTime),
+    /// smallint.
+    SmallInt(i16),
+    /// tinyint.
+    TinyInt(i8),
+    /// duration.
+    Duration(CqlDuration),
+    /// list; elements are never null.
+    List(Vec<CqlValue>),
+    /// set; elements are never null. Kept in wire order.
+    Set(Vec<CqlValue>),
+    /// map; keys and values are never null. Kept in wire order.
+    Map(Vec<(CqlValue, CqlValue)>),
+    /// User-defined type value. Fields absent from the wire (a shorter value) decode as `None`.
+    Udt {
+        /// Keyspace of the type.
+        keyspace: String,
+        /// Name of the type.
+        name: String,
+        /// Fields in declaration order.
+        fields: Vec<(String, Option<CqlValue>)>,
+    },
+    /// tuple; components may be null.
+    Tuple(Vec<Option<CqlValue>>),
+    /// vector.
+    Vector(Vec<CqlValue>),
+    /// A custom type's raw bytes.
+    Custom(Vec<u8>),
+    /// A zero-length value of a type that normally has content (wire length 0).
+    Empty,
+}

@@ -1,0 +1,3 @@
+//! CQL front end: lexer, parser and syntax tree.
+
+pub mod ast;

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The one entry point for every check CI runs; identical locally and in CI.
+# Usage: scripts/test.sh            (everything)
+#        SKIP_PYTHON=1 scripts/test.sh   (Rust checks only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# The reference client: the official Python driver, pinned. Installed into .venv once.
+PY_DRIVER_VERSION=3.30.1
+ensure_python_driver() {
+    if [ ! -x .venv/bin/python ]; then
+        python3 -m venv .venv
+    fi
+    if ! .venv/bin/python -c "import cassandra, sys; sys.exit(cassandra.__version__ != '$PY_DRIVER_VERSION')" 2>/dev/null; then
+        .venv/bin/pip install --quiet "cassandra-driver==$PY_DRIVER_VERSION"
+    fi
+}
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy (warnings denied)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "rustdoc (warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+step "cargo test"
+cargo test --workspace --quiet 2>&1 | tee target/cargo-test.log
+# cargo prints one summary per test binary; add them up into one closing line.
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "rust: %d passed, %d failed, %d skipped\n", p, f, i }' target/cargo-test.log
+
+if [ "${SKIP_PYTHON:-0}" != 1 ] && [ -d tests/python ]; then
+    step "Python driver against the emulator"
+    ensure_python_driver
+    for t in tests/python/run_*.sh; do
+        [ -e "$t" ] || continue
+        bash "$t"
+    done
+fi
