@@ -1,0 +1,5 @@
+//! Socket-free streaming framing shared by the driver and the emulator.
+
+mod error;
+
+pub use error::FrameError;
