@@ -18,5 +18,3 @@ pub mod response;
 pub mod types;
 pub mod value;
 pub mod wire;
-
-mod type_shim;

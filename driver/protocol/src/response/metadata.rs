@@ -11,7 +11,7 @@ use bytes::Bytes;
 
 use super::{ColumnSpec, PreparedMetadata, ResultMetadata};
 use crate::frame::ProtocolVersion;
-use crate::type_shim::{read_type, write_type};
+use crate::types::{read_type, write_type};
 use crate::wire::{
     DecodeError, EncodeError, Reader, put_bytes, put_i32, put_short_bytes, put_string, put_u16,
 };
