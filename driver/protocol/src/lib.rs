@@ -15,6 +15,7 @@ pub mod envelope;
 pub mod frame;
 pub mod request;
 pub mod response;
+pub mod row;
 pub mod token;
 pub mod types;
 pub mod value;
