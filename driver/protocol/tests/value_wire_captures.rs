@@ -486,7 +486,9 @@ fn nullable_top(t: &T, typed: &Json) -> Option<CqlValue> {
 
 /// The result steps of a scenario: (step name, column names and types, rows as the driver
 /// decoded them, raw cells).
-fn results<'e>(e: &'e Json, types: &Types) -> Vec<(String, Vec<(String, T)>, &'e Json, &'e Json)> {
+type CapturedResult<'e> = (String, Vec<(String, T)>, &'e Json, &'e Json);
+
+fn results<'e>(e: &'e Json, types: &Types) -> Vec<CapturedResult<'e>> {
     items(&e["steps"])
         .filter(|s| s["result"]["cells_hex"].is_array())
         .map(|s| {
