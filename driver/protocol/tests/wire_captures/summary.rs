@@ -205,7 +205,7 @@ fn schema_change(c: &SchemaChange) -> Value {
 }
 
 /// `rows_metadata(prepared=False)` of the checker, without the types.
-fn result_metadata(m: &ResultMetadata, version: ProtocolVersion) -> Map<String, Value> {
+fn result_metadata(m: &ResultMetadata) -> Map<String, Value> {
     let mut flags = 0;
     if same_table(&m.columns) {
         flags |= 0x01;
@@ -263,7 +263,7 @@ fn response(f: &ResponseFrame, version: ProtocolVersion, s: &mut Map<String, Val
                     s.insert("rows".into(), json!(rows.row_count));
                     s.insert(
                         "metadata".into(),
-                        Value::Object(result_metadata(&rows.metadata, version)),
+                        Value::Object(result_metadata(&rows.metadata)),
                     );
                     if !rows.metadata.columns.is_empty() {
                         s.insert("types".into(), types(&rows.metadata.columns, version));
@@ -278,7 +278,7 @@ fn response(f: &ResponseFrame, version: ProtocolVersion, s: &mut Map<String, Val
                         s.insert("result_metadata_id".into(), json!(hex(id)));
                     }
                     s.insert("bind".into(), prepared_metadata(&p.metadata, version));
-                    let mut md = result_metadata(&p.result_metadata, version);
+                    let mut md = result_metadata(&p.result_metadata);
                     if !p.result_metadata.columns.is_empty() {
                         md.insert("types".into(), types(&p.result_metadata.columns, version));
                     }
