@@ -1,6 +1,7 @@
 //! Every CQL string recorded in the wire captures (`../shared/wire-captures/*/expected.json`,
 //! real traffic with Cassandra 4.0.13) must parse; the deliberately broken one must fail with
-//! exactly the message Cassandra sent.
+//! exactly the message Cassandra sent. Each parsed statement must also survive
+//! display → parse unchanged.
 //!
 //! The JSON is scanned for `"cql"` and `"query"` string fields with a small string decoder, so
 //! the test needs no JSON crate.
@@ -89,8 +90,11 @@ fn every_captured_statement_parses() {
                     err.to_string(),
                     "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)"
                 );
-            } else if let Err(e) = result {
-                panic!("{scenario}: {cql:?} failed: {e}");
+            } else {
+                let stmt = result.unwrap_or_else(|e| panic!("{scenario}: {cql:?} failed: {e}"));
+                // Display renders CQL that parses back to the same tree.
+                let shown = stmt.to_string();
+                assert_eq!(parse_statement(&shown).as_ref(), Ok(&stmt), "{shown}");
             }
             checked += 1;
         }

@@ -15,6 +15,8 @@ mod schema;
 mod select;
 mod term;
 
+pub(crate) use keywords::is_reserved as is_reserved_word;
+
 use super::ast::{BindMarker, QualifiedName, Statement};
 use super::error::{SyntaxError, SyntaxErrorKind};
 use super::lexer::{Lexed, Tok, Token, lex};
