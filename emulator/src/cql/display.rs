@@ -150,7 +150,12 @@ impl Display for Term {
                 }
                 f.write_char('}')
             }
-            Term::Function { name, args } => write!(f, "{}({})", FunctionName(name), Comma(args)),
+            Term::Function { name, args } => match (operator_symbol(name), args.as_slice()) {
+                // Terms have no grouping parentheses in CQL; the parser only builds
+                // left-deep chains, which print correctly without them.
+                (Some(op), [left, right]) => write!(f, "{left} {op} {right}"),
+                _ => write!(f, "{}({})", FunctionName(name), Comma(args)),
+            },
             Term::Cast(typ, inner) => write!(f, "({typ}) {inner}"),
             Term::Negate(inner) => {
                 let inner = inner.to_string();
@@ -160,6 +165,18 @@ impl Display for Term {
             }
         }
     }
+}
+
+/// The infix symbol of Cassandra's internal operator functions (`_add` is `+`...).
+pub(crate) fn operator_symbol(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "_add" => "+",
+        "_substract" => "-",
+        "_multiply" => "*",
+        "_divide" => "/",
+        "_modulo" => "%",
+        _ => return None,
+    })
 }
 
 /// A function name as stored in the tree (`name` or `ks.name`).

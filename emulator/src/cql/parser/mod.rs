@@ -156,6 +156,11 @@ impl<'a> Parser<'a> {
         r
     }
 
+    /// Nesting levels in use (for chains that count against the same limit).
+    pub(crate) fn depth_used(&self) -> usize {
+        self.depth
+    }
+
     // ---- keywords and symbols -----------------------------------------------------------
 
     /// Is the token `ahead` the keyword `kw` (given in upper case)?

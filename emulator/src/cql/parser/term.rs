@@ -36,9 +36,84 @@ impl Parser<'_> {
         Some(lit)
     }
 
-    /// A term.
+    /// A term: `termAddition` in Parser.g. Arithmetic becomes calls of Cassandra's internal
+    /// operator functions (`_add`, `_substract`, `_multiply`, `_divide`, `_modulo`), which is
+    /// how Cassandra itself represents them; unary minus on a non-literal is [`Term::Negate`].
     pub(crate) fn term(&mut self) -> PResult<Term> {
-        self.nested(Self::term_inner)
+        self.nested(|p| {
+            let mut chain = 0;
+            let mut left = p.term_multiplication(&mut chain)?;
+            loop {
+                let name = match p.peek(0) {
+                    Tok::Sym("+") => "_add",
+                    Tok::Sym("-") => "_substract",
+                    _ => return Ok(left),
+                };
+                // `l = [1] + l` (prepend) is not an addition: a bare column name follows.
+                if !p.operand_follows(1) {
+                    return Ok(left);
+                }
+                p.bump();
+                p.grow_chain(&mut chain)?;
+                let right = p.term_multiplication(&mut chain)?;
+                left = operation(name, left, right);
+            }
+        })
+    }
+
+    fn term_multiplication(&mut self, chain: &mut usize) -> PResult<Term> {
+        let mut left = self.term_group()?;
+        loop {
+            let name = match self.peek(0) {
+                Tok::Sym("*") => "_multiply",
+                Tok::Sym("/") => "_divide",
+                Tok::Sym("%") => "_modulo",
+                _ => return Ok(left),
+            };
+            self.bump();
+            self.grow_chain(chain)?;
+            let right = self.term_group()?;
+            left = operation(name, left, right);
+        }
+    }
+
+    /// Counts one more operator of a left-deep chain against the nesting limit: the chain
+    /// builds a tree as deep as it is long, and such trees are dropped and printed recursively.
+    pub(crate) fn grow_chain(&mut self, chain: &mut usize) -> PResult<()> {
+        *chain += 1;
+        if self.depth_used() + *chain >= super::MAX_DEPTH {
+            return Err(self.error(super::SyntaxErrorKind::TooDeep {
+                limit: super::MAX_DEPTH,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Whether the token `ahead` can start an operand of an arithmetic operator (a bare
+    /// identifier cannot: it is a column, as in `l = [1] + l`).
+    pub(crate) fn operand_follows(&self, ahead: usize) -> bool {
+        match self.peek(ahead) {
+            Tok::Word(w) if is_literal_word(w) => true,
+            Tok::Word(_) => {
+                self.is_sym_at(ahead + 1, "(")
+                    || (self.is_sym_at(ahead + 1, ".") && self.is_sym_at(ahead + 3, "("))
+            }
+            Tok::Sym(s) => matches!(*s, "(" | "[" | "{" | "-" | ":"),
+            Tok::QuotedName(_) => self.is_sym_at(ahead + 1, "("),
+            Tok::Eof => false,
+            _ => true,
+        }
+    }
+
+    /// One operand without arithmetic around it (selectors handle their own operators).
+    pub(crate) fn term_operand(&mut self) -> PResult<Term> {
+        self.nested(Self::term_group)
+    }
+
+    /// `termGroup`: a simple term with an optional unary minus. It does not count a nesting
+    /// level itself; the places that recurse into it (`-`, casts) do.
+    fn term_group(&mut self) -> PResult<Term> {
+        self.term_inner()
     }
 
     fn term_inner(&mut self) -> PResult<Term> {
@@ -52,7 +127,7 @@ impl Parser<'_> {
             return Ok(Term::Bind(m));
         }
         if self.eat_sym("-") {
-            let inner = self.term()?;
+            let inner = self.nested(Self::term_group)?;
             return Ok(Term::Negate(Box::new(inner)));
         }
         if self.is_sym("[") {
@@ -149,7 +224,7 @@ impl Parser<'_> {
             && self.eat_sym(")")
             && self.starts_term()
         {
-            let inner = self.term()?;
+            let inner = self.nested(Self::term_group)?;
             return Ok(Term::Cast(typ, Box::new(inner)));
         }
         self.reset(m);
@@ -337,6 +412,13 @@ impl Parser<'_> {
     /// `[ks.]name` as a user type name, for `CREATE/ALTER/DROP TYPE`.
     pub(crate) fn type_name(&mut self) -> PResult<QualifiedName> {
         self.qualified_name("type")
+    }
+}
+
+fn operation(name: &str, left: Term, right: Term) -> Term {
+    Term::Function {
+        name: name.to_owned(),
+        args: vec![left, right],
     }
 }
 
