@@ -150,15 +150,23 @@ impl<'a> Parser<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(self.error(SyntaxErrorKind::TooDeep { limit: MAX_DEPTH }));
         }
+        let saved = self.depth;
         self.depth += 1;
         let r = f(self);
-        self.depth -= 1;
+        // Operator chains inside `f` deepen the level further (see `grow_chain`).
+        self.depth = saved;
         r
     }
 
-    /// Nesting levels in use (for chains that count against the same limit).
-    pub(crate) fn depth_used(&self) -> usize {
-        self.depth
+    /// One more operator in a left-deep chain (`a + b + c ...`): the tree gets one level
+    /// deeper, and such trees are dropped and printed recursively, so the level counts
+    /// against [`MAX_DEPTH`] until the enclosing [`Parser::nested`] call ends.
+    pub(crate) fn grow_chain(&mut self) -> PResult<()> {
+        if self.depth + 1 >= MAX_DEPTH {
+            return Err(self.error(SyntaxErrorKind::TooDeep { limit: MAX_DEPTH }));
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     // ---- keywords and symbols -----------------------------------------------------------

@@ -121,8 +121,7 @@ impl Parser<'_> {
     /// `_modulo`, and `_negate` for a unary minus), as for terms.
     fn selector_expr(&mut self) -> PResult<SelectorExpr> {
         self.nested(|p| {
-            let mut chain = 0;
-            let mut left = p.selector_multiplication(&mut chain)?;
+            let mut left = p.selector_multiplication()?;
             loop {
                 let name = match p.peek(0) {
                     Tok::Sym("+") => "_add",
@@ -130,14 +129,14 @@ impl Parser<'_> {
                     _ => return Ok(left),
                 };
                 p.bump();
-                p.grow_chain(&mut chain)?;
-                let right = p.selector_multiplication(&mut chain)?;
+                p.grow_chain()?;
+                let right = p.selector_multiplication()?;
                 left = operation(name, vec![left, right]);
             }
         })
     }
 
-    fn selector_multiplication(&mut self, chain: &mut usize) -> PResult<SelectorExpr> {
+    fn selector_multiplication(&mut self) -> PResult<SelectorExpr> {
         let mut left = self.selector_group()?;
         loop {
             let name = match self.peek(0) {
@@ -147,7 +146,7 @@ impl Parser<'_> {
                 _ => return Ok(left),
             };
             self.bump();
-            self.grow_chain(chain)?;
+            self.grow_chain()?;
             let right = self.selector_group()?;
             left = operation(name, vec![left, right]);
         }

@@ -41,8 +41,7 @@ impl Parser<'_> {
     /// how Cassandra itself represents them; unary minus on a non-literal is [`Term::Negate`].
     pub(crate) fn term(&mut self) -> PResult<Term> {
         self.nested(|p| {
-            let mut chain = 0;
-            let mut left = p.term_multiplication(&mut chain)?;
+            let mut left = p.term_multiplication()?;
             loop {
                 let name = match p.peek(0) {
                     Tok::Sym("+") => "_add",
@@ -54,14 +53,14 @@ impl Parser<'_> {
                     return Ok(left);
                 }
                 p.bump();
-                p.grow_chain(&mut chain)?;
-                let right = p.term_multiplication(&mut chain)?;
+                p.grow_chain()?;
+                let right = p.term_multiplication()?;
                 left = operation(name, left, right);
             }
         })
     }
 
-    fn term_multiplication(&mut self, chain: &mut usize) -> PResult<Term> {
+    fn term_multiplication(&mut self) -> PResult<Term> {
         let mut left = self.term_group()?;
         loop {
             let name = match self.peek(0) {
@@ -71,22 +70,10 @@ impl Parser<'_> {
                 _ => return Ok(left),
             };
             self.bump();
-            self.grow_chain(chain)?;
+            self.grow_chain()?;
             let right = self.term_group()?;
             left = operation(name, left, right);
         }
-    }
-
-    /// Counts one more operator of a left-deep chain against the nesting limit: the chain
-    /// builds a tree as deep as it is long, and such trees are dropped and printed recursively.
-    pub(crate) fn grow_chain(&mut self, chain: &mut usize) -> PResult<()> {
-        *chain += 1;
-        if self.depth_used() + *chain >= super::MAX_DEPTH {
-            return Err(self.error(super::SyntaxErrorKind::TooDeep {
-                limit: super::MAX_DEPTH,
-            }));
-        }
-        Ok(())
     }
 
     /// Whether the token `ahead` can start an operand of an arithmetic operator (a bare
