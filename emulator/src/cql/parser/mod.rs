@@ -7,6 +7,17 @@
 //! keywords (`keywords.rs`). Nesting of terms, types, selectors and relations is limited to
 //! [`MAX_DEPTH`] so that hostile input cannot overflow the stack; every loop consumes a token
 //! or stops, so parsing always terminates.
+//!
+//! Known differences from Cassandra 4.0, because the agreed syntax tree has no place for them
+//! or because this parser is more lenient:
+//! - not parsed: collection element/slice selectors (`SELECT m['k'], l[1..2]`), custom index
+//!   expressions (`WHERE expr(idx, '...')`), `BETWEEN` / `NOT IN` / `NOT CONTAINS` (5.0);
+//! - accepted but not represented: `ALTER TABLE .. ADD IF NOT EXISTS`, `DROP .. USING TIMESTAMP`;
+//! - an odd number of hex digits in a blob literal gets a leading zero nibble (Cassandra rejects
+//!   it when binding the value to a column);
+//! - `""` (the empty quoted name) is accepted wherever a name is, and a `WITH` option value may
+//!   be any non-reserved word (Cassandra: unreserved keywords only);
+//! - `1 -2` is a subtraction here; Cassandra lexes `-2` as one token and reports a syntax error.
 
 mod keywords;
 mod modify;
