@@ -78,6 +78,21 @@ fn rendering_is_canonical() {
             "BEGIN UNLOGGED BATCH INSERT INTO t (a) VALUES (1); DELETE FROM t WHERE a = 2; APPLY BATCH",
         ),
     ];
+    // Names that would otherwise read back as keywords or special calls.
+    for input in [
+        "SELECT json - a, distinct FROM t",
+        "SELECT \"distinct\" + 1 FROM t",
+        "SELECT \"ttl\"(a), \"writetime\"(b), ttl(c) FROM t",
+        "SELECT json FROM t",
+    ] {
+        let first = parse_statement(input);
+        let again = first.as_ref().map(|s| parse_statement(&s.to_string()));
+        assert_eq!(
+            again.ok(),
+            first.as_ref().ok().map(|s| Ok(s.clone())),
+            "{input}"
+        );
+    }
     for (input, expected) in cases {
         let shown = parse_statement(input).map(|s| s.to_string());
         assert_eq!(shown.as_deref(), Ok(expected), "{input}");

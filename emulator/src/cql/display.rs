@@ -179,6 +179,9 @@ pub(crate) fn operator_symbol(name: &str) -> Option<&'static str> {
     })
 }
 
+/// Words that, followed by `(`, are not ordinary function calls.
+const SPECIAL_CALLS: &[&str] = &["ttl", "writetime", "key", "cast", "json", "distinct"];
+
 /// A function name as stored in the tree (`name` or `ks.name`).
 pub(crate) struct FunctionName<'a>(pub &'a str);
 
@@ -191,6 +194,9 @@ impl Display for FunctionName<'_> {
         }
         match name.split_once('.') {
             Some((ks, func)) if !ks.is_empty() => write!(f, "{}.{}", Ident(ks), Ident(func)),
+            // `ttl(x)`, `writetime(x)`, `cast(...)` have their own syntax: quote to mean a
+            // function of that name.
+            _ if SPECIAL_CALLS.contains(&name) => write!(f, "\"{name}\""),
             _ => Ident(name).fmt(f),
         }
     }

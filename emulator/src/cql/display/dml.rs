@@ -172,7 +172,18 @@ impl Display for Select {
         if self.distinct {
             f.write_str("DISTINCT ")?;
         }
-        write!(f, "{} FROM {}", self.selection, self.table)?;
+        let mut selection = self.selection.to_string();
+        // A first selector starting with the column `json` or `distinct` would read back as
+        // the keyword (Cassandra resolves `SELECT json - x` the same way): quote it.
+        for word in ["json", "distinct"] {
+            let starts_with_word = selection.starts_with(word)
+                && !selection[word.len()..]
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            if starts_with_word {
+                selection.replace_range(..word.len(), &format!("\"{word}\""));
+            }
+        }
+        write!(f, "{selection} FROM {}", self.table)?;
         Where(&self.where_clause).fmt(f)?;
         if !self.group_by.is_empty() {
             write!(f, " GROUP BY {}", Idents(&self.group_by))?;
