@@ -85,7 +85,8 @@ impl Parser<'_> {
                 self.is_sym_at(ahead + 1, "(")
                     || (self.is_sym_at(ahead + 1, ".") && self.is_sym_at(ahead + 3, "("))
             }
-            Tok::Sym(s) => matches!(*s, "(" | "[" | "{" | "-" | ":"),
+            Tok::Sym(":") => self.ident_at(ahead + 1).is_some(),
+            Tok::Sym(s) => matches!(*s, "(" | "[" | "{" | "-"),
             Tok::QuotedName(_) => self.is_sym_at(ahead + 1, "("),
             Tok::Eof => false,
             _ => true,
@@ -205,7 +206,10 @@ impl Parser<'_> {
         self.bump();
         // Only a word or a string can start a type; checking first keeps tuples of literals
         // from paying for a failed speculative type parse.
-        let maybe_type = matches!(self.peek(0), Tok::Word(_) | Tok::Str(_));
+        let maybe_type = matches!(
+            self.peek(0),
+            Tok::Word(_) | Tok::Str(_) | Tok::QuotedName(_)
+        );
         if maybe_type
             && let Ok(typ) = self.cql_type()
             && self.eat_sym(")")
@@ -228,8 +232,13 @@ impl Parser<'_> {
     /// Whether the cursor can start a term (used to tell a cast from a parenthesised tuple).
     fn starts_term(&self) -> bool {
         match self.peek(0) {
-            Tok::Word(w) => !keywords::is_reserved(w) || is_literal_word(w),
-            Tok::Sym(s) => matches!(*s, "(" | "[" | "{" | "-" | ":"),
+            // `token(...)` is a call even though `token` is reserved.
+            Tok::Word(w) => {
+                !keywords::is_reserved(w) || is_literal_word(w) || self.is_sym_at(1, "(")
+            }
+            // `:` starts a term only as a named marker (`(text) :name`), not in `{(x): v}`.
+            Tok::Sym(":") => self.ident_at(1).is_some(),
+            Tok::Sym(s) => matches!(*s, "(" | "[" | "{" | "-"),
             Tok::Eof => false,
             _ => true,
         }
@@ -297,8 +306,10 @@ impl Parser<'_> {
             self.bump();
             return Ok(CqlType::Custom(s));
         }
-        let Tok::Word(w) = self.peek(0) else {
-            return Err(self.no_viable());
+        let w = match self.peek(0) {
+            Tok::Word(w) => w,
+            Tok::QuotedName(_) => return self.qualified_name("type").map(CqlType::UserType),
+            _ => return Err(self.no_viable()),
         };
         let lower = w.to_ascii_lowercase();
         if let Some(n) = native_type(&lower) {
