@@ -57,6 +57,19 @@ pub fn parse_statement(cql: &str) -> Result<Statement, SyntaxError> {
 }
 
 /// Parses exactly one statement (optionally followed by `;`) and reports its bind markers.
+///
+/// ```
+/// use cassia_emulator::cql::{ast::Statement, parse_statement_with_markers};
+///
+/// let parsed = parse_statement_with_markers("UPDATE kv SET v = :v WHERE k = ?")?;
+/// assert!(matches!(parsed.statement, Statement::Update(_)));
+/// let names: Vec<_> = parsed.bind_markers.iter().map(|m| m.name.as_deref()).collect();
+/// assert_eq!(names, [Some("v"), None]);
+///
+/// let err = parse_statement_with_markers("SELEC * FROM kv").unwrap_err();
+/// assert_eq!(err.to_string(), "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)");
+/// # Ok::<(), cassia_emulator::cql::SyntaxError>(())
+/// ```
 pub fn parse_statement_with_markers(cql: &str) -> Result<ParsedStatement, SyntaxError> {
     let chars: Vec<char> = cql.chars().collect();
     let lexed = lex(&chars)?;
