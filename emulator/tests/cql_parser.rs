@@ -288,9 +288,31 @@ fn error_messages_have_cassandras_shape() {
         error("SELEC * FROM kv"),
         "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)"
     );
+    // Messages recorded from real Cassandra nodes (its own audit-log tests, cqlsh sessions,
+    // driver test suites).
     assert_eq!(
-        error("SELECT * FORM kv"),
-        "line 1:9 no viable alternative at input 'FORM' (SELECT * [FORM]...)"
+        error("SELECT * FORM ks.t"),
+        "line 1:9 mismatched input 'FORM' expecting K_FROM (SELECT * [FORM]...)"
+    );
+    assert_eq!(
+        error("select*\n;"),
+        "line 2:0 mismatched input ';' expecting K_FROM (select*[;])"
+    );
+    assert_eq!(
+        error("DROP cqlkeyspace.t;"),
+        "line 1:5 no viable alternative at input 'cqlkeyspace' ([DROP] cqlkeyspace...)"
+    );
+    assert_eq!(
+        error("DELETE cqlkeyspace.t;"),
+        "line 1:20 mismatched input ';' expecting K_FROM (DELETE cqlkeyspace.t[;])"
+    );
+    assert_eq!(
+        error("ISERT INTO ks.t (pk, value) VALUES (1, 2)"),
+        "line 1:0 no viable alternative at input 'ISERT' ([ISERT]...)"
+    );
+    assert_eq!(
+        error("SELECT * zeppelin.xxx"),
+        "line 1:9 mismatched input 'zeppelin' expecting K_FROM (SELECT * [zeppelin]...)"
     );
     assert_eq!(
         error("SELECT a b FROM t"),

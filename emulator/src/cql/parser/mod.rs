@@ -384,7 +384,31 @@ impl<'a> Parser<'a> {
         if matches!(tok.tok, Tok::Eof) {
             return SyntaxError::new(None, kind, String::new());
         }
-        SyntaxError::new(Some((tok.line, tok.col)), kind, self.snippet(tok))
+        let snippet = self.snippet(tok.all_index, tok.all_index);
+        SyntaxError::new(Some((tok.line, tok.col)), kind, snippet)
+    }
+
+    /// "no viable alternative" at the current token for a decision that started at
+    /// significant-token position `start` (ANTLR brackets the start and shows up to two
+    /// tokens, whitespace included, after it).
+    pub(crate) fn no_viable_since(&self, start: usize) -> SyntaxError {
+        let kind = SyntaxErrorKind::NoViableAlternative {
+            input: self.current_display(),
+        };
+        let (Some(tok), Some(first)) = (self.token(0), self.lexed.tokens.get(start)) else {
+            return self.error(kind);
+        };
+        if matches!(tok.tok, Tok::Eof) || first.all_index >= tok.all_index {
+            return self.error(kind);
+        }
+        let to = tok.all_index.min(first.all_index + 2);
+        let snippet = self.snippet(first.all_index, to);
+        SyntaxError::new(Some((tok.line, tok.col)), kind, snippet)
+    }
+
+    /// Position of the cursor among significant tokens (for [`Parser::no_viable_since`]).
+    pub(crate) fn position(&self) -> usize {
+        self.pos
     }
 
     pub(crate) fn current_display(&self) -> String {
@@ -406,11 +430,17 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// Cassandra's snippet: from ten tokens (hidden ones included) before the offending
-    /// token up to its end, the offending token in brackets, `...` where text was cut.
-    fn snippet(&self, tok: &Token) -> String {
+    /// Cassandra's snippet: from ten tokens (hidden ones included) before the bracketed
+    /// token up to the end of the `to` token, with `...` where text was cut. The bracketed
+    /// token is where ANTLR's token stream stood: the offending token for a mismatch, the
+    /// start of the decision for a "no viable alternative" found after looking ahead.
+    fn snippet(&self, bracket_index: usize, to_index: usize) -> String {
         let all = &self.lexed.all;
-        let Some(from) = all.get(tok.all_index.saturating_sub(10)) else {
+        let (Some(from), Some(bracket), Some(to)) = (
+            all.get(bracket_index.saturating_sub(10)),
+            all.get(bracket_index),
+            all.get(to_index.max(bracket_index)),
+        ) else {
             return String::new();
         };
         let lines: Vec<&[char]> = self.src.split(|c| *c == '\n').collect();
@@ -419,37 +449,38 @@ impl<'a> Parser<'a> {
             .iter()
             .rposition(|l| !l.is_empty())
             .map_or(0, |i| i + 1);
+        let bracket_end = bracket.col + (bracket.end - bracket.start);
+        let to_end = to.col + (to.end - to.start);
         let mut out = String::from(" (");
         if !(from.line == 1 && from.col == 0) {
             out.push_str("...");
         }
-        for line_no in from.line..=tok.line {
+        for line_no in from.line..=to.line {
             let Some(line) = lines.get(line_no - 1) else {
                 break;
             };
-            let start = if line_no == from.line { from.col } else { 0 };
-            let end = if line_no == tok.line {
-                (tok.col + (tok.end - tok.start)).min(line.len())
+            let first = if line_no == from.line { from.col } else { 0 };
+            let last = if line_no == to.line {
+                to_end.min(line.len())
             } else {
                 line.len()
             };
-            for (i, c) in line.iter().enumerate().take(end).skip(start) {
-                if line_no == tok.line && i == tok.col {
+            for p in first..=last {
+                if line_no == bracket.line && p == bracket.col {
                     out.push('[');
                 }
-                out.push(*c);
-            }
-            if line_no == tok.line {
-                if tok.col >= end {
-                    out.push('[');
+                if line_no == bracket.line && p == bracket_end {
+                    out.push(']');
                 }
-                out.push(']');
+                if let Some(c) = line.get(p).filter(|_| p < last) {
+                    out.push(*c);
+                }
             }
         }
-        let ends_query = tok.line == line_count
+        let ends_query = to.line == line_count
             && lines
-                .get(tok.line.saturating_sub(1))
-                .is_some_and(|l| tok.col + (tok.end - tok.start) >= l.len());
+                .get(to.line.saturating_sub(1))
+                .is_some_and(|l| to_end >= l.len());
         if !ends_query {
             out.push_str("...");
         }
