@@ -310,6 +310,13 @@ fn error_messages_have_cassandras_shape() {
         error("ISERT INTO ks.t (pk, value) VALUES (1, 2)"),
         "line 1:0 no viable alternative at input 'ISERT' ([ISERT]...)"
     );
+    // Double quotes make a name, not a string; ANTLR measures the name without its quotes.
+    assert_eq!(
+        error(
+            "insert into \"xephonnaive\".metrics (metric_name, metric_timestamp, value) values (\"cpu.load\", now(), 30);"
+        ),
+        "line 1:91 no viable alternative at input ',' (... metric_timestamp, value) values ([\"cpu.loa]d\",...)"
+    );
     assert_eq!(
         error("SELECT * zeppelin.xxx"),
         "line 1:9 mismatched input 'zeppelin' expecting K_FROM (SELECT * [zeppelin]...)"

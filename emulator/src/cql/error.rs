@@ -16,9 +16,9 @@
 //! For other cases the kind of message matches what ANTLR
 //! would say, but which alternative ANTLR reports ("no viable alternative" vs. "mismatched
 //! input ... expecting ...") and the expected-token list can differ, because ANTLR's LL(*)
-//! prediction looks ahead differently from this recursive-descent parser. The snippet uses
-//! the real source span of the offending token (ANTLR uses the unescaped text length, which
-//! misplaces the closing bracket for string literals).
+//! prediction looks ahead differently from this recursive-descent parser. Like Cassandra, the
+//! snippet measures tokens by their text as ANTLR keeps it, so for a string literal or a quoted
+//! name the closing bracket lands before the closing quote(s): `(... values (["cpu.loa]d",...)`.
 
 /// What went wrong, without the position (which [`SyntaxError`] carries).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -71,6 +71,9 @@ pub(crate) struct Span {
     pub col: usize,
     pub start: usize,
     pub end: usize,
+    /// Length of the token's text as ANTLR keeps it (string literals and quoted names
+    /// without their quotes and escapes); Cassandra's snippets measure tokens with it.
+    pub text_len: usize,
 }
 
 /// The result of lexing: significant tokens (ending with `Eof`) and spans of all tokens.
@@ -142,11 +145,16 @@ impl Lexer<'_> {
         while let Some(c) = self.peek(0) {
             let (line, col, start) = (self.line, self.col, self.pos);
             let tok = self.next_token(c)?;
+            let text_len = match &tok {
+                Some(Tok::Str(t) | Tok::QuotedName(t)) => t.chars().count(),
+                _ => self.pos - start,
+            };
             let span = Span {
                 line,
                 col,
                 start,
                 end: self.pos,
+                text_len,
             };
             if let Some(tok) = tok {
                 self.tokens.push(Token {
@@ -165,6 +173,7 @@ impl Lexer<'_> {
             col: self.col,
             start: self.pos,
             end: self.pos,
+            text_len: 0,
         };
         self.tokens.push(Token {
             tok: Tok::Eof,

@@ -449,8 +449,10 @@ impl<'a> Parser<'a> {
             .iter()
             .rposition(|l| !l.is_empty())
             .map_or(0, |i| i + 1);
-        let bracket_end = bracket.col + (bracket.end - bracket.start);
-        let to_end = to.col + (to.end - to.start);
+        // Measured with the token text as ANTLR keeps it, as Cassandra does: for a string or
+        // quoted name the `]` lands before the closing quote(s) (`["cpu.loa]d"`).
+        let bracket_end = bracket.col + bracket.text_len;
+        let to_end = to.col + to.text_len;
         let mut out = String::from(" (");
         if !(from.line == 1 && from.col == 0) {
             out.push_str("...");
