@@ -310,6 +310,29 @@ fn error_messages_have_cassandras_shape() {
         error("ISERT INTO ks.t (pk, value) VALUES (1, 2)"),
         "line 1:0 no viable alternative at input 'ISERT' ([ISERT]...)"
     );
+    // Recorded without their snippet (older cqlsh output): the part before it must match.
+    for (cql, start) in [
+        (
+            "UPDATE user SET phone_numbers = ['1-800-111-2222']\n;",
+            "line 2:0 mismatched input ';' expecting K_WHERE",
+        ),
+        (
+            "delete from user;",
+            "line 1:16 mismatched input ';' expecting K_WHERE",
+        ),
+        ("BEGIN;", "line 1:5 mismatched input ';' expecting K_BATCH"),
+        (
+            "COMMIT;",
+            "line 1:0 no viable alternative at input 'COMMIT'",
+        ),
+        (
+            "INSERT INTO MyBooks (id,title,pages,price) VALUE (1, 'a', 2, 3.0)",
+            "line 1:43 mismatched input 'VALUE' expecting K_VALUES",
+        ),
+    ] {
+        let message = error(cql);
+        assert!(message.starts_with(start), "{cql:?}: {message}");
+    }
     // Double quotes make a name, not a string; ANTLR measures the name without its quotes.
     assert_eq!(
         error(
