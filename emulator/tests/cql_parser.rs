@@ -310,6 +310,19 @@ fn error_messages_have_cassandras_shape() {
         error("ISERT INTO ks.t (pk, value) VALUES (1, 2)"),
         "line 1:0 no viable alternative at input 'ISERT' ([ISERT]...)"
     );
+    // Cassandra lexes lazily: a parse error before a bad character is reported first.
+    assert_eq!(
+        error("SELEC # FROM t"),
+        "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)"
+    );
+    assert_eq!(
+        error("SELECT # FROM t"),
+        "line 1:7 no viable alternative at character '#'"
+    );
+    assert_eq!(
+        error("SELECT * FROM t WHERE a = 'x"),
+        "line 1:28 mismatched character '<EOF>' expecting '''"
+    );
     // Recorded without their snippet (older cqlsh output): the part before it must match.
     for (cql, start) in [
         (

@@ -99,6 +99,16 @@ struct Lexer<'a> {
 
 /// Lexes `src` (as characters, so columns count characters like ANTLR does).
 pub(crate) fn lex(src: &[char]) -> Result<Lexed, SyntaxError> {
+    match lex_partial(src) {
+        (lexed, None) => Ok(lexed),
+        (_, Some(e)) => Err(e),
+    }
+}
+
+/// Lexes up to the first error, if any; the tokens then end with an `Eof` at the error.
+/// (Cassandra lexes lazily, so a parse error before the bad character wins; the parser
+/// decides which error to report.)
+pub(crate) fn lex_partial(src: &[char]) -> (Lexed, Option<SyntaxError>) {
     let mut lx = Lexer {
         src,
         pos: 0,
@@ -107,11 +117,15 @@ pub(crate) fn lex(src: &[char]) -> Result<Lexed, SyntaxError> {
         tokens: Vec::new(),
         all: Vec::new(),
     };
-    lx.run()?;
-    Ok(Lexed {
-        tokens: lx.tokens,
-        all: lx.all,
-    })
+    let error = lx.run().err();
+    lx.push_eof();
+    (
+        Lexed {
+            tokens: lx.tokens,
+            all: lx.all,
+        },
+        error,
+    )
 }
 
 fn is_ident_char(c: char) -> bool {
@@ -168,6 +182,10 @@ impl Lexer<'_> {
             }
             self.all.push(span);
         }
+        Ok(())
+    }
+
+    fn push_eof(&mut self) {
         let span = Span {
             line: self.line,
             col: self.col,
@@ -184,7 +202,6 @@ impl Lexer<'_> {
             all_index: self.all.len(),
         });
         self.all.push(span);
-        Ok(())
     }
 
     /// Lexes one token starting with `c`; `None` for hidden tokens (whitespace, comments).

@@ -30,7 +30,7 @@ pub(crate) use keywords::is_reserved as is_reserved_word;
 
 use super::ast::{BindMarker, QualifiedName, Statement};
 use super::error::{SyntaxError, SyntaxErrorKind};
-use super::lexer::{Lexed, Tok, Token, lex};
+use super::lexer::{Lexed, Tok, Token, lex_partial};
 
 /// How deeply terms, types, selectors and parenthesised relations may nest.
 pub const MAX_DEPTH: usize = 64;
@@ -72,38 +72,64 @@ pub fn parse_statement(cql: &str) -> Result<Statement, SyntaxError> {
 /// ```
 pub fn parse_statement_with_markers(cql: &str) -> Result<ParsedStatement, SyntaxError> {
     let chars: Vec<char> = cql.chars().collect();
-    let lexed = lex(&chars)?;
+    let (lexed, lex_error) = lex_partial(&chars);
     let mut p = Parser::new(&chars, &lexed);
-    let statement = p.statement()?;
-    while p.eat_sym(";") {}
-    p.expect_eof()?;
+    let parsed = p.statement().and_then(|statement| {
+        while p.eat_sym(";") {}
+        p.expect_eof()?;
+        Ok(statement)
+    });
+    let statement = first_error(parsed, lex_error)?;
     Ok(ParsedStatement {
         statement,
         bind_markers: p.markers,
     })
 }
 
+/// Picks the error Cassandra would report first: its lexer runs lazily, so a parse error on a
+/// token before the bad character wins over the lexer error.
+fn first_error<T>(
+    parsed: Result<T, SyntaxError>,
+    lex_error: Option<SyntaxError>,
+) -> Result<T, SyntaxError> {
+    match (parsed, lex_error) {
+        (parsed, None) => parsed,
+        (Err(parse), Some(lex))
+            if parse.line() > 0 && (parse.line(), parse.column()) < (lex.line(), lex.column()) =>
+        {
+            Err(parse)
+        }
+        (_, Some(lex)) => Err(lex),
+    }
+}
+
 /// Parses several statements separated by `;` (empty statements are skipped). Bind markers
 /// are numbered per statement.
 pub fn parse_statements(cql: &str) -> Result<Vec<ParsedStatement>, SyntaxError> {
     let chars: Vec<char> = cql.chars().collect();
-    let lexed = lex(&chars)?;
+    let (lexed, lex_error) = lex_partial(&chars);
     let mut p = Parser::new(&chars, &lexed);
     let mut out = Vec::new();
-    loop {
+    let parsed = loop {
         while p.eat_sym(";") {}
         if p.at_eof() {
-            return Ok(out);
+            break Ok(());
         }
-        let statement = p.statement()?;
+        let statement = match p.statement() {
+            Ok(s) => s,
+            Err(e) => break Err(e),
+        };
         out.push(ParsedStatement {
             statement,
             bind_markers: std::mem::take(&mut p.markers),
         });
         if !p.at_eof() {
-            p.expect_sym(";")?;
+            if let Err(e) = p.expect_sym(";") {
+                break Err(e);
+            }
         }
-    }
+    };
+    first_error(parsed, lex_error).map(|()| out)
 }
 
 /// The cursor over the significant tokens.
