@@ -1,6 +1,6 @@
 //! The recursive-descent CQL parser: entry points and the token cursor shared by the
-//! statement-family modules (`select`, `modify`, `schema`, `other`) and `term` (literals,
-//! terms, types).
+//! statement-family modules (`select`, `modify`, `schema`, `other`), `term` (literals,
+//! terms, types) and `errors` (syntax errors with Cassandra's snippet).
 //!
 //! It follows Cassandra 4.0's `Parser.g`. Keywords are matched case-insensitively on
 //! [`Tok::Word`] tokens; a word may serve as an identifier unless it is one of the reserved
