@@ -3,7 +3,7 @@
 mod alter_table;
 mod index;
 mod keyspace;
-mod table;
+pub(super) mod table;
 mod udt;
 
 pub(crate) use keyspace::{literal_text, parse_bool};

@@ -101,7 +101,10 @@ fn display_name(name: &QualifiedName) -> String {
     }
 }
 
-fn build_table(ks: &KeyspaceDef, stmt: &CreateTable) -> Result<TableDef, ServerError> {
+pub(in crate::catalog) fn build_table(
+    ks: &KeyspaceDef,
+    stmt: &CreateTable,
+) -> Result<TableDef, ServerError> {
     let table_name = &stmt.name.name;
     // Raw-statement checks come first in Cassandra (while parsing).
     let mut seen = HashSet::new();
