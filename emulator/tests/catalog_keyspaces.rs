@@ -86,7 +86,7 @@ fn keyspace_errors() {
             table: String::new()
         }
     );
-    assert_eq!(e.message, "Cannot add already existing keyspace \"ks\"");
+    assert_eq!(e.message, "Cannot add existing keyspace \"ks\"");
     let out = ok(
         &mut c,
         "CREATE KEYSPACE IF NOT EXISTS ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
