@@ -22,6 +22,7 @@ pub(super) fn create(
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(&stmt.table, current)?.to_owned();
     let table_name = &stmt.table.name;
+    validate_attributes(stmt)?;
     let Some(ks) = catalog.keyspaces.get(&ks_name) else {
         return Err(invalid(format!("Keyspace '{ks_name}' doesn't exist")));
     };
@@ -107,6 +108,21 @@ pub(super) fn create(
         &ks_name,
         table_name,
     )))
+}
+
+/// Cassandra's checks on `USING` / `WITH OPTIONS` (before anything is looked up).
+fn validate_attributes(stmt: &CreateIndex) -> Result<(), ServerError> {
+    if stmt.custom_class.is_none() && !stmt.options.is_empty() {
+        return Err(invalid("Cannot specify options for a non-CUSTOM index"));
+    }
+    if stmt
+        .options
+        .iter()
+        .any(|(k, _)| literal_text(k) == "class_name")
+    {
+        return Err(invalid("Cannot specify class_name as a CUSTOM option"));
+    }
+    Ok(())
 }
 
 fn kind_name(kind: IndexTargetKind) -> &'static str {
