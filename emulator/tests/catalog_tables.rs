@@ -522,3 +522,23 @@ fn drop_table() {
         ResultBody::Void
     );
 }
+
+#[test]
+fn alter_that_changes_nothing_answers_void() {
+    let mut c = with_keyspace();
+    ok(
+        &mut c,
+        "CREATE TABLE ks.t (k int PRIMARY KEY, v int) WITH comment = 'x'",
+    );
+    let version = c.schema_version();
+    let out = ok(&mut c, "ALTER TABLE ks.t WITH comment = 'x'");
+    assert_eq!(out.result(), ResultBody::Void);
+    assert!(out.events.is_empty());
+    assert_eq!(c.schema_version(), version);
+    let out = ok(
+        &mut c,
+        "ALTER KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+    );
+    assert_eq!(out.result(), ResultBody::Void);
+    assert_eq!(c.schema_version(), version);
+}

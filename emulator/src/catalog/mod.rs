@@ -179,10 +179,17 @@ impl Catalog {
         stmt: &Statement,
         current_keyspace: Option<&str>,
     ) -> Result<DdlOutcome, ServerError> {
+        let before = self.keyspaces.clone();
         let outcome = ddl::apply(self, stmt, current_keyspace)?;
-        if outcome.change.is_some() {
-            self.schema_version = Uuid::new_v4();
+        if outcome.change.is_none() {
+            return Ok(outcome);
         }
+        // Like Cassandra, a statement that leaves the schema as it was (ALTER ... WITH the
+        // current values) answers Void and announces nothing.
+        if self.keyspaces == before {
+            return Ok(DdlOutcome::unchanged());
+        }
+        self.schema_version = Uuid::new_v4();
         Ok(outcome)
     }
 
