@@ -140,6 +140,16 @@ impl Catalog {
             .ok_or_else(|| invalid(format!("keyspace {name} does not exist")))
     }
 
+    /// Checks the keyspace of a `USE` statement: Cassandra's `Keyspace 'x' does not exist`
+    /// (Invalid) when it is missing.
+    pub fn check_use(&self, keyspace: &str) -> Result<(), ServerError> {
+        if self.keyspaces.contains_key(keyspace) {
+            Ok(())
+        } else {
+            Err(invalid(format!("Keyspace '{keyspace}' does not exist")))
+        }
+    }
+
     /// The table, or Cassandra's `keyspace x does not exist` / `table y does not exist`
     /// (Invalid), as for SELECT and DML.
     pub fn table(&self, keyspace: &str, name: &str) -> Result<Arc<TableDef>, ServerError> {
