@@ -152,7 +152,7 @@ fn index_errors() {
     assert_invalid(
         &mut c,
         "CREATE INDEX ON ks.t (nope)",
-        "Undefined column name nope",
+        "Undefined column name nope in table ks.t",
     );
     assert_invalid(
         &mut c,

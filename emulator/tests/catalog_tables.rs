@@ -542,3 +542,14 @@ fn alter_that_changes_nothing_answers_void() {
     assert_eq!(out.result(), ResultBody::Void);
     assert_eq!(c.schema_version(), version);
 }
+
+#[test]
+fn rename_of_a_missing_column() {
+    let mut c = with_keyspace();
+    ok(&mut c, "CREATE TABLE ks.t (k int PRIMARY KEY, v int)");
+    assert_invalid(
+        &mut c,
+        "ALTER TABLE ks.t RENAME nope TO other",
+        "Undefined column name nope in table ks.t",
+    );
+}

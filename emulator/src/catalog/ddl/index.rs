@@ -10,6 +10,7 @@ use crate::cql::ast::{CqlType, CreateIndex, IndexTarget, QualifiedName};
 
 use super::super::errors::invalid;
 use super::super::model::{ColumnDef, ColumnKind, IndexClass, IndexDef, IndexTargetKind, TableDef};
+use super::super::render::quote_ident;
 use super::super::types::references_duration;
 use super::super::{Catalog, DdlOutcome, keyspace_of};
 use super::keyspace::literal_text;
@@ -51,7 +52,12 @@ pub(super) fn create(
         IndexTarget::Full(c) => (c, IndexTargetKind::Full),
     };
     let Some(column) = table.column(column_name) else {
-        return Err(invalid(format!("Undefined column name {column_name}")));
+        return Err(invalid(format!(
+            "Undefined column name {} in table {}.{}",
+            quote_ident(column_name),
+            quote_ident(&ks_name),
+            quote_ident(table_name)
+        )));
     };
     // A plain target on a collection means its values (kept for backwards compatibility).
     let kind = if written_kind == IndexTargetKind::Simple && column.typ.is_collection() {
