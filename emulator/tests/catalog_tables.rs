@@ -553,3 +553,16 @@ fn rename_of_a_missing_column() {
         "Undefined column name nope in table ks.t",
     );
 }
+
+#[test]
+fn create_table_with_id() {
+    let mut c = with_keyspace();
+    ok(
+        &mut c,
+        "CREATE TABLE ks.t (k int PRIMARY KEY) WITH ID = 5a1c395e-b41f-11e5-9f22-ba0be0483c18",
+    );
+    assert_eq!(
+        c.table("ks", "t").expect("t").id.to_string(),
+        "5a1c395e-b41f-11e5-9f22-ba0be0483c18"
+    );
+}
