@@ -166,7 +166,7 @@ mod tests {
             parts: vec![int(a), int(b)],
             layout: layout.clone(),
         };
-        let mut keys = vec![k(1, 1), k(0, 5), k(1, 9), k(-1, 0)];
+        let mut keys = [k(1, 1), k(0, 5), k(1, 9), k(-1, 0)];
         keys.sort();
         let flat: Vec<_> = keys
             .iter()
