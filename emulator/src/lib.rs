@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod cql;
 pub mod engine;
 // TODO(emu-exec): drop this allow once the engine uses every store item.
