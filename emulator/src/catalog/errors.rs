@@ -27,14 +27,14 @@ pub fn config(message: impl Into<String>) -> ServerError {
     }
 }
 
-/// `AlreadyExists` (0x2400) for a keyspace: `Cannot add already existing keyspace "ks"`.
+/// `AlreadyExists` (0x2400) for a keyspace: `Cannot add existing keyspace "ks"`.
 pub fn keyspace_exists(keyspace: &str) -> ServerError {
     ServerError {
         kind: ErrorKind::AlreadyExists {
             keyspace: keyspace.to_owned(),
             table: String::new(),
         },
-        message: format!("Cannot add already existing keyspace \"{keyspace}\""),
+        message: format!("Cannot add existing keyspace \"{keyspace}\""),
     }
 }
 

@@ -19,9 +19,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cassia_protocol::response::{ResultBody, SchemaChange, ServerError};
+use cassia_protocol::value::CqlValue;
 use uuid::Uuid;
 
 use crate::cql::ast::{QualifiedName, Statement};
+use crate::engine::EngineConfig;
 
 pub use errors::{invalid, keyspace_exists, no_keyspace, table_exists};
 pub use model::{
@@ -79,6 +81,8 @@ pub struct Catalog {
     host_id: Uuid,
     /// The node's datacenter (NetworkTopologyStrategy only accepts it).
     datacenter: String,
+    /// When the catalog was created (`system.local.gossip_generation`).
+    started_secs: i32,
 }
 
 impl Default for Catalog {
@@ -105,6 +109,7 @@ impl Catalog {
             schema_version: Uuid::new_v4(),
             host_id: Uuid::new_v4(),
             datacenter: datacenter.to_owned(),
+            started_secs: system::now_secs(),
         }
     }
 
@@ -179,6 +184,19 @@ impl Catalog {
             self.schema_version = Uuid::new_v4();
         }
         Ok(outcome)
+    }
+
+    /// The current rows of a table whose content the catalog generates (`system.local`,
+    /// `system.peers`, `system.peers_v2`, `system_schema.*`, `system_virtual_schema.*`), each
+    /// row in the table's column order. `None` for every other table: those (user tables and
+    /// the other system tables, such as `system_traces.*`) are stored by the engine.
+    pub fn system_rows(
+        &self,
+        config: &EngineConfig,
+        keyspace: &str,
+        table: &str,
+    ) -> Option<Vec<Vec<Option<CqlValue>>>> {
+        system::system_rows(self, config, keyspace, table)
     }
 
     /// Whether the statement is DDL that [`Catalog::apply`] executes.

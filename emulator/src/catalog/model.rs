@@ -23,6 +23,8 @@ pub enum KeyspaceKind {
     /// One of Cassandra's local or distributed system keyspaces (cannot be altered by users
     /// except for the replication of the distributed ones, which the emulator does not allow).
     System,
+    /// A virtual keyspace (`system_virtual_schema`): not listed in `system_schema`.
+    Virtual,
 }
 
 /// A keyspace with everything defined inside it.
@@ -46,7 +48,7 @@ pub struct KeyspaceDef {
 impl KeyspaceDef {
     /// Whether users may not change this keyspace.
     pub fn is_system(&self) -> bool {
-        self.kind == KeyspaceKind::System
+        matches!(self.kind, KeyspaceKind::System | KeyspaceKind::Virtual)
     }
 
     /// The index with this name, with the table holding it.

@@ -160,7 +160,6 @@ pub fn references_duration(t: &CqlType) -> bool {
 }
 
 /// Whether a canonical type names the given user type anywhere inside it.
-#[allow(dead_code)] // used by DROP TYPE, in progress
 pub fn references_user_type(t: &CqlType, keyspace: &str, name: &str) -> bool {
     match t {
         CqlType::UserType(q) => q.name == name && q.keyspace.as_deref() == Some(keyspace),

@@ -1,9 +1,12 @@
 //! DDL execution: dispatches each schema statement to the module handling its object kind.
 
+mod alter_table;
 mod index;
 mod keyspace;
-mod table;
+pub(super) mod table;
 mod udt;
+
+pub(crate) use keyspace::{literal_text, parse_bool};
 
 use cassia_protocol::response::{SchemaChange, SchemaChangeTarget, SchemaChangeType, ServerError};
 
@@ -40,7 +43,7 @@ pub(super) fn apply(
         Statement::AlterKeyspace(s) => keyspace::alter(catalog, s),
         Statement::DropKeyspace { name, if_exists } => keyspace::drop(catalog, name, *if_exists),
         Statement::CreateTable(s) => table::create(catalog, s, current),
-        Statement::AlterTable(s) => table::alter(catalog, s, current),
+        Statement::AlterTable(s) => alter_table::alter(catalog, s, current),
         Statement::DropTable { name, if_exists } => table::drop(catalog, name, *if_exists, current),
         Statement::CreateType(s) => udt::create(catalog, s, current),
         Statement::AlterType(s) => udt::alter(catalog, s, current),
