@@ -9,6 +9,4 @@
 pub mod catalog;
 pub mod cql;
 pub mod engine;
-// TODO(emu-exec): drop this allow once the engine uses every store item.
-#[allow(dead_code, unused_imports)]
 pub(crate) mod store;

@@ -35,7 +35,11 @@ pub(crate) enum CondPlan {
 
 impl CondPlan {
     /// Plans an UPDATE/DELETE condition.
-    pub fn prepare(table: &Table, cond: Option<&Condition>, specs: &mut Specs) -> Result<Option<CondPlan>, ServerError> {
+    pub fn prepare(
+        table: &Table,
+        cond: Option<&Condition>,
+        specs: &mut Specs,
+    ) -> Result<Option<CondPlan>, ServerError> {
         let Some(cond) = cond else { return Ok(None) };
         let conds = match cond {
             Condition::Exists => return Ok(Some(CondPlan::Exists)),
@@ -47,14 +51,22 @@ impl CondPlan {
                 return Err(invalid(format!("Undefined column name {}", c.column)));
             };
             if col.kind.is_primary_key() {
-                return Err(invalid(format!("PRIMARY KEY column '{}' cannot have IF conditions", c.column)));
+                return Err(invalid(format!(
+                    "PRIMARY KEY column '{}' cannot have IF conditions",
+                    c.column
+                )));
             }
             let mut typ = col.typ.clone();
             if let Some(e) = &c.element {
                 let (kt, vt) = match &col.typ {
                     ColumnType::List(v) => (ColumnType::Int, (**v).clone()),
                     ColumnType::Map(k, v) => ((**k).clone(), (**v).clone()),
-                    _ => return Err(invalid(format!("Invalid element access syntax for non-collection column {}", c.column))),
+                    _ => {
+                        return Err(invalid(format!(
+                            "Invalid element access syntax for non-collection column {}",
+                            c.column
+                        )));
+                    }
                 };
                 specs.term(e, &format!("key({})", c.column), &kt);
                 typ = vt;
@@ -62,9 +74,15 @@ impl CondPlan {
             let mut field = None;
             if let Some(f) = &c.field {
                 let ColumnType::Udt { fields, .. } = &col.typ else {
-                    return Err(invalid(format!("Invalid field access for non-UDT column {}", c.column)));
+                    return Err(invalid(format!(
+                        "Invalid field access for non-UDT column {}",
+                        c.column
+                    )));
                 };
-                let pos = fields.iter().position(|(n, _)| n == f).ok_or_else(|| invalid(format!("Unknown field {f} for column {}", c.column)))?;
+                let pos = fields
+                    .iter()
+                    .position(|(n, _)| n == f)
+                    .ok_or_else(|| invalid(format!("Unknown field {f} for column {}", c.column)))?;
                 typ = fields[pos].1.clone();
                 field = Some(pos);
             }
@@ -78,13 +96,24 @@ impl CondPlan {
                     Err(iv.clone())
                 }
             };
-            out.push(Cond { col: idx, element: c.element.clone(), field, op: c.op, value });
+            out.push(Cond {
+                col: idx,
+                element: c.element.clone(),
+                field,
+                op: c.op,
+                value,
+            });
         }
         Ok(Some(CondPlan::Columns(out)))
     }
 
     /// Whether the condition holds for the current row (`None` = no live row).
-    pub fn holds(&self, table: &Table, row: Option<&RowRef<'_>>, binds: &Binds<'_>) -> Result<bool, ServerError> {
+    pub fn holds(
+        &self,
+        table: &Table,
+        row: Option<&RowRef<'_>>,
+        binds: &Binds<'_>,
+    ) -> Result<bool, ServerError> {
         match self {
             CondPlan::NotExists => Ok(row.is_none()),
             CondPlan::Exists => Ok(row.is_some()),
@@ -102,7 +131,12 @@ impl CondPlan {
     /// The `[applied]` result: `[applied]` alone when applied (or when there is no row),
     /// else with the current values of the columns the condition looked at
     /// (all columns for IF NOT EXISTS).
-    pub fn result(&self, table: &Table, applied: bool, row: Option<&RowRef<'_>>) -> cassia_protocol::response::Rows {
+    pub fn result(
+        &self,
+        table: &Table,
+        applied: bool,
+        row: Option<&RowRef<'_>>,
+    ) -> cassia_protocol::response::Rows {
         let spec = |name: &str, typ: ColumnType| ColumnSpec {
             keyspace: table.keyspace().to_owned(),
             table: table.name().to_owned(),
@@ -110,7 +144,8 @@ impl CondPlan {
             typ,
         };
         let mut columns = vec![spec("[applied]", ColumnType::Boolean)];
-        let mut cells: Vec<Option<Bytes>> = vec![Some(Bytes::from_static(if applied { &[1] } else { &[0] }))];
+        let mut cells: Vec<Option<Bytes>> =
+            vec![Some(Bytes::from_static(if applied { &[1] } else { &[0] }))];
         if let (false, Some(row)) = (applied, row) {
             let cols: Vec<usize> = match self {
                 CondPlan::NotExists | CondPlan::Exists => (0..table.cols.len()).collect(),
@@ -136,7 +171,12 @@ impl CondPlan {
     }
 }
 
-fn cond_holds(table: &Table, c: &Cond, row: Option<&RowRef<'_>>, binds: &Binds<'_>) -> Result<bool, ServerError> {
+fn cond_holds(
+    table: &Table,
+    c: &Cond,
+    row: Option<&RowRef<'_>>,
+    binds: &Binds<'_>,
+) -> Result<bool, ServerError> {
     let col = &table.cols[c.col];
     let mut current = row.and_then(|r| r.value(table, c.col));
     let mut typ = col.typ.clone();
@@ -146,14 +186,26 @@ fn cond_holds(table: &Table, c: &Cond, row: Option<&RowRef<'_>>, binds: &Binds<'
             ColumnType::Map(k, v) => ((**k).clone(), (**v).clone()),
             _ => return Ok(false),
         };
-        let key = eval(e, Receiver { name: &col.name, typ: &kt }, binds)?;
+        let key = eval(
+            e,
+            Receiver {
+                name: &col.name,
+                typ: &kt,
+            },
+            binds,
+        )?;
         current = match (&current, key.bytes()) {
             (Some(cur), Some(k)) => {
                 let items = elements(cur);
                 match &col.typ {
                     ColumnType::List(_) => {
-                        let i = <[u8; 4]>::try_from(k.as_ref()).map(i32::from_be_bytes).unwrap_or(-1);
-                        usize::try_from(i).ok().and_then(|i| items.get(i)).map(|b| Bytes::copy_from_slice(b))
+                        let i = <[u8; 4]>::try_from(k.as_ref())
+                            .map(i32::from_be_bytes)
+                            .unwrap_or(-1);
+                        usize::try_from(i)
+                            .ok()
+                            .and_then(|i| items.get(i))
+                            .map(|b| Bytes::copy_from_slice(b))
                     }
                     _ => items
                         .chunks_exact(2)
@@ -169,14 +221,26 @@ fn cond_holds(table: &Table, c: &Cond, row: Option<&RowRef<'_>>, binds: &Binds<'
         if let ColumnType::Udt { fields, .. } = &col.typ {
             typ = fields.get(pos).map_or(ColumnType::Blob, |f| f.1.clone());
         }
-        current = current.and_then(|b| super::restrict::split_tuple(&b).into_iter().nth(pos)).filter(|b| !b.is_empty());
+        current = current
+            .and_then(|b| super::restrict::split_tuple(&b).into_iter().nth(pos))
+            .filter(|b| !b.is_empty());
     }
     let values: Vec<Option<Bytes>> = match &c.value {
-        Ok(t) => match eval(t, Receiver { name: &col.name, typ: &typ }, binds)? {
+        Ok(t) => match eval(
+            t,
+            Receiver {
+                name: &col.name,
+                typ: &typ,
+            },
+            binds,
+        )? {
             Val::Value(b) => vec![Some(b)],
             _ => vec![None],
         },
-        Err(iv) => in_list(iv, &col.name, &typ, binds)?.into_iter().map(Some).collect(),
+        Err(iv) => in_list(iv, &col.name, &typ, binds)?
+            .into_iter()
+            .map(Some)
+            .collect(),
     };
     Ok(values.iter().any(|v| match (v, &current) {
         (None, None) => matches!(c.op, Operator::Eq),

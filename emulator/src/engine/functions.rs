@@ -6,7 +6,9 @@ use bytes::Bytes;
 use cassia_protocol::response::ServerError;
 use cassia_protocol::types::ColumnType;
 
-use super::term::{Binds, Receiver, Val, eval, timeuuid_at_micros, timeuuid_millis, timeuuid_now, validate};
+use super::term::{
+    Binds, Receiver, Val, eval, timeuuid_at_micros, timeuuid_millis, timeuuid_now, validate,
+};
 use crate::catalog::invalid;
 use crate::cql::ast::Term;
 use crate::store::now_micros;
@@ -144,7 +146,11 @@ pub(crate) fn call(
             };
             let mut u = timeuuid_at_micros(ms * 1000).to_vec();
             if let Some(tail) = u.get_mut(8..16) {
-                let fill = if name == "mintimeuuid" { [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80] } else { [0x7f; 8] };
+                let fill = if name == "mintimeuuid" {
+                    [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80]
+                } else {
+                    [0x7f; 8]
+                };
                 tail.copy_from_slice(&fill);
             }
             v(Bytes::from(u))

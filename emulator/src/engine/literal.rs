@@ -136,8 +136,11 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
             .map_err(|_| unable("int", s))
             .and_then(|v| b(&v.to_signed_bytes_be())),
         T::Decimal => {
-            let d = BigDecimal::from_str(s)
-                .map_err(|_| invalid(format!("Value '{s}' is not a valid representation of a decimal value")))?;
+            let d = BigDecimal::from_str(s).map_err(|_| {
+                invalid(format!(
+                    "Value '{s}' is not a valid representation of a decimal value"
+                ))
+            })?;
             Ok(decimal_bytes(&d))
         }
         T::Double => parse_float(s)
@@ -170,7 +173,11 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
         T::Date => match lit {
             Literal::Integer(_) => s
                 .parse::<u32>()
-                .map_err(|_| invalid(format!("Unable to make unsigned int (for date) from: '{s}'")))
+                .map_err(|_| {
+                    invalid(format!(
+                        "Unable to make unsigned int (for date) from: '{s}'"
+                    ))
+                })
                 .and_then(|v| b(&v.to_be_bytes())),
             _ => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map_err(|_| invalid(format!("Unable to coerce '{s}' to a formatted date (long)")))
@@ -369,7 +376,11 @@ pub(crate) fn duration_bytes(months: i32, days: i32, nanos: i64) -> Bytes {
 /// number of extra bytes.
 fn put_vint(out: &mut Vec<u8>, v: u64) {
     let bits = 64 - v.leading_zeros() as usize;
-    let extra = if bits <= 7 { 0 } else { ((bits - 1) / 7).min(8) };
+    let extra = if bits <= 7 {
+        0
+    } else {
+        ((bits - 1) / 7).min(8)
+    };
     if extra >= 8 {
         out.push(0xff);
         out.extend_from_slice(&v.to_be_bytes());
@@ -391,25 +402,47 @@ mod tests {
 
     #[test]
     fn wrong_kind_names_column_and_type() {
-        let err = serialize(&Literal::String("not an int".into()), "v", &ColumnType::Int).unwrap_err();
-        assert_eq!(err.message, "Invalid STRING constant (not an int) for \"v\" of type int");
+        let err =
+            serialize(&Literal::String("not an int".into()), "v", &ColumnType::Int).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Invalid STRING constant (not an int) for \"v\" of type int"
+        );
         let err = serialize(&Literal::Integer("5".into()), "col", &ColumnType::Text).unwrap_err();
-        assert_eq!(err.message, "Invalid INTEGER constant (5) for \"col\" of type text");
+        assert_eq!(
+            err.message,
+            "Invalid INTEGER constant (5) for \"col\" of type text"
+        );
     }
 
     #[test]
     fn numbers_dates_and_durations() {
         let v = serialize(&Literal::Integer("7".into()), "c", &ColumnType::BigInt).unwrap();
         assert_eq!(v.as_ref(), &7i64.to_be_bytes());
-        let d = serialize(&Literal::String("2024-02-29".into()), "c", &ColumnType::Date).unwrap();
+        let d = serialize(
+            &Literal::String("2024-02-29".into()),
+            "c",
+            &ColumnType::Date,
+        )
+        .unwrap();
         assert_eq!(d.as_ref(), &(0x8000_0000u32 + 19_782).to_be_bytes());
         let dec = serialize(&Literal::Float("1E+3".into()), "c", &ColumnType::Decimal).unwrap();
         assert_eq!(dec.as_ref(), &[0xff, 0xff, 0xff, 0xfd, 0x01]);
-        assert_eq!(parse_duration("1y2mo3d4h"), Some((14, 3, 4 * 3_600_000_000_000)));
+        assert_eq!(
+            parse_duration("1y2mo3d4h"),
+            Some((14, 3, 4 * 3_600_000_000_000))
+        );
         assert_eq!(duration_bytes(1, 2, 3).as_ref(), &[2, 4, 6]);
-        assert_eq!(parse_timestamp("2024-01-02 03:04:05+0000"), Some(1_704_164_645_000));
-        let err = serialize(&Literal::Integer("99999999999".into()), "c", &ColumnType::Int)
-            .unwrap_err();
+        assert_eq!(
+            parse_timestamp("2024-01-02 03:04:05+0000"),
+            Some(1_704_164_645_000)
+        );
+        let err = serialize(
+            &Literal::Integer("99999999999".into()),
+            "c",
+            &ColumnType::Int,
+        )
+        .unwrap_err();
         assert_eq!(err.message, "Unable to make int from '99999999999'");
     }
 }

@@ -16,7 +16,7 @@ use super::term::{Binds, Receiver, Val, eval, normalize};
 use crate::catalog::{ColumnKind, invalid};
 use crate::cql::ast::{Assignment, Delete, DeleteTarget, Insert, Term, Update, Using};
 use crate::store::compare::{compare, elements};
-use crate::store::{Bound, Cell, ClusteringKey, ElemKey, Partition, Row, Slice, TableData, list_position};
+use crate::store::{Bound, Cell, ClusteringKey, ElemKey, Row, Slice, TableData, list_position};
 
 /// One change to one column.
 #[derive(Debug, Clone)]
@@ -91,10 +91,12 @@ fn check_counter_use(table: &Table, col: &Col, op: &Op) -> Result<(), ServerErro
             "Cannot set the value of counter column {} (counters can only be incremented/decremented, not set)",
             col.name
         ))),
-        Op::Add(..) | Op::Remove(..) if !is_counter && !col.typ.is_collection() => Err(invalid(format!(
-            "Invalid operation ({0} = {0} + ?) for non counter column {0}",
-            col.name
-        ))),
+        Op::Add(..) | Op::Remove(..) if !is_counter && !col.typ.is_collection() => {
+            Err(invalid(format!(
+                "Invalid operation ({0} = {0} + ?) for non counter column {0}",
+                col.name
+            )))
+        }
         _ if table.def.is_counter && !is_counter && !col.kind.is_primary_key() => Err(invalid(
             "Cannot mix counter and non counter columns in the same table",
         )),
@@ -113,13 +115,19 @@ fn element_types(col: &Col) -> (ColumnType, ColumnType) {
 
 impl WritePlan {
     /// Plans an INSERT.
-    pub fn insert(table: Arc<Table>, stmt: &Insert, specs: &mut Specs) -> Result<WritePlan, ServerError> {
+    pub fn insert(
+        table: Arc<Table>,
+        stmt: &Insert,
+        specs: &mut Specs,
+    ) -> Result<WritePlan, ServerError> {
         if stmt.json.is_some() {
             // TODO(emu-exec): INSERT JSON is not implemented yet.
             return Err(invalid("INSERT JSON is not supported by the emulator yet"));
         }
         if table.def.is_counter {
-            return Err(invalid("INSERT statements are not allowed on counter tables, use UPDATE instead"));
+            return Err(invalid(
+                "INSERT statements are not allowed on counter tables, use UPDATE instead",
+            ));
         }
         if stmt.columns.len() != stmt.values.len() {
             return Err(invalid("Unmatched column names/values"));
@@ -134,7 +142,9 @@ impl WritePlan {
         for (name, value) in stmt.columns.iter().zip(stmt.values.iter()) {
             let idx = col_index(&table, name)?;
             if seen.contains(&idx) {
-                return Err(invalid(format!("Multiple definitions found for column {name}")));
+                return Err(invalid(format!(
+                    "Multiple definitions found for column {name}"
+                )));
             }
             seen.push(idx);
             let col = &table.cols[idx];
@@ -157,7 +167,10 @@ impl WritePlan {
         }
         let missing_pk = restrictions.missing_pk(&table);
         if !missing_pk.is_empty() {
-            return Err(invalid(format!("Some partition key parts are missing: {}", missing_pk.join(", "))));
+            return Err(invalid(format!(
+                "Some partition key parts are missing: {}",
+                missing_pk.join(", ")
+            )));
         }
         let missing_ck: Vec<String> = restrictions
             .ck
@@ -166,12 +179,22 @@ impl WritePlan {
             .filter(|(r, _)| r.is_none())
             .map(|(_, i)| table.cols[*i].name.clone())
             .collect();
-        if !missing_ck.is_empty() {
-            return Err(invalid(format!("Some clustering keys are missing: {}", missing_ck.join(", "))));
+        let static_only = !ops.is_empty()
+            && ops
+                .iter()
+                .all(|o| table.cols[o.col()].kind == ColumnKind::Static);
+        let no_ck_given = missing_ck.len() == table.ck.len();
+        if !(missing_ck.is_empty() || static_only && no_ck_given) {
+            return Err(invalid(format!(
+                "Some clustering keys are missing: {}",
+                missing_ck.join(", ")
+            )));
         }
         using(&stmt.using, specs);
         if stmt.if_not_exists && stmt.using.timestamp.is_some() {
-            return Err(invalid("Cannot provide custom timestamp for conditional updates"));
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
         }
         Ok(WritePlan {
             table,
@@ -185,32 +208,57 @@ impl WritePlan {
     }
 
     /// Plans an UPDATE.
-    pub fn update(table: Arc<Table>, stmt: &Update, specs: &mut Specs) -> Result<WritePlan, ServerError> {
+    pub fn update(
+        table: Arc<Table>,
+        stmt: &Update,
+        specs: &mut Specs,
+    ) -> Result<WritePlan, ServerError> {
         using(&stmt.using, specs);
         let mut ops = Vec::new();
         for a in &stmt.assignments {
             let (name, op) = match a {
-                Assignment::Set { column, value } => (column, Op::Set(col_index(&table, column)?, value.clone())),
-                Assignment::SetElement { column, key, value } => {
-                    (column, Op::SetElement(col_index(&table, column)?, key.clone(), value.clone()))
+                Assignment::Set { column, value } => {
+                    (column, Op::Set(col_index(&table, column)?, value.clone()))
                 }
-                Assignment::SetField { column, field, value } => {
+                Assignment::SetElement { column, key, value } => (
+                    column,
+                    Op::SetElement(col_index(&table, column)?, key.clone(), value.clone()),
+                ),
+                Assignment::SetField {
+                    column,
+                    field,
+                    value,
+                } => {
                     let idx = col_index(&table, column)?;
                     let ColumnType::Udt { fields, .. } = &table.cols[idx].typ else {
-                        return Err(invalid(format!("Invalid operation ({column}.{field} = ...) for non-UDT column {column}")));
+                        return Err(invalid(format!(
+                            "Invalid operation ({column}.{field} = ...) for non-UDT column {column}"
+                        )));
                     };
                     let Some(pos) = fields.iter().position(|(f, _)| f == field) else {
-                        return Err(invalid(format!("UDT column {column} does not have a field named {field}")));
+                        return Err(invalid(format!(
+                            "UDT column {column} does not have a field named {field}"
+                        )));
                     };
                     (column, Op::SetField(idx, pos, value.clone()))
                 }
-                Assignment::Add { column, value } => (column, Op::Add(col_index(&table, column)?, value.clone())),
-                Assignment::Prepend { column, value } => (column, Op::Prepend(col_index(&table, column)?, value.clone())),
-                Assignment::Remove { column, value } => (column, Op::Remove(col_index(&table, column)?, value.clone())),
+                Assignment::Add { column, value } => {
+                    (column, Op::Add(col_index(&table, column)?, value.clone()))
+                }
+                Assignment::Prepend { column, value } => (
+                    column,
+                    Op::Prepend(col_index(&table, column)?, value.clone()),
+                ),
+                Assignment::Remove { column, value } => (
+                    column,
+                    Op::Remove(col_index(&table, column)?, value.clone()),
+                ),
             };
             let col = &table.cols[op.col()];
             if col.kind.is_primary_key() {
-                return Err(invalid(format!("PRIMARY KEY part {name} found in SET part")));
+                return Err(invalid(format!(
+                    "PRIMARY KEY part {name} found in SET part"
+                )));
             }
             check_counter_use(&table, col, &op)?;
             op_specs(&op, col, specs);
@@ -219,7 +267,9 @@ impl WritePlan {
         let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
         let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
         if condition.is_some() && stmt.using.timestamp.is_some() {
-            return Err(invalid("Cannot provide custom timestamp for conditional updates"));
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
         }
         Ok(WritePlan {
             table,
@@ -233,7 +283,11 @@ impl WritePlan {
     }
 
     /// Plans a DELETE.
-    pub fn delete(table: Arc<Table>, stmt: &Delete, specs: &mut Specs) -> Result<WritePlan, ServerError> {
+    pub fn delete(
+        table: Arc<Table>,
+        stmt: &Delete,
+        specs: &mut Specs,
+    ) -> Result<WritePlan, ServerError> {
         if let Some(t) = &stmt.timestamp {
             specs.term(t, "[timestamp]", &ColumnType::BigInt);
         }
@@ -241,21 +295,30 @@ impl WritePlan {
         for t in &stmt.targets {
             let op = match t {
                 DeleteTarget::Column(c) => Op::Delete(col_index(&table, c)?),
-                DeleteTarget::Element { column, key } => Op::DeleteElement(col_index(&table, column)?, key.clone()),
+                DeleteTarget::Element { column, key } => {
+                    Op::DeleteElement(col_index(&table, column)?, key.clone())
+                }
                 DeleteTarget::Field { column, field } => {
                     let idx = col_index(&table, column)?;
                     let ColumnType::Udt { fields, .. } = &table.cols[idx].typ else {
-                        return Err(invalid(format!("Invalid deletion operation for non-UDT column {column}")));
+                        return Err(invalid(format!(
+                            "Invalid deletion operation for non-UDT column {column}"
+                        )));
                     };
                     let pos = fields.iter().position(|(f, _)| f == field).ok_or_else(|| {
-                        invalid(format!("UDT column {column} does not have a field named {field}"))
+                        invalid(format!(
+                            "UDT column {column} does not have a field named {field}"
+                        ))
                     })?;
                     Op::DeleteField(idx, pos)
                 }
             };
             let col = &table.cols[op.col()];
             if col.kind.is_primary_key() {
-                return Err(invalid(format!("Invalid identifier {} for deletion (should not be a PRIMARY KEY part)", col.name)));
+                return Err(invalid(format!(
+                    "Invalid identifier {} for deletion (should not be a PRIMARY KEY part)",
+                    col.name
+                )));
             }
             op_specs(&op, col, specs);
             ops.push(op);
@@ -263,7 +326,9 @@ impl WritePlan {
         let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
         let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
         if condition.is_some() && stmt.timestamp.is_some() {
-            return Err(invalid("Cannot provide custom timestamp for conditional updates"));
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
         }
         Ok(WritePlan {
             table,
@@ -279,8 +344,17 @@ impl WritePlan {
     /// The statement's timestamp (USING TIMESTAMP, else the client's, else the server clock).
     pub fn timestamp(&self, binds: &Binds<'_>, default: i64) -> Result<i64, ServerError> {
         match &self.timestamp {
-            Some(t) => match eval(t, Receiver { name: "[timestamp]", typ: &ColumnType::BigInt }, binds)? {
-                Val::Value(b) => Ok(<[u8; 8]>::try_from(b.as_ref()).map(i64::from_be_bytes).unwrap_or(default)),
+            Some(t) => match eval(
+                t,
+                Receiver {
+                    name: "[timestamp]",
+                    typ: &ColumnType::BigInt,
+                },
+                binds,
+            )? {
+                Val::Value(b) => Ok(<[u8; 8]>::try_from(b.as_ref())
+                    .map(i64::from_be_bytes)
+                    .unwrap_or(default)),
                 Val::Null => Err(invalid("Invalid null value of timestamp")),
                 Val::Unset => Ok(default),
             },
@@ -291,14 +365,27 @@ impl WritePlan {
     fn ttl(&self, binds: &Binds<'_>) -> Result<i32, ServerError> {
         let default = self.table.def.options.default_time_to_live;
         match &self.ttl {
-            Some(t) => match eval(t, Receiver { name: "[ttl]", typ: &ColumnType::Int }, binds)? {
+            Some(t) => match eval(
+                t,
+                Receiver {
+                    name: "[ttl]",
+                    typ: &ColumnType::Int,
+                },
+                binds,
+            )? {
                 Val::Value(b) => {
-                    let v = <[u8; 4]>::try_from(b.as_ref()).map(i32::from_be_bytes).unwrap_or(0);
+                    let v = <[u8; 4]>::try_from(b.as_ref())
+                        .map(i32::from_be_bytes)
+                        .unwrap_or(0);
                     if v < 0 {
-                        return Err(invalid(format!("A TTL must be greater or equal to 0, but was {v}")));
+                        return Err(invalid(format!(
+                            "A TTL must be greater or equal to 0, but was {v}"
+                        )));
                     }
                     if v > 630_720_000 {
-                        return Err(invalid(format!("ttl is too large. requested ({v}) maximum (630720000)")));
+                        return Err(invalid(format!(
+                            "ttl is too large. requested ({v}) maximum (630720000)"
+                        )));
                     }
                     Ok(v)
                 }
@@ -315,7 +402,10 @@ impl WritePlan {
             Some(super::restrict::Partitions::Keys(k)) => k,
             _ => {
                 let missing = self.restrictions.missing_pk(&self.table);
-                return Err(invalid(format!("Some partition key parts are missing: {}", missing.join(", "))));
+                return Err(invalid(format!(
+                    "Some partition key parts are missing: {}",
+                    missing.join(", ")
+                )));
             }
         };
         let ck = self.restrictions.clustering(&self.table, binds)?;
@@ -339,13 +429,20 @@ impl WritePlan {
                 .filter(|(r, _)| !matches!(r, Some(Restr::Eq(_) | Restr::In(_))))
                 .map(|(_, i)| self.table.cols[*i].name.clone())
                 .collect();
-            return Err(invalid(format!("Some clustering keys are missing: {}", missing.join(", "))));
+            return Err(invalid(format!(
+                "Some clustering keys are missing: {}",
+                missing.join(", ")
+            )));
         };
         Ok((keys, target))
     }
 
     fn static_only(&self) -> bool {
-        !self.ops.is_empty() && self.ops.iter().all(|o| self.table.cols[o.col()].kind == ColumnKind::Static)
+        !self.ops.is_empty()
+            && self
+                .ops
+                .iter()
+                .all(|o| self.table.cols[o.col()].kind == ColumnKind::Static)
     }
 
     /// A clustering slice for range deletions: an EQ prefix then an optional range.
@@ -356,37 +453,64 @@ impl WritePlan {
         let mut end = Bound::unbounded();
         for (pos, r) in self.restrictions.ck.iter().enumerate() {
             let col = &table.cols[table.ck[pos]];
-            let recv = Receiver { name: &col.name, typ: &col.typ };
+            let recv = Receiver {
+                name: &col.name,
+                typ: &col.typ,
+            };
             match r {
                 Some(Restr::Eq(t)) => match eval(t, recv, binds)? {
                     Val::Value(b) => prefix.push(b),
-                    _ => return Err(invalid(format!("Invalid null value in condition for column {}", col.name))),
+                    _ => {
+                        return Err(invalid(format!(
+                            "Invalid null value in condition for column {}",
+                            col.name
+                        )));
+                    }
                 },
                 Some(Restr::Range(lo, hi)) => {
-                    let desc = matches!(col.kind, ColumnKind::Clustering(_, crate::cql::ast::Order::Desc));
+                    let desc = matches!(
+                        col.kind,
+                        ColumnKind::Clustering(_, crate::cql::ast::Order::Desc)
+                    );
                     let mk = |x: &Option<(Term, bool)>| -> Result<Option<Bound>, ServerError> {
                         let Some((t, inc)) = x else { return Ok(None) };
-                        let Some(v) = eval(t, recv, binds)?.bytes().cloned() else { return Ok(None) };
+                        let Some(v) = eval(t, recv, binds)?.bytes().cloned() else {
+                            return Ok(None);
+                        };
                         let mut p = prefix.clone();
                         p.push(v);
-                        Ok(Some(Bound { prefix: p, inclusive: *inc }))
+                        Ok(Some(Bound {
+                            prefix: p,
+                            inclusive: *inc,
+                        }))
                     };
                     let (lo_b, hi_b) = (mk(lo)?, mk(hi)?);
                     let (first, last) = if desc { (hi_b, lo_b) } else { (lo_b, hi_b) };
-                    let whole = Bound { prefix: prefix.clone(), inclusive: true };
+                    let whole = Bound {
+                        prefix: prefix.clone(),
+                        inclusive: true,
+                    };
                     start = first.unwrap_or_else(|| whole.clone());
                     end = last.unwrap_or(whole);
                     return Ok(Slice { start, end });
                 }
                 Some(Restr::In(_)) => {
-                    return Err(invalid("IN restrictions are not supported on range deletions"));
+                    return Err(invalid(
+                        "IN restrictions are not supported on range deletions",
+                    ));
                 }
                 None => break,
             }
         }
         if !prefix.is_empty() {
-            start = Bound { prefix: prefix.clone(), inclusive: true };
-            end = Bound { prefix, inclusive: true };
+            start = Bound {
+                prefix: prefix.clone(),
+                inclusive: true,
+            };
+            end = Bound {
+                prefix,
+                inclusive: true,
+            };
         }
         Ok(Slice { start, end })
     }
@@ -415,7 +539,19 @@ impl WritePlan {
                 return Ok(());
             }
             Target::Static => {
-                let ctx = OpCtx { table, binds, ts, ttl, now, outer: partition.deleted_at };
+                let ctx = OpCtx {
+                    table,
+                    binds,
+                    ts,
+                    ttl,
+                    now,
+                    outer: partition.deleted_at,
+                };
+                if self.kind == Kind::Insert {
+                    partition
+                        .static_row
+                        .write_marker(Cell::live(ts, ttl, now, Bytes::new()));
+                }
                 for op in &self.ops {
                     apply_op(&ctx, &mut partition.static_row, op)?;
                 }
@@ -423,15 +559,30 @@ impl WritePlan {
             }
             Target::Rows(rows) => {
                 for ck in rows {
-                    let ck_key = ClusteringKey { parts: ck.clone(), layout: layout.clone() };
+                    let ck_key = ClusteringKey {
+                        parts: ck.clone(),
+                        layout: layout.clone(),
+                    };
                     let outer = partition.outer_deletion(&layout, ck);
-                    let ctx = OpCtx { table, binds, ts, ttl, now, outer };
+                    let ctx = OpCtx {
+                        table,
+                        binds,
+                        ts,
+                        ttl,
+                        now,
+                        outer,
+                    };
                     if self.kind == Kind::Delete && self.ops.is_empty() {
                         partition.row_mut(ck_key).delete(ts);
                         continue;
                     }
                     if self.kind == Kind::Insert {
-                        partition.row_mut(ck_key.clone()).write_marker(Cell::live(ts, ttl, now, Bytes::new()));
+                        partition.row_mut(ck_key.clone()).write_marker(Cell::live(
+                            ts,
+                            ttl,
+                            now,
+                            Bytes::new(),
+                        ));
                     }
                     for op in &self.ops {
                         let col = &table.cols[op.col()];
@@ -474,7 +625,11 @@ fn op_specs(op: &Op, col: &Col, specs: &mut Specs) {
             specs.term(t, &col.name, &typ)
         }
         Op::SetElement(_, k, v) => {
-            let kname = if matches!(col.typ, ColumnType::List(_)) { "idx" } else { "key" };
+            let kname = if matches!(col.typ, ColumnType::List(_)) {
+                "idx"
+            } else {
+                "key"
+            };
             specs.term(k, &format!("{kname}({})", col.name), &key_typ);
             specs.term(v, &format!("value({})", col.name), &val_typ);
         }
@@ -486,7 +641,11 @@ fn op_specs(op: &Op, col: &Col, specs: &mut Specs) {
             }
         }
         Op::DeleteElement(_, k) => {
-            let kname = if matches!(col.typ, ColumnType::List(_)) { "idx" } else { "key" };
+            let kname = if matches!(col.typ, ColumnType::List(_)) {
+                "idx"
+            } else {
+                "key"
+            };
             specs.term(k, &format!("{kname}({})", col.name), &key_typ);
         }
         Op::Delete(_) | Op::DeleteField(..) => {}
@@ -508,7 +667,10 @@ fn modification_where(
     }
     let missing = w.missing_pk(table);
     if !missing.is_empty() {
-        return Err(invalid(format!("Some partition key parts are missing: {}", missing.join(", "))));
+        return Err(invalid(format!(
+            "Some partition key parts are missing: {}",
+            missing.join(", ")
+        )));
     }
     let _ = ops;
     Ok(w)
@@ -525,10 +687,18 @@ struct OpCtx<'a> {
 
 fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> {
     let col = &ctx.table.cols[op.col()];
-    let recv = Receiver { name: &col.name, typ: &col.typ };
+    let recv = Receiver {
+        name: &col.name,
+        typ: &col.typ,
+    };
     let live = |v: Bytes| Cell::live(ctx.ts, ctx.ttl, ctx.now, v);
     let elem_typ = col.elem_key.clone();
-    let key = |b: Bytes| ElemKey { bytes: b, typ: elem_typ.clone().unwrap_or_else(|| Arc::new(ColumnType::Blob)) };
+    let key = |b: Bytes| ElemKey {
+        bytes: b,
+        typ: elem_typ
+            .clone()
+            .unwrap_or_else(|| Arc::new(ColumnType::Blob)),
+    };
     match op {
         Op::Set(_, t) => {
             let v = eval(t, recv, ctx.binds)?;
@@ -552,7 +722,9 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
         Op::Add(_, t) => {
             if col.typ == ColumnType::Counter {
                 if let Val::Value(b) = eval(t, recv, ctx.binds)? {
-                    let n = <[u8; 8]>::try_from(b.as_ref()).map(i64::from_be_bytes).unwrap_or(0);
+                    let n = <[u8; 8]>::try_from(b.as_ref())
+                        .map(i64::from_be_bytes)
+                        .unwrap_or(0);
                     row.counter_add(col.id, n, ctx.ts, ctx.outer, ctx.now);
                 } else {
                     return Err(invalid("Invalid null value for counter increment"));
@@ -560,7 +732,10 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
                 return Ok(());
             }
             if !col.multi_cell() {
-                return Err(invalid(format!("Invalid operation ({0} = {0} + ?) for frozen collection column {0}", col.name)));
+                return Err(invalid(format!(
+                    "Invalid operation ({0} = {0} + ?) for frozen collection column {0}",
+                    col.name
+                )));
             }
             if let Val::Value(b) = eval(t, recv, ctx.binds)? {
                 write_elements(ctx, row, col, &b, false, key)?;
@@ -568,7 +743,10 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
         }
         Op::Prepend(_, t) => {
             if !matches!(col.typ, ColumnType::List(_)) || !col.multi_cell() {
-                return Err(invalid(format!("Invalid operation ({0} = ? + {0}) for non list column {0}", col.name)));
+                return Err(invalid(format!(
+                    "Invalid operation ({0} = ? + {0}) for non list column {0}",
+                    col.name
+                )));
             }
             if let Val::Value(b) = eval(t, recv, ctx.binds)? {
                 write_elements(ctx, row, col, &b, true, key)?;
@@ -577,25 +755,47 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
         Op::Remove(_, t) => {
             if col.typ == ColumnType::Counter {
                 if let Val::Value(b) = eval(t, recv, ctx.binds)? {
-                    let n = <[u8; 8]>::try_from(b.as_ref()).map(i64::from_be_bytes).unwrap_or(0);
+                    let n = <[u8; 8]>::try_from(b.as_ref())
+                        .map(i64::from_be_bytes)
+                        .unwrap_or(0);
                     row.counter_add(col.id, n.wrapping_neg(), ctx.ts, ctx.outer, ctx.now);
                 }
                 return Ok(());
             }
             if !col.multi_cell() {
-                return Err(invalid(format!("Invalid operation ({0} = {0} - ?) for frozen collection column {0}", col.name)));
+                return Err(invalid(format!(
+                    "Invalid operation ({0} = {0} - ?) for frozen collection column {0}",
+                    col.name
+                )));
             }
             let typ = match &col.typ {
                 ColumnType::Map(k, _) => ColumnType::Set(k.clone()),
                 other => other.clone(),
             };
-            let Val::Value(b) = eval(t, Receiver { name: &col.name, typ: &typ }, ctx.binds)? else { return Ok(()) };
-            let items: Vec<Bytes> = elements(&b).into_iter().map(Bytes::copy_from_slice).collect();
+            let Val::Value(b) = eval(
+                t,
+                Receiver {
+                    name: &col.name,
+                    typ: &typ,
+                },
+                ctx.binds,
+            )?
+            else {
+                return Ok(());
+            };
+            let items: Vec<Bytes> = elements(&b)
+                .into_iter()
+                .map(Bytes::copy_from_slice)
+                .collect();
             match &col.typ {
                 ColumnType::List(e) => {
                     let doomed: Vec<ElemKey> = row
                         .elems(col.id, ctx.outer, ctx.now)
-                        .filter(|(_, c)| c.value.as_ref().is_some_and(|v| items.iter().any(|x| compare(e, v, x).is_eq())))
+                        .filter(|(_, c)| {
+                            c.value
+                                .as_ref()
+                                .is_some_and(|v| items.iter().any(|x| compare(e, v, x).is_eq()))
+                        })
                         .map(|(k, _)| k.clone())
                         .collect();
                     for k in doomed {
@@ -612,10 +812,27 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
         Op::SetElement(_, k, v) => {
             let (kt, vt) = element_types(col);
             if !col.multi_cell() {
-                return Err(invalid(format!("Invalid operation ({}[?] = ?) for frozen collection column {}", col.name, col.name)));
+                return Err(invalid(format!(
+                    "Invalid operation ({}[?] = ?) for frozen collection column {}",
+                    col.name, col.name
+                )));
             }
-            let kv = eval(k, Receiver { name: &col.name, typ: &kt }, ctx.binds)?;
-            let vv = eval(v, Receiver { name: &col.name, typ: &vt }, ctx.binds)?;
+            let kv = eval(
+                k,
+                Receiver {
+                    name: &col.name,
+                    typ: &kt,
+                },
+                ctx.binds,
+            )?;
+            let vv = eval(
+                v,
+                Receiver {
+                    name: &col.name,
+                    typ: &vt,
+                },
+                ctx.binds,
+            )?;
             let Some(kb) = kv.bytes().cloned() else {
                 return Err(invalid(format!("Invalid null value for {} key", col.name)));
             };
@@ -633,17 +850,35 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
             }
         }
         Op::SetField(_, pos, v) => {
-            let ColumnType::Udt { fields, .. } = &col.typ else { return Ok(()) };
-            let Some((_, ft)) = fields.get(*pos) else { return Ok(()) };
-            let cell = match eval(v, Receiver { name: &col.name, typ: ft }, ctx.binds)? {
+            let ColumnType::Udt { fields, .. } = &col.typ else {
+                return Ok(());
+            };
+            let Some((_, ft)) = fields.get(*pos) else {
+                return Ok(());
+            };
+            let cell = match eval(
+                v,
+                Receiver {
+                    name: &col.name,
+                    typ: ft,
+                },
+                ctx.binds,
+            )? {
                 Val::Value(b) => live(b),
                 Val::Null => Cell::tombstone(ctx.ts),
                 Val::Unset => return Ok(()),
             };
             if col.multi_cell() {
-                row.write_elem(col.id, key(Bytes::copy_from_slice(&(*pos as i16).to_be_bytes())), cell);
+                row.write_elem(
+                    col.id,
+                    key(Bytes::copy_from_slice(&(*pos as i16).to_be_bytes())),
+                    cell,
+                );
             } else {
-                return Err(invalid(format!("Invalid operation ({}.{} = ?) for frozen UDT column {}", col.name, fields[*pos].0, col.name)));
+                return Err(invalid(format!(
+                    "Invalid operation ({}.{} = ?) for frozen UDT column {}",
+                    col.name, fields[*pos].0, col.name
+                )));
             }
         }
         Op::Delete(_) => {
@@ -656,9 +891,21 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
         Op::DeleteElement(_, k) => {
             let (kt, _) = element_types(col);
             if !col.multi_cell() {
-                return Err(invalid(format!("Invalid deletion operation for frozen collection column {}", col.name)));
+                return Err(invalid(format!(
+                    "Invalid deletion operation for frozen collection column {}",
+                    col.name
+                )));
             }
-            let Some(kb) = eval(k, Receiver { name: &col.name, typ: &kt }, ctx.binds)?.bytes().cloned() else {
+            let Some(kb) = eval(
+                k,
+                Receiver {
+                    name: &col.name,
+                    typ: &kt,
+                },
+                ctx.binds,
+            )?
+            .bytes()
+            .cloned() else {
                 return Err(invalid(format!("Invalid null value for {} key", col.name)));
             };
             match &col.typ {
@@ -670,7 +917,11 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
             }
         }
         Op::DeleteField(_, pos) => {
-            row.write_elem(col.id, key(Bytes::copy_from_slice(&(*pos as i16).to_be_bytes())), Cell::tombstone(ctx.ts));
+            row.write_elem(
+                col.id,
+                key(Bytes::copy_from_slice(&(*pos as i16).to_be_bytes())),
+                Cell::tombstone(ctx.ts),
+            );
         }
     }
     Ok(())
@@ -678,12 +929,22 @@ fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> 
 
 /// The element key at a list index, or Cassandra's out-of-bound error.
 fn list_index(row: &Row, col: &Col, idx: &[u8], ctx: &OpCtx<'_>) -> Result<ElemKey, ServerError> {
-    let i = <[u8; 4]>::try_from(idx).map(i32::from_be_bytes).unwrap_or(-1);
-    let live: Vec<ElemKey> = row.elems(col.id, ctx.outer, ctx.now).map(|(k, _)| k.clone()).collect();
+    let i = <[u8; 4]>::try_from(idx)
+        .map(i32::from_be_bytes)
+        .unwrap_or(-1);
+    let live: Vec<ElemKey> = row
+        .elems(col.id, ctx.outer, ctx.now)
+        .map(|(k, _)| k.clone())
+        .collect();
     usize::try_from(i)
         .ok()
         .and_then(|i| live.get(i).cloned())
-        .ok_or_else(|| invalid(format!("List index {i} out of bound, list has size {}", live.len())))
+        .ok_or_else(|| {
+            invalid(format!(
+                "List index {i} out of bound, list has size {}",
+                live.len()
+            ))
+        })
 }
 
 fn write_elements(
@@ -703,14 +964,26 @@ fn write_elements(
         }
         ColumnType::Map(..) => {
             for kv in elements(value).chunks_exact(2) {
-                row.write_elem(col.id, key(Bytes::copy_from_slice(kv[0])), live(Bytes::copy_from_slice(kv[1])));
+                row.write_elem(
+                    col.id,
+                    key(Bytes::copy_from_slice(kv[0])),
+                    live(Bytes::copy_from_slice(kv[1])),
+                );
             }
         }
         ColumnType::List(_) => {
             let items = elements(value);
-            let ordered: Vec<&[u8]> = if prepend { items.into_iter().rev().collect() } else { items };
+            let ordered: Vec<&[u8]> = if prepend {
+                items.into_iter().rev().collect()
+            } else {
+                items
+            };
             for e in ordered {
-                row.write_elem(col.id, key(list_position(prepend)), live(Bytes::copy_from_slice(e)));
+                row.write_elem(
+                    col.id,
+                    key(list_position(prepend)),
+                    live(Bytes::copy_from_slice(e)),
+                );
             }
         }
         ColumnType::Udt { .. } => {
@@ -727,12 +1000,4 @@ fn write_elements(
         _ => {}
     }
     Ok(())
-}
-
-/// Reads the current row for a condition check or an LWT result.
-pub(crate) fn current_row<'a>(p: Option<&'a Partition>, data_layout: &crate::store::ClusteringLayout, ck: &[Bytes], layout: Arc<crate::store::ClusteringLayout>) -> Option<(&'a Row, Option<i64>)> {
-    let p = p?;
-    let key = ClusteringKey { parts: ck.to_vec(), layout };
-    let row = p.rows.get(&key)?;
-    Some((row, p.outer_deletion(data_layout, ck)))
 }

@@ -19,7 +19,11 @@ pub(crate) struct PagingState {
 
 fn put_vint(out: &mut Vec<u8>, v: u64) {
     let bits = 64 - v.leading_zeros() as usize;
-    let extra = if bits <= 7 { 0 } else { ((bits - 1) / 7).min(8) };
+    let extra = if bits <= 7 {
+        0
+    } else {
+        ((bits - 1) / 7).min(8)
+    };
     if extra >= 8 {
         out.push(0xff);
         out.extend_from_slice(&v.to_be_bytes());
@@ -42,7 +46,11 @@ fn get_vint(buf: &mut &[u8]) -> Option<u64> {
     let (&first, rest) = buf.split_first()?;
     let extra = first.leading_ones() as usize;
     let (tail, rest) = rest.split_at_checked(extra)?;
-    let mut v = if extra >= 8 { 0 } else { u64::from(first & (0xffu8 >> extra)) };
+    let mut v = if extra >= 8 {
+        0
+    } else {
+        u64::from(first & (0xffu8 >> extra))
+    };
     for b in tail {
         v = (v << 8) | u64::from(*b);
     }

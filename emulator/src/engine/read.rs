@@ -74,7 +74,10 @@ impl<'a> RowRef<'a> {
                 let mut any = false;
                 for i in 0..fields.len() {
                     let found = elems.iter().find(|(k, _)| {
-                        <[u8; 2]>::try_from(k.bytes.as_ref()).map(i16::from_be_bytes) == Ok(i as i16)
+                        <[u8; 2]>::try_from(k.bytes.as_ref())
+                            .ok()
+                            .map(i16::from_be_bytes)
+                            == Some(i as i16)
                     });
                     match found.and_then(|(_, c)| c.value.as_ref()) {
                         Some(v) => {
@@ -121,14 +124,22 @@ impl<'a> RowRef<'a> {
 
 /// Whether a cell value passes `op value` (filtering), with CONTAINS / CONTAINS KEY on
 /// collections and `m[key] = v` on maps.
-pub(crate) fn passes(typ: &ColumnType, cell: Option<&[u8]>, op: Operator, value: &[u8], map_key: Option<&[u8]>) -> bool {
+pub(crate) fn passes(
+    typ: &ColumnType,
+    cell: Option<&[u8]>,
+    op: Operator,
+    value: &[u8],
+    map_key: Option<&[u8]>,
+) -> bool {
     let Some(cell) = cell else { return false };
     if let Some(key) = map_key {
-        let ColumnType::Map(k, v) = typ else { return false };
+        let ColumnType::Map(k, v) = typ else {
+            return false;
+        };
         let items = elements(cell);
-        return items.chunks_exact(2).any(|kv| {
-            compare(k, kv[0], key).is_eq() && cmp_op(compare(v, kv[1], value), op)
-        });
+        return items
+            .chunks_exact(2)
+            .any(|kv| compare(k, kv[0], key).is_eq() && cmp_op(compare(v, kv[1], value), op));
     }
     match (op, typ) {
         (Operator::Contains, ColumnType::List(e) | ColumnType::Set(e)) => {

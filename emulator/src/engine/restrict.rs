@@ -104,16 +104,22 @@ fn merge_range(existing: Option<Restr>, new: Restr, name: &str) -> Result<Restr,
         (None, r) => Ok(r),
         (Some(Restr::Range(l1, h1)), Restr::Range(l2, h2)) => {
             if (l1.is_some() && l2.is_some()) || (h1.is_some() && h2.is_some()) {
-                let bound = if l1.is_some() && l2.is_some() { "start" } else { "end" };
+                let bound = if l1.is_some() && l2.is_some() {
+                    "start"
+                } else {
+                    "end"
+                };
                 return Err(invalid(format!(
                     "More than one restriction was found for the {bound} bound on {name}"
                 )));
             }
             Ok(Restr::Range(l1.or(l2), h1.or(h2)))
         }
-        (Some(Restr::Eq(_) | Restr::In(_)), _) | (Some(Restr::Range(..)), _) => Err(invalid(
-            format!("{name} cannot be restricted by more than one relation if it includes an Equal"),
-        )),
+        (Some(Restr::Eq(_) | Restr::In(_)), _) | (Some(Restr::Range(..)), _) => {
+            Err(invalid(format!(
+                "{name} cannot be restricted by more than one relation if it includes an Equal"
+            )))
+        }
     }
 }
 
@@ -137,13 +143,19 @@ impl Where {
                     let col = &table.cols[idx];
                     let is_contains = matches!(op, Operator::Contains | Operator::ContainsKey);
                     let recv_typ = match (op, &col.typ) {
-                        (Operator::Contains, ColumnType::List(e) | ColumnType::Set(e)) => (**e).clone(),
+                        (Operator::Contains, ColumnType::List(e) | ColumnType::Set(e)) => {
+                            (**e).clone()
+                        }
                         (Operator::Contains, ColumnType::Map(_, v)) => (**v).clone(),
                         (Operator::ContainsKey, ColumnType::Map(k, _)) => (**k).clone(),
                         (Operator::Contains | Operator::ContainsKey, _) => {
                             return Err(invalid(format!(
                                 "Cannot use {} on non-collection column {column}",
-                                if *op == Operator::Contains { "CONTAINS" } else { "CONTAINS KEY" }
+                                if *op == Operator::Contains {
+                                    "CONTAINS"
+                                } else {
+                                    "CONTAINS KEY"
+                                }
                             )));
                         }
                         _ => col.typ.clone(),
@@ -154,14 +166,19 @@ impl Where {
                             let r = if *op == Operator::Eq {
                                 Restr::Eq(value.clone())
                             } else if *op == Operator::Ne {
-                                return Err(invalid(format!("Unsupported \"!=\" relation: {column} != ...")));
+                                return Err(invalid(format!(
+                                    "Unsupported \"!=\" relation: {column} != ..."
+                                )));
                             } else {
                                 if !allow_filtering {
-                                    return Err(invalid("Only EQ and IN relation are supported on the partition key (unless you use the token() function)"));
+                                    return Err(invalid(
+                                        "Only EQ and IN relation are supported on the partition key (unless you use the token() function)",
+                                    ));
                                 }
                                 slice_bounds(*op, value.clone())
                             };
-                            let slot = w.pk.get_mut(table.pk.iter().position(|i| *i == idx).unwrap_or(p));
+                            let slot =
+                                w.pk.get_mut(table.pk.iter().position(|i| *i == idx).unwrap_or(p));
                             if let Some(slot) = slot {
                                 *slot = Some(merge_range(slot.take(), r, column)?);
                             }
@@ -179,7 +196,9 @@ impl Where {
                         }
                         _ => {
                             if *op == Operator::Ne {
-                                return Err(invalid(format!("Unsupported \"!=\" relation: {column} != ...")));
+                                return Err(invalid(format!(
+                                    "Unsupported \"!=\" relation: {column} != ..."
+                                )));
                             }
                             w.filters.push(Filter {
                                 col: idx,
@@ -198,13 +217,21 @@ impl Where {
                         ColumnKind::PartitionKey(_) => {
                             let pos = table.pk.iter().position(|i| *i == idx).unwrap_or(0);
                             if let Some(slot) = w.pk.get_mut(pos) {
-                                *slot = Some(merge_range(slot.take(), Restr::In(values.clone()), column)?);
+                                *slot = Some(merge_range(
+                                    slot.take(),
+                                    Restr::In(values.clone()),
+                                    column,
+                                )?);
                             }
                         }
                         ColumnKind::Clustering(..) => {
                             let pos = table.ck.iter().position(|i| *i == idx).unwrap_or(0);
                             if let Some(slot) = w.ck.get_mut(pos) {
-                                *slot = Some(merge_range(slot.take(), Restr::In(values.clone()), column)?);
+                                *slot = Some(merge_range(
+                                    slot.take(),
+                                    Restr::In(values.clone()),
+                                    column,
+                                )?);
                             }
                         }
                         _ => w.filters.push(Filter {
@@ -217,7 +244,12 @@ impl Where {
                 }
                 Relation::MultiColumn { columns, op, value } => {
                     let positions = multi_positions(table, columns)?;
-                    let typ = ColumnType::Tuple(positions.iter().map(|p| table.cols[table.ck[*p]].typ.clone()).collect());
+                    let typ = ColumnType::Tuple(
+                        positions
+                            .iter()
+                            .map(|p| table.cols[table.ck[*p]].typ.clone())
+                            .collect(),
+                    );
                     let name = format!("({})", columns.join(","));
                     specs.term(value, &name, &typ);
                     w.multi.push(Multi {
@@ -228,7 +260,12 @@ impl Where {
                 }
                 Relation::MultiColumnIn { columns, values } => {
                     let positions = multi_positions(table, columns)?;
-                    let typ = ColumnType::Tuple(positions.iter().map(|p| table.cols[table.ck[*p]].typ.clone()).collect());
+                    let typ = ColumnType::Tuple(
+                        positions
+                            .iter()
+                            .map(|p| table.cols[table.ck[*p]].typ.clone())
+                            .collect(),
+                    );
                     specs.in_values(values, &format!("({})", columns.join(",")), &typ);
                     w.multi.push(Multi {
                         positions,
@@ -237,8 +274,16 @@ impl Where {
                     });
                 }
                 Relation::Token { columns, op, value } => {
-                    let expected: Vec<&str> = table.pk.iter().map(|i| table.cols[*i].name.as_str()).collect();
-                    if columns.iter().map(String::as_str).ne(expected.iter().copied()) {
+                    let expected: Vec<&str> = table
+                        .pk
+                        .iter()
+                        .map(|i| table.cols[*i].name.as_str())
+                        .collect();
+                    if columns
+                        .iter()
+                        .map(String::as_str)
+                        .ne(expected.iter().copied())
+                    {
                         return Err(invalid(format!(
                             "The token function arguments must be in the partition key order: {}",
                             expected.join(", ")
@@ -247,7 +292,12 @@ impl Where {
                     specs.term(value, "partition key token", &ColumnType::BigInt);
                     w.token.push((*op, value.clone()));
                 }
-                Relation::MapEntry { column, key, op, value } => {
+                Relation::MapEntry {
+                    column,
+                    key,
+                    op,
+                    value,
+                } => {
                     let idx = col_index(table, column)?;
                     let ColumnType::Map(k, v) = &table.cols[idx].typ else {
                         return Err(invalid(format!("Column {column} cannot be used as a map")));
@@ -273,7 +323,10 @@ impl Where {
     fn classify(&mut self, table: &Table, allow_filtering: bool) -> Result<(), ServerError> {
         let pk_restricted = self.pk.iter().filter(|r| r.is_some()).count();
         let pk_complete = pk_restricted == self.pk.len()
-            && self.pk.iter().all(|r| matches!(r, Some(Restr::Eq(_) | Restr::In(_))));
+            && self
+                .pk
+                .iter()
+                .all(|r| matches!(r, Some(Restr::Eq(_) | Restr::In(_))));
         // Indexed equality on a regular column lets the query run without filtering.
         self.indexed = self.filters.iter().any(|f| {
             table.def.indexes.iter().any(|i| {
@@ -344,7 +397,9 @@ impl Where {
 
     /// Whether every partition key column has an EQ/IN restriction.
     pub fn pk_complete(&self) -> bool {
-        self.pk.iter().all(|r| matches!(r, Some(Restr::Eq(_) | Restr::In(_))))
+        self.pk
+            .iter()
+            .all(|r| matches!(r, Some(Restr::Eq(_) | Restr::In(_))))
     }
 
     /// Names of partition key columns without a restriction.
@@ -358,7 +413,11 @@ impl Where {
     }
 
     /// The partitions selected (all of them when the key is not fully restricted).
-    pub fn partitions(&self, table: &Table, binds: &Binds<'_>) -> Result<Option<Partitions>, ServerError> {
+    pub fn partitions(
+        &self,
+        table: &Table,
+        binds: &Binds<'_>,
+    ) -> Result<Option<Partitions>, ServerError> {
         if self.pk_complete() {
             let mut per_col: Vec<Vec<Bytes>> = Vec::with_capacity(self.pk.len());
             for (r, idx) in self.pk.iter().zip(table.pk.iter()) {
@@ -380,9 +439,18 @@ impl Where {
             let mut lo = std::ops::Bound::Unbounded;
             let mut hi = std::ops::Bound::Unbounded;
             for (op, t) in &self.token {
-                let v = eval(t, Receiver { name: "partition key token", typ: &ColumnType::BigInt }, binds)?;
+                let v = eval(
+                    t,
+                    Receiver {
+                        name: "partition key token",
+                        typ: &ColumnType::BigInt,
+                    },
+                    binds,
+                )?;
                 let Some(b) = v.bytes() else { continue };
-                let tok = <[u8; 8]>::try_from(b.as_ref()).map(i64::from_be_bytes).unwrap_or(0);
+                let tok = <[u8; 8]>::try_from(b.as_ref())
+                    .map(i64::from_be_bytes)
+                    .unwrap_or(0);
                 match op {
                     Operator::Gt => lo = std::ops::Bound::Excluded(tok),
                     Operator::Ge => lo = std::ops::Bound::Included(tok),
@@ -412,11 +480,22 @@ impl Where {
         let conds = conditions(&self.ck, &table.ck, table, binds)?;
         let mut multis = Vec::new();
         for m in &self.multi {
-            let types: Vec<ColumnType> = m.positions.iter().map(|p| table.cols[table.ck[*p]].typ.clone()).collect();
+            let types: Vec<ColumnType> = m
+                .positions
+                .iter()
+                .map(|p| table.cols[table.ck[*p]].typ.clone())
+                .collect();
             let tuple_typ = ColumnType::Tuple(types.clone());
             let name = "clustering tuple";
             let tuples: Vec<Vec<Bytes>> = match &m.value {
-                Ok(t) => match eval(t, Receiver { name, typ: &tuple_typ }, binds)? {
+                Ok(t) => match eval(
+                    t,
+                    Receiver {
+                        name,
+                        typ: &tuple_typ,
+                    },
+                    binds,
+                )? {
                     Val::Value(b) => vec![split_tuple(&b)],
                     _ => Vec::new(),
                 },
@@ -440,16 +519,25 @@ fn conditions(
     let mut conds = Vec::new();
     for (pos, r) in restrs.iter().enumerate() {
         let Some(r) = r else { continue };
-        let Some(col) = cols.get(pos).and_then(|i| table.cols.get(*i)) else { continue };
-            let cond = match r {
+        let Some(col) = cols.get(pos).and_then(|i| table.cols.get(*i)) else {
+            continue;
+        };
+        let cond = match r {
             Restr::Eq(_) | Restr::In(_) => CkCond::In(restr_values(r, &col.name, &col.typ, binds)?),
             Restr::Range(lo, hi) => {
                 let b = |x: &Option<(Term, bool)>| -> Result<Option<(Bytes, bool)>, ServerError> {
                     match x {
-                        Some((t, inc)) => Ok(eval(t, Receiver { name: &col.name, typ: &col.typ }, binds)?
-                            .bytes()
-                            .cloned()
-                            .map(|v| (v, *inc))),
+                        Some((t, inc)) => Ok(eval(
+                            t,
+                            Receiver {
+                                name: &col.name,
+                                typ: &col.typ,
+                            },
+                            binds,
+                        )?
+                        .bytes()
+                        .cloned()
+                        .map(|v| (v, *inc))),
                         None => Ok(None),
                     }
                 };
@@ -465,8 +553,17 @@ fn conditions(
 #[derive(Debug, Default)]
 pub(crate) struct CkMatch {
     conds: Vec<(usize, ColumnType, CkCond)>,
-    multis: Vec<(Vec<usize>, Vec<ColumnType>, Option<Operator>, Vec<Vec<Bytes>>)>,
+    multis: Vec<MultiMatch>,
 }
+
+/// A multi-column relation: clustering positions, their types, the operator (None = IN)
+/// and the tuples to compare with.
+type MultiMatch = (
+    Vec<usize>,
+    Vec<ColumnType>,
+    Option<Operator>,
+    Vec<Vec<Bytes>>,
+);
 
 #[derive(Debug)]
 enum CkCond {
@@ -587,7 +684,9 @@ pub(crate) fn split_tuple(b: &[u8]) -> Vec<Bytes> {
             rest = tail;
             continue;
         }
-        let Some((item, tail)) = tail.split_at_checked(len as usize) else { break };
+        let Some((item, tail)) = tail.split_at_checked(len as usize) else {
+            break;
+        };
         out.push(Bytes::copy_from_slice(item));
         rest = tail;
     }
@@ -595,11 +694,20 @@ pub(crate) fn split_tuple(b: &[u8]) -> Vec<Bytes> {
 }
 
 /// The values of an `IN` (or a single `=`), deduplicated and sorted as Cassandra does.
-fn restr_values(r: &Restr, name: &str, typ: &ColumnType, binds: &Binds<'_>) -> Result<Vec<Bytes>, ServerError> {
+fn restr_values(
+    r: &Restr,
+    name: &str,
+    typ: &ColumnType,
+    binds: &Binds<'_>,
+) -> Result<Vec<Bytes>, ServerError> {
     let mut vals = match r {
         Restr::Eq(t) => match eval(t, Receiver { name, typ }, binds)? {
             Val::Value(b) => vec![b],
-            Val::Null => return Err(invalid(format!("Invalid null value in condition for column {name}"))),
+            Val::Null => {
+                return Err(invalid(format!(
+                    "Invalid null value in condition for column {name}"
+                )));
+            }
             Val::Unset => return Err(invalid(format!("Invalid unset value for column {name}"))),
         },
         Restr::In(values) => in_list(values, name, typ, binds)?,
@@ -613,23 +721,44 @@ fn restr_values(r: &Restr, name: &str, typ: &ColumnType, binds: &Binds<'_>) -> R
 }
 
 /// Evaluates the values of an `IN`.
-pub(crate) fn in_list(values: &InValues, name: &str, typ: &ColumnType, binds: &Binds<'_>) -> Result<Vec<Bytes>, ServerError> {
+pub(crate) fn in_list(
+    values: &InValues,
+    name: &str,
+    typ: &ColumnType,
+    binds: &Binds<'_>,
+) -> Result<Vec<Bytes>, ServerError> {
     match values {
         InValues::List(items) => {
             let mut out = Vec::with_capacity(items.len());
             for t in items {
                 match eval(t, Receiver { name, typ }, binds)? {
                     Val::Value(b) => out.push(b),
-                    Val::Null => return Err(invalid(format!("Invalid null value in condition for column {name}"))),
-                    Val::Unset => return Err(invalid(format!("Invalid unset value for column {name}"))),
+                    Val::Null => {
+                        return Err(invalid(format!(
+                            "Invalid null value in condition for column {name}"
+                        )));
+                    }
+                    Val::Unset => {
+                        return Err(invalid(format!("Invalid unset value for column {name}")));
+                    }
                 }
             }
             Ok(out)
         }
         InValues::Bind(m) => {
             let list_typ = ColumnType::List(Box::new(typ.clone()));
-            match eval(&Term::Bind(m.clone()), Receiver { name, typ: &list_typ }, binds)? {
-                Val::Value(b) => Ok(elements(&b).into_iter().map(Bytes::copy_from_slice).collect()),
+            match eval(
+                &Term::Bind(m.clone()),
+                Receiver {
+                    name,
+                    typ: &list_typ,
+                },
+                binds,
+            )? {
+                Val::Value(b) => Ok(elements(&b)
+                    .into_iter()
+                    .map(Bytes::copy_from_slice)
+                    .collect()),
                 Val::Null => Err(invalid(format!("Invalid null value for column {name}"))),
                 Val::Unset => Err(invalid(format!("Invalid unset value for column {name}"))),
             }

@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn ids_match_the_wire_captures() {
         assert_eq!(
-            hex(&statement_id(Some("wirecap"), "INSERT INTO kv (k, v) VALUES (?, ?)")),
+            hex(&statement_id(
+                Some("wirecap"),
+                "INSERT INTO kv (k, v) VALUES (?, ?)"
+            )),
             "2a35bc8615cc3cba5ac367a6cd21e577"
         );
         let cols = [

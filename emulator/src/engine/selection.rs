@@ -12,7 +12,7 @@ use super::read::RowRef;
 use super::schema::Table;
 use super::term::{Binds, Receiver, eval, timeuuid_millis};
 use crate::catalog::invalid;
-use crate::cql::ast::{SelectorExpr, Selection, Term};
+use crate::cql::ast::{Selection, SelectorExpr, Term};
 use crate::store::compare::compare;
 use crate::store::{partition_key_bytes, token::murmur3_token};
 
@@ -63,7 +63,11 @@ fn spec(table: &Table, name: String, typ: ColumnType) -> ColumnSpec {
 }
 
 /// Plans `selection` over `table`.
-pub(crate) fn plan(table: &Table, selection: &Selection, binds_none: &Binds<'_>) -> Result<Selected, ServerError> {
+pub(crate) fn plan(
+    table: &Table,
+    selection: &Selection,
+    binds_none: &Binds<'_>,
+) -> Result<Selected, ServerError> {
     let mut sels = Vec::new();
     let mut columns = Vec::new();
     match selection {
@@ -96,7 +100,11 @@ fn column(table: &Table, name: &str) -> Result<usize, ServerError> {
         .ok_or_else(|| invalid(format!("Undefined column name {name}")))
 }
 
-fn selector(table: &Table, expr: &SelectorExpr, binds: &Binds<'_>) -> Result<(Sel, String, ColumnType), ServerError> {
+fn selector(
+    table: &Table,
+    expr: &SelectorExpr,
+    binds: &Binds<'_>,
+) -> Result<(Sel, String, ColumnType), ServerError> {
     Ok(match expr {
         SelectorExpr::Column(c) => {
             let i = column(table, c)?;
@@ -121,7 +129,11 @@ fn selector(table: &Table, expr: &SelectorExpr, binds: &Binds<'_>) -> Result<(Se
                 )));
             }
             if is_wt {
-                (Sel::WriteTime(i), format!("{fname}({c})"), ColumnType::BigInt)
+                (
+                    Sel::WriteTime(i),
+                    format!("{fname}({c})"),
+                    ColumnType::BigInt,
+                )
             } else {
                 (Sel::Ttl(i), format!("{fname}({c})"), ColumnType::Int)
             }
@@ -147,9 +159,15 @@ fn selector(table: &Table, expr: &SelectorExpr, binds: &Binds<'_>) -> Result<(Se
             let label = format!("system.{name}({})", names.join(", "));
             if let Some(agg) = agg {
                 let (Some(arg), Some(t)) = (parts.pop(), types.pop()) else {
-                    return Err(invalid(format!("Invalid number of arguments in call to function system.{name}: 1 required but 0 provided")));
+                    return Err(invalid(format!(
+                        "Invalid number of arguments in call to function system.{name}: 1 required but 0 provided"
+                    )));
                 };
-                let out = if agg == Agg::Count { ColumnType::BigInt } else { t.clone() };
+                let out = if agg == Agg::Count {
+                    ColumnType::BigInt
+                } else {
+                    t.clone()
+                };
                 return Ok((Sel::Agg(agg, Box::new(arg), t), label, out));
             }
             if name == "token" {
@@ -160,7 +178,10 @@ fn selector(table: &Table, expr: &SelectorExpr, binds: &Binds<'_>) -> Result<(Se
             };
             if let Some(t) = name.strip_suffix("asblob").and_then(native_by_name) {
                 if types.first().is_some_and(|a| *a != t) {
-                    return Err(invalid(format!("Type error: {} cannot be passed as argument 0 of function system.{name} of type {t}", names.join(", "))));
+                    return Err(invalid(format!(
+                        "Type error: {} cannot be passed as argument 0 of function system.{name} of type {t}",
+                        names.join(", ")
+                    )));
                 }
             }
             (Sel::Scalar(name.clone(), parts, rt.clone()), label, rt)
@@ -169,13 +190,19 @@ fn selector(table: &Table, expr: &SelectorExpr, binds: &Binds<'_>) -> Result<(Se
         SelectorExpr::Field(inner, field) => {
             let (s, n, t) = selector(table, inner, binds)?;
             let ColumnType::Udt { fields, .. } = &t else {
-                return Err(invalid(format!("Invalid field selection: {n} of type {t} is not a user type")));
+                return Err(invalid(format!(
+                    "Invalid field selection: {n} of type {t} is not a user type"
+                )));
             };
             let Some(pos) = fields.iter().position(|(f, _)| f == field) else {
                 return Err(invalid(format!("{t} has no field {field}")));
             };
             let ft = fields[pos].1.clone();
-            (Sel::Scalar(format!("field#{pos}"), vec![s], ft.clone()), format!("{n}.{field}"), ft)
+            (
+                Sel::Scalar(format!("field#{pos}"), vec![s], ft.clone()),
+                format!("{n}.{field}"),
+                ft,
+            )
         }
         SelectorExpr::Term(term) => {
             let typ = match term {
@@ -186,7 +213,14 @@ fn selector(table: &Table, expr: &SelectorExpr, binds: &Binds<'_>) -> Result<(Se
                 Term::Literal(crate::cql::ast::Literal::Uuid(_)) => ColumnType::Uuid,
                 _ => ColumnType::Text,
             };
-            let v = eval(term, Receiver { name: "term", typ: &typ }, binds)?;
+            let v = eval(
+                term,
+                Receiver {
+                    name: "term",
+                    typ: &typ,
+                },
+                binds,
+            )?;
             (Sel::Const(v.bytes().cloned()), "term".to_owned(), typ)
         }
     })
@@ -202,7 +236,8 @@ pub(crate) fn value(sel: &Sel, table: &Table, row: &RowRef<'_>) -> Option<Bytes>
         }
         Sel::Ttl(i) => {
             let c = row.cell(table.cols.get(*i)?)?;
-            c.remaining_ttl(row.now).map(|t| Bytes::copy_from_slice(&t.to_be_bytes()))
+            c.remaining_ttl(row.now)
+                .map(|t| Bytes::copy_from_slice(&t.to_be_bytes()))
         }
         Sel::Token => {
             let key = partition_key_bytes(row.pk);
@@ -219,7 +254,10 @@ pub(crate) fn value(sel: &Sel, table: &Table, row: &RowRef<'_>) -> Option<Bytes>
 
 fn sel_type(sel: &Sel, table: &Table) -> ColumnType {
     match sel {
-        Sel::Col(i) => table.cols.get(*i).map_or(ColumnType::Blob, |c| c.typ.clone()),
+        Sel::Col(i) => table
+            .cols
+            .get(*i)
+            .map_or(ColumnType::Blob, |c| c.typ.clone()),
         Sel::WriteTime(_) | Sel::Token | Sel::CountStar => ColumnType::BigInt,
         Sel::Ttl(_) => ColumnType::Int,
         Sel::Agg(_, _, t) | Sel::Scalar(_, _, t) => t.clone(),
@@ -228,7 +266,10 @@ fn sel_type(sel: &Sel, table: &Table) -> ColumnType {
 }
 
 fn scalar(name: &str, arg: Option<Bytes>, arg_typ: Option<ColumnType>) -> Option<Bytes> {
-    if let Some(pos) = name.strip_prefix("field#").and_then(|p| p.parse::<usize>().ok()) {
+    if let Some(pos) = name
+        .strip_prefix("field#")
+        .and_then(|p| p.parse::<usize>().ok())
+    {
         let parts = super::restrict::split_tuple(&arg?);
         return parts.get(pos).cloned().filter(|b| !b.is_empty());
     }
@@ -254,9 +295,15 @@ fn scalar(name: &str, arg: Option<Bytes>, arg_typ: Option<ColumnType>) -> Option
             Bytes::copy_from_slice(&(days as u32).to_be_bytes())
         }),
         "now" | "uuid" | "currenttimestamp" | "currentdate" | "currenttime" | "currenttimeuuid" => {
-            let t = Term::Function { name: name.to_owned(), args: Vec::new() };
+            let t = Term::Function {
+                name: name.to_owned(),
+                args: Vec::new(),
+            };
             let typ = return_type(name)?;
-            eval(&t, Receiver { name, typ: &typ }, &Binds::default()).ok()?.bytes().cloned()
+            eval(&t, Receiver { name, typ: &typ }, &Binds::default())
+                .ok()?
+                .bytes()
+                .cloned()
         }
         _ => None,
     }
@@ -280,8 +327,12 @@ impl Acc {
         match sel {
             Sel::CountStar => self.count += 1,
             Sel::Agg(agg, inner, typ) => {
-                let Some(v) = value(inner, table, row) else { return };
-                if v.is_empty() && !matches!(typ, ColumnType::Text | ColumnType::Ascii | ColumnType::Blob) {
+                let Some(v) = value(inner, table, row) else {
+                    return;
+                };
+                if v.is_empty()
+                    && !matches!(typ, ColumnType::Text | ColumnType::Ascii | ColumnType::Blob)
+                {
                     return;
                 }
                 self.count += 1;
@@ -290,7 +341,11 @@ impl Acc {
                     Agg::Min | Agg::Max => {
                         let better = self.best.as_ref().is_none_or(|b| {
                             let o = compare(typ, &v, b);
-                            if *agg == Agg::Min { o.is_lt() } else { o.is_gt() }
+                            if *agg == Agg::Min {
+                                o.is_lt()
+                            } else {
+                                o.is_gt()
+                            }
                         });
                         if better {
                             self.best = Some(v);
@@ -325,12 +380,16 @@ impl Acc {
             }
             ColumnType::Decimal => {
                 if let Some((scale, unscaled)) = v.split_first_chunk::<4>() {
-                    let d = BigDecimal::new(BigInt::from_signed_bytes_be(unscaled), i64::from(i32::from_be_bytes(*scale)));
+                    let d = BigDecimal::new(
+                        BigInt::from_signed_bytes_be(unscaled),
+                        i64::from(i32::from_be_bytes(*scale)),
+                    );
                     self.dec_sum = Some(self.dec_sum.take().unwrap_or_default() + d);
                 }
             }
             _ => {
-                self.int_sum += i128::from(BigInt::from_signed_bytes_be(v).try_into().unwrap_or(0i64));
+                self.int_sum +=
+                    i128::from(BigInt::from_signed_bytes_be(v).try_into().unwrap_or(0i64));
             }
         }
     }
@@ -338,18 +397,28 @@ impl Acc {
     /// The aggregate's result.
     pub fn finish(&self, sel: &Sel) -> Option<Bytes> {
         match sel {
-            Sel::CountStar | Sel::Agg(Agg::Count, ..) => Some(Bytes::copy_from_slice(&self.count.to_be_bytes())),
+            Sel::CountStar | Sel::Agg(Agg::Count, ..) => {
+                Some(Bytes::copy_from_slice(&self.count.to_be_bytes()))
+            }
             Sel::Agg(Agg::Min | Agg::Max, ..) => self.best.clone(),
             Sel::Agg(agg, _, typ) => {
                 let avg = *agg == Agg::Avg;
                 let n = self.count.max(1);
                 Some(match typ {
                     ColumnType::Float => {
-                        let s = if avg { self.float_sum / n as f64 } else { self.float_sum };
+                        let s = if avg {
+                            self.float_sum / n as f64
+                        } else {
+                            self.float_sum
+                        };
                         Bytes::copy_from_slice(&(s as f32).to_be_bytes())
                     }
                     ColumnType::Double => {
-                        let s = if avg { self.float_sum / n as f64 } else { self.float_sum };
+                        let s = if avg {
+                            self.float_sum / n as f64
+                        } else {
+                            self.float_sum
+                        };
                         Bytes::copy_from_slice(&s.to_be_bytes())
                     }
                     ColumnType::Varint => {
@@ -363,10 +432,16 @@ impl Acc {
                         super::literal::decimal_bytes(&s)
                     }
                     _ => {
-                        let s = if avg { self.int_sum / i128::from(n) } else { self.int_sum };
+                        let s = if avg {
+                            self.int_sum / i128::from(n)
+                        } else {
+                            self.int_sum
+                        };
                         match typ {
                             ColumnType::Int => Bytes::copy_from_slice(&(s as i32).to_be_bytes()),
-                            ColumnType::SmallInt => Bytes::copy_from_slice(&(s as i16).to_be_bytes()),
+                            ColumnType::SmallInt => {
+                                Bytes::copy_from_slice(&(s as i16).to_be_bytes())
+                            }
                             ColumnType::TinyInt => Bytes::copy_from_slice(&(s as i8).to_be_bytes()),
                             _ => Bytes::copy_from_slice(&(s as i64).to_be_bytes()),
                         }

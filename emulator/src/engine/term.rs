@@ -52,19 +52,7 @@ pub(crate) struct Receiver<'a> {
 pub(crate) fn eval(term: &Term, recv: Receiver<'_>, binds: &Binds<'_>) -> Result<Val, ServerError> {
     match term {
         Term::Literal(Literal::Null) => Ok(Val::Null),
-        Term::Literal(lit) => {
-            if recv.typ.is_collection() || matches!(recv.typ, ColumnType::Udt { .. }) {
-                if matches!(lit, Literal::Blob(_)) {
-                    return Err(invalid(format!(
-                        "Invalid HEX constant ({}) for \"{}\" of type {}",
-                        literal::text(lit),
-                        recv.name,
-                        cql_type_name(recv.typ)
-                    )));
-                }
-            }
-            literal::serialize(lit, recv.name, recv.typ).map(Val::Value)
-        }
+        Term::Literal(lit) => literal::serialize(lit, recv.name, recv.typ).map(Val::Value),
         Term::Bind(marker) => match binds.values.get(marker.index) {
             Some(RawValue::Null) => Ok(Val::Null),
             Some(RawValue::Unset) => Ok(Val::Unset),
@@ -82,7 +70,9 @@ pub(crate) fn eval(term: &Term, recv: Receiver<'_>, binds: &Binds<'_>) -> Result
             ColumnType::List(e) | ColumnType::Vector { element: e, .. } => {
                 collection(items.iter().map(|t| (t, e.as_ref())), recv, binds, false)
             }
-            ColumnType::Set(e) => collection(items.iter().map(|t| (t, e.as_ref())), recv, binds, false),
+            ColumnType::Set(e) => {
+                collection(items.iter().map(|t| (t, e.as_ref())), recv, binds, false)
+            }
             _ => Err(literal_error("list", recv)),
         },
         Term::Set(items) => match recv.typ {
@@ -99,7 +89,17 @@ pub(crate) fn eval(term: &Term, recv: Receiver<'_>, binds: &Binds<'_>) -> Result
             ColumnType::Tuple(types) if types.len() >= items.len() => {
                 let mut out = BytesMut::new();
                 for (t, typ) in items.iter().zip(types.iter()) {
-                    put_component(&mut out, eval(t, Receiver { name: recv.name, typ }, binds)?);
+                    put_component(
+                        &mut out,
+                        eval(
+                            t,
+                            Receiver {
+                                name: recv.name,
+                                typ,
+                            },
+                            binds,
+                        )?,
+                    );
                 }
                 Ok(Val::Value(out.freeze()))
             }
@@ -122,7 +122,14 @@ pub(crate) fn eval(term: &Term, recv: Receiver<'_>, binds: &Binds<'_>) -> Result
                 let mut out = BytesMut::new();
                 for (fname, ftyp) in types {
                     let v = match fields.iter().find(|(n, _)| n == fname) {
-                        Some((_, t)) => eval(t, Receiver { name: recv.name, typ: ftyp }, binds)?,
+                        Some((_, t)) => eval(
+                            t,
+                            Receiver {
+                                name: recv.name,
+                                typ: ftyp,
+                            },
+                            binds,
+                        )?,
                         None => Val::Null,
                     };
                     put_component(&mut out, v);
@@ -163,8 +170,20 @@ fn put_component(out: &mut BytesMut, v: Val) {
     }
 }
 
-fn element(t: &Term, typ: &ColumnType, recv: Receiver<'_>, binds: &Binds<'_>) -> Result<Bytes, ServerError> {
-    match eval(t, Receiver { name: recv.name, typ }, binds)? {
+fn element(
+    t: &Term,
+    typ: &ColumnType,
+    recv: Receiver<'_>,
+    binds: &Binds<'_>,
+) -> Result<Bytes, ServerError> {
+    match eval(
+        t,
+        Receiver {
+            name: recv.name,
+            typ,
+        },
+        binds,
+    )? {
         Val::Value(b) => Ok(b),
         Val::Null => Err(invalid("null is not supported inside collections")),
         Val::Unset => Err(invalid("unset value is not supported inside collections")),
@@ -172,7 +191,10 @@ fn element(t: &Term, typ: &ColumnType, recv: Receiver<'_>, binds: &Binds<'_>) ->
 }
 
 /// Serializes `[int n]` followed by each element as `[bytes]`.
-pub(crate) fn encode_collection<I: IntoIterator<Item = B>, B: AsRef<[u8]>>(n: usize, items: I) -> Bytes {
+pub(crate) fn encode_collection<I: IntoIterator<Item = B>, B: AsRef<[u8]>>(
+    n: usize,
+    items: I,
+) -> Bytes {
     let mut out = BytesMut::new();
     out.put_i32(n as i32);
     for b in items {
@@ -202,7 +224,12 @@ fn collection<'t>(
     Ok(Val::Value(encode_collection(vals.len(), vals)))
 }
 
-fn set(items: &[Term], e: &ColumnType, recv: Receiver<'_>, binds: &Binds<'_>) -> Result<Val, ServerError> {
+fn set(
+    items: &[Term],
+    e: &ColumnType,
+    recv: Receiver<'_>,
+    binds: &Binds<'_>,
+) -> Result<Val, ServerError> {
     let mut vals = Vec::with_capacity(items.len());
     for t in items {
         vals.push(element(t, e, recv, binds)?);
@@ -245,7 +272,8 @@ pub(crate) fn normalize(typ: &ColumnType, v: Bytes) -> Bytes {
         }
         ColumnType::Map(k, _) => {
             let flat = elements(&v);
-            let mut pairs: Vec<(&[u8], &[u8])> = flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
+            let mut pairs: Vec<(&[u8], &[u8])> =
+                flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
             pairs.sort_by(|a, b| compare(k, a.0, b.0));
             pairs.dedup_by(|a, b| compare(k, a.0, b.0).is_eq());
             encode_collection(pairs.len(), pairs.into_iter().flat_map(|(a, b)| [a, b]))
@@ -267,7 +295,12 @@ fn negate(v: Val, recv: Receiver<'_>) -> Result<Val, ServerError> {
                 .to_be_bytes()
                 .to_vec()
         }
-        _ => return Err(invalid(format!("Cannot negate a value of type {}", cql_type_name(recv.typ)))),
+        _ => {
+            return Err(invalid(format!(
+                "Cannot negate a value of type {}",
+                cql_type_name(recv.typ)
+            )));
+        }
     };
     Ok(Val::Value(Bytes::from(neg)))
 }
@@ -276,7 +309,9 @@ fn negate(v: Val, recv: Receiver<'_>) -> Result<Val, ServerError> {
 pub(crate) fn validate(typ: &ColumnType, v: &[u8]) -> Result<(), String> {
     let n = v.len();
     let ok = match typ {
-        ColumnType::Int if n != 4 && n != 0 => return Err(format!("Expected 4 or 0 byte int ({n})")),
+        ColumnType::Int if n != 4 && n != 0 => {
+            return Err(format!("Expected 4 or 0 byte int ({n})"));
+        }
         ColumnType::BigInt | ColumnType::Counter if n != 8 && n != 0 => {
             return Err(format!("Expected 8 or 0 byte long ({n})"));
         }
@@ -371,12 +406,18 @@ mod tests {
         let typ = ColumnType::Set(Box::new(ColumnType::Int));
         let v = eval(
             &Term::Set(vec![lit_int(3), lit_int(-1), lit_int(3)]),
-            Receiver { name: "s", typ: &typ },
+            Receiver {
+                name: "s",
+                typ: &typ,
+            },
             &Binds::default(),
         )
         .unwrap();
         let b = v.bytes().unwrap().clone();
-        assert_eq!(elements(&b), vec![&(-1i32).to_be_bytes()[..], &3i32.to_be_bytes()[..]]);
+        assert_eq!(
+            elements(&b),
+            vec![&(-1i32).to_be_bytes()[..], &3i32.to_be_bytes()[..]]
+        );
     }
 
     #[test]
@@ -384,13 +425,27 @@ mod tests {
         let binds = Binds {
             values: vec![RawValue::Value(&[1, 2, 3])],
         };
-        let m = Term::Bind(crate::cql::ast::BindMarker { index: 0, name: None });
-        let err = eval(&m, Receiver { name: "v", typ: &ColumnType::Int }, &binds).unwrap_err();
+        let m = Term::Bind(crate::cql::ast::BindMarker {
+            index: 0,
+            name: None,
+        });
+        let err = eval(
+            &m,
+            Receiver {
+                name: "v",
+                typ: &ColumnType::Int,
+            },
+            &binds,
+        )
+        .unwrap_err();
         assert_eq!(err.message, "Expected 4 or 0 byte int (3)");
         let typ = ColumnType::List(Box::new(ColumnType::Int));
         let err = eval(
             &Term::List(vec![Term::Literal(Literal::Null)]),
-            Receiver { name: "l", typ: &typ },
+            Receiver {
+                name: "l",
+                typ: &typ,
+            },
             &Binds::default(),
         )
         .unwrap_err();

@@ -90,14 +90,6 @@ pub(crate) struct Slice {
 }
 
 impl Slice {
-    /// Everything.
-    pub fn all() -> Slice {
-        Slice {
-            start: Bound::unbounded(),
-            end: Bound::unbounded(),
-        }
-    }
-
     /// Whether `key` lies in the slice.
     pub fn contains(&self, layout: &ClusteringLayout, key: &[Bytes]) -> bool {
         let after_start = if self.start.prefix.is_empty() {

@@ -23,7 +23,7 @@ use bytes::Bytes;
 pub(crate) use cell::Cell;
 pub(crate) use key::{Bound, ClusteringKey, ClusteringLayout, ElemKey, Slice};
 pub(crate) use partition::Partition;
-pub(crate) use row::{ColId, Column, Row};
+pub(crate) use row::{ColId, Row};
 
 /// Where a partition sits in the ring: token first, then key bytes (as Cassandra's
 /// `DecoratedKey` orders them).
@@ -55,14 +55,6 @@ impl TableData {
     /// The partition at `pos`, created if absent.
     pub fn partition_mut(&mut self, pos: PartitionPos) -> &mut Partition {
         self.partitions.entry(pos).or_default()
-    }
-
-    /// A clustering key of this table.
-    pub fn clustering(&self, parts: Vec<Bytes>) -> ClusteringKey {
-        ClusteringKey {
-            parts,
-            layout: self.layout.clone(),
-        }
     }
 
     /// Drops all data.

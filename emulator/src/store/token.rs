@@ -5,75 +5,10 @@
 //! half of the hash, with `i64::MIN` mapped to `i64::MAX` (the partitioner's minimum token
 //! is reserved).
 //!
-//! TODO(proto-values): `cassia_protocol::token` provides the same function; switch to it once
-//! that branch lands, keeping the vectors below as a cross-check.
+//! The algorithm lives in `cassia_protocol::token` (shared with the driver's routing); the
+//! vectors below check it against Cassandra's values from the store's point of view.
 
-const C1: u64 = 0x87c3_7b91_1142_53d5;
-const C2: u64 = 0x4cf5_ad43_2745_937f;
-
-fn fmix(mut k: u64) -> u64 {
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    k ^= k >> 33;
-    k
-}
-
-/// The Murmur3 token of a serialized partition key.
-pub(crate) fn murmur3_token(key: &[u8]) -> i64 {
-    let len = key.len();
-    let mut h1: u64 = 0;
-    let mut h2: u64 = 0;
-    let mut blocks = key.chunks_exact(16);
-    for block in &mut blocks {
-        let (lo, hi) = block.split_at(8);
-        let mut k1 = u64::from_le_bytes(lo.try_into().unwrap_or_default());
-        let mut k2 = u64::from_le_bytes(hi.try_into().unwrap_or_default());
-        k1 = k1.wrapping_mul(C1).rotate_left(31).wrapping_mul(C2);
-        h1 ^= k1;
-        h1 = h1
-            .rotate_left(27)
-            .wrapping_add(h2)
-            .wrapping_mul(5)
-            .wrapping_add(0x52dc_e729);
-        k2 = k2.wrapping_mul(C2).rotate_left(33).wrapping_mul(C1);
-        h2 ^= k2;
-        h2 = h2
-            .rotate_left(31)
-            .wrapping_add(h1)
-            .wrapping_mul(5)
-            .wrapping_add(0x3849_5ab5);
-    }
-    let tail = blocks.remainder();
-    // Java sign-extends each byte before shifting it into place.
-    let sx = |i: usize| tail.get(i).map_or(0u64, |b| (*b as i8) as i64 as u64);
-    let mut k1: u64 = 0;
-    let mut k2: u64 = 0;
-    for i in (8..tail.len()).rev() {
-        k2 ^= sx(i) << ((i - 8) * 8);
-    }
-    if tail.len() > 8 {
-        k2 = k2.wrapping_mul(C2).rotate_left(33).wrapping_mul(C1);
-        h2 ^= k2;
-    }
-    for i in (0..tail.len().min(8)).rev() {
-        k1 ^= sx(i) << (i * 8);
-    }
-    if !tail.is_empty() {
-        k1 = k1.wrapping_mul(C1).rotate_left(31).wrapping_mul(C2);
-        h1 ^= k1;
-    }
-    h1 ^= len as u64;
-    h2 ^= len as u64;
-    h1 = h1.wrapping_add(h2);
-    h2 = h2.wrapping_add(h1);
-    h1 = fmix(h1);
-    h2 = fmix(h2);
-    h1 = h1.wrapping_add(h2);
-    let token = h1 as i64;
-    if token == i64::MIN { i64::MAX } else { token }
-}
+pub(crate) use cassia_protocol::token::murmur3_token;
 
 #[cfg(test)]
 mod tests {
