@@ -408,6 +408,9 @@ impl WritePlan {
                 )));
             }
         };
+        if keys.iter().any(|k| k.is_empty()) {
+            return Err(invalid("Key may not be empty"));
+        }
         let ck = self.restrictions.clustering(&self.table, binds)?;
         let ck_len = self.table.ck.len();
         let target = if ck_len == 0 {
