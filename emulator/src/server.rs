@@ -238,10 +238,11 @@ async fn accept_loop(
                     connections.spawn(async move {
                         match tls {
                             None => crate::connection::serve(socket, peer, shared).await,
-                            Some(acceptor) => match acceptor.accept(socket).await {
-                                Ok(stream) => crate::connection::serve(stream, peer, shared).await,
-                                Err(e) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
-                            },
+                            Some(acceptor) => {
+                                if let Some(stream) = tls_handshake(&acceptor, socket, peer, &shared).await {
+                                    crate::connection::serve(stream, peer, shared).await;
+                                }
+                            }
                         }
                     });
                 }
@@ -258,6 +259,34 @@ async fn accept_loop(
     drop(listener);
     // Connections watch the same signal and end on their own; wait for them.
     while connections.join_next().await.is_some() {}
+}
+
+/// How long a client may take to complete the TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs the TLS handshake, giving up on timeout or when the server stops, so a silent
+/// client cannot hold a task (or a shutdown) forever.
+async fn tls_handshake(
+    acceptor: &tokio_rustls::TlsAcceptor,
+    socket: tokio::net::TcpStream,
+    peer: SocketAddr,
+    shared: &Shared,
+) -> Option<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
+    let mut stop = shared.stop.clone();
+    tokio::select! {
+        handshake = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(socket)) => match handshake {
+            Ok(Ok(stream)) => Some(stream),
+            Ok(Err(e)) => {
+                tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                None
+            }
+            Err(_) => {
+                tracing::debug!(%peer, "TLS handshake timed out");
+                None
+            }
+        },
+        _ = stopped(&mut stop) => None,
+    }
 }
 
 /// Resolves once the server is stopping (or its handle is gone).

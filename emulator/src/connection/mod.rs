@@ -67,7 +67,13 @@ where
             },
         }
         if !conn.out.is_empty() {
-            if let Err(e) = stream.write_all(&conn.out).await {
+            // A client that never reads blocks only this write; stopping the server still
+            // interrupts it.
+            let written = tokio::select! {
+                written = stream.write_all(&conn.out) => written,
+                _ = crate::server::stopped(&mut stop) => break,
+            };
+            if let Err(e) = written {
                 tracing::debug!(%peer, error = %e, "write failed");
                 break;
             }
