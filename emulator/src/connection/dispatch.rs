@@ -8,20 +8,15 @@
 
 use std::sync::Arc;
 
-use cassia_protocol::frame::{FrameHeader, Opcode, ProtocolVersion};
+use cassia_protocol::compression::Compression;
+use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
+use cassia_protocol::frame::{Opcode, ProtocolVersion};
 use cassia_protocol::request::{Request, Startup};
 use cassia_protocol::response::{ErrorKind, Response, ServerError};
 
 use crate::auth::PASSWORD_AUTHENTICATOR;
 use crate::engine::{ClientState, Outcome};
 use crate::server::Shared;
-
-/// Body compression negotiated in STARTUP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Compression {
-    Lz4,
-    Snappy,
-}
 
 /// Where the connection is in its life, as Cassandra's `ConnectionStage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,17 +27,6 @@ enum Stage {
     Authenticating,
     /// Everything but STARTUP is accepted.
     Ready,
-}
-
-/// One response to write, with the parts that go before its body.
-#[derive(Debug)]
-pub(crate) struct Reply {
-    pub stream: i16,
-    /// Tracing session id (request flag 0x02 on a traceable request).
-    pub tracing_id: Option<uuid::Uuid>,
-    /// Server warnings (response flag 0x08).
-    pub warnings: Vec<String>,
-    pub response: Response,
 }
 
 /// What the I/O loop must do once the reply is written.
@@ -103,22 +87,16 @@ impl Dispatcher {
     }
 
     /// Handles one decoded request.
-    pub(crate) fn handle(&mut self, header: &FrameHeader, request: Request) -> (Reply, After) {
-        let traced = header
-            .flags
-            .contains(cassia_protocol::frame::FrameFlags::TRACING);
-        let mut reply = Reply {
-            stream: header.stream,
-            tracing_id: None,
-            warnings: Vec::new(),
-            response: Response::Ready,
-        };
-        let after = match request {
+    pub(crate) fn handle(&mut self, frame: RequestFrame) -> (ResponseFrame, After) {
+        let traced = frame.tracing;
+        let version = self.client.protocol_version;
+        let mut reply = ResponseFrame::new(frame.stream, Response::Ready);
+        let after = match frame.request {
             Request::Options => {
                 reply.response = Response::Supported(self.supported());
                 After::Nothing
             }
-            Request::Startup(startup) => match self.startup(header.version, &startup) {
+            Request::Startup(startup) => match self.startup(version, &startup) {
                 Ok((response, compression)) => {
                     reply.response = response;
                     After::Started(compression)
@@ -203,7 +181,12 @@ impl Dispatcher {
         (reply, after)
     }
 
-    fn finish(&self, reply: &mut Reply, outcome: Result<Outcome, ServerError>, traced: bool) {
+    fn finish(
+        &self,
+        reply: &mut ResponseFrame,
+        outcome: Result<Outcome, ServerError>,
+        traced: bool,
+    ) {
         if traced {
             reply.tracing_id = Some(new_trace_id());
         }

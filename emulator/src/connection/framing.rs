@@ -1,287 +1,216 @@
-//! Bytes ↔ frames for one connection, as the negotiated version requires:
-//! - v4: bare frames; after a STARTUP with `COMPRESSION`, every body (READY included) is
-//!   LZ4- or Snappy-compressed with flag 0x01;
-//! - v5: bare frames for OPTIONS/SUPPORTED and STARTUP/READY, then segments (CRC24 header,
-//!   CRC32 payload, optionally LZ4), several whole frames per segment when they fit.
+//! Bytes ↔ frames for one connection, on top of the protocol crate's streaming codec
+//! (`FrameDecoder`/`FrameEncoder`: v4 bodies, LZ4/Snappy, v5 segments).
 //!
-//! The header checks (version, opcode, length cap) happen here, before any body is decoded,
-//! so a hostile length never makes us buffer more than `max_frame_size`.
+//! What is added here is the server's side of the rules: which versions this server accepts
+//! (the first frame fixes the connection's), that clients send requests only, the frame size
+//! cap, and Cassandra's wording for each refusal, answered on the offending stream when the
+//! header was readable and in a version the client can read.
 
-use bytes::{Buf, Bytes, BytesMut};
-use cassia_protocol::frame::{FrameFlags, FrameHeader, HEADER_LEN, Opcode, ProtocolVersion};
-use cassia_protocol::request::Request;
-use cassia_protocol::response::{Response, ServerError};
-use cassia_protocol::wire::{DecodeError, Reader};
+use bytes::{Bytes, BytesMut};
+use cassia_protocol::codec::{FrameDecoder, FrameEncoder, FrameError};
+use cassia_protocol::compression::Compression;
+use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
+use cassia_protocol::frame::{Direction, FrameHeader, HEADER_LEN, Opcode, ProtocolVersion};
+use cassia_protocol::response::{ErrorKind, Response, ServerError};
+use cassia_protocol::wire::DecodeError;
 
-use super::dispatch::{Compression, Reply, protocol_error, version_label};
-use super::segments::{SegmentReader, SegmentWriter};
+use super::dispatch::{protocol_error, version_label};
 use crate::server::Shared;
 
-/// A request frame whose header passed the checks and whose body is complete.
+/// A request frame whose header passed the checks, body decompressed.
 #[derive(Debug)]
 pub(crate) struct Frame {
     pub header: FrameHeader,
-    /// Body after decompression.
     body: Bytes,
 }
 
 impl Frame {
-    /// Decodes the message (skipping a custom payload, which the emulator ignores).
-    pub(crate) fn decode(&self) -> Result<Request, DecodeError> {
-        let mut reader = Reader::new(&self.body);
-        if self.header.flags.contains(FrameFlags::CUSTOM_PAYLOAD) {
-            reader.bytes_map("custom payload")?;
-        }
-        super::codec::decode_request(self.header.opcode, self.header.version, reader.rest())
+    /// Decodes the message and its envelope (custom payload, tracing flag).
+    pub(crate) fn decode(&self) -> Result<RequestFrame, DecodeError> {
+        RequestFrame::decode(&self.header, &self.body)
     }
 }
 
-/// Result of one attempt to take a frame from the input.
-#[derive(Debug)]
-pub(crate) enum Inbound {
-    NeedMore,
-    Frame(Frame),
-}
-
-/// Input that ends the connection, with what to answer (if the header was readable).
+/// Input that ends the connection, with what to answer.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", error.message)]
 pub(crate) struct BadInput {
-    /// Version byte (without direction bit) for the error frame: one the client reads.
+    /// Version number for the error frame: one the client can read.
     version: u8,
     stream: i16,
     error: ServerError,
-    /// Whether the error frame must go inside segments (v5 after the handshake).
-    in_segments: bool,
 }
 
-/// Splits the input into frames.
+/// Splits the input into checked request frames.
 #[derive(Debug)]
 pub(crate) struct FrameReader {
+    decoder: FrameDecoder,
     versions: Vec<ProtocolVersion>,
     max_frame_size: usize,
     /// Fixed by the first frame.
     version: Option<ProtocolVersion>,
-    compression: Option<Compression>,
-    /// v5 after STARTUP: frames come out of segments.
-    segments: Option<SegmentReader>,
-    /// Reassembled segment payloads not yet split into frames.
-    payload: BytesMut,
 }
 
 impl FrameReader {
     pub(crate) fn new(shared: &Shared) -> FrameReader {
+        let mut decoder = FrameDecoder::new();
+        // Our cap counts the header, as Cassandra's `native_transport_max_frame_size` does.
+        decoder.set_max_frame_size(shared.max_frame_size.saturating_sub(HEADER_LEN));
         FrameReader {
+            decoder,
             versions: shared.versions.clone(),
             max_frame_size: shared.max_frame_size,
             version: None,
-            compression: None,
-            segments: None,
-            payload: BytesMut::new(),
         }
     }
 
-    /// STARTUP was accepted: v4 bodies are compressed from now on; v5 switches to segments.
+    /// STARTUP was accepted: v4 bodies are compressed from now on; v5 switches to segments
+    /// (the client does so right after sending STARTUP).
     pub(crate) fn started(&mut self, compression: Option<Compression>) {
         match self.version {
-            Some(ProtocolVersion::V5) => {
-                self.segments = Some(SegmentReader::new(
-                    compression == Some(Compression::Lz4),
-                    self.max_frame_size,
-                ));
-            }
-            _ => self.compression = compression,
+            Some(ProtocolVersion::V5) => self
+                .decoder
+                .use_segments(compression == Some(Compression::Lz4)),
+            _ => self.decoder.set_compression(compression),
         }
     }
 
-    /// The next complete frame, `NeedMore`, or the reason to close.
-    pub(crate) fn next(&mut self, input: &mut BytesMut) -> Result<Inbound, BadInput> {
-        if self.segments.is_none() {
-            return self.next_frame_from(input, false);
-        }
-        // v5 after the handshake: move segment payloads out of the input until the
-        // reassembled payload holds a complete frame.
-        loop {
-            let mut payload = std::mem::take(&mut self.payload);
-            let attempt = self.next_frame_from(&mut payload, true);
-            self.payload = payload;
-            if !matches!(attempt, Ok(Inbound::NeedMore)) {
-                return attempt;
+    /// The next complete frame (`Ok(None)`: more bytes needed), or the reason to close.
+    pub(crate) fn next(&mut self, input: &mut BytesMut) -> Result<Option<Frame>, BadInput> {
+        // Peeked before decoding so a refusal can name the stream and answer in the frame's
+        // version (plain framing only: inside segments the header is not at the front).
+        let peeked = match input.get(..4) {
+            Some(h) if !self.decoder.uses_segments() => {
+                Some((h[0] & 0x7f, i16::from_be_bytes([h[2], h[3]])))
             }
-            let Some(segments) = self.segments.as_mut() else {
-                return Ok(Inbound::NeedMore);
-            };
-            match segments.next(input, &mut self.payload) {
-                Ok(true) => {}
-                Ok(false) => return Ok(Inbound::NeedMore),
-                Err(e) => {
-                    return Err(BadInput {
-                        version: ProtocolVersion::V5.number(),
-                        stream: 0,
-                        error: protocol_error(e.to_string()),
-                        in_segments: true,
-                    });
-                }
-            }
-        }
-    }
-
-    fn next_frame_from(
-        &mut self,
-        buf: &mut BytesMut,
-        in_segments: bool,
-    ) -> Result<Inbound, BadInput> {
-        let Some(head) = buf.get(..HEADER_LEN) else {
-            return Ok(Inbound::NeedMore);
+            _ => None,
         };
-        let raw = RawHeader::parse(head);
+        let frame = match self.decoder.decode(input) {
+            Ok(None) => return Ok(None),
+            Ok(Some(frame)) => frame,
+            Err(e) => return Err(self.refusal(e, peeked)),
+        };
+        let header = frame.header;
         let bad = |version: u8, error: ServerError| BadInput {
             version,
-            stream: raw.stream,
+            stream: header.stream,
             error,
-            in_segments,
         };
-        let version = self.check_version(&raw).map_err(|(v, e)| bad(v, e))?;
-        let reply_version = version.number();
-        let Some(opcode) = Opcode::from_code(raw.opcode).filter(|op| is_request(*op)) else {
-            return Err(bad(reply_version, unknown_opcode(raw.opcode)));
-        };
-        let total = HEADER_LEN as u64 + u64::from(raw.length);
-        if total > self.max_frame_size as u64 {
-            return Err(bad(
-                reply_version,
-                protocol_error(format!(
-                    "Request is too big: length {total} exceeds maximum allowed length {}.",
-                    self.max_frame_size
-                )),
-            ));
+        let version = self
+            .check_version(header.version.number())
+            .map_err(|(v, e)| bad(v, e))?;
+        if header.direction != Direction::Request || !is_request(header.opcode) {
+            return Err(bad(version.number(), wrong_direction(header.opcode)));
         }
-        let total = total as usize;
-        if buf.len() < total {
-            buf.reserve(total - buf.len());
-            return Ok(Inbound::NeedMore);
-        }
-        let mut frame = buf.split_to(total).freeze();
-        frame.advance(HEADER_LEN);
-        let flags = FrameFlags(raw.flags);
-        let body = if flags.contains(FrameFlags::COMPRESSION) && !in_segments {
-            self.decompress(frame)
-                .map_err(|e| bad(reply_version, protocol_error(e)))?
-        } else {
-            frame
-        };
-        Ok(Inbound::Frame(Frame {
-            header: FrameHeader {
-                version,
-                direction: cassia_protocol::frame::Direction::Request,
-                flags,
-                stream: raw.stream,
-                opcode,
-                length: raw.length,
-            },
-            body,
+        Ok(Some(Frame {
+            header,
+            body: frame.body,
         }))
     }
 
     /// The first frame fixes the version; later ones must repeat it.
-    fn check_version(&mut self, raw: &RawHeader) -> Result<ProtocolVersion, (u8, ServerError)> {
-        let number = raw.version & 0x7f;
+    fn check_version(&mut self, number: u8) -> Result<ProtocolVersion, (u8, ServerError)> {
         if let Some(fixed) = self.version {
-            if number != fixed.number() || raw.version & 0x80 != 0 {
-                return Err((
-                    fixed.number(),
-                    protocol_error(format!(
-                        "Invalid message version. Got {} but previous messages on this connection had version {}",
-                        version_text(number),
-                        version_label(fixed)
-                    )),
-                ));
+            if number == fixed.number() {
+                return Ok(fixed);
             }
-            return Ok(fixed);
+            let got = ProtocolVersion::from_number(number)
+                .map_or_else(|| number.to_string(), version_label);
+            return Err((
+                fixed.number(),
+                protocol_error(format!(
+                    "Invalid message version. Got {got} but previous messages on this connection had version {}",
+                    version_label(fixed)
+                )),
+            ));
         }
-        let accepted = ProtocolVersion::from_number(number)
-            .filter(|v| self.versions.contains(v) && raw.version & 0x80 == 0);
-        match accepted {
+        match ProtocolVersion::from_number(number).filter(|v| self.versions.contains(v)) {
             Some(v) => {
                 self.version = Some(v);
                 Ok(v)
             }
-            None => {
-                let labels: Vec<String> = self.versions.iter().map(|v| version_label(*v)).collect();
-                let message = format!(
-                    "Invalid or unsupported protocol version ({number}); supported versions are ({})",
-                    labels.join(", ")
-                );
-                // Answer in a version the client can read: its own if it is older than ours
-                // (drivers then step down), else the newest we speak.
-                let min = self.versions.first().map_or(4, |v| v.number());
-                let max = self.versions.last().map_or(4, |v| v.number());
-                let reply = if number < min { number.max(1) } else { max };
-                Err((reply, protocol_error(message)))
-            }
+            None => Err(self.unsupported_version(number)),
         }
     }
 
-    fn decompress(&self, body: Bytes) -> Result<Bytes, String> {
-        match self.compression {
-            None => Err("Received a compressed frame but no compression was negotiated".to_owned()),
-            Some(Compression::Lz4) => {
-                let (len, block) = match body.get(..4) {
-                    Some(prefix) => (
-                        u32::from_be_bytes([prefix[0], prefix[1], prefix[2], prefix[3]]) as usize,
-                        &body[4..],
-                    ),
-                    None => return Err("LZ4 body shorter than its length prefix".to_owned()),
-                };
-                if len > self.max_frame_size {
-                    return Err(format!(
-                        "Request is too big: length {len} exceeds maximum allowed length {}.",
-                        self.max_frame_size
-                    ));
+    /// Cassandra's "Invalid or unsupported protocol version" error, in the client's own
+    /// version if it is older than ours (drivers then step down), else in our newest.
+    fn unsupported_version(&self, number: u8) -> (u8, ServerError) {
+        let labels: Vec<String> = self.versions.iter().map(|v| version_label(*v)).collect();
+        let message = format!(
+            "Invalid or unsupported protocol version ({number}); supported versions are ({})",
+            labels.join(", ")
+        );
+        let min = self.versions.first().map_or(4, |v| v.number());
+        let max = self.versions.last().map_or(4, |v| v.number());
+        let reply = if number < min { number.max(1) } else { max };
+        (reply, protocol_error(message))
+    }
+
+    fn refusal(&mut self, e: FrameError, peeked: Option<(u8, i16)>) -> BadInput {
+        let peeked_version = peeked
+            .and_then(|(v, _)| ProtocolVersion::from_number(v))
+            .filter(|v| self.versions.contains(v));
+        let peeked_stream = peeked.map_or(0, |(_, s)| s);
+        let current = self
+            .version
+            .or(peeked_version)
+            .or(self.versions.last().copied())
+            .unwrap_or(ProtocolVersion::V4)
+            .number();
+        let (version, stream, error) = match e {
+            FrameError::BadVersion { byte, stream } => match self.version {
+                // A frame of another (unknown) version on an established connection.
+                Some(_) => (
+                    current,
+                    stream,
+                    self.check_version(byte & 0x7f).err().map(|x| x.1),
+                ),
+                None => {
+                    let (v, err) = self.unsupported_version(byte & 0x7f);
+                    (v, stream, Some(err))
                 }
-                lz4_flex::block::decompress(block, len)
-                    .map(Bytes::from)
-                    .map_err(|e| format!("Cannot decompress LZ4 body: {e}"))
-            }
-            Some(Compression::Snappy) => {
-                let len = snap::raw::decompress_len(&body)
-                    .map_err(|e| format!("Cannot decompress Snappy body: {e}"))?;
-                if len > self.max_frame_size {
-                    return Err(format!(
-                        "Request is too big: length {len} exceeds maximum allowed length {}.",
-                        self.max_frame_size
-                    ));
-                }
-                snap::raw::Decoder::new()
-                    .decompress_vec(&body)
-                    .map(Bytes::from)
-                    .map_err(|e| format!("Cannot decompress Snappy body: {e}"))
-            }
+            },
+            FrameError::UnknownOpcode { opcode, stream } => (
+                current,
+                stream,
+                Some(protocol_error(format!("Unknown opcode {opcode}"))),
+            ),
+            FrameError::FrameTooLarge { length, .. } => (
+                current,
+                peeked_stream,
+                Some(protocol_error(format!(
+                    "Request is too big: length {} exceeds maximum allowed length {}.",
+                    length + HEADER_LEN as u64,
+                    self.max_frame_size
+                ))),
+            ),
+            FrameError::UnexpectedCompression { stream } => (
+                current,
+                stream,
+                Some(protocol_error(format!(
+                    "Frame on stream {stream} is flagged compressed but no compression was negotiated"
+                ))),
+            ),
+            other => (
+                current,
+                0,
+                Some(protocol_error(capitalize(&other.to_string()))),
+            ),
+        };
+        BadInput {
+            version,
+            stream,
+            error: error.unwrap_or_else(|| protocol_error("Invalid frame".to_owned())),
         }
     }
 }
 
-/// The 9 header bytes before validation.
-struct RawHeader {
-    version: u8,
-    flags: u8,
-    stream: i16,
-    opcode: u8,
-    length: u32,
-}
-
-impl RawHeader {
-    /// `head` is exactly `HEADER_LEN` bytes.
-    fn parse(head: &[u8]) -> RawHeader {
-        let mut h = [0u8; HEADER_LEN];
-        h.copy_from_slice(head);
-        RawHeader {
-            version: h[0],
-            flags: h[1],
-            stream: i16::from_be_bytes([h[2], h[3]]),
-            opcode: h[4],
-            length: u32::from_be_bytes([h[5], h[6], h[7], h[8]]),
-        }
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -299,31 +228,20 @@ fn is_request(op: Opcode) -> bool {
     )
 }
 
-fn unknown_opcode(code: u8) -> ServerError {
-    match Opcode::from_code(code) {
-        Some(op) => protocol_error(format!(
-            "Wrong protocol direction (expected RESPONSE, got REQUEST) for opcode {code} ({op:?})"
-        )),
-        None => protocol_error(format!("Unknown opcode {code}")),
-    }
+fn wrong_direction(op: Opcode) -> ServerError {
+    protocol_error(format!(
+        "Wrong protocol direction (expected RESPONSE, got REQUEST) for opcode {} ({op:?})",
+        op.code()
+    ))
 }
 
-fn version_text(number: u8) -> String {
-    match ProtocolVersion::from_number(number) {
-        Some(v) => version_label(v),
-        None => number.to_string(),
-    }
-}
-
-/// Encodes responses into the output buffer.
+/// Encodes responses into the output buffer in the connection's current framing.
 #[derive(Debug, Default)]
 pub(crate) struct FrameWriter {
-    /// v4 body compression.
-    compression: Option<Compression>,
-    /// v5 after READY: frames are collected here and cut into segments on flush.
-    segments: Option<SegmentWriter>,
-    pending: Vec<u8>,
-    scratch: Vec<u8>,
+    encoder: FrameEncoder,
+    /// Whether frames are collected for one `encode_all` (v5 segments share segments).
+    segments: bool,
+    pending: Vec<Vec<u8>>,
 }
 
 impl FrameWriter {
@@ -334,7 +252,7 @@ impl FrameWriter {
         compression: Option<Compression>,
     ) {
         if version == ProtocolVersion::V4 {
-            self.compression = compression;
+            self.encoder.set_compression(compression);
         }
     }
 
@@ -343,160 +261,84 @@ impl FrameWriter {
         &mut self,
         version: ProtocolVersion,
         compression: Option<Compression>,
-        out: &mut Vec<u8>,
+        out: &mut BytesMut,
     ) {
         if version == ProtocolVersion::V5 {
             self.flush(out);
-            self.segments = Some(SegmentWriter::new(compression == Some(Compression::Lz4)));
+            self.encoder
+                .use_segments(compression == Some(Compression::Lz4));
+            self.segments = true;
         }
     }
 
     /// Appends one response frame.
-    pub(crate) fn write(&mut self, version: ProtocolVersion, reply: &Reply, out: &mut Vec<u8>) {
-        let mut flags = FrameFlags::default();
-        let body = &mut self.scratch;
-        body.clear();
-        if let Some(id) = reply.tracing_id {
-            flags.set(FrameFlags::TRACING, true);
-            body.extend_from_slice(id.as_bytes());
-        }
-        if !reply.warnings.is_empty() {
-            flags.set(FrameFlags::WARNING, true);
-            // Warnings are short server texts; one that cannot be encoded is dropped.
-            if cassia_protocol::wire::put_string_list(body, &reply.warnings, "warnings").is_err() {
-                flags.set(FrameFlags::WARNING, false);
-                body.truncate(if reply.tracing_id.is_some() { 16 } else { 0 });
+    pub(crate) fn write(
+        &mut self,
+        version: ProtocolVersion,
+        reply: &ResponseFrame,
+        out: &mut BytesMut,
+    ) {
+        let frame = match reply.encode(version) {
+            Ok(frame) => frame,
+            Err(e) => {
+                // A result we cannot put on the wire: tell the client instead of hanging it.
+                tracing::warn!(error = %e, "response could not be encoded");
+                let error = ResponseFrame::new(
+                    reply.stream,
+                    Response::Error(ServerError {
+                        kind: ErrorKind::ServerError,
+                        message: format!("Response could not be encoded: {e}"),
+                    }),
+                );
+                match error.encode(version) {
+                    Ok(frame) => frame,
+                    Err(_) => return,
+                }
             }
-        }
-        let prefix = body.len();
-        let mut opcode = super::codec::response_opcode(&reply.response);
-        if let Err(e) = super::codec::encode_response(&reply.response, version, body) {
-            // A result we cannot put on the wire: tell the client instead of hanging it.
-            tracing::warn!(error = %e, "response could not be encoded");
-            body.truncate(prefix);
-            let error = Response::Error(ServerError {
-                kind: cassia_protocol::response::ErrorKind::ServerError,
-                message: format!("response could not be encoded: {e}"),
-            });
-            opcode = Opcode::Error;
-            if super::codec::encode_response(&error, version, body).is_err() {
-                body.truncate(prefix);
-            }
-        }
-        let target = if self.segments.is_some() {
-            &mut self.pending
-        } else {
-            &mut *out
         };
-        match self.compression {
-            Some(c) if self.segments.is_none() => {
-                flags.set(FrameFlags::COMPRESSION, true);
-                let compressed = compress(c, body);
-                put_header(
-                    target,
-                    version.number(),
-                    flags.0,
-                    reply.stream,
-                    opcode.code(),
-                    compressed.len(),
-                );
-                target.extend_from_slice(&compressed);
-            }
-            _ => {
-                put_header(
-                    target,
-                    version.number(),
-                    flags.0,
-                    reply.stream,
-                    opcode.code(),
-                    body.len(),
-                );
-                target.extend_from_slice(body);
-            }
+        if self.segments {
+            self.pending.push(frame);
+        } else if let Err(e) = self.encoder.encode(&frame, out) {
+            tracing::warn!(error = %e, "frame could not be written");
         }
     }
 
     /// Wraps frames written since the last flush into segments (v5); no-op otherwise.
-    pub(crate) fn flush(&mut self, out: &mut Vec<u8>) {
-        if let Some(segments) = &mut self.segments {
-            if !self.pending.is_empty() {
-                segments.write(&self.pending, out);
-                self.pending.clear();
-            }
+    pub(crate) fn flush(&mut self, out: &mut BytesMut) {
+        if self.pending.is_empty() {
+            return;
         }
+        let frames = self.pending.iter().map(Vec::as_slice);
+        if let Err(e) = self.encoder.encode_all(frames, out) {
+            tracing::warn!(error = %e, "frames could not be written");
+        }
+        self.pending.clear();
     }
 
-    /// The error frame for input we reject, written even when no version was agreed.
-    pub(crate) fn write_rejection(&mut self, bad: &BadInput, out: &mut Vec<u8>) {
-        let mut body = Vec::new();
-        let encoded = Response::Error(bad.error.clone());
+    /// The error frame for input we reject (then the connection closes).
+    pub(crate) fn write_rejection(&mut self, bad: &BadInput, out: &mut BytesMut) {
+        let reply = ResponseFrame::new(bad.stream, Response::Error(bad.error.clone()));
         match ProtocolVersion::from_number(bad.version) {
             Some(version) => {
-                if super::codec::encode_response(&encoded, version, &mut body).is_err() {
-                    return;
-                }
+                self.write(version, &reply, out);
+                self.flush(out);
             }
             None => {
-                // v1-v3: the error body has the same layout, but our codec only speaks v4+.
+                // v1-v3 (or unknown): the error body has the same layout in every version,
+                // but the codec only speaks v4+, so write this one frame by hand.
+                let mut body = Vec::new();
                 cassia_protocol::wire::put_i32(&mut body, 0x000A);
                 if cassia_protocol::wire::put_string(&mut body, &bad.error.message, "message")
                     .is_err()
                 {
                     return;
                 }
+                out.extend_from_slice(&[0x80 | bad.version, 0]);
+                out.extend_from_slice(&bad.stream.to_be_bytes());
+                out.extend_from_slice(&[Opcode::Error.code()]);
+                out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+                out.extend_from_slice(&body);
             }
         }
-        let use_segments = bad.in_segments && self.segments.is_some();
-        let compress_with = if use_segments { None } else { self.compression };
-        let target = if use_segments {
-            &mut self.pending
-        } else {
-            &mut *out
-        };
-        match compress_with {
-            Some(c) => {
-                let compressed = compress(c, &body);
-                put_header(
-                    target,
-                    bad.version,
-                    FrameFlags::COMPRESSION,
-                    bad.stream,
-                    0,
-                    compressed.len(),
-                );
-                target.extend_from_slice(&compressed);
-            }
-            None => {
-                put_header(target, bad.version, 0, bad.stream, 0, body.len());
-                target.extend_from_slice(&body);
-            }
-        }
-        self.flush(out);
-    }
-}
-
-fn put_header(out: &mut Vec<u8>, version: u8, flags: u8, stream: i16, opcode: u8, len: usize) {
-    out.push(0x80 | version);
-    out.push(flags);
-    out.extend_from_slice(&stream.to_be_bytes());
-    out.push(opcode);
-    // Bodies are bounded far below 2^31 by construction (results of an in-memory store).
-    out.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes());
-}
-
-/// v4 body compression: LZ4 with a big-endian length prefix, or raw Snappy.
-fn compress(c: Compression, body: &[u8]) -> Vec<u8> {
-    match c {
-        Compression::Lz4 => {
-            let mut out =
-                Vec::with_capacity(4 + lz4_flex::block::get_maximum_output_size(body.len()));
-            out.extend_from_slice(&u32::try_from(body.len()).unwrap_or(u32::MAX).to_be_bytes());
-            out.extend_from_slice(&lz4_flex::block::compress(body));
-            out
-        }
-        Compression::Snappy => snap::raw::Encoder::new()
-            .compress_vec(body)
-            // Only fails for inputs over ~4 GiB, which frames never are.
-            .unwrap_or_default(),
     }
 }

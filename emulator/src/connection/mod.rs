@@ -7,25 +7,23 @@
 //! in memory, so executing inline is cheaper than handing requests to other tasks.
 //!
 //! - `dispatch`: the protocol state machine (handshake, auth, requests → engine).
-//! - `framing`: bytes ↔ frames for the negotiated version and v4 compression.
-//! - `segments`: the v5 segment layer (CRC24/CRC32, LZ4).
+//! - `framing`: bytes ↔ frames (over the protocol crate's codec) and the refusals of bad input.
 
-mod codec;
 mod dispatch;
 mod framing;
-mod segments;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::BytesMut;
-use cassia_protocol::response::{Event, ServerError};
+use cassia_protocol::envelope::ResponseFrame;
+use cassia_protocol::response::{Event, Response, SchemaChange, ServerError};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::broadcast;
 
 use crate::server::Shared;
-use dispatch::{After, Dispatcher, Reply};
-use framing::{BadInput, FrameReader, FrameWriter, Inbound};
+use dispatch::{After, Dispatcher};
+use framing::{BadInput, FrameReader, FrameWriter};
 
 /// Initial read buffer; it grows to the largest frame seen (capped by `max_frame_size`).
 const READ_BUFFER: usize = 64 * 1024;
@@ -42,7 +40,7 @@ where
         dispatcher: None,
         events: None,
         shared: Arc::clone(&shared),
-        out: Vec::with_capacity(READ_BUFFER),
+        out: BytesMut::with_capacity(READ_BUFFER),
         closing: false,
     };
     let mut input = BytesMut::with_capacity(READ_BUFFER);
@@ -79,7 +77,9 @@ where
             }
             conn.out.clear();
             // Do not keep a huge buffer around after one large result.
-            conn.out.shrink_to(READ_BUFFER);
+            if conn.out.capacity() > 4 * READ_BUFFER {
+                conn.out = BytesMut::with_capacity(READ_BUFFER);
+            }
         }
         if conn.closing {
             break;
@@ -99,10 +99,10 @@ struct Connection {
     /// Created by the first frame, which fixes the protocol version.
     dispatcher: Option<Dispatcher>,
     /// Schema events, after REGISTER SCHEMA_CHANGE.
-    events: Option<broadcast::Receiver<cassia_protocol::response::SchemaChange>>,
+    events: Option<broadcast::Receiver<SchemaChange>>,
     shared: Arc<Shared>,
     /// Encoded responses waiting for the next write.
-    out: Vec<u8>,
+    out: BytesMut,
     /// Set after a fatal error: write what is pending, then close.
     closing: bool,
 }
@@ -112,8 +112,8 @@ impl Connection {
     fn process(&mut self, input: &mut BytesMut) {
         while !self.closing {
             match self.reader.next(input) {
-                Ok(Inbound::NeedMore) => break,
-                Ok(Inbound::Frame(frame)) => self.handle(frame),
+                Ok(None) => break,
+                Ok(Some(frame)) => self.handle(frame),
                 Err(bad) => self.reject(bad),
             }
         }
@@ -145,7 +145,7 @@ impl Connection {
                 return;
             }
         };
-        let (reply, after) = dispatcher.handle(&frame.header, request);
+        let (reply, after) = dispatcher.handle(request);
         match after {
             After::Nothing => self
                 .writer
@@ -183,38 +183,28 @@ impl Connection {
         self.closing = true;
     }
 
-    fn push_event(&mut self, event: Option<cassia_protocol::response::SchemaChange>) {
+    fn push_event(&mut self, event: Option<SchemaChange>) {
         let (Some(change), Some(dispatcher)) = (event, self.dispatcher.as_ref()) else {
             // The engine is gone (server stopping): stop listening for events.
             self.events = None;
             return;
         };
         let version = dispatcher.version();
-        let reply = Reply {
-            stream: -1,
-            tracing_id: None,
-            warnings: Vec::new(),
-            response: cassia_protocol::response::Response::Event(Event::SchemaChange(change)),
-        };
+        let reply = ResponseFrame::new(-1, Response::Event(Event::SchemaChange(change)));
         self.writer.write(version, &reply, &mut self.out);
         self.writer.flush(&mut self.out);
     }
 }
 
-fn error_reply(stream: i16, error: ServerError) -> Reply {
-    Reply {
-        stream,
-        tracing_id: None,
-        warnings: Vec::new(),
-        response: cassia_protocol::response::Response::Error(error),
-    }
+fn error_reply(stream: i16, error: ServerError) -> ResponseFrame {
+    ResponseFrame::new(stream, Response::Error(error))
 }
 
 /// The next schema event, or `None` once the channel is closed; pending forever when the
 /// connection has not registered (so `select!` ignores it).
 async fn next_event(
-    events: &mut Option<broadcast::Receiver<cassia_protocol::response::SchemaChange>>,
-) -> Option<cassia_protocol::response::SchemaChange> {
+    events: &mut Option<broadcast::Receiver<SchemaChange>>,
+) -> Option<SchemaChange> {
     let Some(rx) = events else {
         return std::future::pending().await;
     };
