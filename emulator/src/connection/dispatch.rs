@@ -187,11 +187,12 @@ impl Dispatcher {
         outcome: Result<Outcome, ServerError>,
         traced: bool,
     ) {
-        if traced {
-            reply.tracing_id = Some(new_trace_id());
-        }
         match outcome {
             Ok(outcome) => {
+                // Cassandra attaches the session id to successful results only.
+                if traced {
+                    reply.tracing_id = Some(new_trace_id());
+                }
                 reply.warnings = outcome.warnings;
                 reply.response = Response::Result(outcome.body);
             }
