@@ -79,6 +79,8 @@ pub struct RawClient {
     pub mode: Mode,
     input: Vec<u8>,
     payload: Vec<u8>,
+    /// v5 segments received so far.
+    pub segments_read: usize,
 }
 
 impl RawClient {
@@ -94,6 +96,7 @@ impl RawClient {
             mode: Mode::Bare,
             input: Vec::new(),
             payload: Vec::new(),
+            segments_read: 0,
         }
     }
 
@@ -152,6 +155,7 @@ impl RawClient {
         loop {
             if let Mode::Segments { lz4 } = self.mode {
                 while let Some(p) = take_segment(&mut self.input, lz4) {
+                    self.segments_read += 1;
                     self.payload.extend(p);
                 }
                 if let Some(frame) = take_frame(&mut self.payload, Mode::Bare) {
@@ -298,14 +302,27 @@ fn crc32(payload: &[u8]) -> u32 {
     h.finalize()
 }
 
-/// One self-contained segment holding `frame` (which must fit in 128 KiB).
+/// `frame` as segments: one self-contained segment if it fits in 128 KiB, else
+/// consecutive non-self-contained pieces of at most 131 071 bytes (as the drivers cut them).
 pub fn segment(frame: &[u8], lz4: bool) -> Vec<u8> {
+    const MAX: usize = (1 << 17) - 1;
+    if frame.len() <= MAX {
+        return one_segment(frame, lz4, true);
+    }
+    frame
+        .chunks(MAX)
+        .flat_map(|piece| one_segment(piece, lz4, false))
+        .collect()
+}
+
+fn one_segment(frame: &[u8], lz4: bool, self_contained: bool) -> Vec<u8> {
+    let sc = u64::from(self_contained);
     let (header, payload): (Vec<u8>, Vec<u8>) = if lz4 {
         let compressed = lz4_flex::block::compress(frame);
-        let h: u64 = compressed.len() as u64 | ((frame.len() as u64) << 17) | (1 << 34);
+        let h: u64 = compressed.len() as u64 | ((frame.len() as u64) << 17) | (sc << 34);
         (h.to_le_bytes()[..5].to_vec(), compressed)
     } else {
-        let h: u32 = frame.len() as u32 | (1 << 17);
+        let h: u32 = frame.len() as u32 | ((sc as u32) << 17);
         (h.to_le_bytes()[..3].to_vec(), frame.to_vec())
     };
     let mut out = header.clone();
