@@ -124,18 +124,22 @@ impl Dispatcher {
                 }
             }
             Request::Register(register) => {
+                // Cassandra upper-cases event names before looking them up.
                 if let Some(bad) = register.events.iter().find(|e| {
-                    !matches!(
-                        e.as_str(),
-                        "TOPOLOGY_CHANGE" | "STATUS_CHANGE" | "SCHEMA_CHANGE"
-                    )
+                    !["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"]
+                        .iter()
+                        .any(|known| e.eq_ignore_ascii_case(known))
                 }) {
                     reply.response =
                         Response::Error(protocol_error(format!("Invalid value '{bad}' for Type")));
                     After::Nothing
                 } else {
                     reply.response = Response::Ready;
-                    if register.events.iter().any(|e| e == "SCHEMA_CHANGE") {
+                    if register
+                        .events
+                        .iter()
+                        .any(|e| e.eq_ignore_ascii_case("SCHEMA_CHANGE"))
+                    {
                         After::SubscribeSchema
                     } else {
                         After::Nothing
@@ -143,30 +147,28 @@ impl Dispatcher {
                 }
             }
             Request::Query(query) => {
-                let outcome =
-                    self.shared
-                        .engine
-                        .query(&mut self.client, &query.query, &query.params);
-                self.finish(&mut reply, outcome, traced);
+                let (engine, client) = (&self.shared.engine, &mut self.client);
+                let outcome = guarded(|| engine.query(client, &query.query, &query.params));
+                finish(&mut reply, outcome, traced);
                 After::Nothing
             }
             Request::Prepare(prepare) => {
-                let outcome = self.shared.engine.prepare(
-                    &self.client,
-                    &prepare.query,
-                    prepare.keyspace.as_deref(),
-                );
-                self.finish(&mut reply, outcome, traced);
+                let (engine, client) = (&self.shared.engine, &self.client);
+                let outcome =
+                    guarded(|| engine.prepare(client, &prepare.query, prepare.keyspace.as_deref()));
+                finish(&mut reply, outcome, traced);
                 After::Nothing
             }
             Request::Execute(execute) => {
-                let outcome = self.shared.engine.execute(&mut self.client, &execute);
-                self.finish(&mut reply, outcome, traced);
+                let (engine, client) = (&self.shared.engine, &mut self.client);
+                let outcome = guarded(|| engine.execute(client, &execute));
+                finish(&mut reply, outcome, traced);
                 After::Nothing
             }
             Request::Batch(batch) => {
-                let outcome = self.shared.engine.batch(&mut self.client, &batch);
-                self.finish(&mut reply, outcome, traced);
+                let (engine, client) = (&self.shared.engine, &mut self.client);
+                let outcome = guarded(|| engine.batch(client, &batch));
+                finish(&mut reply, outcome, traced);
                 After::Nothing
             }
             // A request kind added to the protocol crate later: say so rather than guess.
@@ -179,25 +181,6 @@ impl Dispatcher {
             }
         };
         (reply, after)
-    }
-
-    fn finish(
-        &self,
-        reply: &mut ResponseFrame,
-        outcome: Result<Outcome, ServerError>,
-        traced: bool,
-    ) {
-        match outcome {
-            Ok(outcome) => {
-                // Cassandra attaches the session id to successful results only.
-                if traced {
-                    reply.tracing_id = Some(new_trace_id());
-                }
-                reply.warnings = outcome.warnings;
-                reply.response = Response::Result(outcome.body);
-            }
-            Err(e) => reply.response = Response::Error(e),
-        }
     }
 
     /// SUPPORTED, shaped as Cassandra 4.0 sends it, listing what this server accepts.
@@ -275,6 +258,38 @@ impl Dispatcher {
             Ok((Response::Ready, compression))
         }
     }
+}
+
+/// Fills `reply` from what the engine returned.
+fn finish(reply: &mut ResponseFrame, outcome: Result<Outcome, ServerError>, traced: bool) {
+    match outcome {
+        Ok(outcome) => {
+            // Cassandra attaches the session id to successful results only.
+            if traced {
+                reply.tracing_id = Some(new_trace_id());
+            }
+            reply.warnings = outcome.warnings;
+            reply.response = Response::Result(outcome.body);
+        }
+        Err(e) => reply.response = Response::Error(e),
+    }
+}
+
+/// Runs an engine call so that a bug in it becomes a ServerError for this request instead
+/// of killing the connection (and leaving the client waiting for its answer).
+fn guarded(call: impl FnOnce() -> Result<Outcome, ServerError>) -> Result<Outcome, ServerError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_owned());
+        tracing::error!(%detail, "the engine panicked while executing a request");
+        Err(ServerError {
+            kind: ErrorKind::ServerError,
+            message: format!("Internal emulator error: {detail}"),
+        })
+    })
 }
 
 /// The CQL version Cassandra 4.0 reports.
