@@ -3,9 +3,10 @@
 //! [`parse_statement`] turns one CQL string into an [`ast::Statement`];
 //! [`parse_statement_with_markers`] also returns the bind markers the engine must bind, in
 //! order; [`parse_statements`] handles `;`-separated scripts. Failures are [`SyntaxError`]s
-//! worded like Cassandra's.
+//! worded like Cassandra's. Every AST node implements `Display`, rendering canonical CQL.
 
 pub mod ast;
+mod display;
 mod error;
 mod lexer;
 mod parser;

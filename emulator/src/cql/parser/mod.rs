@@ -15,6 +15,8 @@ mod schema;
 mod select;
 mod term;
 
+pub(crate) use keywords::is_reserved as is_reserved_word;
+
 use super::ast::{BindMarker, QualifiedName, Statement};
 use super::error::{SyntaxError, SyntaxErrorKind};
 use super::lexer::{Lexed, Tok, Token, lex};
@@ -287,9 +289,9 @@ impl<'a> Parser<'a> {
     pub(crate) fn qualified_name(&mut self, what: &str) -> PResult<QualifiedName> {
         let first = match self.ident_at(0) {
             Some(id) => id,
-            None => {
-                return Err(self.ident_error(if what == "index" { "index" } else { "keyspace" }));
-            }
+            // `?` alone is parsed by Cassandra as the (table, index) name; `?.x` as a keyspace.
+            None if self.is_sym_at(1, ".") => return Err(self.ident_error("keyspace")),
+            None => return Err(self.ident_error(what)),
         };
         self.bump();
         if self.eat_sym(".") {

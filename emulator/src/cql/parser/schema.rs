@@ -130,10 +130,11 @@ impl Parser<'_> {
     fn primary_key(&mut self, table: &mut CreateTable) -> PResult<()> {
         self.expect_sym("(")?;
         if self.eat_sym("(") {
-            table.partition_key = self.comma_list(")", Self::ident)?;
-            if table.partition_key.is_empty() {
-                return Err(self.no_viable());
+            table.partition_key = vec![self.ident()?];
+            while self.eat_sym(",") {
+                table.partition_key.push(self.ident()?);
             }
+            self.expect_sym(")")?;
         } else {
             table.partition_key = vec![self.ident()?];
         }

@@ -84,6 +84,9 @@ impl Parser<'_> {
         }
         let m = self.mark();
         self.bump();
+        if kw == "JSON" {
+            self.keyword_before_selection("DISTINCT");
+        }
         let ok = self.selection().is_ok() && self.is_kw("FROM");
         self.reset(m);
         if ok {

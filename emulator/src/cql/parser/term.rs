@@ -141,11 +141,16 @@ impl Parser<'_> {
     fn paren_term(&mut self) -> PResult<Term> {
         let m = self.mark();
         self.bump();
-        if let Ok(typ) = self.cql_type() {
-            if self.eat_sym(")") && self.starts_term() {
-                let inner = self.term()?;
-                return Ok(Term::Cast(typ, Box::new(inner)));
-            }
+        // Only a word or a string can start a type; checking first keeps tuples of literals
+        // from paying for a failed speculative type parse.
+        let maybe_type = matches!(self.peek(0), Tok::Word(_) | Tok::Str(_));
+        if maybe_type
+            && let Ok(typ) = self.cql_type()
+            && self.eat_sym(")")
+            && self.starts_term()
+        {
+            let inner = self.term()?;
+            return Ok(Term::Cast(typ, Box::new(inner)));
         }
         self.reset(m);
         self.bump();
