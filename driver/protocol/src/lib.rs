@@ -10,13 +10,13 @@
 #![warn(missing_docs)]
 
 pub mod codec;
+pub mod compression;
 pub mod consistency;
 pub mod envelope;
 pub mod frame;
 pub mod request;
 pub mod response;
+pub mod segment;
 pub mod types;
 pub mod value;
 pub mod wire;
-
-mod type_shim;

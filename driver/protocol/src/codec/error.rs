@@ -16,14 +16,6 @@ pub enum FrameError {
         /// The frame's stream id, so a server can answer on it.
         stream: i16,
     },
-    /// A frame changed protocol version mid-connection.
-    #[error("frame has protocol version byte 0x{byte:02x} but the connection uses v{expected}")]
-    VersionMismatch {
-        /// The version byte as received.
-        byte: u8,
-        /// The connection's version number.
-        expected: u8,
-    },
     /// The opcode byte is not a known opcode.
     #[error("unknown opcode 0x{opcode:02x} (stream {stream})")]
     UnknownOpcode {
