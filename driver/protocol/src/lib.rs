@@ -17,6 +17,7 @@ pub mod frame;
 pub mod request;
 pub mod response;
 pub mod segment;
+pub mod token;
 pub mod types;
 pub mod value;
 pub mod wire;
