@@ -13,25 +13,7 @@ use crate::policies::{ReconnectionPolicy, TimestampGenerator};
 use crate::profile::ExecutionProfile;
 use crate::tls::TlsConfig;
 
-/// Frame body compression, negotiated with the server during the handshake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Compression {
-    /// LZ4: v4 frame bodies, or v5 compressed segments.
-    Lz4,
-    /// Snappy: protocol v4 only (v5 dropped it; the session then runs uncompressed).
-    Snappy,
-}
-
-impl Compression {
-    /// The name used in STARTUP and SUPPORTED.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Compression::Lz4 => "lz4",
-            Compression::Snappy => "snappy",
-        }
-    }
-}
+pub use cassia_protocol::compression::Compression;
 
 /// Default frame size limit (Cassandra's `native_transport_max_frame_size` default).
 pub(crate) const DEFAULT_MAX_FRAME_SIZE: usize = 256 * 1024 * 1024;

@@ -148,3 +148,42 @@ async fn bad_version_byte_closes_the_connection() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn corrupt_v5_segment_crc_closes_the_connection() {
+    fn corrupt_segment(stream: i16) -> Vec<u8> {
+        use cassia_protocol::codec::FrameEncoder;
+        let frame = cassia_protocol::envelope::ResponseFrame::new(stream, void())
+            .encode(ProtocolVersion::V5)
+            .expect("frame");
+        let mut encoder = FrameEncoder::new();
+        encoder.use_segments(false);
+        let mut out = bytes::BytesMut::new();
+        encoder.encode(&frame, &mut out).expect("segment");
+        let mut bytes = out.to_vec();
+        // Flip a bit in the payload (after the 6-byte segment header): CRC32 mismatch.
+        bytes[8] ^= 0x40;
+        bytes
+    }
+    let mut config = server_breaking_with(corrupt_segment);
+    config.max_version = 5;
+    let server = MockServer::start(config).await;
+    let session = Session::builder()
+        .known_node(server.addr.to_string())
+        .build()
+        .await
+        .expect("session");
+    assert_eq!(session.protocol_version(), ProtocolVersion::V5);
+    let started = Instant::now();
+    let s = session.clone();
+    let hanging = tokio::spawn(async move { s.query("HANG", ()).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let err = session
+        .query("BREAK", ())
+        .await
+        .expect_err("corrupt segment");
+    assert!(err.to_string().contains("CRC32 mismatch"), "{err}");
+    let err = hanging.await.expect("task").expect_err("in-flight fails");
+    assert!(err.to_string().contains("CRC32 mismatch"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}

@@ -171,3 +171,60 @@ async fn unreachable_contact_point_reports_the_node() {
         .expect_err("nothing listens");
     assert!(err.to_string().contains(&addr.to_string()), "{err}");
 }
+
+async fn roundtrip_with(
+    max_version: u8,
+    fixed: Option<ProtocolVersion>,
+    compression: Option<Compression>,
+) -> (ProtocolVersion, Option<String>) {
+    let mut config = MockConfig::new(|req, _| match &req.request {
+        Request::Query(q) if q.query == "SELECT big" => {
+            // Large enough that compression and segment splitting matter.
+            let rows: Vec<Vec<Option<i32>>> = (0..40_000).map(|i| vec![Some(i)]).collect();
+            vec![Action::Reply(common::int_rows(&["n"], &rows, None))]
+        }
+        _ => vec![Action::Reply(void())],
+    });
+    config.max_version = max_version;
+    let server = MockServer::start(config).await;
+    let mut builder = Session::builder()
+        .known_node(server.addr.to_string())
+        .compression(compression);
+    if let Some(v) = fixed {
+        builder = builder.protocol_version(v);
+    }
+    let session = builder.build().await.expect("session");
+    let r = session.query("SELECT big", ()).await.expect("query");
+    assert_eq!(r.row_count(), 40_000);
+    let rows = r.rows_values().expect("rows");
+    assert_eq!(rows[39_999][0], Some(cassia_driver::CqlValue::Int(39_999)));
+    let negotiated = startup_options(&server).last().and_then(|o| {
+        o.iter()
+            .find(|(k, _)| k == "COMPRESSION")
+            .map(|(_, v)| v.clone())
+    });
+    (session.protocol_version(), negotiated)
+}
+
+#[tokio::test]
+async fn compression_negotiation_in_both_versions() {
+    use ProtocolVersion::{V4, V5};
+    assert_eq!(roundtrip_with(5, None, None).await, (V5, None));
+    assert_eq!(
+        roundtrip_with(5, None, Some(Compression::Lz4)).await,
+        (V5, Some("lz4".into()))
+    );
+    // Snappy does not exist in v5: the session runs uncompressed rather than failing.
+    assert_eq!(
+        roundtrip_with(5, None, Some(Compression::Snappy)).await,
+        (V5, None)
+    );
+    assert_eq!(
+        roundtrip_with(4, None, Some(Compression::Lz4)).await,
+        (V4, Some("lz4".into()))
+    );
+    assert_eq!(
+        roundtrip_with(5, Some(V4), Some(Compression::Snappy)).await,
+        (V4, Some("snappy".into()))
+    );
+}

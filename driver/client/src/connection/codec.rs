@@ -3,15 +3,14 @@
 //! the connection code does not depend on the exact shape of the codec's API.
 
 use bytes::{Bytes, BytesMut};
+use cassia_protocol::codec::{FrameDecoder, FrameEncoder};
+use cassia_protocol::compression::Compression;
 use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
 use cassia_protocol::frame::ProtocolVersion;
-use cassia_protocol::frame::{FrameHeader, HEADER_LEN};
 use cassia_protocol::request::Request;
 use cassia_protocol::response::Response;
 use cassia_protocol::wire::EncodeError;
 use uuid::Uuid;
-
-use crate::config::Compression;
 
 /// A request plus its envelope options.
 #[derive(Debug, Clone)]
@@ -67,105 +66,89 @@ pub(crate) fn encode_request(
     Ok(())
 }
 
-/// How frames travel on the socket.
+/// How frames travel on the socket once the handshake is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Framing {
-    /// Bare frames (v4, and v5 during the handshake), optionally with compressed bodies.
-    Frames {
-        version: ProtocolVersion,
-        compression: Option<Compression>,
-    },
+    /// Bare frames (v4), optionally with compressed bodies.
+    Frames { compression: Option<Compression> },
     /// v5 segments (CRC24 header, CRC32 payload), optionally LZ4-compressed.
     Segments { lz4: bool },
 }
 
 /// Turns frames into socket bytes (the writer task's half).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct FrameWriter {
-    framing: Framing,
+    encoder: FrameEncoder,
 }
 
 impl FrameWriter {
-    pub(crate) fn new(framing: Framing) -> Self {
-        FrameWriter { framing }
+    /// A writer in plain framing (the handshake).
+    pub(crate) fn new() -> Self {
+        FrameWriter::default()
     }
 
-    /// Appends the wire form of `frames` (each an uncompressed frame) to `out`.
-    pub(crate) fn write(&mut self, frames: &[Vec<u8>], out: &mut Vec<u8>) -> Result<(), String> {
-        match self.framing {
-            Framing::Frames {
-                compression: None, ..
-            } => {
-                for f in frames {
-                    out.extend_from_slice(f);
-                }
-                Ok(())
-            }
-            // TODO(proto-framing): compression and v5 segments come with the protocol
-            // crate's FrameEncoder.
-            other => Err(format!("framing {other:?} is not available yet")),
+    /// Switches to the framing negotiated by the handshake.
+    pub(crate) fn switch(&mut self, framing: Framing) {
+        match framing {
+            Framing::Frames { compression } => self.encoder.set_compression(compression),
+            Framing::Segments { lz4 } => self.encoder.use_segments(lz4),
         }
+    }
+
+    /// Appends the wire form of `frames` (each an uncompressed frame) to `out`; in v5 they
+    /// share segments.
+    pub(crate) fn write(&mut self, frames: &[Vec<u8>], out: &mut BytesMut) -> Result<(), String> {
+        self.encoder
+            .encode_all(frames.iter().map(Vec::as_slice), out)
+            .map_err(|e| e.to_string())
     }
 }
 
 /// Turns socket bytes into responses (the reader task's half).
 #[derive(Debug)]
 pub(crate) struct FrameReader {
-    framing: Framing,
-    max_frame_size: usize,
+    decoder: FrameDecoder,
 }
 
 impl FrameReader {
-    pub(crate) fn new(framing: Framing, max_frame_size: usize) -> Self {
-        FrameReader {
-            framing,
-            max_frame_size,
+    /// A reader in plain framing (the handshake) with the given frame size cap.
+    pub(crate) fn new(max_frame_size: usize) -> Self {
+        let mut decoder = FrameDecoder::new();
+        decoder.set_max_frame_size(max_frame_size);
+        FrameReader { decoder }
+    }
+
+    /// v4: frames flagged compressed are decompressed from now on (set once STARTUP
+    /// named a compression, as the server compresses its READY already).
+    pub(crate) fn set_compression(&mut self, compression: Option<Compression>) {
+        self.decoder.set_compression(compression);
+    }
+
+    /// Switches to the framing negotiated by the handshake.
+    pub(crate) fn switch(&mut self, framing: Framing) {
+        match framing {
+            Framing::Frames { compression } => self.decoder.set_compression(compression),
+            Framing::Segments { lz4 } => self.decoder.use_segments(lz4),
         }
     }
 
     /// Takes one complete response from the front of `buf`, `None` when more bytes are needed.
     pub(crate) fn read(&mut self, buf: &mut BytesMut) -> Result<Option<Incoming>, String> {
-        match self.framing {
-            Framing::Frames {
-                compression: None, ..
-            } => read_plain(buf, self.max_frame_size),
-            // TODO(proto-framing): compression and v5 segments come with the protocol
-            // crate's FrameDecoder.
-            other => Err(format!("framing {other:?} is not available yet")),
-        }
+        let Some(frame) = self.decoder.decode(buf).map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
+        let header = frame.header;
+        let decoded = ResponseFrame::decode_bytes(&header, &frame.body).map_err(|e| {
+            format!(
+                "cannot decode {:?} on stream {}: {e}",
+                header.opcode, header.stream
+            )
+        })?;
+        Ok(Some(Incoming {
+            stream: decoded.stream,
+            tracing_id: decoded.tracing_id,
+            warnings: decoded.warnings,
+            response: decoded.response,
+        }))
     }
-}
-
-/// One bare, uncompressed frame from the front of `buf`.
-fn read_plain(buf: &mut BytesMut, max_frame_size: usize) -> Result<Option<Incoming>, String> {
-    let Some(head) = buf.get(..HEADER_LEN) else {
-        return Ok(None);
-    };
-    let mut bytes = [0u8; HEADER_LEN];
-    bytes.copy_from_slice(head);
-    let header = FrameHeader::parse(&bytes).map_err(|e| e.to_string())?;
-    let length = header.length as usize;
-    if length > max_frame_size {
-        return Err(format!(
-            "frame of {length} bytes exceeds the maximum of {max_frame_size} bytes"
-        ));
-    }
-    if buf.len() < HEADER_LEN + length {
-        buf.reserve(HEADER_LEN + length - buf.len());
-        return Ok(None);
-    }
-    let mut frame = buf.split_to(HEADER_LEN + length);
-    let body: Bytes = frame.split_off(HEADER_LEN).freeze();
-    let decoded = ResponseFrame::decode_bytes(&header, &body).map_err(|e| {
-        format!(
-            "cannot decode {:?} on stream {}: {e}",
-            header.opcode, header.stream
-        )
-    })?;
-    Ok(Some(Incoming {
-        stream: decoded.stream,
-        tracing_id: decoded.tracing_id,
-        warnings: decoded.warnings,
-        response: decoded.response,
-    }))
 }

@@ -141,7 +141,7 @@ impl RawChannel {
                 detail: e.to_string(),
             },
         )?;
-        let mut out = Vec::new();
+        let mut out = BytesMut::new();
         self.writer
             .write(&[frame], &mut out)
             .map_err(|detail| ConnectError::Handshake { node, detail })?;
@@ -206,14 +206,10 @@ async fn attempt(
         Ok(t) => t,
         Err(e) => return Attempt::Failed(e),
     };
-    let plain = Framing::Frames {
-        version,
-        compression: None,
-    };
     let mut raw = RawChannel {
         transport,
-        writer: FrameWriter::new(plain),
-        reader: FrameReader::new(plain, config.max_frame_size),
+        writer: FrameWriter::new(),
+        reader: FrameReader::new(config.max_frame_size),
         buf: BytesMut::new(),
         version,
         node,
@@ -245,6 +241,10 @@ async fn attempt(
         "DRIVER_VERSION".to_owned(),
         env!("CARGO_PKG_VERSION").to_owned(),
     ));
+    if version == ProtocolVersion::V4 {
+        // The server compresses its answer to STARTUP already.
+        raw.reader.set_compression(compression);
+    }
     let startup = raw.round_trip(Request::Startup(Startup { options })).await;
     let authenticate = match startup {
         Ok(Incoming {
@@ -255,10 +255,6 @@ async fn attempt(
             response: Response::Authenticate(class),
             ..
         }) => Some(class),
-        Ok(Incoming {
-            response: Response::Error(e),
-            ..
-        }) if e.kind == ErrorKind::ProtocolError => return Attempt::VersionRejected(e.message),
         Ok(other) => return Attempt::Failed(unexpected(node, "STARTUP", &other.response)),
         Err(e) => return Attempt::Failed(e),
     };
@@ -266,10 +262,7 @@ async fn attempt(
         ProtocolVersion::V5 => Framing::Segments {
             lz4: compression == Some(Compression::Lz4),
         },
-        ProtocolVersion::V4 => Framing::Frames {
-            version,
-            compression,
-        },
+        ProtocolVersion::V4 => Framing::Frames { compression },
     };
     if !raw.buf.is_empty() {
         return Attempt::Failed(ConnectError::Handshake {

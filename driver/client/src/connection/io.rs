@@ -32,8 +32,10 @@ pub(super) fn spawn(
     events: Option<mpsc::UnboundedSender<Event>>,
 ) {
     let (read_half, write_half) = tokio::io::split(transport);
-    let read_framer = FrameReader::new(framing, max_frame_size);
-    let write_framer = FrameWriter::new(framing);
+    let mut read_framer = FrameReader::new(max_frame_size);
+    read_framer.switch(framing);
+    let mut write_framer = FrameWriter::new();
+    write_framer.switch(framing);
     let r = shared.clone();
     tokio::spawn(async move {
         let reason = read_loop(&r, read_half, read_framer, events).await;
@@ -54,7 +56,7 @@ async fn write_loop(
 ) -> Result<(), ConnectionError> {
     let mut closed = shared.closed_tx.subscribe();
     let mut batch: Vec<Vec<u8>> = Vec::with_capacity(MAX_BATCH);
-    let mut out: Vec<u8> = Vec::with_capacity(READ_CHUNK);
+    let mut out = BytesMut::with_capacity(READ_CHUNK);
     loop {
         let first = tokio::select! {
             frame = rx.recv() => match frame {

@@ -3,7 +3,7 @@
 //! It answers the handshake itself (OPTIONS, STARTUP, REGISTER, optional SASL PLAIN) and
 //! hands every other request to the test's handler, which says what to send back: a
 //! response, raw bytes (to inject broken frames), nothing (to provoke timeouts), or a close.
-//! Only bare frames are spoken (protocol v4 uncompressed, and the v5 handshake).
+//! It speaks v4 (plain or compressed) and v5 (segments), switching framing as Cassandra does.
 
 #![allow(dead_code)]
 
@@ -12,9 +12,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+use cassia_protocol::codec::{FrameDecoder, FrameEncoder};
+use cassia_protocol::compression::Compression;
 use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
-use cassia_protocol::frame::{FrameHeader, HEADER_LEN, ProtocolVersion};
+use cassia_protocol::frame::{HEADER_LEN, ProtocolVersion};
 use cassia_protocol::request::Request;
 use cassia_protocol::response::{ErrorKind, Response, ServerError};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -153,15 +155,16 @@ async fn serve(
     log: Arc<Mutex<Vec<(usize, RequestFrame)>>>,
     reads: Arc<Mutex<Vec<(usize, usize)>>>,
 ) {
-    let mut buf: Vec<u8> = Vec::new();
+    let mut buf = BytesMut::new();
     let mut chunk = vec![0u8; 65536];
+    let mut decoder = FrameDecoder::new();
+    let mut encoder = FrameEncoder::new();
+    let mut checked_version = false;
     loop {
-        // Parse every complete frame in the buffer.
-        while buf.len() >= HEADER_LEN {
-            let mut head = [0u8; HEADER_LEN];
-            head.copy_from_slice(&buf[..HEADER_LEN]);
-            let requested = head[0] & 0x7f;
-            let stream = i16::from_be_bytes([head[2], head[3]]);
+        if !checked_version && buf.len() >= HEADER_LEN {
+            checked_version = true;
+            let requested = buf[0] & 0x7f;
+            let stream = i16::from_be_bytes([buf[2], buf[3]]);
             if requested > config.max_version {
                 let bytes = frame(
                     ProtocolVersion::V4,
@@ -176,28 +179,49 @@ async fn serve(
                 let _ = socket.write_all(&bytes).await;
                 return;
             }
-            let header = FrameHeader::parse(&head).expect("valid request header");
-            let len = header.length as usize;
-            if buf.len() < HEADER_LEN + len {
-                break;
-            }
-            let body: Vec<u8> = buf[HEADER_LEN..HEADER_LEN + len].to_vec();
-            buf.drain(..HEADER_LEN + len);
-            let version = header.version;
-            let request = RequestFrame::decode(&header, &body).expect("valid request");
+        }
+        while let Some(f) = decoder.decode(&mut buf).expect("valid request framing") {
+            let version = f.header.version;
+            let request = RequestFrame::decode(&f.header, &f.body).expect("valid request");
             log.lock().expect("log").push((index, request.clone()));
+            let mut switch_after = None;
             let actions = match &request.request {
                 Request::Options => vec![Action::Reply(Response::Supported(vec![
                     ("CQL_VERSION".into(), vec!["3.4.5".into()]),
                     ("COMPRESSION".into(), config.compression.clone()),
-                    ("PROTOCOL_VERSIONS".into(), vec!["4/v4".into()]),
+                    (
+                        "PROTOCOL_VERSIONS".into(),
+                        vec!["4/v4".into(), "5/v5".into()],
+                    ),
                 ]))],
-                Request::Startup(_) => match &config.credentials {
-                    Some(_) => vec![Action::Reply(Response::Authenticate(
-                        "org.apache.cassandra.auth.PasswordAuthenticator".into(),
-                    ))],
-                    None => vec![Action::Reply(Response::Ready)],
-                },
+                Request::Startup(st) => {
+                    let compression =
+                        st.options
+                            .iter()
+                            .find(|(k, _)| k == "COMPRESSION")
+                            .map(|(_, v)| {
+                                if v == "lz4" {
+                                    Compression::Lz4
+                                } else {
+                                    Compression::Snappy
+                                }
+                            });
+                    match version {
+                        ProtocolVersion::V4 => {
+                            decoder.set_compression(compression);
+                            encoder.set_compression(compression);
+                        }
+                        ProtocolVersion::V5 => {
+                            switch_after = Some(compression == Some(Compression::Lz4))
+                        }
+                    }
+                    match &config.credentials {
+                        Some(_) => vec![Action::Reply(Response::Authenticate(
+                            "org.apache.cassandra.auth.PasswordAuthenticator".into(),
+                        ))],
+                        None => vec![Action::Reply(Response::Ready)],
+                    }
+                }
                 Request::AuthResponse(a) => {
                     let expected = config
                         .credentials
@@ -216,9 +240,13 @@ async fn serve(
                 _ => (config.handler)(&request, ConnInfo { index, version }),
             };
             for action in actions {
-                if !perform(&mut socket, version, request.stream, action).await {
+                if !perform(&mut socket, &mut encoder, version, request.stream, action).await {
                     return;
                 }
+            }
+            if let Some(lz4) = switch_after {
+                encoder.use_segments(lz4);
+                decoder.use_segments(lz4);
             }
         }
         match socket.read(&mut chunk).await {
@@ -233,23 +261,32 @@ async fn serve(
 
 fn perform<'a>(
     socket: &'a mut TcpStream,
+    encoder: &'a mut FrameEncoder,
     version: ProtocolVersion,
     stream: i16,
     action: Action,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send + 'a>> {
     Box::pin(async move {
         match action {
-            Action::Reply(r) => socket.write_all(&frame(version, stream, r)).await.is_ok(),
+            Action::Reply(r) => {
+                let mut out = BytesMut::new();
+                encoder
+                    .encode(&frame(version, stream, r), &mut out)
+                    .expect("framing");
+                socket.write_all(&out).await.is_ok()
+            }
             Action::ReplyFrame(mut f) => {
                 f.stream = stream;
                 let bytes = f.encode(version).expect("mock response encodes");
-                socket.write_all(&bytes).await.is_ok()
+                let mut out = BytesMut::new();
+                encoder.encode(&bytes, &mut out).expect("framing");
+                socket.write_all(&out).await.is_ok()
             }
             Action::Raw(bytes) => socket.write_all(&bytes).await.is_ok(),
             Action::Ignore => true,
             Action::Delay(d, inner) => {
                 tokio::time::sleep(d).await;
-                perform(socket, version, stream, *inner).await
+                perform(socket, encoder, version, stream, *inner).await
             }
             Action::Close => {
                 let _ = socket.shutdown().await;
