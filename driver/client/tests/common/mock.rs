@@ -19,8 +19,8 @@ use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
 use cassia_protocol::frame::{HEADER_LEN, ProtocolVersion};
 use cassia_protocol::request::Request;
 use cassia_protocol::response::{ErrorKind, Response, ServerError};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 /// What the server does in answer to a request.
@@ -60,6 +60,8 @@ pub struct MockConfig {
     pub compression: Vec<String>,
     /// Required credentials (user, password), if any.
     pub credentials: Option<(String, String)>,
+    /// Serve over TLS with this configuration.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     pub handler: Handler,
 }
 
@@ -71,6 +73,7 @@ impl MockConfig {
             max_version: 4,
             compression: vec!["lz4".into(), "snappy".into()],
             credentials: None,
+            tls: None,
             handler: Arc::new(handler),
         }
     }
@@ -102,7 +105,20 @@ impl MockServer {
                     return;
                 };
                 let index = c.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(serve(socket, index, config.clone(), l.clone(), r.clone()));
+                let (config, l, r) = (config.clone(), l.clone(), r.clone());
+                match config.tls.clone() {
+                    None => {
+                        tokio::spawn(serve(socket, index, config, l, r));
+                    }
+                    Some(tls) => {
+                        tokio::spawn(async move {
+                            let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+                            if let Ok(stream) = acceptor.accept(socket).await {
+                                serve(stream, index, config, l, r).await;
+                            }
+                        });
+                    }
+                }
             }
         });
         MockServer {
@@ -148,8 +164,8 @@ pub fn error(kind: ErrorKind, message: &str) -> Response {
     })
 }
 
-async fn serve(
-    mut socket: TcpStream,
+async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
+    mut socket: S,
     index: usize,
     config: MockConfig,
     log: Arc<Mutex<Vec<(usize, RequestFrame)>>>,
@@ -259,8 +275,8 @@ async fn serve(
     }
 }
 
-fn perform<'a>(
-    socket: &'a mut TcpStream,
+fn perform<'a, S: AsyncWrite + Unpin + Send>(
+    socket: &'a mut S,
     encoder: &'a mut FrameEncoder,
     version: ProtocolVersion,
     stream: i16,
