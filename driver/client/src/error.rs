@@ -228,12 +228,21 @@ pub enum ExecuteError {
         detail: String,
     },
     /// Values did not fit the statement's bind markers.
-    #[error("cannot bind values to \"{statement}\": {detail}")]
+    #[error("cannot bind values to \"{statement}\": {source}")]
     Bind {
         /// Statement excerpt.
         statement: Arc<str>,
-        /// Why.
-        detail: String,
+        /// Which value and why (names the bind marker and the CQL type).
+        #[source]
+        source: cassia_protocol::row::SerializeRowError,
+    },
+    /// A batch was given a different number of value sets than it has statements.
+    #[error("the batch has {statements} statements but {values} sets of values were given")]
+    BatchValueCount {
+        /// Statements in the batch.
+        statements: usize,
+        /// Value sets given.
+        values: usize,
     },
     /// The server answered with a message that does not fit the request.
     #[error("unexpected response from {node} to \"{statement}\": {detail}")]
@@ -310,6 +319,10 @@ pub enum RowDecodeError {
         /// Why.
         detail: String,
     },
+    /// A row could not be read into the requested type; the message names the column, the
+    /// Rust type and the expected and actual CQL types.
+    #[error(transparent)]
+    Row(#[from] cassia_protocol::row::FromRowError),
     /// The row's shape does not fit the requested type (column count, missing column).
     #[error("row does not fit {rust_type}: {detail}")]
     Shape {

@@ -34,7 +34,7 @@ pub use cassia_protocol::value::{CqlDate, CqlDuration, CqlTime, CqlTimestamp, Cq
 pub use config::Compression;
 pub use profile::ExecutionProfile;
 pub use result::QueryResult;
-pub use session::{DynamicRow, RowStream, Session, SessionBuilder, TraceEvent, TracingInfo};
+pub use session::{RowStream, Session, SessionBuilder, TraceEvent, TracingInfo};
 pub use statement::{Batch, BatchType, PagingState, PreparedStatement, Statement};
 pub use tls::TlsConfig;
-pub use values::SerializeRow;
+pub use values::{DeserializeValue, FromRow, NamedValues, Row, SerializeRow, SerializeValue};

@@ -5,8 +5,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use cassia_protocol::response::{ColumnSpec, ResultBody, Rows, SchemaChange};
+use cassia_protocol::row::{FromRow, Row, typed_rows_with};
 use cassia_protocol::value::CqlValue;
 use uuid::Uuid;
 
@@ -28,9 +28,9 @@ pub struct QueryResult {
 pub(crate) enum Body {
     Void,
     Rows {
+        /// From the result, or from the prepared statement when the server skipped them.
         columns: Arc<Vec<ColumnSpec>>,
-        row_count: usize,
-        content: Bytes,
+        rows: Rows,
     },
     SetKeyspace(String),
     SchemaChange(SchemaChange),
@@ -40,21 +40,16 @@ impl Body {
     pub(crate) fn from_result(body: ResultBody, cached: Option<Arc<Vec<ColumnSpec>>>) -> Self {
         match body {
             ResultBody::Void | ResultBody::Prepared(_) => Body::Void,
-            ResultBody::Rows(Rows {
-                metadata,
-                row_count,
-                content,
-            }) => {
-                let columns = if metadata.columns.is_empty() && metadata.column_count > 0 {
-                    cached.unwrap_or_default()
-                } else {
-                    Arc::new(metadata.columns)
+            ResultBody::Rows(rows) => {
+                let columns = match cached {
+                    Some(c)
+                        if rows.metadata.columns.is_empty() && rows.metadata.column_count > 0 =>
+                    {
+                        c
+                    }
+                    _ => Arc::new(rows.metadata.columns.clone()),
                 };
-                Body::Rows {
-                    columns,
-                    row_count,
-                    content,
-                }
+                Body::Rows { columns, rows }
             }
             ResultBody::SetKeyspace(ks) => Body::SetKeyspace(ks),
             ResultBody::SchemaChange(c) => Body::SchemaChange(c),
@@ -85,7 +80,7 @@ impl QueryResult {
     /// Rows in this page (0 for results without rows).
     pub fn row_count(&self) -> usize {
         match &self.body {
-            Body::Rows { row_count, .. } => *row_count,
+            Body::Rows { rows, .. } => rows.row_count,
             _ => 0,
         }
     }
@@ -129,60 +124,62 @@ impl QueryResult {
         }
     }
 
-    /// The raw cells of each row (`None` is a null cell), checked against the column count.
-    pub(crate) fn raw_rows(&self) -> Result<Vec<Vec<Option<&[u8]>>>, RowDecodeError> {
-        let Body::Rows {
-            columns,
-            row_count,
-            content,
-        } = &self.body
-        else {
-            return Err(RowDecodeError::NotRows {
-                kind: self.body.kind(),
-            });
-        };
-        let mut r = cassia_protocol::wire::Reader::new(content);
-        let mut rows = Vec::with_capacity(*row_count);
-        for _ in 0..*row_count {
-            let mut row = Vec::with_capacity(columns.len());
-            for _ in 0..columns.len() {
-                row.push(
-                    r.bytes("cell")
-                        .map_err(|e| RowDecodeError::Malformed(e.to_string()))?,
-                );
-            }
-            rows.push(row);
+    /// The rows and their column specs, or why there are none.
+    pub(crate) fn rows_parts(&self) -> Result<(&Arc<Vec<ColumnSpec>>, &Rows), RowDecodeError> {
+        match &self.body {
+            Body::Rows { columns, rows } => Ok((columns, rows)),
+            other => Err(RowDecodeError::NotRows { kind: other.kind() }),
         }
-        Ok(rows)
+    }
+
+    /// Iterates over the rows read as `T` (a tuple, [`Row`](crate::Row), or a type
+    /// implementing [`FromRow`]). Column types are checked once, before the first row.
+    pub fn rows_iter<'a, T: FromRow + 'a>(
+        &'a self,
+    ) -> Result<impl Iterator<Item = Result<T, RowDecodeError>> + 'a, RowDecodeError> {
+        let (columns, rows) = self.rows_parts()?;
+        let typed = typed_rows_with::<T>(columns, rows)?;
+        Ok(typed.map(|r| r.map_err(RowDecodeError::from)))
+    }
+
+    /// Every row read as `T`.
+    pub fn rows<T: FromRow>(&self) -> Result<Vec<T>, RowDecodeError> {
+        self.rows_iter()?.collect()
+    }
+
+    /// The first row, or `None` when there are no rows.
+    pub fn maybe_first<T: FromRow>(&self) -> Result<Option<T>, RowDecodeError> {
+        self.rows_iter()?.next().transpose()
+    }
+
+    /// The first row; no rows is an error.
+    pub fn first_row<T: FromRow>(&self) -> Result<T, RowDecodeError> {
+        self.maybe_first()?
+            .ok_or(RowDecodeError::NotExactlyOne { count: 0 })
+    }
+
+    /// The only row; zero or several rows are an error.
+    pub fn one<T: FromRow>(&self) -> Result<T, RowDecodeError> {
+        let count = self.row_count();
+        if count != 1 {
+            return Err(RowDecodeError::NotExactlyOne { count });
+        }
+        self.first_row()
     }
 
     /// Every row as dynamic values, in column order.
-    pub fn rows_values(&self) -> Result<Vec<Vec<Option<CqlValue>>>, RowDecodeError> {
-        let columns = self.column_specs();
-        self.raw_rows()?
+    pub(crate) fn rows_values(&self) -> Result<Vec<Vec<Option<CqlValue>>>, RowDecodeError> {
+        Ok(self
+            .rows::<Row>()?
             .into_iter()
-            .map(|row| {
-                row.into_iter()
-                    .zip(columns)
-                    .map(|(cell, spec)| {
-                        CqlValue::deserialize_cell(&spec.typ, cell).map_err(|e| {
-                            RowDecodeError::Column {
-                                column: spec.name.clone(),
-                                cql_type: spec.typ.to_string(),
-                                rust_type: "CqlValue",
-                                detail: e.to_string(),
-                            }
-                        })
-                    })
-                    .collect()
-            })
-            .collect()
+            .map(Row::into_values)
+            .collect())
     }
 
     /// For a lightweight transaction (`IF ...`), whether it was applied: the `[applied]`
     /// column of the first row. Non-conditional writes (no rows) count as applied.
     pub fn was_applied(&self) -> Result<bool, RowDecodeError> {
-        let Body::Rows { columns, .. } = &self.body else {
+        let Body::Rows { columns, rows } = &self.body else {
             return Ok(true);
         };
         let Some(index) = columns.iter().position(|c| c.name == "[applied]") else {
@@ -191,8 +188,12 @@ impl QueryResult {
                 detail: "the result has no [applied] column (not a conditional statement)".into(),
             });
         };
-        let rows = self.raw_rows()?;
-        let cell = rows.first().and_then(|r| r.get(index).copied().flatten());
+        let first = rows
+            .iter()
+            .next()
+            .transpose()
+            .map_err(|e| RowDecodeError::Malformed(e.to_string()))?;
+        let cell = first.and_then(|row| row.cells().nth(index).flatten());
         match cell {
             Some([b]) => Ok(*b != 0),
             Some(other) => Err(RowDecodeError::Column {
@@ -201,7 +202,9 @@ impl QueryResult {
                 rust_type: "bool",
                 detail: format!("expected 1 byte, got {}", other.len()),
             }),
-            None => Err(RowDecodeError::NotExactlyOne { count: rows.len() }),
+            None => Err(RowDecodeError::NotExactlyOne {
+                count: rows.row_count,
+            }),
         }
     }
 }

@@ -1,64 +1,27 @@
-//! Binding values to statements.
+//! Binding values to statements and reading rows back: the protocol crate's conversion
+//! traits, re-exported so applications depend on `cassia-driver` only.
 //!
-//! TODO(proto-values): replace [`SerializeRow`] with the protocol crate's row traits once
-//! they land (`SerializeRow` / `FromRow`); the session methods keep their shape.
+//! Values are typed against the statement's bind markers, so a simple statement that has
+//! values is prepared first (and cached) — the way the server learns the marker types.
+
+pub use cassia_protocol::row::{
+    ColumnIndex, FromRow, FromRowError, NamedValues, Row, SerializeRow, SerializeRowError,
+};
+pub use cassia_protocol::value::{DeserializeValue, SerializeValue};
 
 use cassia_protocol::request::SerializedValues;
 use cassia_protocol::response::ColumnSpec;
 
-/// Values bound to a statement's markers.
-pub trait SerializeRow {
-    /// Appends the values; `markers` are the bind markers' specs when known (prepared).
-    fn serialize_row(
-        &self,
-        markers: Option<&[ColumnSpec]>,
-        out: &mut SerializedValues,
-    ) -> Result<(), String>;
-}
-
-impl SerializeRow for () {
-    fn serialize_row(
-        &self,
-        _: Option<&[ColumnSpec]>,
-        _: &mut SerializedValues,
-    ) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-impl SerializeRow for SerializedValues {
-    fn serialize_row(
-        &self,
-        _: Option<&[ColumnSpec]>,
-        out: &mut SerializedValues,
-    ) -> Result<(), String> {
-        *out = self.clone();
-        Ok(())
-    }
-}
-
-impl<T: SerializeRow + ?Sized> SerializeRow for &T {
-    fn serialize_row(
-        &self,
-        markers: Option<&[ColumnSpec]>,
-        out: &mut SerializedValues,
-    ) -> Result<(), String> {
-        (**self).serialize_row(markers, out)
-    }
-}
-
-/// Serializes `values` for a statement, naming the statement in errors.
+/// Serializes `values` for bind markers `markers`, naming the statement in errors.
 pub(crate) fn serialize(
     values: &(impl SerializeRow + ?Sized),
-    markers: Option<&[ColumnSpec]>,
+    markers: &[ColumnSpec],
     statement: &std::sync::Arc<str>,
 ) -> Result<SerializedValues, crate::error::ExecuteError> {
-    let mut out = SerializedValues::default();
-    values
-        .serialize_row(markers, &mut out)
-        .map_err(|detail| crate::error::ExecuteError::Bind {
+    cassia_protocol::row::serialize_values(values, markers).map_err(|source| {
+        crate::error::ExecuteError::Bind {
             statement: statement.clone(),
-            detail,
-        })?;
-    Ok(out)
+            source,
+        }
+    })
 }

@@ -8,10 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
+use cassia_driver::SerializeRow;
 use cassia_driver::error::ExecuteError;
 use cassia_driver::{Batch, BatchType, Consistency, CqlValue, ProtocolVersion, Session, Statement};
 use cassia_protocol::envelope::ResponseFrame;
-use cassia_protocol::request::{BatchStatement, RawValue, Request, SerializedValues};
+use cassia_protocol::request::{BatchStatement, Request};
 use cassia_protocol::response::{
     ErrorKind, Prepared, PreparedMetadata, Response, ResultBody, ResultMetadata, RowsBuilder,
 };
@@ -58,8 +59,8 @@ async fn pipelined_requests_share_writes_and_all_complete() {
         .collect();
     for t in tasks {
         let (i, result) = t.await.expect("task");
-        let rows = result.expect("query").rows_values().expect("rows");
-        assert_eq!(rows, vec![vec![Some(CqlValue::Int(i))]]);
+        let rows: Vec<(i32,)> = result.expect("query").rows().expect("rows");
+        assert_eq!(rows, vec![(i,)]);
     }
     let reads = server.reads.lock().expect("reads").len() - reads_before;
     assert!(
@@ -188,22 +189,22 @@ async fn unprepared_is_handled_by_re_preparing_transparently() {
         .expect("cached");
     assert_eq!(again.id(), p.id());
 
-    let mut values = SerializedValues::default();
-    values
-        .push(RawValue::Value(&1i32.to_be_bytes()))
-        .expect("value");
-    let first = session.execute(&p, &values).await.expect("first execute");
-    assert_eq!(
-        first.rows_values().expect("rows"),
-        vec![vec![Some(CqlValue::Int(7))]]
-    );
+    let first = session.execute(&p, (1i32,)).await.expect("first execute");
+    assert_eq!(first.one::<(i32,)>().expect("one row"), (7,));
     let second = session
-        .execute(&p, &values)
+        .execute(&p, (1i32,))
         .await
         .expect("re-prepared and retried");
-    assert_eq!(
-        second.rows_values().expect("rows"),
-        vec![vec![Some(CqlValue::Int(7))]]
+    assert_eq!(second.one::<(i32,)>().expect("one row"), (7,));
+    // Values are checked against the bind markers' types.
+    let err = session
+        .execute(&p, ("text",))
+        .await
+        .expect_err("wrong type");
+    assert!(matches!(err, ExecuteError::Bind { .. }), "{err}");
+    assert!(
+        err.to_string().contains("ks.t.k"),
+        "names the marker: {err}"
     );
 
     let kinds: Vec<&str> = server
@@ -243,9 +244,13 @@ async fn automatic_paging_walks_every_page() {
         .query_iter(Statement::new("SELECT n FROM t").with_page_size(2), ())
         .await
         .expect("stream");
-    let mut seen = Vec::new();
-    while let Some(row) = stream.next_row().await {
-        seen.push(row.expect("row").into_iter().next().flatten());
+    // The first row as a dynamic Row, the rest typed.
+    let first = stream.next_row().await.expect("a row").expect("row");
+    assert_eq!(first.get("n").expect("column n"), Some(&CqlValue::Int(1)));
+    let mut typed = stream.rows_stream::<(Option<i32>,)>();
+    let mut seen = vec![Some(CqlValue::Int(1))];
+    while let Some(row) = typed.next_row().await {
+        seen.push(row.expect("row").0.map(CqlValue::Int));
     }
     assert_eq!(
         seen,
@@ -316,7 +321,7 @@ async fn lwt_helper_reads_applied() {
     assert!(r.was_applied().expect("applied column"));
     let r = session.query("UPDATE IF v = 1", ()).await.expect("lwt");
     assert!(!r.was_applied().expect("applied column"));
-    assert_eq!(r.rows_values().expect("rows")[0][1], Some(CqlValue::Int(5)));
+    assert_eq!(r.one::<(bool, i32)>().expect("row"), (false, 5));
     let r = session.query("plain write", ()).await.expect("write");
     assert!(r.was_applied().expect("void counts as applied"));
     let r = session.query("SELECT", ()).await.expect("select");
@@ -401,12 +406,8 @@ async fn batch_mixes_simple_and_prepared_statements() {
         .with_statement("INSERT INTO t (k) VALUES (1)")
         .with_prepared(&p)
         .with_consistency(Consistency::Quorum);
-    let mut v = SerializedValues::default();
-    v.push(RawValue::Value(&2i32.to_be_bytes())).expect("value");
-    session
-        .batch(&batch, &[SerializedValues::default(), v.clone()])
-        .await
-        .expect("batch");
+    let values: [&dyn SerializeRow; 2] = [&(), &(2i32,)];
+    session.batch(&batch, &values).await.expect("batch");
     let Some((_, frame)) = server.user_requests().pop() else {
         panic!("nothing sent")
     };
@@ -420,11 +421,11 @@ async fn batch_mixes_simple_and_prepared_statements() {
         matches!(&b.statements[0], BatchStatement::Query { query, .. } if query == "INSERT INTO t (k) VALUES (1)")
     );
     assert!(
-        matches!(&b.statements[1], BatchStatement::Prepared { id, values } if id.as_ref() == b"ins" && *values == v)
+        matches!(&b.statements[1], BatchStatement::Prepared { id, values } if id.as_ref() == b"ins" && values.bytes == [0, 0, 0, 4, 0, 0, 0, 2])
     );
 
     let err = session
-        .batch(&batch, &[SerializedValues::default()])
+        .batch(&batch, &[()])
         .await
         .expect_err("value count mismatch");
     assert!(
@@ -455,4 +456,47 @@ async fn shutdown_lets_in_flight_requests_finish_and_refuses_new_ones() {
     let err = session.query("SELECT 1", ()).await.expect_err("closed");
     assert!(matches!(err, ExecuteError::SessionClosed), "{err}");
     assert_eq!(err.to_string(), "the session has been shut down");
+}
+
+#[tokio::test]
+async fn simple_statement_with_values_is_prepared_and_rows_decode_typed() {
+    let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
+        Request::Prepare(_) => vec![Action::Reply(prepared(b"sel"))],
+        Request::Execute(_) => vec![Action::Reply(int_rows(
+            &["v"],
+            &[vec![Some(7)], vec![None]],
+            None,
+        ))],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let named = cassia_driver::NamedValues::new().with("k", 1i32);
+    let r = session
+        .query("SELECT v FROM t WHERE k = :k", named)
+        .await
+        .expect("query with named values");
+    assert_eq!(
+        r.rows::<(Option<i32>,)>().expect("rows"),
+        vec![(Some(7),), (None,)]
+    );
+    let err = r.one::<(i32,)>().expect_err("two rows");
+    assert_eq!(err.to_string(), "expected exactly one row, got 2");
+    let err = r.rows::<(String,)>().expect_err("wrong type");
+    let text = err.to_string();
+    assert!(text.contains("ks.t.v"), "names the column: {text}");
+    assert!(text.contains("int"), "names the CQL type: {text}");
+    let err = r.rows::<(i32,)>().expect_err("null into i32");
+    assert!(err.to_string().contains("ks.t.v"), "{err}");
+    let kinds: Vec<&str> = server
+        .user_requests()
+        .iter()
+        .filter_map(|(_, f)| match &f.request {
+            Request::Prepare(p) if p.query.contains(":k") => Some("PREPARE"),
+            Request::Execute(_) => Some("EXECUTE"),
+            Request::Query(q) if q.query.contains(":k") => Some("QUERY"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, ["PREPARE", "EXECUTE"]);
 }

@@ -189,12 +189,9 @@ impl ControlConnection {
 
     async fn schema_versions(&self, cql: &str) -> Result<Vec<uuid::Uuid>, ExecuteError> {
         let result = self.query(cql, SerializedValues::default()).await?;
-        let rows = result.raw_rows()?;
-        Ok(rows
-            .iter()
-            .filter_map(|row| row.first().copied().flatten())
-            .filter_map(|cell| uuid::Uuid::from_slice(cell).ok())
-            .collect())
+        // Peers that have not reported a schema version yet (null) are skipped.
+        let rows: Vec<(Option<uuid::Uuid>,)> = result.rows()?;
+        Ok(rows.into_iter().filter_map(|(v,)| v).collect())
     }
 }
 

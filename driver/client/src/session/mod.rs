@@ -21,7 +21,6 @@ use std::time::Duration;
 use cassia_protocol::request::{Prepare, Request, SerializedValues};
 use cassia_protocol::response::{Response, ResultBody};
 
-pub use api::DynamicRow;
 pub use builder::SessionBuilder;
 pub use paging::RowStream;
 pub use trace::{TraceEvent, TracingInfo};

@@ -75,7 +75,7 @@ impl Session {
         let mut values = SerializedValues::default();
         values
             .push(RawValue::Value(tracing_id.as_bytes()))
-            .map_err(|e| ExecuteError::Bind {
+            .map_err(|e| ExecuteError::Encode {
                 statement: "system_traces".into(),
                 detail: e.to_string(),
             })?;
