@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod blocking;
 pub mod cluster;
 mod config;
 mod connection;
