@@ -362,6 +362,27 @@ fn deep_nesting_fails_cleanly() {
         parse_statement(&cql).map_err(|e| e.kind().clone()),
         Err(SyntaxErrorKind::TooDeep { .. })
     ));
+    // Operator chains build trees as deep as they are long, so they count too.
+    let cql = format!("SELECT * FROM t WHERE a = 1{}", " + 1".repeat(n));
+    assert!(matches!(
+        parse_statement(&cql).map_err(|e| e.kind().clone()),
+        Err(SyntaxErrorKind::TooDeep { .. })
+    ));
+    let cql = format!("SELECT a{} FROM t", " * a".repeat(n));
+    assert!(matches!(
+        parse_statement(&cql).map_err(|e| e.kind().clone()),
+        Err(SyntaxErrorKind::TooDeep { .. })
+    ));
+    let nested_chains = format!(
+        "SELECT {}a{} FROM t",
+        "(a + a + a + a + a + ".repeat(40),
+        ")".repeat(40)
+    );
+    assert!(matches!(
+        parse_statement(&nested_chains).map_err(|e| e.kind().clone()),
+        Err(SyntaxErrorKind::TooDeep { .. })
+    ));
+    assert!(parse_statement(&format!("SELECT a{} FROM t", " + a".repeat(30))).is_ok());
     // Just under the limit still parses.
     let depth = MAX_DEPTH - 2;
     let cql = format!(

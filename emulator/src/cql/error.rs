@@ -15,8 +15,6 @@
 //! the real source span of the offending token (ANTLR uses the unescaped text length, which
 //! misplaces the closing bracket for string literals).
 
-use std::fmt;
-
 /// What went wrong, without the position (which [`SyntaxError`] carries).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -58,7 +56,8 @@ pub enum SyntaxErrorKind {
 
 /// A syntax error with its position (1-based line, 0-based column in characters, as ANTLR
 /// reports them) and the full Cassandra-style message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct SyntaxError {
     line: usize,
     column: usize,
@@ -126,11 +125,3 @@ impl SyntaxError {
         &self.message
     }
 }
-
-impl fmt::Display for SyntaxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for SyntaxError {}

@@ -7,6 +7,17 @@
 //! keywords (`keywords.rs`). Nesting of terms, types, selectors and relations is limited to
 //! [`MAX_DEPTH`] so that hostile input cannot overflow the stack; every loop consumes a token
 //! or stops, so parsing always terminates.
+//!
+//! Known differences from Cassandra 4.0, because the agreed syntax tree has no place for them
+//! or because this parser is more lenient:
+//! - not parsed: collection element/slice selectors (`SELECT m['k'], l[1..2]`), custom index
+//!   expressions (`WHERE expr(idx, '...')`), `BETWEEN` / `NOT IN` / `NOT CONTAINS` (5.0);
+//! - accepted but not represented: `ALTER TABLE .. ADD IF NOT EXISTS`, `DROP .. USING TIMESTAMP`;
+//! - an odd number of hex digits in a blob literal gets a leading zero nibble (Cassandra rejects
+//!   it when binding the value to a column);
+//! - `""` (the empty quoted name) is accepted wherever a name is, and a `WITH` option value may
+//!   be any non-reserved word (Cassandra: unreserved keywords only);
+//! - `1 -2` is a subtraction here; Cassandra lexes `-2` as one token and reports a syntax error.
 
 mod keywords;
 mod modify;
@@ -150,10 +161,23 @@ impl<'a> Parser<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(self.error(SyntaxErrorKind::TooDeep { limit: MAX_DEPTH }));
         }
+        let saved = self.depth;
         self.depth += 1;
         let r = f(self);
-        self.depth -= 1;
+        // Operator chains inside `f` deepen the level further (see `grow_chain`).
+        self.depth = saved;
         r
+    }
+
+    /// One more operator in a left-deep chain (`a + b + c ...`): the tree gets one level
+    /// deeper, and such trees are dropped and printed recursively, so the level counts
+    /// against [`MAX_DEPTH`] until the enclosing [`Parser::nested`] call ends.
+    pub(crate) fn grow_chain(&mut self) -> PResult<()> {
+        if self.depth + 1 >= MAX_DEPTH {
+            return Err(self.error(SyntaxErrorKind::TooDeep { limit: MAX_DEPTH }));
+        }
+        self.depth += 1;
+        Ok(())
     }
 
     // ---- keywords and symbols -----------------------------------------------------------
