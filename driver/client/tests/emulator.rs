@@ -1,0 +1,214 @@
+//! End to end against the in-memory emulator: DDL, prepared writes, paged reads, batches,
+//! LWT, server errors, keyspaces and schema agreement, in every protocol/compression mode.
+
+use std::time::Duration;
+
+use cassia_driver::error::{ErrorKind, ExecuteError};
+use cassia_driver::{
+    Batch, BatchType, Compression, Consistency, ProtocolVersion, Row, SerializeRow, Session,
+    Statement,
+};
+use cassia_emulator::{Emulator, EmulatorHandle};
+
+async fn start() -> EmulatorHandle {
+    Emulator::builder()
+        .listen("127.0.0.1:0".parse().expect("literal"))
+        .start()
+        .await
+        .expect("emulator starts")
+}
+
+async fn connect(
+    emu: &EmulatorHandle,
+    version: Option<ProtocolVersion>,
+    compression: Option<Compression>,
+) -> Session {
+    let mut b = Session::builder()
+        .known_node(emu.addr().to_string())
+        .compression(compression);
+    if let Some(v) = version {
+        b = b.protocol_version(v);
+    }
+    b.build().await.expect("session")
+}
+
+async fn schema(session: &Session, ks: &str) {
+    session
+        .query(
+            format!("CREATE KEYSPACE {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"),
+            (),
+        )
+        .await
+        .expect("create keyspace");
+    session.use_keyspace(ks).await.expect("use");
+    let r = session
+        .query(
+            "CREATE TABLE items (id int, seq int, name text, PRIMARY KEY (id, seq))",
+            (),
+        )
+        .await
+        .expect("create table");
+    assert!(r.schema_change().is_some(), "DDL returns a schema change");
+    session.await_schema_agreement().await.expect("agreement");
+}
+
+async fn scenario(version: Option<ProtocolVersion>, compression: Option<Compression>) {
+    let emu = start().await;
+    let session = connect(&emu, version, compression).await;
+    if let Some(v) = version {
+        assert_eq!(session.protocol_version(), v);
+    }
+    schema(&session, "shop").await;
+
+    let insert = session
+        .prepare("INSERT INTO items (id, seq, name) VALUES (?, ?, ?)")
+        .await
+        .expect("prepare");
+    for seq in 0..25 {
+        session
+            .execute(&insert, (1i32, seq, format!("item-{seq}")))
+            .await
+            .expect("insert");
+    }
+
+    // Automatic paging over 25 rows, 10 per page.
+    let stream = session
+        .query_iter(
+            Statement::new("SELECT seq, name FROM items WHERE id = ?").with_page_size(10),
+            (1i32,),
+        )
+        .await
+        .expect("stream");
+    let mut rows = stream.rows_stream::<(i32, String)>();
+    let mut seen = Vec::new();
+    while let Some(row) = rows.next_row().await {
+        seen.push(row.expect("row"));
+    }
+    assert_eq!(seen.len(), 25);
+    assert_eq!(seen[24], (24, "item-24".to_owned()));
+
+    // Manual paging.
+    let page = session
+        .query(
+            Statement::new("SELECT seq FROM items WHERE id = 1").with_page_size(10),
+            (),
+        )
+        .await
+        .expect("page");
+    assert_eq!(page.row_count(), 10);
+    assert!(page.paging_state().is_some());
+
+    // Batch mixing simple and prepared statements.
+    let batch = Batch::new(BatchType::Logged)
+        .with_statement("INSERT INTO items (id, seq, name) VALUES (2, 0, 'a')")
+        .with_prepared(&insert);
+    let values: [&dyn SerializeRow; 2] = [&(), &(2i32, 1i32, "b")];
+    session.batch(&batch, &values).await.expect("batch");
+    let names: Vec<(String,)> = session
+        .query("SELECT name FROM items WHERE id = 2", ())
+        .await
+        .expect("select")
+        .rows()
+        .expect("rows");
+    assert_eq!(names, vec![("a".to_owned(),), ("b".to_owned(),)]);
+
+    // LWT.
+    let lwt = "INSERT INTO items (id, seq, name) VALUES (3, 0, 'x') IF NOT EXISTS";
+    assert!(
+        session
+            .query(lwt, ())
+            .await
+            .expect("lwt")
+            .was_applied()
+            .expect("applied")
+    );
+    assert!(
+        !session
+            .query(lwt, ())
+            .await
+            .expect("lwt")
+            .was_applied()
+            .expect("applied")
+    );
+
+    // Dynamic rows.
+    let row: Row = session
+        .query("SELECT id, name FROM items WHERE id = 3 AND seq = 0", ())
+        .await
+        .expect("select")
+        .one()
+        .expect("one row");
+    assert_eq!(
+        row.get("name").expect("column"),
+        Some(&cassia_driver::CqlValue::Text("x".into()))
+    );
+
+    // Server errors keep their kind and message.
+    let err = session
+        .query("SELECT * FROM missing", ())
+        .await
+        .expect_err("unknown table");
+    let server = err.server_error().expect("server error");
+    assert_eq!(server.kind, ErrorKind::Invalid);
+    assert!(server.message.contains("missing"), "{err}");
+    let err = session.query("SELEC 1", ()).await.expect_err("syntax");
+    assert_eq!(
+        err.server_error().map(|e| &e.kind),
+        Some(&ErrorKind::SyntaxError),
+        "{err}"
+    );
+
+    session.shutdown().await;
+    assert!(matches!(
+        session.query("SELECT 1", ()).await,
+        Err(ExecuteError::SessionClosed)
+    ));
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn default_negotiation() {
+    scenario(None, None).await;
+}
+
+#[tokio::test]
+async fn v4_plain() {
+    scenario(Some(ProtocolVersion::V4), None).await;
+}
+
+#[tokio::test]
+async fn v4_lz4() {
+    scenario(Some(ProtocolVersion::V4), Some(Compression::Lz4)).await;
+}
+
+#[tokio::test]
+async fn v4_snappy() {
+    scenario(Some(ProtocolVersion::V4), Some(Compression::Snappy)).await;
+}
+
+#[tokio::test]
+async fn v5_plain() {
+    scenario(Some(ProtocolVersion::V5), None).await;
+}
+
+#[tokio::test]
+async fn v5_lz4() {
+    scenario(Some(ProtocolVersion::V5), Some(Compression::Lz4)).await;
+}
+
+#[tokio::test]
+async fn consistency_and_timeouts_are_per_statement() {
+    let emu = start().await;
+    let session = connect(&emu, None, None).await;
+    schema(&session, "ks_opts").await;
+    session
+        .query(
+            Statement::new("INSERT INTO items (id, seq, name) VALUES (1, 1, 'q')")
+                .with_consistency(Consistency::Quorum)
+                .with_request_timeout(Duration::from_secs(2)),
+            (),
+        )
+        .await
+        .expect("insert at QUORUM on one node");
+    emu.shutdown().await;
+}
