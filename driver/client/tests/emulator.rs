@@ -212,3 +212,59 @@ async fn consistency_and_timeouts_are_per_statement() {
         .expect("insert at QUORUM on one node");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn authentication_against_the_emulator() {
+    let emu = Emulator::builder()
+        .listen("127.0.0.1:0".parse().expect("literal"))
+        .auth("app", "pw")
+        .start()
+        .await
+        .expect("emulator");
+    let ok = Session::builder()
+        .known_node(emu.addr().to_string())
+        .authenticator(cassia_driver::auth::PlainTextAuthenticator::new(
+            "app", "pw",
+        ))
+        .build()
+        .await
+        .expect("good credentials");
+    ok.query("SELECT release_version FROM system.local", ())
+        .await
+        .expect("query after auth");
+    let err = Session::builder()
+        .known_node(emu.addr().to_string())
+        .authenticator(cassia_driver::auth::PlainTextAuthenticator::new(
+            "app", "nope",
+        ))
+        .build()
+        .await
+        .expect_err("bad credentials");
+    assert!(
+        matches!(
+            err,
+            cassia_driver::error::ConnectError::Authentication { .. }
+        ),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("nope"), "{err}");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn tracing_id_is_surfaced_by_the_emulator() {
+    let emu = start().await;
+    let session = connect(&emu, None, None).await;
+    let r = session
+        .query(
+            Statement::new("SELECT release_version FROM system.local").with_tracing(true),
+            (),
+        )
+        .await
+        .expect("traced query");
+    assert!(
+        r.tracing_id().is_some(),
+        "a traced request carries its session id"
+    );
+    emu.shutdown().await;
+}
