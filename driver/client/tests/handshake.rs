@@ -42,9 +42,11 @@ async fn steps_down_from_v5_to_v4_when_the_server_rejects_v5() {
     );
     assert!(first.iter().any(|(k, _)| k == "DRIVER_VERSION"));
     assert!(!first.iter().any(|(k, _)| k == "COMPRESSION"));
-    // Every connection after the control connection was opened directly in v4.
-    let versions: Vec<_> = server.requests().iter().map(|(_, f)| f.stream).collect();
-    assert!(!versions.is_empty());
+    // One rejected v5 attempt, then the control and the pool connection directly in v4.
+    assert_eq!(
+        server.connections.load(std::sync::atomic::Ordering::SeqCst),
+        3
+    );
 }
 
 #[tokio::test]
@@ -96,12 +98,18 @@ async fn plain_text_authentication_succeeds_and_wrong_password_fails() {
     let mut config = MockConfig::new(|_, _| vec![Action::Reply(void())]);
     config.credentials = Some(("cassandra".into(), "s3cret".into()));
     let server = MockServer::start(config).await;
-    Session::builder()
+    let session = Session::builder()
         .known_node(server.addr.to_string())
         .authenticator(PlainTextAuthenticator::new("cassandra", "s3cret"))
         .build()
         .await
         .expect("good credentials");
+    let debug = format!("{session:?}");
+    assert!(debug.contains("PlainTextAuthenticator"), "{debug}");
+    assert!(
+        !debug.contains("s3cret"),
+        "credentials must not appear in Debug output"
+    );
 
     let err = Session::builder()
         .known_node(server.addr.to_string())
@@ -226,5 +234,32 @@ async fn compression_negotiation_in_both_versions() {
     assert_eq!(
         roundtrip_with(5, Some(V4), Some(Compression::Snappy)).await,
         (V4, Some("snappy".into()))
+    );
+}
+
+#[tokio::test]
+async fn idle_connections_get_heartbeats() {
+    let server = MockServer::start(MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    let _session = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .heartbeat_interval(Some(std::time::Duration::from_millis(100)))
+        .build()
+        .await
+        .expect("session");
+    let options_after_handshake = || {
+        let mut per_conn = std::collections::HashMap::new();
+        for (conn, f) in server.requests() {
+            if matches!(f.request, Request::Options) {
+                *per_conn.entry(conn).or_insert(0usize) += 1;
+            }
+        }
+        per_conn
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+    let counts = options_after_handshake();
+    assert!(
+        counts.values().all(|n| *n >= 3),
+        "each idle connection sent OPTIONS after its handshake one: {counts:?}"
     );
 }
