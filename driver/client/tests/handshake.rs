@@ -139,9 +139,9 @@ async fn plain_text_authentication_succeeds_and_wrong_password_fails() {
 #[tokio::test]
 async fn default_keyspace_is_used_on_pool_connections() {
     let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
-        Request::Query(q) if q.query == "USE shop" => {
+        Request::Query(q) if q.query.starts_with("USE ") => {
             vec![Action::Reply(cassia_protocol::response::Response::Result(
-                cassia_protocol::response::ResultBody::SetKeyspace("shop".into()),
+                cassia_protocol::response::ResultBody::SetKeyspace(q.query[4..].to_owned()),
             ))]
         }
         _ => vec![Action::Reply(void())],
@@ -165,6 +165,17 @@ async fn default_keyspace_is_used_on_pool_connections() {
         uses, 2,
         "one USE per pool connection, none on the control connection"
     );
+
+    // A `USE` statement run through query() switches every pool connection.
+    session.query("USE shop2", ()).await.expect("use");
+    let conns: std::collections::BTreeSet<usize> = server
+        .user_requests()
+        .iter()
+        .filter(|(_, f)| matches!(&f.request, Request::Query(q) if q.query == "USE shop2"))
+        .map(|(c, _)| *c)
+        .collect();
+    assert_eq!(conns.len(), 2, "both pool connections switched: {conns:?}");
+    assert_eq!(session.keyspace().as_deref(), Some("shop2"));
 }
 
 #[tokio::test]

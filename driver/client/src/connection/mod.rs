@@ -183,7 +183,7 @@ impl Connection {
         if state.closed.is_some() {
             0
         } else {
-            state.ids.in_flight()
+            state.ids.waiting()
         }
     }
 
@@ -209,6 +209,7 @@ impl Connection {
             self.shared.lock().ids.release_unsent(stream);
             return Err(SendError::Encode(e));
         }
+        tracing::Span::current().record("stream", stream);
         tracing::trace!(node = %self.shared.node, stream, "request queued");
         self.shared.active.store(true, Ordering::Relaxed);
         if self.shared.writer.send(frame).is_err() {

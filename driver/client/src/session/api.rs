@@ -46,10 +46,15 @@ impl Session {
         statement: impl Into<Statement>,
         values: impl SerializeRow,
     ) -> Result<QueryResult, ExecuteError> {
-        match self.ready(statement.into(), &values).await? {
-            Ready::Simple(s) => self.query_serialized(&s, &SerializedValues::new()).await,
-            Ready::Prepared(p, v) => self.execute_serialized(&p, &v).await,
+        let result = match self.ready(statement.into(), &values).await? {
+            Ready::Simple(s) => self.query_serialized(&s, &SerializedValues::new()).await?,
+            Ready::Prepared(p, v) => self.execute_serialized(&p, &v).await?,
+        };
+        // `USE ks` ran on one connection; switch the others (and future ones) too.
+        if let Some(keyspace) = result.set_keyspace() {
+            self.use_keyspace(keyspace).await?;
         }
+        Ok(result)
     }
 
     /// Runs a prepared statement (EXECUTE).

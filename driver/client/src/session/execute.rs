@@ -129,7 +129,12 @@ impl SessionInner {
                     tracing: opts.tracing,
                     custom_payload: opts.custom_payload.clone(),
                 };
-                let span = tracing::debug_span!("request", statement = %statement, node = %addr);
+                let span = tracing::debug_span!(
+                    "request",
+                    statement = %statement,
+                    node = %addr,
+                    stream = tracing::field::Empty
+                );
                 let sent = conn
                     .send(&envelope, resolved.timeout)
                     .instrument(span)
