@@ -274,3 +274,31 @@ async fn idle_connections_get_heartbeats() {
         "each idle connection sent OPTIONS after its handshake one: {counts:?}"
     );
 }
+
+#[tokio::test]
+async fn a_silent_server_hits_the_connect_timeout() {
+    // Accepts TCP connections but never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let started = std::time::Instant::now();
+    let err = Session::builder()
+        .known_node(addr.to_string())
+        .connect_timeout(std::time::Duration::from_millis(200))
+        .build()
+        .await
+        .expect_err("no answer");
+    assert!(matches!(err, ConnectError::Timeout { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        format!("connecting to {addr} timed out after 200ms")
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
