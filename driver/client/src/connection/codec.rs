@@ -12,21 +12,34 @@ use cassia_protocol::response::Response;
 use cassia_protocol::wire::EncodeError;
 use uuid::Uuid;
 
-/// A request plus its envelope options.
+/// A request plus its envelope options, ready to be encoded for any stream id.
 #[derive(Debug, Clone)]
 pub(crate) struct Envelope {
-    pub(crate) request: Request,
-    pub(crate) tracing: bool,
-    pub(crate) custom_payload: Vec<(String, Bytes)>,
+    frame: RequestFrame,
 }
 
 impl Envelope {
     pub(crate) fn new(request: Request) -> Self {
         Envelope {
-            request,
-            tracing: false,
-            custom_payload: Vec::new(),
+            frame: RequestFrame::new(0, request),
         }
+    }
+
+    /// Asks the server to trace the request.
+    pub(crate) fn with_tracing(mut self, tracing: bool) -> Self {
+        self.frame.tracing = tracing;
+        self
+    }
+
+    /// Attaches a custom payload (nothing when empty).
+    pub(crate) fn with_custom_payload(mut self, payload: &[(String, Bytes)]) -> Self {
+        self.frame.custom_payload = (!payload.is_empty()).then(|| {
+            payload
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.to_vec())))
+                .collect()
+        });
+        self
     }
 }
 
@@ -39,31 +52,21 @@ pub(crate) struct Incoming {
     pub(crate) response: Response,
 }
 
-/// Encodes one uncompressed frame (header + body) for `stream`.
+/// Encodes the whole uncompressed frame (header + body) with stream id 0; the stream is
+/// patched in with [`set_stream`] once one is reserved, so encoding happens outside the
+/// stream table's lock.
 pub(crate) fn encode_request(
     version: ProtocolVersion,
-    stream: i16,
     envelope: &Envelope,
-    out: &mut Vec<u8>,
-) -> Result<(), EncodeError> {
-    let frame = RequestFrame {
-        stream,
-        tracing: envelope.tracing,
-        custom_payload: if envelope.custom_payload.is_empty() {
-            None
-        } else {
-            Some(
-                envelope
-                    .custom_payload
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Some(v.to_vec())))
-                    .collect(),
-            )
-        },
-        request: envelope.request.clone(),
-    };
-    *out = frame.encode(version)?;
-    Ok(())
+) -> Result<Vec<u8>, EncodeError> {
+    envelope.frame.encode(version)
+}
+
+/// Writes `stream` into an encoded frame's header (bytes 2 and 3).
+pub(crate) fn set_stream(frame: &mut [u8], stream: i16) {
+    if let Some(slot) = frame.get_mut(2..4) {
+        slot.copy_from_slice(&stream.to_be_bytes());
+    }
 }
 
 /// How frames travel on the socket once the handshake is over.

@@ -134,13 +134,12 @@ struct RawChannel {
 impl RawChannel {
     async fn round_trip(&mut self, request: Request) -> Result<Incoming, ConnectError> {
         let node = self.node;
-        let mut frame = Vec::new();
-        codec::encode_request(self.version, 0, &Envelope::new(request), &mut frame).map_err(
-            |e| ConnectError::Handshake {
+        let frame = codec::encode_request(self.version, &Envelope::new(request)).map_err(|e| {
+            ConnectError::Handshake {
                 node,
                 detail: e.to_string(),
-            },
-        )?;
+            }
+        })?;
         let mut out = BytesMut::new();
         self.writer
             .write(&[frame], &mut out)

@@ -196,6 +196,8 @@ impl Connection {
         if self.shared.draining.load(Ordering::SeqCst) {
             return Err(SendError::Closed(ConnectionError::ClosedByDriver));
         }
+        let mut frame =
+            codec::encode_request(self.shared.version, envelope).map_err(SendError::Encode)?;
         let (tx, rx) = oneshot::channel();
         let stream = {
             let mut state = self.shared.lock();
@@ -204,11 +206,7 @@ impl Connection {
             }
             state.ids.allocate(tx).ok_or(SendError::Busy)?
         };
-        let mut frame = Vec::with_capacity(64);
-        if let Err(e) = codec::encode_request(self.shared.version, stream, envelope, &mut frame) {
-            self.shared.lock().ids.release_unsent(stream);
-            return Err(SendError::Encode(e));
-        }
+        codec::set_stream(&mut frame, stream);
         tracing::Span::current().record("stream", stream);
         tracing::trace!(node = %self.shared.node, stream, "request queued");
         self.shared.active.store(true, Ordering::Relaxed);

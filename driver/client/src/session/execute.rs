@@ -124,11 +124,9 @@ impl SessionInner {
                             detail,
                         }
                     })?;
-                let envelope = Envelope {
-                    request,
-                    tracing: opts.tracing,
-                    custom_payload: opts.custom_payload.clone(),
-                };
+                let envelope = Envelope::new(request)
+                    .with_tracing(opts.tracing)
+                    .with_custom_payload(&opts.custom_payload);
                 let span = tracing::debug_span!(
                     "request",
                     statement = %statement,
