@@ -695,3 +695,55 @@ async fn get_trace_polls_until_the_session_is_complete() {
         .expect("trace query sent");
     assert_eq!(&bound[4..], id.as_bytes());
 }
+
+#[tokio::test]
+async fn load_balancing_policy_sees_the_routing_key_and_token() {
+    use cassia_driver::cluster::Node;
+    use cassia_driver::policies::{LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo};
+    use std::sync::Mutex;
+
+    #[derive(Debug, Default)]
+    struct Recording {
+        seen: Mutex<Vec<(Option<Vec<u8>>, Option<i64>, Option<String>)>>,
+        inner: RoundRobinPolicy,
+    }
+    impl LoadBalancingPolicy for Recording {
+        fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+            self.seen.lock().expect("lock").push((
+                request.routing_key.map(<[u8]>::to_vec),
+                request.token,
+                request.keyspace.map(str::to_owned),
+            ));
+            self.inner.plan(request, nodes)
+        }
+    }
+
+    let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
+        Request::Prepare(_) => vec![Action::Reply(prepared(b"p"))],
+        Request::Execute(_) => vec![Action::Reply(int_rows(&["v"], &[], None))],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let policy = Arc::new(Recording::default());
+    let session = session_with(&server, |b| {
+        b.default_execution_profile(
+            cassia_driver::ExecutionProfile::new().with_load_balancing_policy(policy.clone()),
+        )
+    })
+    .await;
+    let p = session
+        .prepare("SELECT v FROM t WHERE k = ?")
+        .await
+        .expect("prepare");
+    session.execute(&p, (1i32,)).await.expect("execute");
+    let seen = policy.seen.lock().expect("lock").clone();
+    let key = vec![0, 0, 0, 1];
+    assert_eq!(
+        seen.last(),
+        Some(&(
+            Some(key.clone()),
+            Some(cassia_protocol::token::murmur3_token(&key)),
+            None
+        ))
+    );
+}

@@ -12,8 +12,10 @@ use crate::cluster::Node;
 pub struct RoutingInfo<'a> {
     /// Keyspace the statement runs in, if known.
     pub keyspace: Option<&'a str>,
-    /// Serialized partition key, if known (prepared statements).
+    /// Serialized partition key, if known (prepared statements whose key is bound).
     pub routing_key: Option<&'a [u8]>,
+    /// The Murmur3 token of `routing_key`.
+    pub token: Option<i64>,
     /// Whether the statement may be retried on another node.
     pub idempotent: bool,
 }

@@ -90,10 +90,25 @@ impl SessionInner {
         }
         let is_read = matches!(work, Work::Query { .. } | Work::Execute { .. });
         let mut resolved = self.resolve(opts, true)?;
-        let keyspace = opts.keyspace.as_deref();
+        let routing_key = match work {
+            Work::Execute { prepared, values } => {
+                super::routing::routing_key(prepared.partition_key_indexes(), values)
+            }
+            _ => None,
+        };
+        let keyspace = match work {
+            Work::Execute { prepared, .. } => opts
+                .keyspace
+                .as_deref()
+                .or(prepared.shared.keyspace.as_deref()),
+            _ => opts.keyspace.as_deref(),
+        };
         let routing = RoutingInfo {
             keyspace,
-            routing_key: None,
+            routing_key: routing_key.as_deref(),
+            token: routing_key
+                .as_deref()
+                .map(cassia_protocol::token::murmur3_token),
             idempotent: opts.idempotent,
         };
         let plan = resolved.profile.load_balancing.plan(&routing, &self.nodes);

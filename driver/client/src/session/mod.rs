@@ -10,6 +10,7 @@ mod control;
 mod execute;
 mod paging;
 mod pool;
+mod routing;
 mod trace;
 
 use std::collections::HashMap;
