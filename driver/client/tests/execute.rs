@@ -702,9 +702,12 @@ async fn load_balancing_policy_sees_the_routing_key_and_token() {
     use cassia_driver::policies::{LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo};
     use std::sync::Mutex;
 
+    /// Routing key, token and keyspace of one plan request.
+    type Seen = (Option<Vec<u8>>, Option<i64>, Option<String>);
+
     #[derive(Debug, Default)]
     struct Recording {
-        seen: Mutex<Vec<(Option<Vec<u8>>, Option<i64>, Option<String>)>>,
+        seen: Mutex<Vec<Seen>>,
         inner: RoundRobinPolicy,
     }
     impl LoadBalancingPolicy for Recording {
