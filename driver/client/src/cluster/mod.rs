@@ -1,10 +1,12 @@
 //! What the driver knows about the cluster: its nodes ([`Node`]) and, through the control
 //! connection, their data centres, racks and schema versions.
 //!
-//! Today the session talks to its contact points; the control connection already reads
-//! `system.local` / `system.peers(_v2)` and registers for events, so multi-node discovery and
-//! token-aware routing can be added here without touching the request path.
+//! At startup the session connects to its contact points and to every peer the control
+//! connection finds in `system.peers_v2` / `system.peers`. Reacting to topology events
+//! (nodes joining or leaving later) and token-aware replica selection are not done yet;
+//! `RoutingInfo` already carries the routing key and token for such a policy.
 
 mod node;
+pub(crate) mod peers;
 
 pub use node::Node;

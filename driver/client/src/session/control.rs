@@ -187,6 +187,35 @@ impl ControlConnection {
         }
     }
 
+    /// The other nodes of the cluster (best effort: an error yields no peers).
+    pub(crate) async fn peers(&self, default_port: u16) -> Vec<crate::cluster::peers::PeerInfo> {
+        use crate::cluster::peers::{PEERS, PEERS_V2, from_rows};
+        let rows = match self.query(PEERS_V2, SerializedValues::default()).await {
+            Ok(r) => r.rows::<cassia_protocol::row::Row>(),
+            // Before Cassandra 4.0 there is no peers_v2.
+            Err(ExecuteError::Server { .. }) => {
+                match self.query(PEERS, SerializedValues::default()).await {
+                    Ok(r) => r.rows::<cassia_protocol::row::Row>(),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "cannot read system.peers");
+                        return Vec::new();
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot read system.peers_v2");
+                return Vec::new();
+            }
+        };
+        match rows {
+            Ok(rows) => from_rows(&rows, default_port),
+            Err(e) => {
+                tracing::debug!(error = %e, "unexpected system.peers rows");
+                Vec::new()
+            }
+        }
+    }
+
     async fn schema_versions(&self, cql: &str) -> Result<Vec<uuid::Uuid>, ExecuteError> {
         let result = self.query(cql, SerializedValues::default()).await?;
         // Peers that have not reported a schema version yet (null) are skipped.

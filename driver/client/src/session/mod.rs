@@ -119,7 +119,7 @@ impl Session {
                         node,
                         p.host.clone(),
                         config.pool_size,
-                        first,
+                        Some(first),
                         shared_cfg.clone(),
                         config.reconnection_policy.clone(),
                     )
@@ -141,6 +141,34 @@ impl Session {
             return Err(ConnectError::AllNodesFailed { errors });
         }
         control.refresh_placement(&nodes).await;
+        let default_port = points.first().map_or(9042, |p| p.addr.port());
+        for peer in control.peers(default_port).await {
+            if pools.contains_key(&peer.address) {
+                continue;
+            }
+            let node = Arc::new(Node::new(peer.address));
+            node.set_placement(peer.datacenter, peer.rack, peer.host_id);
+            let host = peer.address.ip().to_string();
+            let first = match connection::open(peer.address, &host, &conn_config, None).await {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    tracing::warn!(node = %peer.address, error = %e, "discovered node is unreachable; will retry");
+                    None
+                }
+            };
+            tracing::info!(node = %peer.address, "discovered node");
+            let pool = NodePool::start(
+                node.clone(),
+                host,
+                config.pool_size,
+                first,
+                shared_cfg.clone(),
+                config.reconnection_policy.clone(),
+            )
+            .await;
+            nodes.push(node);
+            pools.insert(peer.address, pool);
+        }
         let inner = SessionInner {
             connection_config: shared_cfg,
             config,

@@ -23,21 +23,23 @@ pub(crate) struct NodePool {
 }
 
 impl NodePool {
-    /// Opens the first connection eagerly (so configuration errors surface from `build`)
-    /// and starts the tasks that keep every slot filled.
+    /// Starts the tasks that keep every slot filled. `first` is a connection opened
+    /// eagerly (so configuration errors surface from `build`); without one the node starts
+    /// down and the pool keeps trying.
     pub(crate) async fn start(
         node: Arc<Node>,
         host: String,
         size: usize,
-        first: Connection,
+        first: Option<Connection>,
         config: Arc<RwLock<ConnectionConfig>>,
         reconnect: Arc<dyn ReconnectionPolicy>,
     ) -> Arc<NodePool> {
         let size = size.max(1);
         let mut slots = vec![None; size];
         if let Some(slot) = slots.first_mut() {
-            *slot = Some(first.clone());
+            slot.clone_from(&first);
         }
+        node.set_up(first.is_some());
         let pool = Arc::new(NodePool {
             node,
             host,
@@ -45,11 +47,7 @@ impl NodePool {
             shutting_down: AtomicBool::new(false),
         });
         for index in 0..size {
-            let existing = if index == 0 {
-                Some(first.clone())
-            } else {
-                None
-            };
+            let existing = if index == 0 { first.clone() } else { None };
             tokio::spawn(maintain(
                 Arc::downgrade(&pool),
                 index,

@@ -1,0 +1,148 @@
+//! Node discovery: the control connection reads `system.peers_v2` (falling back to
+//! `system.peers`), the session opens a pool to every peer, and requests are spread over all
+//! nodes.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use cassia_driver::{ProtocolVersion, Session};
+use cassia_protocol::request::Request;
+use cassia_protocol::response::{ErrorKind, Response, ResultBody, ResultMetadata, RowsBuilder};
+use cassia_protocol::types::ColumnType;
+use common::col;
+use common::mock::{Action, MockConfig, MockServer, error, void};
+
+fn peers_v2(peer: SocketAddr) -> Response {
+    let columns = vec![
+        col("native_address", ColumnType::Inet),
+        col("native_port", ColumnType::Int),
+        col("data_center", ColumnType::Text),
+        col("rack", ColumnType::Text),
+        col("host_id", ColumnType::Uuid),
+    ];
+    let mut b = RowsBuilder::new(ResultMetadata {
+        column_count: columns.len(),
+        paging_state: None,
+        new_metadata_id: None,
+        columns,
+    });
+    let std::net::IpAddr::V4(ip) = peer.ip() else {
+        unreachable!("mock servers listen on IPv4")
+    };
+    b.push_value(&ip.octets()).expect("cell");
+    b.push_value(&i32::from(peer.port()).to_be_bytes())
+        .expect("cell");
+    b.push_value(b"dc2").expect("cell");
+    b.push_value(b"rack9").expect("cell");
+    b.push_value(uuid::Uuid::from_u128(9).as_bytes())
+        .expect("cell");
+    Response::Result(ResultBody::Rows(b.finish().expect("rows")))
+}
+
+#[tokio::test]
+async fn peers_are_discovered_and_receive_requests() {
+    let second = MockServer::start(MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    let peer = second.addr;
+    let first = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query.contains("system.peers_v2") => {
+            vec![Action::Reply(peers_v2(peer))]
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = Session::builder()
+        .known_node(first.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .build()
+        .await
+        .expect("session");
+    let nodes = session.nodes();
+    assert_eq!(nodes.len(), 2);
+    let discovered = nodes
+        .iter()
+        .find(|n| n.address() == peer)
+        .expect("peer node");
+    assert_eq!(discovered.datacenter().as_deref(), Some("dc2"));
+    assert_eq!(discovered.rack().as_deref(), Some("rack9"));
+    assert_eq!(discovered.host_id(), Some(uuid::Uuid::from_u128(9)));
+    assert!(discovered.is_up());
+
+    for _ in 0..10 {
+        session.query("SELECT 1", ()).await.expect("query");
+    }
+    let count = |s: &MockServer| {
+        s.user_requests()
+            .iter()
+            .filter(|(_, f)| matches!(&f.request, Request::Query(q) if q.query == "SELECT 1"))
+            .count()
+    };
+    assert_eq!(count(&first), 5, "round robin over both nodes");
+    assert_eq!(count(&second), 5, "round robin over both nodes");
+}
+
+#[tokio::test]
+async fn falls_back_to_system_peers_and_survives_an_unreachable_peer() {
+    let first = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = first.clone();
+    let server = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query.contains("system.peers_v2") => {
+            log.lock().expect("log").push("v2".into());
+            vec![Action::Reply(error(
+                ErrorKind::Invalid,
+                "table peers_v2 does not exist",
+            ))]
+        }
+        Request::Query(q) if q.query.contains("system.peers") => {
+            log.lock().expect("log").push("v1".into());
+            // A peer on an address where nothing listens.
+            let columns = vec![
+                col("rpc_address", ColumnType::Inet),
+                col("data_center", ColumnType::Text),
+                col("rack", ColumnType::Text),
+                col("host_id", ColumnType::Uuid),
+            ];
+            let mut b = RowsBuilder::new(ResultMetadata {
+                column_count: 4,
+                paging_state: None,
+                new_metadata_id: None,
+                columns,
+            });
+            b.push_value(&[127, 0, 0, 2]).expect("cell");
+            b.push_null();
+            b.push_null();
+            b.push_null();
+            vec![Action::Reply(Response::Result(ResultBody::Rows(
+                b.finish().expect("rows"),
+            )))]
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .connect_timeout(std::time::Duration::from_millis(300))
+        .build()
+        .await
+        .expect("session despite the dead peer");
+    assert_eq!(
+        *first.lock().expect("log"),
+        vec!["v2".to_owned(), "v1".to_owned()]
+    );
+    assert_eq!(session.nodes().len(), 2);
+    let dead = session
+        .nodes()
+        .iter()
+        .find(|n| n.address().ip().to_string() == "127.0.0.2")
+        .expect("peer listed");
+    assert!(!dead.is_up(), "unreachable peer is down");
+    assert_eq!(dead.address().port(), server.addr.port(), "default port");
+    for _ in 0..4 {
+        session
+            .query("SELECT 1", ())
+            .await
+            .expect("requests skip the down node");
+    }
+}
