@@ -146,3 +146,67 @@ async fn falls_back_to_system_peers_and_survives_an_unreachable_peer() {
             .expect("requests skip the down node");
     }
 }
+
+#[tokio::test]
+async fn unavailable_is_retried_once_on_the_next_node() {
+    use cassia_driver::Consistency;
+    let unavailable = || {
+        vec![Action::Reply(error(
+            ErrorKind::Unavailable {
+                consistency: Consistency::Quorum,
+                required: 2,
+                alive: 1,
+            },
+            "Cannot achieve consistency level QUORUM",
+        ))]
+    };
+    let second = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query == "BOTH DOWN" => unavailable(),
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let peer = second.addr;
+    let first = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query.contains("system.peers_v2") => {
+            vec![Action::Reply(peers_v2(peer))]
+        }
+        Request::Query(q) if q.query == "ONLY FIRST DOWN" || q.query == "BOTH DOWN" => {
+            unavailable()
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = Session::builder()
+        .known_node(first.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .build()
+        .await
+        .expect("session");
+    let sent = |s: &MockServer, text: &str| {
+        s.user_requests()
+            .iter()
+            .filter(|(_, f)| matches!(&f.request, Request::Query(q) if q.query == text))
+            .count()
+    };
+    // Whichever node the plan starts with, the query ends up succeeding on the second one.
+    for _ in 0..2 {
+        session
+            .query("ONLY FIRST DOWN", ())
+            .await
+            .expect("retried on the other node");
+    }
+    // Plan 1 starts at the first node (fails, retried on the second); plan 2 starts at the second.
+    assert_eq!(sent(&first, "ONLY FIRST DOWN"), 1);
+    assert_eq!(sent(&second, "ONLY FIRST DOWN"), 2);
+
+    let err = session
+        .query("BOTH DOWN", ())
+        .await
+        .expect_err("one retry only");
+    assert!(
+        err.to_string()
+            .contains("Cannot achieve consistency level QUORUM"),
+        "{err}"
+    );
+    assert_eq!(sent(&first, "BOTH DOWN") + sent(&second, "BOTH DOWN"), 2);
+}
