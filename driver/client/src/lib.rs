@@ -10,6 +10,7 @@
 //! re-exported here, so applications never depend on `cassia-protocol` directly.
 
 #![warn(missing_docs)]
+#![doc = include_str!("../README.md")]
 
 pub mod auth;
 pub mod blocking;
