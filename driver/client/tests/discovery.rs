@@ -132,8 +132,8 @@ async fn falls_back_to_system_peers_and_survives_an_unreachable_peer() {
         vec!["v2".to_owned(), "v1".to_owned()]
     );
     assert_eq!(session.nodes().len(), 2);
-    let dead = session
-        .nodes()
+    let nodes = session.nodes();
+    let dead = nodes
         .iter()
         .find(|n| n.address().ip().to_string() == "127.0.0.2")
         .expect("peer listed");
@@ -209,4 +209,99 @@ async fn unavailable_is_retried_once_on_the_next_node() {
         "{err}"
     );
     assert_eq!(sent(&first, "BOTH DOWN") + sent(&second, "BOTH DOWN"), 2);
+}
+
+#[tokio::test]
+async fn topology_events_add_and_remove_nodes() {
+    use cassia_protocol::response::Event;
+    let second = MockServer::start(MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    let peer = second.addr;
+    let empty = |name: &str, typ: ColumnType| {
+        Response::Result(ResultBody::Rows(
+            RowsBuilder::new(ResultMetadata {
+                column_count: 1,
+                paging_state: None,
+                new_metadata_id: None,
+                columns: vec![col(name, typ)],
+            })
+            .finish()
+            .expect("rows"),
+        ))
+    };
+    let first = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query.contains("system.peers_v2") => vec![
+            Action::Reply(empty("native_address", ColumnType::Inet)),
+            Action::Push(Response::Event(Event::TopologyChange {
+                change: "NEW_NODE".into(),
+                address: peer,
+            })),
+        ],
+        Request::Query(q) if q.query == "SELECT schema_version FROM system.local" => {
+            let mut b = RowsBuilder::new(ResultMetadata {
+                column_count: 1,
+                paging_state: None,
+                new_metadata_id: None,
+                columns: vec![col("schema_version", ColumnType::Uuid)],
+            });
+            b.push_value(uuid::Uuid::from_u128(1).as_bytes())
+                .expect("cell");
+            vec![
+                Action::Reply(Response::Result(ResultBody::Rows(
+                    b.finish().expect("rows"),
+                ))),
+                Action::Push(Response::Event(Event::TopologyChange {
+                    change: "REMOVED_NODE".into(),
+                    address: peer,
+                })),
+            ]
+        }
+        Request::Query(q) if q.query == "SELECT schema_version FROM system.peers" => {
+            vec![Action::Reply(empty("schema_version", ColumnType::Uuid))]
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = Session::builder()
+        .known_node(first.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .build()
+        .await
+        .expect("session");
+    let wait_for = |n: usize| {
+        let session = session.clone();
+        async move {
+            for _ in 0..100 {
+                if session.nodes().len() == n {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            panic!("expected {n} nodes, have {}", session.nodes().len());
+        }
+    };
+    wait_for(2).await;
+    for _ in 0..4 {
+        session.query("SELECT 1", ()).await.expect("query");
+    }
+    let on_second = |s: &MockServer| {
+        s.user_requests()
+            .iter()
+            .filter(|(_, f)| matches!(&f.request, Request::Query(q) if q.query == "SELECT 1"))
+            .count()
+    };
+    assert_eq!(on_second(&second), 2, "the new node takes its share");
+
+    assert_eq!(
+        session.await_schema_agreement().await.expect("agreement"),
+        uuid::Uuid::from_u128(1)
+    );
+    wait_for(1).await;
+    for _ in 0..4 {
+        session.query("SELECT 1", ()).await.expect("query");
+    }
+    assert_eq!(
+        on_second(&second),
+        2,
+        "a removed node gets no more requests"
+    );
 }

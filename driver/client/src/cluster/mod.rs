@@ -2,9 +2,9 @@
 //! connection, their data centres, racks and schema versions.
 //!
 //! At startup the session connects to its contact points and to every peer the control
-//! connection finds in `system.peers_v2` / `system.peers`. Reacting to topology events
-//! (nodes joining or leaving later) and token-aware replica selection are not done yet;
-//! `RoutingInfo` already carries the routing key and token for such a policy.
+//! connection finds in `system.peers_v2` / `system.peers`; later TOPOLOGY_CHANGE events add
+//! and remove nodes. Token-aware replica selection is not done yet: `RoutingInfo` already
+//! carries the routing key and token for such a policy, but token ownership is not read.
 
 mod node;
 pub(crate) mod peers;

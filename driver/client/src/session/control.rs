@@ -33,7 +33,14 @@ impl ControlConnection {
     pub(crate) async fn open(
         points: &[(String, SocketAddr)],
         config: &SessionConfig,
-    ) -> Result<(ControlConnection, ProtocolVersion), ConnectError> {
+    ) -> Result<
+        (
+            ControlConnection,
+            ProtocolVersion,
+            mpsc::UnboundedReceiver<Event>,
+        ),
+        ConnectError,
+    > {
         let mut cfg = config.connection.clone();
         // The control connection never needs a keyspace.
         cfg.keyspace = None;
@@ -45,7 +52,6 @@ impl ControlConnection {
                     let version = conn.version();
                     cfg.protocol_version = Some(version);
                     let current = Arc::new(RwLock::new(Some(conn.clone())));
-                    tokio::spawn(log_events(events_rx));
                     tokio::spawn(keep_alive(
                         Arc::downgrade(&current),
                         conn,
@@ -54,7 +60,7 @@ impl ControlConnection {
                         config.reconnection_policy.clone(),
                         events_tx,
                     ));
-                    return Ok((ControlConnection { current, version }, version));
+                    return Ok((ControlConnection { current, version }, version, events_rx));
                 }
                 Err(e @ (ConnectError::Authentication { .. } | ConnectError::Tls { .. })) => {
                     return Err(e);
@@ -257,12 +263,6 @@ async fn open_registered(
             conn.close();
             Err(e)
         }
-    }
-}
-
-async fn log_events(mut rx: mpsc::UnboundedReceiver<Event>) {
-    while let Some(event) = rx.recv().await {
-        tracing::info!(?event, "cluster event");
     }
 }
 

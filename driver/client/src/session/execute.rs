@@ -111,7 +111,10 @@ impl SessionInner {
                 .map(cassia_protocol::token::murmur3_token),
             idempotent: opts.idempotent,
         };
-        let plan = resolved.profile.load_balancing.plan(&routing, &self.nodes);
+        let plan = resolved
+            .profile
+            .load_balancing
+            .plan(&routing, &self.topology().nodes);
         let mut errors = Vec::new();
         let mut retries = 0u32;
         'nodes: for node in plan {

@@ -11,6 +11,7 @@ mod execute;
 mod paging;
 mod pool;
 mod routing;
+mod topology;
 mod trace;
 
 use std::collections::HashMap;
@@ -50,8 +51,7 @@ pub(crate) struct SessionInner {
     config: SessionConfig,
     /// Settings for new connections; the keyspace and negotiated version change over time.
     connection_config: Arc<RwLock<ConnectionConfig>>,
-    nodes: Vec<Arc<Node>>,
-    pools: HashMap<SocketAddr, Arc<NodePool>>,
+    topology: RwLock<Arc<topology::Topology>>,
     control: ControlConnection,
     prepared: Mutex<HashMap<PreparedKey, PreparedStatement>>,
     closed: AtomicBool,
@@ -103,7 +103,8 @@ impl Session {
 
     async fn connect(config: SessionConfig) -> Result<Session, ConnectError> {
         let points = resolve(&config.contact_points).await?;
-        let (control, version) = ControlConnection::open(&points_ref(&points), &config).await?;
+        let (control, version, events) =
+            ControlConnection::open(&points_ref(&points), &config).await?;
         let mut conn_config = config.connection.clone();
         conn_config.protocol_version = Some(version);
         let shared_cfg = Arc::new(RwLock::new(conn_config.clone()));
@@ -141,46 +142,32 @@ impl Session {
             return Err(ConnectError::AllNodesFailed { errors });
         }
         control.refresh_placement(&nodes).await;
+        let mut topology = topology::Topology { nodes, pools };
         let default_port = points.first().map_or(9042, |p| p.addr.port());
         for peer in control.peers(default_port).await {
-            if pools.contains_key(&peer.address) {
+            if topology.pools.contains_key(&peer.address) {
                 continue;
             }
-            let node = Arc::new(Node::new(peer.address));
-            node.set_placement(peer.datacenter, peer.rack, peer.host_id);
-            let host = peer.address.ip().to_string();
-            let first = match connection::open(peer.address, &host, &conn_config, None).await {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    tracing::warn!(node = %peer.address, error = %e, "discovered node is unreachable; will retry");
-                    None
-                }
-            };
-            tracing::info!(node = %peer.address, "discovered node");
-            let pool = NodePool::start(
-                node.clone(),
-                host,
+            let pool = topology::open_peer_pool(
+                peer,
+                &shared_cfg,
                 config.pool_size,
-                first,
-                shared_cfg.clone(),
                 config.reconnection_policy.clone(),
             )
             .await;
-            nodes.push(node);
-            pools.insert(peer.address, pool);
+            topology = topology.with_node(pool);
         }
         let inner = SessionInner {
             connection_config: shared_cfg,
             config,
-            nodes,
-            pools,
+            topology: RwLock::new(Arc::new(topology)),
             control,
             prepared: Mutex::new(HashMap::new()),
             closed: AtomicBool::new(false),
         };
-        Ok(Session {
-            inner: Arc::new(inner),
-        })
+        let inner = Arc::new(inner);
+        tokio::spawn(topology::handle_events(Arc::downgrade(&inner), events));
+        Ok(Session { inner })
     }
 
     /// Runs a simple statement with already serialized values.
@@ -255,7 +242,7 @@ impl Session {
     pub async fn use_keyspace(&self, keyspace: &str) -> Result<(), ExecuteError> {
         let inner = &self.inner;
         let timeout = inner.config.default_profile.request_timeout;
-        for pool in inner.pools.values() {
+        for pool in inner.topology().pools.values() {
             for conn in pool.connections() {
                 connection::use_keyspace(&conn, keyspace, timeout).await?;
             }
@@ -273,9 +260,9 @@ impl Session {
         self.inner.current_keyspace()
     }
 
-    /// The nodes the session knows.
-    pub fn nodes(&self) -> &[Arc<Node>] {
-        &self.inner.nodes
+    /// The nodes the session knows (a snapshot).
+    pub fn nodes(&self) -> Vec<Arc<Node>> {
+        self.inner.topology().nodes.clone()
     }
 
     /// The negotiated protocol version.
@@ -300,7 +287,7 @@ impl Session {
         }
         let limit = inner.config.default_profile.request_timeout;
         let mut drains = Vec::new();
-        for pool in inner.pools.values() {
+        for pool in inner.topology().pools.values() {
             pool.begin_shutdown();
             for conn in pool.connections() {
                 drains.push(tokio::spawn(
@@ -321,8 +308,8 @@ impl SessionInner {
         self.closed.load(Ordering::SeqCst)
     }
 
-    fn pool(&self, addr: SocketAddr) -> Option<&Arc<NodePool>> {
-        self.pools.get(&addr)
+    fn pool(&self, addr: SocketAddr) -> Option<Arc<NodePool>> {
+        self.topology().pools.get(&addr).cloned()
     }
 
     fn current_keyspace(&self) -> Option<String> {
@@ -350,7 +337,7 @@ impl SessionInner {
             .unwrap_or(self.config.default_profile.request_timeout);
         let mut result = None;
         let mut errors = Vec::new();
-        for node in &self.nodes {
+        for node in &self.topology().nodes {
             let Some(pool) = self.pool(node.address()) else {
                 continue;
             };

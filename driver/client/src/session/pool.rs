@@ -59,6 +59,18 @@ impl NodePool {
         pool
     }
 
+    pub(crate) fn node(&self) -> &Arc<Node> {
+        &self.node
+    }
+
+    /// Stops reconnecting and closes every connection (the node left the cluster).
+    pub(crate) fn close(&self) {
+        self.begin_shutdown();
+        for conn in self.connections() {
+            conn.close();
+        }
+    }
+
     pub(crate) fn address(&self) -> SocketAddr {
         self.node.address()
     }

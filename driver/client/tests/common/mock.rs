@@ -30,6 +30,8 @@ pub enum Action {
     Reply(Response),
     /// Send this response, with warnings and a tracing id.
     ReplyFrame(ResponseFrame),
+    /// Push a server event (stream -1).
+    Push(Response),
     /// Send these bytes verbatim.
     Raw(Vec<u8>),
     /// Send nothing.
@@ -296,6 +298,13 @@ fn perform<'a, S: AsyncWrite + Unpin + Send>(
                 let bytes = f.encode(version).expect("mock response encodes");
                 let mut out = BytesMut::new();
                 encoder.encode(&bytes, &mut out).expect("framing");
+                socket.write_all(&out).await.is_ok()
+            }
+            Action::Push(r) => {
+                let mut out = BytesMut::new();
+                encoder
+                    .encode(&frame(version, -1, r), &mut out)
+                    .expect("framing");
                 socket.write_all(&out).await.is_ok()
             }
             Action::Raw(bytes) => socket.write_all(&bytes).await.is_ok(),
