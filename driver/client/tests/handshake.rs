@@ -303,3 +303,32 @@ async fn a_silent_server_hits_the_connect_timeout() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
 }
+
+#[tokio::test]
+async fn an_unanswered_heartbeat_closes_the_connection_and_the_pool_reconnects() {
+    let mut config = MockConfig::new(|_, _| vec![Action::Reply(void())]);
+    config.ignore_heartbeats = true;
+    let server = MockServer::start(config).await;
+    let session = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .heartbeat_interval(Some(std::time::Duration::from_millis(100)))
+        .reconnection_policy(cassia_driver::policies::ConstantReconnectionPolicy::new(
+            std::time::Duration::from_millis(20),
+        ))
+        .build()
+        .await
+        .expect("session");
+    let before = server.connections.load(std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let after = server.connections.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        after > before,
+        "dead connections were replaced ({before} -> {after})"
+    );
+    // Between heartbeats the session still works.
+    session
+        .query("SELECT 1", ())
+        .await
+        .expect("query on a fresh connection");
+}

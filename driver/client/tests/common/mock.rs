@@ -62,6 +62,8 @@ pub struct MockConfig {
     pub compression: Vec<String>,
     /// Required credentials (user, password), if any.
     pub credentials: Option<(String, String)>,
+    /// Answer OPTIONS only during the handshake (heartbeats go unanswered).
+    pub ignore_heartbeats: bool,
     /// Serve over TLS with this configuration.
     pub tls: Option<Arc<rustls::ServerConfig>>,
     pub handler: Handler,
@@ -75,6 +77,7 @@ impl MockConfig {
             max_version: 4,
             compression: vec!["lz4".into(), "snappy".into()],
             credentials: None,
+            ignore_heartbeats: false,
             tls: None,
             handler: Arc::new(handler),
         }
@@ -178,6 +181,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
     let mut decoder = FrameDecoder::new();
     let mut encoder = FrameEncoder::new();
     let mut checked_version = false;
+    let mut startup_seen = false;
     loop {
         if !checked_version && buf.len() >= HEADER_LEN {
             checked_version = true;
@@ -204,6 +208,9 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
             log.lock().expect("log").push((index, request.clone()));
             let mut switch_after = None;
             let actions = match &request.request {
+                Request::Options if startup_seen && config.ignore_heartbeats => {
+                    vec![Action::Ignore]
+                }
                 Request::Options => vec![Action::Reply(Response::Supported(vec![
                     ("CQL_VERSION".into(), vec!["3.4.5".into()]),
                     ("COMPRESSION".into(), config.compression.clone()),
@@ -213,6 +220,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
                     ),
                 ]))],
                 Request::Startup(st) => {
+                    startup_seen = true;
                     let compression =
                         st.options
                             .iter()
