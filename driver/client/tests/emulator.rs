@@ -268,3 +268,46 @@ async fn tracing_id_is_surfaced_by_the_emulator() {
     );
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn per_statement_keyspace_needs_v5() {
+    let emu = start().await;
+    let v5 = connect(&emu, Some(ProtocolVersion::V5), None).await;
+    schema(&v5, "ks_v5").await;
+    let other = connect(&emu, Some(ProtocolVersion::V5), None).await;
+    other
+        .query(
+            Statement::new("INSERT INTO items (id, seq, name) VALUES (1, 1, 'k')")
+                .with_keyspace("ks_v5"),
+            (),
+        )
+        .await
+        .expect("keyspace from the statement (v5)");
+    let p = other
+        .prepare(Statement::new("SELECT name FROM items WHERE id = ?").with_keyspace("ks_v5"))
+        .await
+        .expect("prepare in a keyspace (v5)");
+    let rows: Vec<(String,)> = other
+        .execute(&p, (1i32,))
+        .await
+        .expect("execute")
+        .rows()
+        .expect("rows");
+    assert_eq!(rows, vec![("k".to_owned(),)]);
+
+    let v4 = connect(&emu, Some(ProtocolVersion::V4), None).await;
+    let err = v4
+        .query(
+            Statement::new("SELECT * FROM items").with_keyspace("ks_v5"),
+            (),
+        )
+        .await
+        .expect_err("not in v4");
+    assert!(err.to_string().contains("needs protocol v5"), "{err}");
+    let err = v4
+        .prepare(Statement::new("SELECT * FROM items").with_keyspace("ks_v5"))
+        .await
+        .expect_err("not in v4");
+    assert!(err.to_string().contains("needs protocol v5"), "{err}");
+    emu.shutdown().await;
+}

@@ -353,9 +353,15 @@ impl SessionInner {
                 }
             };
             let addr = conn.node();
-            let keyspace = match conn.version() {
-                cassia_protocol::frame::ProtocolVersion::V5 => statement.opts.keyspace.clone(),
-                cassia_protocol::frame::ProtocolVersion::V4 => None,
+            let keyspace = match (conn.version(), &statement.opts.keyspace) {
+                (cassia_protocol::frame::ProtocolVersion::V5, ks) => ks.clone(),
+                (_, None) => None,
+                (_, Some(_)) => {
+                    return Err(ExecuteError::Encode {
+                        statement: cql_excerpt,
+                        detail: "a per-statement keyspace needs protocol v5".into(),
+                    });
+                }
             };
             let request = Request::Prepare(Prepare {
                 query: statement.cql.to_string(),
