@@ -332,3 +332,29 @@ async fn an_unanswered_heartbeat_closes_the_connection_and_the_pool_reconnects()
         .await
         .expect("query on a fresh connection");
 }
+
+#[tokio::test]
+async fn dropping_the_last_session_handle_closes_its_connections() {
+    let server = MockServer::start(MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    let session = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .pool_size(2)
+        .build()
+        .await
+        .expect("session");
+    session.query("SELECT 1", ()).await.expect("query");
+    let open = server.open_connections();
+    assert_eq!(open, 3, "control + 2 pool connections");
+    drop(session);
+    for _ in 0..100 {
+        if server.open_connections() == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!(
+        "{} connections still open after the session was dropped",
+        server.open_connections()
+    );
+}

@@ -303,6 +303,18 @@ impl Session {
     }
 }
 
+impl Drop for SessionInner {
+    /// The last handle is gone: close every connection so no task or socket outlives the
+    /// session (connections would otherwise be kept open by their pools' tasks).
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
+        for pool in self.topology().pools.values() {
+            pool.close();
+        }
+        self.control.close();
+    }
+}
+
 impl SessionInner {
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst)

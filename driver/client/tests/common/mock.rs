@@ -90,6 +90,8 @@ pub struct MockServer {
     /// Every request received, with its connection index (handshake included).
     pub log: Arc<Mutex<Vec<(usize, RequestFrame)>>>,
     pub connections: Arc<AtomicUsize>,
+    /// Connections currently open (accepted and not yet closed by the peer).
+    open: Arc<AtomicUsize>,
     /// Byte-level chunks as read from each connection (for write-coalescing checks).
     pub reads: Arc<Mutex<Vec<(usize, usize)>>>,
     kill: mpsc::UnboundedSender<usize>,
@@ -102,37 +104,49 @@ impl MockServer {
         let log = Arc::new(Mutex::new(Vec::new()));
         let reads = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));
+        let open = Arc::new(AtomicUsize::new(0));
         let (kill, _kill_rx) = mpsc::unbounded_channel();
-        let (l, c, r) = (log.clone(), connections.clone(), reads.clone());
+        let (l, c, r, o) = (
+            log.clone(),
+            connections.clone(),
+            reads.clone(),
+            open.clone(),
+        );
         tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
                 let index = c.fetch_add(1, Ordering::SeqCst);
-                let (config, l, r) = (config.clone(), l.clone(), r.clone());
-                match config.tls.clone() {
-                    None => {
-                        tokio::spawn(serve(socket, index, config, l, r));
-                    }
-                    Some(tls) => {
-                        tokio::spawn(async move {
+                let (config, l, r, o) = (config.clone(), l.clone(), r.clone(), o.clone());
+                o.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    match config.tls.clone() {
+                        None => serve(socket, index, config, l, r).await,
+                        Some(tls) => {
                             let acceptor = tokio_rustls::TlsAcceptor::from(tls);
                             if let Ok(stream) = acceptor.accept(socket).await {
                                 serve(stream, index, config, l, r).await;
                             }
-                        });
+                        }
                     }
-                }
+                    o.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
         MockServer {
             addr,
             log,
             connections,
+            open,
             reads,
             kill,
         }
+    }
+
+    /// Connections the server still holds open.
+    pub fn open_connections(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
     }
 
     pub fn requests(&self) -> Vec<(usize, RequestFrame)> {
