@@ -7,6 +7,8 @@
 //! in flight on it fails with the same [`ConnectionError`]; the owner (a pool) learns of it
 //! through [`Connection::closed`] and reconnects.
 
+#[cfg(test)]
+mod captures_test;
 pub(crate) mod codec;
 mod handshake;
 mod heartbeat;
