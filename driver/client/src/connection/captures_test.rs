@@ -2,7 +2,7 @@
 //! captures): every response of every connection, in every protocol/compression scenario,
 //! decodes with the framing switched at the point the handshake switches it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use bytes::BytesMut;
 use cassia_protocol::compression::Compression;
@@ -47,7 +47,7 @@ fn opcode_name(r: &Response) -> &'static str {
 }
 
 /// (opcode, flags) of every server frame of `conn`, from the index.
-fn expected(dir: &PathBuf, conn: u32) -> Vec<(String, u8)> {
+fn expected(dir: &Path, conn: u32) -> Vec<(String, u8)> {
     let index = std::fs::read_to_string(dir.join("frames-index.jsonl")).expect("index");
     index
         .lines()
@@ -61,7 +61,7 @@ fn expected(dir: &PathBuf, conn: u32) -> Vec<(String, u8)> {
         .collect()
 }
 
-fn decode_conn(dir: &PathBuf, scenario: &str, conn: u32) -> Vec<Incoming> {
+fn decode_conn(dir: &Path, scenario: &str, conn: u32) -> Vec<Incoming> {
     let text = std::fs::read_to_string(dir.join(format!("conn-{conn}.jsonl"))).expect("capture");
     let mut stream = BytesMut::new();
     for line in text.lines().filter(|l| field(l, "dir") == Some("s2c")) {
