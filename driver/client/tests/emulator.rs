@@ -311,3 +311,15 @@ async fn per_statement_keyspace_needs_v5() {
     assert!(err.to_string().contains("needs protocol v5"), "{err}");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn query_iter_fails_early_on_a_bad_statement() {
+    let emu = start().await;
+    let session = connect(&emu, None, None).await;
+    let err = session
+        .query_iter("SELECT * FROM nowhere.nothing", ())
+        .await
+        .expect_err("the first page is fetched eagerly");
+    assert!(err.server_error().is_some(), "{err}");
+    emu.shutdown().await;
+}

@@ -98,19 +98,20 @@ impl Session {
     }
 
     /// Runs a statement and streams every row of every page, fetched one page ahead
-    /// (`page_size` rows at a time). Rows are dynamic [`Row`]s; use
+    /// (`page_size` rows at a time). The first page is fetched before this returns, so a
+    /// failing statement fails here. Rows are dynamic [`Row`]s; use
     /// [`RowStream::rows_stream`] to read them as tuples or mapped types.
     pub async fn query_iter(
         &self,
         statement: impl Into<Statement>,
         values: impl SerializeRow,
     ) -> Result<RowStream<Row>, ExecuteError> {
-        Ok(match self.ready(statement.into(), &values).await? {
+        match self.ready(statement.into(), &values).await? {
             Ready::Simple(s) => {
-                RowStream::start(self.clone(), Pageable::Simple(s), SerializedValues::new())
+                RowStream::start(self.clone(), Pageable::Simple(s), SerializedValues::new()).await
             }
-            Ready::Prepared(p, v) => RowStream::start(self.clone(), Pageable::Prepared(p), v),
-        })
+            Ready::Prepared(p, v) => RowStream::start(self.clone(), Pageable::Prepared(p), v).await,
+        }
     }
 
     /// Runs a prepared statement and streams every row of every page.
@@ -120,10 +121,6 @@ impl Session {
         values: impl SerializeRow,
     ) -> Result<RowStream<Row>, ExecuteError> {
         let values = serialize(&values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
-        Ok(RowStream::start(
-            self.clone(),
-            Pageable::Prepared(prepared.clone()),
-            values,
-        ))
+        RowStream::start(self.clone(), Pageable::Prepared(prepared.clone()), values).await
     }
 }
