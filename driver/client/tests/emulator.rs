@@ -131,6 +131,22 @@ async fn scenario(version: Option<ProtocolVersion>, compression: Option<Compress
             .expect("applied")
     );
 
+    // A value larger than a v5 segment (128 KiB) travels in several segments both ways.
+    let big: String = (0..300_000)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    session
+        .execute(&insert, (4i32, 0i32, big.as_str()))
+        .await
+        .expect("large insert");
+    let (back,): (String,) = session
+        .query("SELECT name FROM items WHERE id = 4 AND seq = 0", ())
+        .await
+        .expect("large select")
+        .one()
+        .expect("row");
+    assert_eq!(back, big);
+
     // Dynamic rows.
     let row: Row = session
         .query("SELECT id, name FROM items WHERE id = 3 AND seq = 0", ())
