@@ -339,3 +339,41 @@ async fn query_iter_fails_early_on_a_bad_statement() {
     assert!(err.server_error().is_some(), "{err}");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn tls_against_the_emulator() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
+    let read = |f: &str| std::fs::read(format!("{dir}/{f}")).expect("fixture");
+    let emu = Emulator::builder()
+        .listen("127.0.0.1:0".parse().expect("literal"))
+        .tls_pem(read("server.pem"), read("server.key"))
+        .start()
+        .await
+        .expect("TLS emulator");
+    let port = emu.addr().port();
+    let tls = cassia_driver::TlsConfig::new()
+        .with_ca_pem(&read("ca.pem"))
+        .expect("ca");
+    let session = Session::builder()
+        .known_node(format!("localhost:{port}"))
+        .tls(tls)
+        .build()
+        .await
+        .expect("TLS session");
+    let (version,): (String,) = session
+        .query("SELECT release_version FROM system.local", ())
+        .await
+        .expect("query over TLS")
+        .one()
+        .expect("row");
+    assert!(!version.is_empty());
+    // Plain text to a TLS-only server fails at the handshake, naming the node.
+    let err = Session::builder()
+        .known_node(format!("127.0.0.1:{port}"))
+        .connect_timeout(Duration::from_secs(2))
+        .build()
+        .await
+        .expect_err("no TLS");
+    assert!(err.to_string().contains(&port.to_string()), "{err}");
+    emu.shutdown().await;
+}
