@@ -12,6 +12,8 @@ use cassia_protocol::response::Response;
 use cassia_protocol::wire::EncodeError;
 use uuid::Uuid;
 
+use crate::error::BadFrame;
+
 /// A request plus its envelope options, ready to be encoded for any stream id.
 #[derive(Debug, Clone)]
 pub(crate) struct Envelope {
@@ -100,10 +102,10 @@ impl FrameWriter {
 
     /// Appends the wire form of `frames` (each an uncompressed frame) to `out`; in v5 they
     /// share segments.
-    pub(crate) fn write(&mut self, frames: &[Vec<u8>], out: &mut BytesMut) -> Result<(), String> {
+    pub(crate) fn write(&mut self, frames: &[Vec<u8>], out: &mut BytesMut) -> Result<(), BadFrame> {
         self.encoder
             .encode_all(frames.iter().map(Vec::as_slice), out)
-            .map_err(|e| e.to_string())
+            .map_err(BadFrame::Outgoing)
     }
 }
 
@@ -136,22 +138,38 @@ impl FrameReader {
     }
 
     /// Takes one complete response from the front of `buf`, `None` when more bytes are needed.
-    pub(crate) fn read(&mut self, buf: &mut BytesMut) -> Result<Option<Incoming>, String> {
-        let Some(frame) = self.decoder.decode(buf).map_err(|e| e.to_string())? else {
+    pub(crate) fn read(&mut self, buf: &mut BytesMut) -> Result<Option<Incoming>, BadFrame> {
+        let Some(frame) = self.decoder.decode(buf)? else {
             return Ok(None);
         };
         let header = frame.header;
-        let decoded = ResponseFrame::decode_bytes(&header, &frame.body).map_err(|e| {
-            format!(
-                "cannot decode {:?} on stream {}: {e}",
-                header.opcode, header.stream
-            )
-        })?;
+        let decoded =
+            ResponseFrame::decode_bytes(&header, &frame.body).map_err(|source| BadFrame::Body {
+                opcode: opcode_name(header.opcode),
+                stream: header.stream,
+                source,
+            })?;
         Ok(Some(Incoming {
             stream: decoded.stream,
             tracing_id: decoded.tracing_id,
             warnings: decoded.warnings,
             response: decoded.response,
         }))
+    }
+}
+
+/// The protocol's name for an opcode, for errors.
+fn opcode_name(opcode: cassia_protocol::frame::Opcode) -> &'static str {
+    use cassia_protocol::frame::Opcode;
+    match opcode {
+        Opcode::Error => "ERROR",
+        Opcode::Ready => "READY",
+        Opcode::Authenticate => "AUTHENTICATE",
+        Opcode::Supported => "SUPPORTED",
+        Opcode::Result => "RESULT",
+        Opcode::Event => "EVENT",
+        Opcode::AuthChallenge => "AUTH_CHALLENGE",
+        Opcode::AuthSuccess => "AUTH_SUCCESS",
+        _ => "a request opcode",
     }
 }

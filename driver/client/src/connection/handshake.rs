@@ -143,7 +143,10 @@ impl RawChannel {
         let mut out = BytesMut::new();
         self.writer
             .write(&[frame], &mut out)
-            .map_err(|detail| ConnectError::Handshake { node, detail })?;
+            .map_err(|e| ConnectError::Handshake {
+                node,
+                detail: e.to_string(),
+            })?;
         let io_err =
             |e: std::io::Error| match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 Some(_) => crate::tls::classify(node, &e),
@@ -155,7 +158,12 @@ impl RawChannel {
             match self.reader.read(&mut self.buf) {
                 Ok(Some(incoming)) => return Ok(incoming),
                 Ok(None) => {}
-                Err(detail) => return Err(ConnectError::Handshake { node, detail }),
+                Err(e) => {
+                    return Err(ConnectError::Handshake {
+                        node,
+                        detail: e.to_string(),
+                    });
+                }
             }
             let n = self
                 .transport
