@@ -15,7 +15,7 @@ use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval, normalize};
 use crate::catalog::{ColumnKind, invalid};
 use crate::cql::ast::{Assignment, Delete, DeleteTarget, Insert, Term, Update, Using};
-use crate::store::compare::{compare, elements};
+use crate::store::compare::{compare, elements, map_elements};
 use crate::store::{Bound, Cell, ClusteringKey, ElemKey, Row, Slice, TableData, list_position};
 
 /// One change to one column.
@@ -966,7 +966,7 @@ fn write_elements(
             }
         }
         ColumnType::Map(..) => {
-            for kv in elements(value).chunks_exact(2) {
+            for kv in map_elements(value).chunks_exact(2) {
                 row.write_elem(
                     col.id,
                     key(Bytes::copy_from_slice(kv[0])),
