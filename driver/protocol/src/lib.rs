@@ -16,6 +16,7 @@ pub mod envelope;
 pub mod frame;
 pub mod request;
 pub mod response;
+pub mod row;
 pub mod segment;
 pub mod token;
 pub mod types;
