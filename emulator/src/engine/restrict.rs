@@ -289,7 +289,15 @@ impl Where {
                             expected.join(", ")
                         )));
                     }
-                    specs.term(value, "partition key token", &ColumnType::BigInt);
+                    match value {
+                        Term::Function { name, args } if name == "token" => {
+                            for (a, idx) in args.iter().zip(table.pk.iter()) {
+                                let col = &table.cols[*idx];
+                                specs.term(a, &col.name, &col.typ);
+                            }
+                        }
+                        _ => specs.term(value, "partition key token", &ColumnType::BigInt),
+                    }
                     w.token.push((*op, value.clone()));
                 }
                 Relation::MapEntry {
@@ -439,18 +447,36 @@ impl Where {
             let mut lo = std::ops::Bound::Unbounded;
             let mut hi = std::ops::Bound::Unbounded;
             for (op, t) in &self.token {
-                let v = eval(
-                    t,
-                    Receiver {
-                        name: "partition key token",
-                        typ: &ColumnType::BigInt,
-                    },
-                    binds,
-                )?;
-                let Some(b) = v.bytes() else { continue };
-                let tok = <[u8; 8]>::try_from(b.as_ref())
-                    .map(i64::from_be_bytes)
-                    .unwrap_or(0);
+                let tok = match t {
+                    // `token(x, y)` on the right: the token of that partition key.
+                    Term::Function { name, args } if name == "token" => {
+                        let mut parts = Vec::with_capacity(args.len());
+                        for (a, idx) in args.iter().zip(table.pk.iter()) {
+                            let col = &table.cols[*idx];
+                            let recv = Receiver {
+                                name: &col.name,
+                                typ: &col.typ,
+                            };
+                            parts.push(eval(a, recv, binds)?.bytes().cloned().unwrap_or_default());
+                        }
+                        let refs: Vec<&[u8]> = parts.iter().map(|b| b.as_ref()).collect();
+                        crate::store::token::murmur3_token(&partition_key_bytes(&refs))
+                    }
+                    _ => {
+                        let v = eval(
+                            t,
+                            Receiver {
+                                name: "partition key token",
+                                typ: &ColumnType::BigInt,
+                            },
+                            binds,
+                        )?;
+                        let Some(b) = v.bytes() else { continue };
+                        <[u8; 8]>::try_from(b.as_ref())
+                            .map(i64::from_be_bytes)
+                            .unwrap_or(0)
+                    }
+                };
                 match op {
                     Operator::Gt => lo = std::ops::Bound::Excluded(tok),
                     Operator::Ge => lo = std::ops::Bound::Included(tok),
