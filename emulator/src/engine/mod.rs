@@ -83,6 +83,19 @@ pub struct ClientState {
     pub protocol_version: ProtocolVersion,
 }
 
+impl ClientState {
+    /// The state of a fresh connection (no keyspace) speaking `protocol_version`.
+    ///
+    /// Prefer this to a struct literal: the engine will add per-connection fields (for
+    /// example, Cassandra warns about `USE` + PREPARE only once per connection).
+    pub fn new(protocol_version: ProtocolVersion) -> ClientState {
+        ClientState {
+            keyspace: None,
+            protocol_version,
+        }
+    }
+}
+
 /// What a successful request produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {
