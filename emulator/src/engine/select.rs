@@ -226,7 +226,11 @@ impl SelectPlan {
         let mut out = Output {
             plan: self,
             builder: RowsBuilder::default(),
-            accs: vec![Acc::default(); self.selected.sels.len()],
+            accs: if self.selected.aggregate {
+                vec![Acc::default(); self.selected.sels.len()]
+            } else {
+                Vec::new()
+            },
             any: false,
             emitted: 0,
             limit: total_limit,
