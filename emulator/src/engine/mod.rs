@@ -379,6 +379,17 @@ impl Engine {
         let outcome = write(&self.catalog).apply(stmt, keyspace)?;
         for ev in &outcome.events {
             self.invalidate(ev);
+            // Rebuild altered tables now, so a dropped column's id is retired before a
+            // column of the same name can be added back (its old cells must stay hidden).
+            if let (SchemaChangeType::Updated, SchemaChangeTarget::Table { keyspace, table }) =
+                (ev.change, &ev.target)
+            {
+                let name = QualifiedName {
+                    keyspace: Some(keyspace.clone()),
+                    name: table.clone(),
+                };
+                let _ = Tables::table(self, &name, None);
+            }
             let _ = self.schema_events.send(ev.clone());
         }
         if !outcome.events.is_empty() {

@@ -694,3 +694,42 @@ fn token_in_and_functions() {
     assert_eq!(cells(rows(&o)), vec![vec![int(4)]]);
     assert_eq!(rows(&o).metadata.columns[0].name, "x");
 }
+
+#[test]
+fn named_values_and_schema_events() {
+    let (e, mut c) = engine();
+    let mut events = e.subscribe_schema_changes();
+    q(&e, &mut c, "CREATE TABLE kv (k text PRIMARY KEY, v int)");
+    let ev = events.try_recv().unwrap();
+    assert_eq!(
+        ev.target,
+        cassia_protocol::response::SchemaChangeTarget::Table { keyspace: "ks".into(), table: "kv".into() }
+    );
+    let mut bytes = Vec::new();
+    for (name, val) in [("v", &7i32.to_be_bytes()[..]), ("k", b"x")] {
+        bytes.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(&(val.len() as i32).to_be_bytes());
+        bytes.extend_from_slice(val);
+    }
+    let params = QueryParameters {
+        values: SerializedValues { count: 2, named: true, bytes },
+        ..QueryParameters::default()
+    };
+    e.query(&mut c, "INSERT INTO kv (k, v) VALUES (:k, :v)", &params).unwrap();
+    assert_eq!(cells(rows(&q(&e, &mut c, "SELECT k, v FROM kv"))), vec![vec![text("x"), int(7)]]);
+    let er = e
+        .query(&mut c, "INSERT INTO kv (k, v) VALUES (?, ?)", &QueryParameters::default())
+        .unwrap_err();
+    assert_eq!(er.message, "There were 2 markers(?) in CQL but 0 bound variables");
+}
+
+#[test]
+fn dropped_column_data_stays_hidden_when_re_added() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE t (k int PRIMARY KEY, v int)");
+    q(&e, &mut c, "INSERT INTO t (k, v) VALUES (1, 1)");
+    q(&e, &mut c, "ALTER TABLE t DROP v");
+    q(&e, &mut c, "ALTER TABLE t ADD v int");
+    assert_eq!(cells(rows(&q(&e, &mut c, "SELECT k, v FROM t"))), vec![vec![int(1), None]]);
+}
