@@ -150,7 +150,12 @@ impl Display for Term {
                 }
                 f.write_char('}')
             }
-            Term::Function { name, args } => write!(f, "{}({})", FunctionName(name), Comma(args)),
+            Term::Function { name, args } => match (operator_symbol(name), args.as_slice()) {
+                // Terms have no grouping parentheses in CQL; the parser only builds
+                // left-deep chains, which print correctly without them.
+                (Some(op), [left, right]) => write!(f, "{left} {op} {right}"),
+                _ => write!(f, "{}({})", FunctionName(name), Comma(args)),
+            },
             Term::Cast(typ, inner) => write!(f, "({typ}) {inner}"),
             Term::Negate(inner) => {
                 let inner = inner.to_string();
@@ -161,6 +166,21 @@ impl Display for Term {
         }
     }
 }
+
+/// The infix symbol of Cassandra's internal operator functions (`_add` is `+`...).
+pub(crate) fn operator_symbol(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "_add" => "+",
+        "_substract" => "-",
+        "_multiply" => "*",
+        "_divide" => "/",
+        "_modulo" => "%",
+        _ => return None,
+    })
+}
+
+/// Words that, followed by `(`, are not ordinary function calls.
+const SPECIAL_CALLS: &[&str] = &["ttl", "writetime", "key", "cast", "json", "distinct"];
 
 /// A function name as stored in the tree (`name` or `ks.name`).
 pub(crate) struct FunctionName<'a>(pub &'a str);
@@ -174,6 +194,9 @@ impl Display for FunctionName<'_> {
         }
         match name.split_once('.') {
             Some((ks, func)) if !ks.is_empty() => write!(f, "{}.{}", Ident(ks), Ident(func)),
+            // `ttl(x)`, `writetime(x)`, `cast(...)` have their own syntax: quote to mean a
+            // function of that name.
+            _ if SPECIAL_CALLS.contains(&name) => write!(f, "\"{name}\""),
             _ => Ident(name).fmt(f),
         }
     }

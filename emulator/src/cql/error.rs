@@ -7,15 +7,18 @@
 //! snippet shows up to ten tokens (whitespace counts as a token, as in ANTLR's token stream)
 //! before the offending one, which is put in square brackets.
 //!
-//! Wording is exact for the cases checked against real Cassandra (an unknown first keyword,
-//! recorded in the wire captures). For other cases the kind of message matches what ANTLR
+//! When ANTLR fails while predicting which statement follows (`DROP cqlkeyspace.t`), its token
+//! stream still stands at the first word, so that word is bracketed and the snippet runs two
+//! tokens further: `line 1:5 no viable alternative at input 'cqlkeyspace' ([DROP] cqlkeyspace...)`.
+//!
+//! Wording is exact for the cases checked against messages recorded from real Cassandra nodes
+//! (the wire captures, Cassandra's own tests, cqlsh sessions; see `tests/cql_parser.rs`).
+//! For other cases the kind of message matches what ANTLR
 //! would say, but which alternative ANTLR reports ("no viable alternative" vs. "mismatched
 //! input ... expecting ...") and the expected-token list can differ, because ANTLR's LL(*)
-//! prediction looks ahead differently from this recursive-descent parser. The snippet uses
-//! the real source span of the offending token (ANTLR uses the unescaped text length, which
-//! misplaces the closing bracket for string literals).
-
-use std::fmt;
+//! prediction looks ahead differently from this recursive-descent parser. Like Cassandra, the
+//! snippet measures tokens by their text as ANTLR keeps it, so for a string literal or a quoted
+//! name the closing bracket lands before the closing quote(s): `(... values (["cpu.loa]d",...)`.
 
 /// What went wrong, without the position (which [`SyntaxError`] carries).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +61,8 @@ pub enum SyntaxErrorKind {
 
 /// A syntax error with its position (1-based line, 0-based column in characters, as ANTLR
 /// reports them) and the full Cassandra-style message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct SyntaxError {
     line: usize,
     column: usize,
@@ -126,11 +130,3 @@ impl SyntaxError {
         &self.message
     }
 }
-
-impl fmt::Display for SyntaxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for SyntaxError {}

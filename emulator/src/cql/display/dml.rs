@@ -7,7 +7,7 @@ use super::super::ast::{
     DeleteTarget, InValues, Insert, Operator, Order, Relation, Select, Selection, Selector,
     SelectorExpr, Term, Update, Using,
 };
-use super::{Comma, FunctionName, Ident, Idents};
+use super::{Comma, FunctionName, Ident, Idents, operator_symbol};
 
 impl Display for Operator {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -88,13 +88,72 @@ impl Display for SelectorExpr {
             SelectorExpr::CountStar => f.write_str("COUNT(*)"),
             SelectorExpr::WriteTime(c) => write!(f, "WRITETIME({})", Ident(c)),
             SelectorExpr::Ttl(c) => write!(f, "TTL({})", Ident(c)),
-            SelectorExpr::Function { name, args } => {
-                write!(f, "{}({})", FunctionName(name), Comma(args))
-            }
+            SelectorExpr::Function { name, args } => match (name.as_str(), args.as_slice()) {
+                ("_negate", [inner]) => {
+                    // Parentheses keep `-` away from a signed literal or another `-`
+                    // (`--` would start a comment).
+                    let plain = precedence(inner) == 3
+                        && !matches!(inner, SelectorExpr::Term(_))
+                        && !matches!(inner, SelectorExpr::Function { name, .. } if name == "_negate");
+                    if plain {
+                        write!(f, "-{inner}")
+                    } else {
+                        write!(f, "-({inner})")
+                    }
+                }
+                (name, [left, right]) if operator_symbol(name).is_some() => {
+                    let p = precedence_of(name);
+                    let op = operator_symbol(name).unwrap_or("+");
+                    if precedence(left) < p {
+                        write!(f, "({left})")?;
+                    } else {
+                        left.fmt(f)?;
+                    }
+                    write!(f, " {op} ")?;
+                    if precedence(right) <= p {
+                        write!(f, "({right})")
+                    } else {
+                        right.fmt(f)
+                    }
+                }
+                _ => write!(f, "{}({})", FunctionName(name), Comma(args)),
+            },
             SelectorExpr::Cast(inner, typ) => write!(f, "CAST({inner} AS {typ})"),
-            SelectorExpr::Field(inner, field) => write!(f, "{inner}.{}", Ident(field)),
+            SelectorExpr::Field(inner, field) => {
+                let plain = match &**inner {
+                    SelectorExpr::Function { name, .. } => {
+                        precedence_of(name) == 3 && name != "_negate"
+                    }
+                    SelectorExpr::Term(_) => false,
+                    _ => true,
+                };
+                if plain {
+                    write!(f, "{inner}.{}", Ident(field))
+                } else {
+                    write!(f, "({inner}).{}", Ident(field))
+                }
+            }
             SelectorExpr::Term(t) => t.fmt(f),
         }
+    }
+}
+
+/// Binding strength of a selector operator function: 1 for `+ -`, 2 for `* / %`, 3 for
+/// everything else (operands).
+fn precedence_of(name: &str) -> u8 {
+    match name {
+        "_add" | "_substract" => 1,
+        "_multiply" | "_divide" | "_modulo" => 2,
+        _ => 3,
+    }
+}
+
+fn precedence(expr: &SelectorExpr) -> u8 {
+    match expr {
+        SelectorExpr::Function { name, args } if args.len() == 2 => precedence_of(name),
+        // A term operand may itself print with operators (`1 + 2` inside a term).
+        SelectorExpr::Term(Term::Function { name, args }) if args.len() == 2 => precedence_of(name),
+        _ => 3,
     }
 }
 
@@ -126,7 +185,18 @@ impl Display for Select {
         if self.distinct {
             f.write_str("DISTINCT ")?;
         }
-        write!(f, "{} FROM {}", self.selection, self.table)?;
+        let mut selection = self.selection.to_string();
+        // A first selector starting with the column `json` or `distinct` would read back as
+        // the keyword (Cassandra resolves `SELECT json - x` the same way): quote it.
+        for word in ["json", "distinct"] {
+            let starts_with_word = selection.starts_with(word)
+                && !selection[word.len()..]
+                    .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            if starts_with_word {
+                selection.replace_range(..word.len(), &format!("\"{word}\""));
+            }
+        }
+        write!(f, "{selection} FROM {}", self.table)?;
         Where(&self.where_clause).fmt(f)?;
         if !self.group_by.is_empty() {
             write!(f, " GROUP BY {}", Idents(&self.group_by))?;

@@ -15,13 +15,7 @@ impl Parser<'_> {
         let json = self.keyword_before_selection("JSON");
         let distinct = self.keyword_before_selection("DISTINCT");
         let selection = self.selection()?;
-        if !self.is_kw("FROM") {
-            return Err(match selection {
-                Selection::Wildcard => self.no_viable(),
-                Selection::Selectors(_) => self.mismatched("K_FROM"),
-            });
-        }
-        self.bump();
+        self.expect_kw("FROM")?;
         let table = self.qualified_name("table")?;
         let mut select = Select {
             table,
@@ -116,17 +110,83 @@ impl Parser<'_> {
         Ok(Selector { expr, alias })
     }
 
-    /// `unaliasedSelector`: a base selector followed by `.field` accesses.
+    /// `unaliasedSelector` (`selectionAddition` in Parser.g). Arithmetic becomes calls of
+    /// Cassandra's operator functions (`_add`, `_substract`, `_multiply`, `_divide`,
+    /// `_modulo`, and `_negate` for a unary minus), as for terms.
     fn selector_expr(&mut self) -> PResult<SelectorExpr> {
         self.nested(|p| {
-            let mut expr = p.selector_base()?;
-            while p.is_sym(".") {
+            let mut left = p.selector_multiplication()?;
+            loop {
+                let name = match p.peek(0) {
+                    Tok::Sym("+") => "_add",
+                    Tok::Sym("-") => "_substract",
+                    _ => return Ok(left),
+                };
                 p.bump();
-                let field = p.ident()?;
-                expr = SelectorExpr::Field(Box::new(expr), field);
+                p.grow_chain()?;
+                let right = p.selector_multiplication()?;
+                left = operation(name, vec![left, right]);
             }
-            Ok(expr)
         })
+    }
+
+    fn selector_multiplication(&mut self) -> PResult<SelectorExpr> {
+        let mut left = self.selector_group()?;
+        loop {
+            let name = match self.peek(0) {
+                Tok::Sym("*") => "_multiply",
+                Tok::Sym("/") => "_divide",
+                Tok::Sym("%") => "_modulo",
+                _ => return Ok(left),
+            };
+            self.bump();
+            self.grow_chain()?;
+            let right = self.selector_group()?;
+            left = operation(name, vec![left, right]);
+        }
+    }
+
+    /// `selectionGroup`: `-x`, or a base selector followed by `.field` accesses.
+    fn selector_group(&mut self) -> PResult<SelectorExpr> {
+        if self.is_sym("-") && !self.negative_literal_follows() {
+            self.bump();
+            let inner = self.nested(Self::selector_group)?;
+            return Ok(operation("_negate", vec![inner]));
+        }
+        let mut expr = self.selector_base()?;
+        while self.is_sym(".") {
+            self.bump();
+            let field = self.ident()?;
+            expr = SelectorExpr::Field(Box::new(expr), field);
+        }
+        Ok(expr)
+    }
+
+    /// `-` directly followed by a number, duration, `NaN` or `Infinity` (a signed literal).
+    fn negative_literal_follows(&self) -> bool {
+        match self.peek(1) {
+            Tok::Integer(_) | Tok::Float(_) | Tok::Duration(_) => true,
+            Tok::Word(w) => w.eq_ignore_ascii_case("nan") || w.eq_ignore_ascii_case("infinity"),
+            _ => false,
+        }
+    }
+
+    /// `(type) term`, `(selector)` or a tuple of terms.
+    fn paren_selector(&mut self) -> PResult<SelectorExpr> {
+        let m = self.mark();
+        // A cast or a tuple of several terms is a term; `(x)` is just a grouped selector.
+        match self.term_operand() {
+            Ok(t @ Term::Cast(..)) => return Ok(SelectorExpr::Term(t)),
+            Ok(Term::Tuple(items)) if items.len() > 1 => {
+                return Ok(SelectorExpr::Term(Term::Tuple(items)));
+            }
+            _ => {}
+        }
+        self.reset(m);
+        self.expect_sym("(")?;
+        let inner = self.selector_expr()?;
+        self.expect_sym(")")?;
+        Ok(inner)
     }
 
     fn selector_base(&mut self) -> PResult<SelectorExpr> {
@@ -175,9 +235,22 @@ impl Parser<'_> {
             self.bump();
             return Ok(SelectorExpr::Column(column));
         }
-        self.term().map(SelectorExpr::Term)
+        if self.is_sym("(") {
+            return self.paren_selector();
+        }
+        // A constant or marker; arithmetic around it is handled by the selector levels.
+        self.term_operand().map(SelectorExpr::Term)
     }
+}
 
+fn operation(name: &str, args: Vec<SelectorExpr>) -> SelectorExpr {
+    SelectorExpr::Function {
+        name: name.to_owned(),
+        args,
+    }
+}
+
+impl Parser<'_> {
     // ---- WHERE ----------------------------------------------------------------------------
 
     /// `relation (AND relation)*`.

@@ -36,9 +36,72 @@ impl Parser<'_> {
         Some(lit)
     }
 
-    /// A term.
+    /// A term: `termAddition` in Parser.g. Arithmetic becomes calls of Cassandra's internal
+    /// operator functions (`_add`, `_substract`, `_multiply`, `_divide`, `_modulo`), which is
+    /// how Cassandra itself represents them; unary minus on a non-literal is [`Term::Negate`].
     pub(crate) fn term(&mut self) -> PResult<Term> {
-        self.nested(Self::term_inner)
+        self.nested(|p| {
+            let mut left = p.term_multiplication()?;
+            loop {
+                let name = match p.peek(0) {
+                    Tok::Sym("+") => "_add",
+                    Tok::Sym("-") => "_substract",
+                    _ => return Ok(left),
+                };
+                // `l = [1] + l` (prepend) is not an addition: a bare column name follows.
+                if !p.operand_follows(1) {
+                    return Ok(left);
+                }
+                p.bump();
+                p.grow_chain()?;
+                let right = p.term_multiplication()?;
+                left = operation(name, left, right);
+            }
+        })
+    }
+
+    fn term_multiplication(&mut self) -> PResult<Term> {
+        let mut left = self.term_group()?;
+        loop {
+            let name = match self.peek(0) {
+                Tok::Sym("*") => "_multiply",
+                Tok::Sym("/") => "_divide",
+                Tok::Sym("%") => "_modulo",
+                _ => return Ok(left),
+            };
+            self.bump();
+            self.grow_chain()?;
+            let right = self.term_group()?;
+            left = operation(name, left, right);
+        }
+    }
+
+    /// Whether the token `ahead` can start an operand of an arithmetic operator (a bare
+    /// identifier cannot: it is a column, as in `l = [1] + l`).
+    pub(crate) fn operand_follows(&self, ahead: usize) -> bool {
+        match self.peek(ahead) {
+            Tok::Word(w) if is_literal_word(w) => true,
+            Tok::Word(_) => {
+                self.is_sym_at(ahead + 1, "(")
+                    || (self.is_sym_at(ahead + 1, ".") && self.is_sym_at(ahead + 3, "("))
+            }
+            Tok::Sym(":") => self.ident_at(ahead + 1).is_some(),
+            Tok::Sym(s) => matches!(*s, "(" | "[" | "{" | "-"),
+            Tok::QuotedName(_) => self.is_sym_at(ahead + 1, "("),
+            Tok::Eof => false,
+            _ => true,
+        }
+    }
+
+    /// One operand without arithmetic around it (selectors handle their own operators).
+    pub(crate) fn term_operand(&mut self) -> PResult<Term> {
+        self.nested(Self::term_group)
+    }
+
+    /// `termGroup`: a simple term with an optional unary minus. It does not count a nesting
+    /// level itself; the places that recurse into it (`-`, casts) do.
+    fn term_group(&mut self) -> PResult<Term> {
+        self.term_inner()
     }
 
     fn term_inner(&mut self) -> PResult<Term> {
@@ -52,7 +115,7 @@ impl Parser<'_> {
             return Ok(Term::Bind(m));
         }
         if self.eat_sym("-") {
-            let inner = self.term()?;
+            let inner = self.nested(Self::term_group)?;
             return Ok(Term::Negate(Box::new(inner)));
         }
         if self.is_sym("[") {
@@ -79,6 +142,17 @@ impl Parser<'_> {
             self.expect_sym("(")?;
             let args = self.comma_list(")", Self::term)?;
             return Ok(Term::Function { name, args });
+        }
+        if self.ident_at(0).is_some() {
+            // A name that is not followed by `(`: ANTLR looked ahead for a function call, so
+            // it reports the next token and brackets the name (`values ([\"cpu.loa]d\",...)`).
+            let start = self.position();
+            self.bump();
+            if self.is_sym(".") && self.ident_at(1).is_some() {
+                self.bump();
+                self.bump();
+            }
+            return Err(self.no_viable_since(start));
         }
         Err(self.no_viable())
     }
@@ -143,13 +217,16 @@ impl Parser<'_> {
         self.bump();
         // Only a word or a string can start a type; checking first keeps tuples of literals
         // from paying for a failed speculative type parse.
-        let maybe_type = matches!(self.peek(0), Tok::Word(_) | Tok::Str(_));
+        let maybe_type = matches!(
+            self.peek(0),
+            Tok::Word(_) | Tok::Str(_) | Tok::QuotedName(_)
+        );
         if maybe_type
             && let Ok(typ) = self.cql_type()
             && self.eat_sym(")")
             && self.starts_term()
         {
-            let inner = self.term()?;
+            let inner = self.nested(Self::term_group)?;
             return Ok(Term::Cast(typ, Box::new(inner)));
         }
         self.reset(m);
@@ -166,8 +243,13 @@ impl Parser<'_> {
     /// Whether the cursor can start a term (used to tell a cast from a parenthesised tuple).
     fn starts_term(&self) -> bool {
         match self.peek(0) {
-            Tok::Word(w) => !keywords::is_reserved(w) || is_literal_word(w),
-            Tok::Sym(s) => matches!(*s, "(" | "[" | "{" | "-" | ":"),
+            // `token(...)` is a call even though `token` is reserved.
+            Tok::Word(w) => {
+                !keywords::is_reserved(w) || is_literal_word(w) || self.is_sym_at(1, "(")
+            }
+            // `:` starts a term only as a named marker (`(text) :name`), not in `{(x): v}`.
+            Tok::Sym(":") => self.ident_at(1).is_some(),
+            Tok::Sym(s) => matches!(*s, "(" | "[" | "{" | "-"),
             Tok::Eof => false,
             _ => true,
         }
@@ -235,8 +317,10 @@ impl Parser<'_> {
             self.bump();
             return Ok(CqlType::Custom(s));
         }
-        let Tok::Word(w) = self.peek(0) else {
-            return Err(self.no_viable());
+        let w = match self.peek(0) {
+            Tok::Word(w) => w,
+            Tok::QuotedName(_) => return self.qualified_name("type").map(CqlType::UserType),
+            _ => return Err(self.no_viable()),
         };
         let lower = w.to_ascii_lowercase();
         if let Some(n) = native_type(&lower) {
@@ -337,6 +421,13 @@ impl Parser<'_> {
     /// `[ks.]name` as a user type name, for `CREATE/ALTER/DROP TYPE`.
     pub(crate) fn type_name(&mut self) -> PResult<QualifiedName> {
         self.qualified_name("type")
+    }
+}
+
+fn operation(name: &str, left: Term, right: Term) -> Term {
+    Term::Function {
+        name: name.to_owned(),
+        args: vec![left, right],
     }
 }
 
