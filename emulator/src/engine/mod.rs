@@ -11,7 +11,6 @@
 mod batch;
 mod binds;
 mod conditions;
-mod cqlvalue;
 mod functions;
 mod literal;
 mod modify;
