@@ -7,11 +7,13 @@
 //! present, Metadata_changed (v5) when a new metadata id is present. Real traffic therefore
 //! re-encodes to the same bytes.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 use super::{ColumnSpec, PreparedMetadata, ResultMetadata};
 use crate::frame::ProtocolVersion;
-use crate::types::{read_type, write_type};
+use crate::types::{ColumnType, marshal_class_name, read_type, write_type};
 use crate::wire::{
     DecodeError, EncodeError, Reader, put_bytes, put_i32, put_short_bytes, put_string, put_u16,
 };
@@ -50,7 +52,61 @@ fn global_spec(columns: &[ColumnSpec]) -> Option<(&str, &str)> {
         .then_some((first.keyspace.as_str(), first.table.as_str()))
 }
 
-fn write_specs(out: &mut Vec<u8>, columns: &[ColumnSpec]) -> Result<(), EncodeError> {
+/// The type as `version` describes it: protocol v4 has no `duration` option, so Cassandra
+/// sends it there as the custom type `org.apache.cassandra.db.marshal.DurationType` (also
+/// inside collections, tuples and UDTs). Types without a duration are borrowed unchanged.
+fn type_for_version(t: &ColumnType, version: ProtocolVersion) -> Cow<'_, ColumnType> {
+    if version != ProtocolVersion::V4 {
+        return Cow::Borrowed(t);
+    }
+    let inner = |t: &ColumnType| Box::new(type_for_version(t, version).into_owned());
+    match t {
+        ColumnType::Duration => Cow::Owned(ColumnType::Custom(marshal_class_name(t))),
+        ColumnType::List(e) if has_duration(e) => Cow::Owned(ColumnType::List(inner(e))),
+        ColumnType::Set(e) if has_duration(e) => Cow::Owned(ColumnType::Set(inner(e))),
+        ColumnType::Map(k, v) if has_duration(k) || has_duration(v) => {
+            Cow::Owned(ColumnType::Map(inner(k), inner(v)))
+        }
+        ColumnType::Tuple(items) if items.iter().any(has_duration) => {
+            Cow::Owned(ColumnType::Tuple(
+                items
+                    .iter()
+                    .map(|t| type_for_version(t, version).into_owned())
+                    .collect(),
+            ))
+        }
+        ColumnType::Udt {
+            keyspace,
+            name,
+            fields,
+        } if fields.iter().any(|(_, t)| has_duration(t)) => Cow::Owned(ColumnType::Udt {
+            keyspace: keyspace.clone(),
+            name: name.clone(),
+            fields: fields
+                .iter()
+                .map(|(f, t)| (f.clone(), type_for_version(t, version).into_owned()))
+                .collect(),
+        }),
+        _ => Cow::Borrowed(t),
+    }
+}
+
+fn has_duration(t: &ColumnType) -> bool {
+    match t {
+        ColumnType::Duration => true,
+        ColumnType::List(e) | ColumnType::Set(e) => has_duration(e),
+        ColumnType::Map(k, v) => has_duration(k) || has_duration(v),
+        ColumnType::Tuple(items) => items.iter().any(has_duration),
+        ColumnType::Udt { fields, .. } => fields.iter().any(|(_, t)| has_duration(t)),
+        _ => false,
+    }
+}
+
+fn write_specs(
+    out: &mut Vec<u8>,
+    columns: &[ColumnSpec],
+    version: ProtocolVersion,
+) -> Result<(), EncodeError> {
     let global = global_spec(columns);
     if let Some((ks, table)) = global {
         put_string(out, ks, "keyspace")?;
@@ -62,7 +118,7 @@ fn write_specs(out: &mut Vec<u8>, columns: &[ColumnSpec]) -> Result<(), EncodeEr
             put_string(out, &c.table, "table")?;
         }
         put_string(out, &c.name, "column name")?;
-        write_type(&c.typ, out)?;
+        write_type(&type_for_version(&c.typ, version), out)?;
     }
     Ok(())
 }
@@ -135,7 +191,7 @@ impl ResultMetadata {
         if let Some(id) = &self.new_metadata_id {
             put_short_bytes(out, id, "result metadata id")?;
         }
-        write_specs(out, &self.columns)
+        write_specs(out, &self.columns, version)
     }
 
     /// Reads a `<metadata>` block.
@@ -173,8 +229,9 @@ impl ResultMetadata {
 }
 
 impl PreparedMetadata {
-    /// Appends the `<prepared metadata>` block (same layout in v4 and v5).
-    pub fn encode(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    /// Appends the `<prepared metadata>` block (same layout in v4 and v5; the version only
+    /// changes how `duration` is described).
+    pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let flags = if global_spec(&self.columns).is_some() {
             GLOBAL_TABLES_SPEC
         } else {
@@ -186,7 +243,7 @@ impl PreparedMetadata {
         for &i in &self.pk_indexes {
             put_u16(out, i);
         }
-        write_specs(out, &self.columns)
+        write_specs(out, &self.columns, version)
     }
 
     /// Reads a `<prepared metadata>` block.
@@ -282,12 +339,31 @@ mod tests {
             columns: vec![col("t", "k", ColumnType::Blob)],
         };
         let mut out = Vec::new();
-        m.encode(&mut out).expect("encodes");
+        m.encode(ProtocolVersion::V4, &mut out).expect("encodes");
         assert_eq!(PreparedMetadata::decode(&mut Reader::new(&out)), Ok(m));
         let bad = [0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff];
         assert!(matches!(
             PreparedMetadata::decode(&mut Reader::new(&bad)),
             Err(DecodeError::InvalidLength { .. })
         ));
+    }
+
+    #[test]
+    fn duration_is_a_custom_type_in_v4() {
+        let typ = ColumnType::List(Box::new(ColumnType::Duration));
+        let m = PreparedMetadata {
+            pk_indexes: vec![],
+            columns: vec![col("t", "d", typ.clone())],
+        };
+        let mut v5 = Vec::new();
+        m.encode(ProtocolVersion::V5, &mut v5).expect("encodes");
+        assert!(v5.ends_with(&[0, 0x20, 0, 0x15]));
+        let mut v4 = Vec::new();
+        m.encode(ProtocolVersion::V4, &mut v4).expect("encodes");
+        let class = b"org.apache.cassandra.db.marshal.DurationType";
+        assert!(v4.ends_with(class), "{v4:?}");
+        // Decoding maps the custom class back, so v4 and v5 users see the same type.
+        let back = PreparedMetadata::decode(&mut Reader::new(&v4)).expect("decodes");
+        assert_eq!(back.columns[0].typ, typ);
     }
 }

@@ -79,7 +79,7 @@ impl Prepared {
                 });
             }
         }
-        self.metadata.encode(out)?;
+        self.metadata.encode(version, out)?;
         self.result_metadata.encode(version, out)
     }
 
