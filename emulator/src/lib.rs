@@ -16,10 +16,12 @@
 #![warn(missing_docs)]
 
 mod auth;
+pub mod catalog;
 mod connection;
 pub mod cql;
 pub mod engine;
 mod server;
+pub(crate) mod store;
 mod tls;
 
 pub use server::{DEFAULT_MAX_FRAME_SIZE, Emulator, EmulatorBuilder, EmulatorHandle, StartError};
