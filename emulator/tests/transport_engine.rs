@@ -103,3 +103,112 @@ async fn errors_from_the_engine_keep_the_connection_open() {
     c.send(0, 4, OPTIONS, &[]).await;
     assert_eq!(c.recv_some().await.opcode, SUPPORTED);
 }
+
+/// A PREPARE body (v5 adds an empty `[int]` of flags).
+fn prepare_body(version: u8, cql: &str) -> Vec<u8> {
+    let mut body = Vec::new();
+    cassia_protocol::wire::put_long_string(&mut body, cql, "query").expect("query");
+    if version >= 5 {
+        cassia_protocol::wire::put_i32(&mut body, 0);
+    }
+    body
+}
+
+#[tokio::test]
+async fn engine_warnings_set_the_warning_flag() {
+    for version in [4u8, 5] {
+        let emu = Emulator::builder().start().await.expect("start");
+        let mut c = RawClient::connect(emu.addr(), version).await;
+        c.handshake(None).await;
+        for (stream, cql) in [
+            (2, CREATE_KS),
+            (3, "CREATE TABLE ks_events.kv (k int PRIMARY KEY, v text)"),
+            (4, "USE ks_events"),
+        ] {
+            c.send(0, stream, QUERY, &query_body(version, cql)).await;
+            let r = c.recv_some().await;
+            assert_eq!((r.stream, r.opcode), (stream, RESULT), "{cql}: {r:?}");
+        }
+        // Cassandra warns when a statement is prepared unqualified after USE.
+        c.send(
+            0,
+            5,
+            0x09,
+            &prepare_body(version, "SELECT v FROM kv WHERE k = ?"),
+        )
+        .await;
+        let prepared = c.recv_some().await;
+        assert_eq!((prepared.opcode, prepared.flags & 0x08), (RESULT, 0x08));
+        let mut r = Reader::new(&prepared.body);
+        let warnings = r.string_list("warnings").expect("warnings");
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].starts_with(
+                "`USE <keyspace>` with prepared statements is considered to be an anti-pattern"
+            ),
+            "{warnings:?}"
+        );
+        assert_eq!(
+            r.i32("kind").expect("kind"),
+            4,
+            "Prepared result follows the warnings"
+        );
+    }
+}
+
+#[tokio::test]
+async fn results_larger_than_a_segment_round_trip() {
+    for compression in [None, Some("lz4")] {
+        let emu = Emulator::builder().start().await.expect("start");
+        let mut c = RawClient::connect(emu.addr(), 5).await;
+        c.handshake(compression).await;
+        // 200 KiB that LZ4 cannot shrink (xorshift), so both directions need split segments.
+        let mut state: u32 = 0x2545_F491;
+        let blob: Vec<u8> = (0..200 * 1024)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        let hex: String = blob.iter().map(|b| format!("{b:02x}")).collect();
+        for (stream, cql) in [
+            (2, CREATE_KS.to_owned()),
+            (
+                3,
+                "CREATE TABLE ks_events.blobs (k int PRIMARY KEY, b blob)".to_owned(),
+            ),
+            (
+                4,
+                format!("INSERT INTO ks_events.blobs (k, b) VALUES (1, 0x{hex})"),
+            ),
+        ] {
+            c.send(0, stream, QUERY, &query_body(5, &cql)).await;
+            let r = c.recv_some().await;
+            assert_eq!(
+                (r.stream, r.opcode),
+                (stream, RESULT),
+                "{compression:?} {}",
+                String::from_utf8_lossy(&r.body)
+            );
+        }
+        c.send(
+            0,
+            5,
+            QUERY,
+            &query_body(5, "SELECT b FROM ks_events.blobs WHERE k = 1"),
+        )
+        .await;
+        let rows = c.recv_some().await;
+        assert_eq!((rows.stream, rows.opcode), (5, RESULT));
+        assert!(rows.body.len() > (1 << 17), "needs more than one segment");
+        // The cell is the last `[bytes]` of the body.
+        let tail = &rows.body[rows.body.len() - blob.len() - 4..];
+        assert_eq!(&tail[..4], &(blob.len() as i32).to_be_bytes());
+        assert!(
+            tail[4..] == blob[..],
+            "blob differs after the round trip ({compression:?})"
+        );
+    }
+}
