@@ -83,6 +83,19 @@ pub struct ClientState {
     pub protocol_version: ProtocolVersion,
 }
 
+impl ClientState {
+    /// The state of a fresh connection (no keyspace) speaking `protocol_version`.
+    ///
+    /// Prefer this to a struct literal: the engine will add per-connection fields (for
+    /// example, Cassandra warns about `USE` + PREPARE only once per connection).
+    pub fn new(protocol_version: ProtocolVersion) -> ClientState {
+        ClientState {
+            keyspace: None,
+            protocol_version,
+        }
+    }
+}
+
 /// What a successful request produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -366,6 +379,17 @@ impl Engine {
         let outcome = write(&self.catalog).apply(stmt, keyspace)?;
         for ev in &outcome.events {
             self.invalidate(ev);
+            // Rebuild altered tables now, so a dropped column's id is retired before a
+            // column of the same name can be added back (its old cells must stay hidden).
+            if let (SchemaChangeType::Updated, SchemaChangeTarget::Table { keyspace, table }) =
+                (ev.change, &ev.target)
+            {
+                let name = QualifiedName {
+                    keyspace: Some(keyspace.clone()),
+                    name: table.clone(),
+                };
+                let _ = Tables::table(self, &name, None);
+            }
             let _ = self.schema_events.send(ev.clone());
         }
         if !outcome.events.is_empty() {

@@ -579,21 +579,34 @@ impl WritePlan {
                         partition.row_mut(ck_key).delete(ts);
                         continue;
                     }
-                    if self.kind == Kind::Insert {
-                        partition.row_mut(ck_key.clone()).write_marker(Cell::live(
-                            ts,
-                            ttl,
-                            now,
-                            Bytes::new(),
-                        ));
+                    // Static columns first (on the partition), then one lookup of the row.
+                    let static_ctx = OpCtx {
+                        outer: partition.deleted_at,
+                        ..ctx
+                    };
+                    for op in self
+                        .ops
+                        .iter()
+                        .filter(|o| table.cols[o.col()].kind == ColumnKind::Static)
+                    {
+                        apply_op(&static_ctx, &mut partition.static_row, op)?;
                     }
-                    for op in &self.ops {
-                        let col = &table.cols[op.col()];
-                        let row = if col.kind == ColumnKind::Static {
-                            &mut partition.static_row
-                        } else {
-                            partition.row_mut(ck_key.clone())
-                        };
+                    let has_regular = self
+                        .ops
+                        .iter()
+                        .any(|o| table.cols[o.col()].kind != ColumnKind::Static);
+                    if self.kind != Kind::Insert && !has_regular {
+                        continue;
+                    }
+                    let row = partition.row_mut(ck_key);
+                    if self.kind == Kind::Insert {
+                        row.write_marker(Cell::live(ts, ttl, now, Bytes::new()));
+                    }
+                    for op in self
+                        .ops
+                        .iter()
+                        .filter(|o| table.cols[o.col()].kind != ColumnKind::Static)
+                    {
                         apply_op(&ctx, row, op)?;
                     }
                 }
@@ -679,6 +692,7 @@ fn modification_where(
     Ok(w)
 }
 
+#[derive(Clone, Copy)]
 struct OpCtx<'a> {
     table: &'a Table,
     binds: &'a Binds<'a>,

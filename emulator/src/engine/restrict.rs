@@ -739,9 +739,11 @@ fn restr_values(
         Restr::In(values) => in_list(values, name, typ, binds)?,
         Restr::Range(..) => Vec::new(),
     };
-    let set: BTreeSet<Vec<u8>> = vals.iter().map(|b| b.to_vec()).collect();
-    if set.len() != vals.len() {
-        vals = set.into_iter().map(Bytes::from).collect();
+    if vals.len() > 1 {
+        let set: BTreeSet<Vec<u8>> = vals.iter().map(|b| b.to_vec()).collect();
+        if set.len() != vals.len() {
+            vals = set.into_iter().map(Bytes::from).collect();
+        }
     }
     Ok(vals)
 }

@@ -694,3 +694,121 @@ fn token_in_and_functions() {
     assert_eq!(cells(rows(&o)), vec![vec![int(4)]]);
     assert_eq!(rows(&o).metadata.columns[0].name, "x");
 }
+
+#[test]
+fn named_values_and_schema_events() {
+    let (e, mut c) = engine();
+    let mut events = e.subscribe_schema_changes();
+    q(&e, &mut c, "CREATE TABLE kv (k text PRIMARY KEY, v int)");
+    let ev = events.try_recv().unwrap();
+    assert_eq!(
+        ev.target,
+        cassia_protocol::response::SchemaChangeTarget::Table {
+            keyspace: "ks".into(),
+            table: "kv".into()
+        }
+    );
+    let mut bytes = Vec::new();
+    for (name, val) in [("v", &7i32.to_be_bytes()[..]), ("k", b"x")] {
+        bytes.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(&(val.len() as i32).to_be_bytes());
+        bytes.extend_from_slice(val);
+    }
+    let params = QueryParameters {
+        values: SerializedValues {
+            count: 2,
+            named: true,
+            bytes,
+        },
+        ..QueryParameters::default()
+    };
+    e.query(&mut c, "INSERT INTO kv (k, v) VALUES (:k, :v)", &params)
+        .unwrap();
+    assert_eq!(
+        cells(rows(&q(&e, &mut c, "SELECT k, v FROM kv"))),
+        vec![vec![text("x"), int(7)]]
+    );
+    let er = e
+        .query(
+            &mut c,
+            "INSERT INTO kv (k, v) VALUES (?, ?)",
+            &QueryParameters::default(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        er.message,
+        "There were 2 markers(?) in CQL but 0 bound variables"
+    );
+}
+
+#[test]
+fn dropped_column_data_stays_hidden_when_re_added() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE t (k int PRIMARY KEY, v int)");
+    q(&e, &mut c, "INSERT INTO t (k, v) VALUES (1, 1)");
+    q(&e, &mut c, "ALTER TABLE t DROP v");
+    q(&e, &mut c, "ALTER TABLE t ADD v int");
+    assert_eq!(
+        cells(rows(&q(&e, &mut c, "SELECT k, v FROM t"))),
+        vec![vec![int(1), None]]
+    );
+}
+
+fn page_through(
+    e: &Engine,
+    c: &mut ClientState,
+    cql: &str,
+    size: i32,
+) -> (Vec<Vec<Option<Vec<u8>>>>, usize) {
+    let mut state: Option<Bytes> = None;
+    let mut all = Vec::new();
+    let mut pages = 0;
+    loop {
+        let params = QueryParameters {
+            page_size: Some(size),
+            paging_state: state.clone(),
+            ..QueryParameters::default()
+        };
+        let o = e.query(c, cql, &params).unwrap();
+        pages += 1;
+        let r = rows(&o);
+        assert!(r.row_count <= size as usize);
+        all.extend(cells(r));
+        state = r.metadata.paging_state.clone();
+        if state.is_none() || pages > 50 {
+            return (all, pages);
+        }
+    }
+}
+
+#[test]
+fn paging_across_partitions_with_limits() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE t (p int, c int, PRIMARY KEY (p, c))",
+    );
+    for p in 0..3 {
+        for ck in 0..3 {
+            q(
+                &e,
+                &mut c,
+                &format!("INSERT INTO t (p, c) VALUES ({p}, {ck})"),
+            );
+        }
+    }
+    let unpaged = cells(rows(&q(&e, &mut c, "SELECT p, c FROM t")));
+    assert_eq!(unpaged.len(), 9);
+    let (paged, pages) = page_through(&e, &mut c, "SELECT p, c FROM t", 2);
+    assert_eq!(paged, unpaged);
+    assert_eq!(pages, 5);
+    let (limited, _) = page_through(&e, &mut c, "SELECT p, c FROM t LIMIT 5", 2);
+    assert_eq!(limited, unpaged[..5].to_vec());
+    let (ppl, _) = page_through(&e, &mut c, "SELECT p, c FROM t PER PARTITION LIMIT 2", 3);
+    let expected: Vec<_> = unpaged.iter().filter(|r| r[1] != int(2)).cloned().collect();
+    assert_eq!(ppl, expected);
+    let (rev, _) = page_through(&e, &mut c, "SELECT c FROM t WHERE p = 1 ORDER BY c DESC", 2);
+    assert_eq!(rev, vec![vec![int(2)], vec![int(1)], vec![int(0)]]);
+}
