@@ -16,10 +16,7 @@ use super::*;
 
 fn engine() -> (Engine, ClientState) {
     let e = Engine::new(EngineConfig::default());
-    let mut c = ClientState {
-        keyspace: None,
-        protocol_version: ProtocolVersion::V5,
-    };
+    let mut c = ClientState::new(ProtocolVersion::V5);
     q(
         &e,
         &mut c,
