@@ -8,14 +8,15 @@ ROOT=$(pwd)
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# The reference client: the official Python driver, pinned. Installed into .venv once.
-PY_DRIVER_VERSION=3.30.1
-ensure_python_driver() {
+# The reference client (the official Python driver) and pytest, pinned in tests/python/requirements.txt,
+# installed into .venv once and again whenever the pins change.
+ensure_python_env() {
     if [ ! -x .venv/bin/python ]; then
         python3 -m venv .venv
     fi
-    if ! .venv/bin/python -c "import cassandra, sys; sys.exit(cassandra.__version__ != '$PY_DRIVER_VERSION')" 2>/dev/null; then
-        .venv/bin/pip install --quiet "cassandra-driver==$PY_DRIVER_VERSION"
+    if ! cmp -s tests/python/requirements.txt .venv/.installed-requirements 2>/dev/null; then
+        .venv/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+        cp tests/python/requirements.txt .venv/.installed-requirements
     fi
 }
 
@@ -33,11 +34,8 @@ cargo test --workspace --quiet 2>&1 | tee target/cargo-test.log
 # cargo prints one summary per test binary; add them up into one closing line.
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "rust: %d passed, %d failed, %d skipped\n", p, f, i }' target/cargo-test.log
 
-if [ "${SKIP_PYTHON:-0}" != 1 ] && [ -d tests/python ]; then
-    step "Python driver against the emulator"
-    ensure_python_driver
-    for t in tests/python/run_*.sh; do
-        [ -e "$t" ] || continue
-        bash "$t"
-    done
+if [ "${SKIP_PYTHON:-0}" != 1 ]; then
+    step "official Python driver against the emulator (conformance suite)"
+    ensure_python_env
+    tests/python/run_conformance.sh
 fi
