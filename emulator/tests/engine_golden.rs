@@ -108,10 +108,7 @@ fn render(engine: &Engine, client: &mut ClientState, cql: &str, out: &mut String
 fn run(path: &Path) -> Result<(), String> {
     let script = std::fs::read_to_string(path).unwrap();
     let engine = Engine::new(EngineConfig::default());
-    let mut client = ClientState {
-        keyspace: None,
-        protocol_version: ProtocolVersion::V5,
-    };
+    let mut client = ClientState::new(ProtocolVersion::V5);
     let mut out = String::new();
     for stmt in statements(&script) {
         render(&engine, &mut client, &stmt, &mut out);

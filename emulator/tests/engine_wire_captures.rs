@@ -138,16 +138,7 @@ impl Replay {
             .and_then(Value::as_array)
             .map(|a| a.iter().map(|w| w.as_str().unwrap().to_owned()).collect())
             .unwrap_or_default();
-        // TODO(emu-exec): Cassandra sends the USE + PREPARE warning once per connection; the
-        // engine needs a per-connection flag in ClientState for that (requested from the
-        // transport), so for now extra copies of that one warning are tolerated.
-        let got_warnings: Vec<String> = out
-            .warnings
-            .iter()
-            .filter(|w| !w.starts_with("`USE <keyspace>`") || want_warnings.contains(w))
-            .cloned()
-            .collect();
-        if want_warnings != got_warnings {
+        if want_warnings != out.warnings {
             self.fail(
                 n,
                 format!("warnings {want_warnings:?}, got {:?}", out.warnings),
@@ -474,10 +465,7 @@ fn replay(scenario: &str, version: ProtocolVersion) -> Vec<String> {
     let doc: Value = serde_json::from_str(&text).unwrap();
     let mut r = Replay {
         engine: Engine::new(EngineConfig::default()),
-        client: ClientState {
-            keyspace: None,
-            protocol_version: version,
-        },
+        client: ClientState::new(version),
         v5: version == ProtocolVersion::V5,
         problems: Vec::new(),
         prepared: Default::default(),

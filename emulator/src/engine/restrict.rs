@@ -350,6 +350,21 @@ impl Where {
                     }
             })
         });
+        // Equality on an indexed key column (a partition key component or a clustering
+        // column) is served by the index too.
+        let key_indexed = self
+            .pk
+            .iter()
+            .zip(table.pk.iter())
+            .chain(self.ck.iter().zip(table.ck.iter()))
+            .any(|(r, idx)| {
+                matches!(r, Some(Restr::Eq(_)))
+                    && table.def.indexes.iter().any(|i| {
+                        i.column == table.cols[*idx].name && i.target == IndexTargetKind::Simple
+                    })
+            })
+            && !pk_complete;
+        self.indexed |= key_indexed;
         let mut filtering = false;
         if pk_restricted > 0 && !pk_complete {
             filtering = true;
@@ -398,6 +413,9 @@ impl Where {
             if self.filters.len() > served || !self.indexed {
                 filtering = true;
             }
+        }
+        if key_indexed && self.filters.is_empty() && self.multi.is_empty() {
+            filtering = false;
         }
         self.needs_filtering = filtering;
         Ok(())

@@ -5,7 +5,6 @@
 use bytes::Bytes;
 use cassia_protocol::value::CqlValue;
 
-use super::cqlvalue::serialize;
 use super::schema::Table;
 use crate::catalog::ColumnKind;
 use crate::store::compare::{elements, map_elements};
@@ -15,7 +14,15 @@ use crate::store::{Cell, ClusteringKey, ElemKey, TableData, partition_key_bytes}
 pub(crate) fn materialize(table: &Table, rows: &[Vec<Option<CqlValue>>]) -> TableData {
     let mut data = TableData::new(table.layout.clone());
     for row in rows {
-        let cell = |i: usize| row.get(i).and_then(|v| v.as_ref()).map(serialize);
+        let cell = |i: usize| -> Option<Bytes> {
+            let v = row.get(i)?.as_ref()?;
+            let typ = &table.cols.get(i)?.typ;
+            let mut out = Vec::new();
+            // A value the catalog built for its own column type always serializes; skip it
+            // (null cell) rather than fail the whole system query if not.
+            v.serialize(typ, &mut out).ok()?;
+            Some(Bytes::from(out))
+        };
         let pk: Vec<Bytes> = table
             .pk
             .iter()

@@ -16,10 +16,7 @@ use super::*;
 
 fn engine() -> (Engine, ClientState) {
     let e = Engine::new(EngineConfig::default());
-    let mut c = ClientState {
-        keyspace: None,
-        protocol_version: ProtocolVersion::V5,
-    };
+    let mut c = ClientState::new(ProtocolVersion::V5);
     q(
         &e,
         &mut c,
@@ -811,4 +808,37 @@ fn paging_across_partitions_with_limits() {
     assert_eq!(ppl, expected);
     let (rev, _) = page_through(&e, &mut c, "SELECT c FROM t WHERE p = 1 ORDER BY c DESC", 2);
     assert_eq!(rev, vec![vec![int(2)], vec![int(1)], vec![int(0)]]);
+}
+
+#[test]
+fn system_tables_read_through_select() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE kv (k text PRIMARY KEY, v int)");
+    let o = q(
+        &e,
+        &mut c,
+        "SELECT release_version, cluster_name FROM system.local WHERE key = 'local'",
+    );
+    assert_eq!(
+        cells(rows(&o)),
+        vec![vec![text("4.0.13"), text("Cassia Emulator")]]
+    );
+    let o = q(
+        &e,
+        &mut c,
+        "SELECT table_name FROM system_schema.tables WHERE keyspace_name = 'ks'",
+    );
+    assert_eq!(cells(rows(&o)), vec![vec![text("kv")]]);
+    let o = q(
+        &e,
+        &mut c,
+        "SELECT column_name, kind FROM system_schema.columns WHERE keyspace_name = 'ks' AND table_name = 'kv'",
+    );
+    assert_eq!(
+        cells(rows(&o)),
+        vec![
+            vec![text("k"), text("partition_key")],
+            vec![text("v"), text("regular")]
+        ]
+    );
 }
