@@ -117,6 +117,9 @@ impl SessionInner {
             .plan(&routing, &self.topology().nodes);
         let mut errors = Vec::new();
         let mut retries = 0u32;
+        // The timeout covers the whole execution, retries and re-preparing included, as the
+        // Python driver's `timeout` does.
+        let deadline = tokio::time::Instant::now() + resolved.timeout;
         'nodes: for node in plan {
             let Some(pool) = self.pool(node.address()) else {
                 continue;
@@ -135,6 +138,15 @@ impl SessionInner {
                     }
                 };
                 let addr = conn.node();
+                let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+                if remaining.is_zero() {
+                    // Out of time: report what the last attempt ran into, if anything.
+                    return Err(errors.pop().unwrap_or(ExecuteError::Timeout {
+                        node: addr,
+                        statement: statement.clone(),
+                        after: resolved.timeout,
+                    }));
+                }
                 let request =
                     build_request(work, opts, &resolved, conn.version()).map_err(|detail| {
                         ExecuteError::Encode {
@@ -151,16 +163,13 @@ impl SessionInner {
                     node = %addr,
                     stream = tracing::field::Empty
                 );
-                let sent = conn
-                    .send(&envelope, resolved.timeout)
-                    .instrument(span)
-                    .await;
+                let sent = conn.send(&envelope, remaining).instrument(span).await;
                 let (error, failure) = match sent {
                     Ok(incoming) => match self.on_response(incoming, work, addr, statement)? {
                         Outcome::Done(result) => return Ok(result),
                         Outcome::Unprepared(id) if !reprepared => {
                             reprepared = true;
-                            reprepare(&conn, work, &id, resolved.timeout, statement).await?;
+                            reprepare(&conn, work, &id, remaining, statement).await?;
                             continue;
                         }
                         Outcome::Unprepared(_) => {
@@ -180,6 +189,14 @@ impl SessionInner {
                     Err(e @ SendError::Encode(_)) => {
                         return Err(send_error(addr, statement.clone(), e));
                     }
+                    Err(SendError::Timeout(_)) => (
+                        ExecuteError::Timeout {
+                            node: addr,
+                            statement: statement.clone(),
+                            after: resolved.timeout,
+                        },
+                        FailureKind::Request,
+                    ),
                     Err(e) => (send_error(addr, statement.clone(), e), FailureKind::Request),
                 };
                 let failure = failure.as_request_failure(&error);
