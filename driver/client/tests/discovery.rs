@@ -305,3 +305,168 @@ async fn topology_events_add_and_remove_nodes() {
         "a removed node gets no more requests"
     );
 }
+
+fn text_set(items: &[&str]) -> Vec<u8> {
+    let mut out = (items.len() as i32).to_be_bytes().to_vec();
+    for s in items {
+        out.extend_from_slice(&(s.len() as i32).to_be_bytes());
+        out.extend_from_slice(s.as_bytes());
+    }
+    out
+}
+
+fn text_map(items: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = (items.len() as i32).to_be_bytes().to_vec();
+    for (k, v) in items {
+        for s in [k, v] {
+            out.extend_from_slice(&(s.len() as i32).to_be_bytes());
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+    out
+}
+
+fn rows(
+    columns: Vec<cassia_protocol::response::ColumnSpec>,
+    cells: &[Option<Vec<u8>>],
+) -> Response {
+    let mut b = RowsBuilder::new(ResultMetadata {
+        column_count: columns.len(),
+        paging_state: None,
+        new_metadata_id: None,
+        columns,
+    });
+    for c in cells {
+        b.push_cell(c.as_deref()).expect("cell");
+    }
+    Response::Result(ResultBody::Rows(b.finish().expect("rows")))
+}
+
+#[tokio::test]
+async fn token_aware_policy_sends_requests_to_the_replica() {
+    use cassia_driver::ExecutionProfile;
+    use cassia_driver::policies::{RoundRobinPolicy, TokenAwarePolicy};
+    use cassia_protocol::response::{Prepared, PreparedMetadata};
+
+    let set = |e: ColumnType| ColumnType::Set(Box::new(e));
+    let prepared = || {
+        Response::Result(ResultBody::Prepared(Prepared {
+            id: bytes::Bytes::from_static(b"tok"),
+            result_metadata_id: None,
+            metadata: PreparedMetadata {
+                pk_indexes: vec![0],
+                columns: vec![col("k", ColumnType::Int)],
+            },
+            result_metadata: ResultMetadata::default(),
+        }))
+    };
+    let common = move |req: &cassia_protocol::envelope::RequestFrame| -> Vec<Action> {
+        match &req.request {
+            Request::Prepare(_) => vec![Action::Reply(prepared())],
+            Request::Query(q) if q.query.starts_with("USE ") => vec![Action::Reply(
+                Response::Result(ResultBody::SetKeyspace("ks".into())),
+            )],
+            _ => vec![Action::Reply(void())],
+        }
+    };
+    let second = MockServer::start(MockConfig::new(move |req, _| common(req))).await;
+    let peer = second.addr;
+    let first = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q)
+            if q.query.contains("FROM system.local") && q.query.contains("tokens") =>
+        {
+            vec![Action::Reply(rows(
+                vec![
+                    col("data_center", ColumnType::Text),
+                    col("rack", ColumnType::Text),
+                    col("host_id", ColumnType::Uuid),
+                    col("tokens", set(ColumnType::Text)),
+                ],
+                &[
+                    Some(b"dc1".to_vec()),
+                    Some(b"r1".to_vec()),
+                    None,
+                    Some(text_set(&["0"])),
+                ],
+            ))]
+        }
+        Request::Query(q) if q.query.contains("system.peers_v2") => {
+            let std::net::IpAddr::V4(ip) = peer.ip() else {
+                unreachable!("IPv4 mock")
+            };
+            vec![Action::Reply(rows(
+                vec![
+                    col("native_address", ColumnType::Inet),
+                    col("native_port", ColumnType::Int),
+                    col("data_center", ColumnType::Text),
+                    col("rack", ColumnType::Text),
+                    col("host_id", ColumnType::Uuid),
+                    col("tokens", set(ColumnType::Text)),
+                ],
+                &[
+                    Some(ip.octets().to_vec()),
+                    Some(i32::from(peer.port()).to_be_bytes().to_vec()),
+                    Some(b"dc1".to_vec()),
+                    Some(b"r1".to_vec()),
+                    None,
+                    Some(text_set(&[&i64::MAX.to_string()])),
+                ],
+            ))]
+        }
+        Request::Query(q) if q.query.contains("system_schema.keyspaces") => {
+            vec![Action::Reply(rows(
+                vec![
+                    col("keyspace_name", ColumnType::Text),
+                    col(
+                        "replication",
+                        ColumnType::Map(Box::new(ColumnType::Text), Box::new(ColumnType::Text)),
+                    ),
+                ],
+                &[
+                    Some(b"ks".to_vec()),
+                    Some(text_map(&[
+                        ("class", "org.apache.cassandra.locator.SimpleStrategy"),
+                        ("replication_factor", "1"),
+                    ])),
+                ],
+            ))]
+        }
+        _ => common(req),
+    }))
+    .await;
+
+    let session = Session::builder()
+        .known_node(first.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .default_keyspace("ks")
+        .default_execution_profile(ExecutionProfile::new().with_load_balancing_policy(Arc::new(
+            TokenAwarePolicy::new(Arc::new(RoundRobinPolicy::new())),
+        )))
+        .build()
+        .await
+        .expect("session");
+    let p = session
+        .prepare("SELECT * FROM t WHERE k = ?")
+        .await
+        .expect("prepare");
+    let mut expected_first = 0;
+    for k in 1..=20i32 {
+        session.execute(&p, (k,)).await.expect("execute");
+        // The first node owns [MIN, 0], the second (0, MAX].
+        if cassia_protocol::token::murmur3_token(&k.to_be_bytes()) <= 0 {
+            expected_first += 1;
+        }
+    }
+    let executes = |s: &MockServer| {
+        s.user_requests()
+            .iter()
+            .filter(|(_, f)| matches!(f.request, Request::Execute(_)))
+            .count()
+    };
+    assert!(
+        expected_first > 0 && expected_first < 20,
+        "keys spread over both nodes"
+    );
+    assert_eq!(executes(&first), expected_first);
+    assert_eq!(executes(&second), 20 - expected_first);
+}

@@ -3,10 +3,11 @@
 //!
 //! At startup the session connects to its contact points and to every peer the control
 //! connection finds in `system.peers_v2` / `system.peers`; later TOPOLOGY_CHANGE events add
-//! and remove nodes. Token-aware replica selection is not done yet: `RoutingInfo` already
-//! carries the routing key and token for such a policy, but token ownership is not read.
+//! and remove nodes. The token ring and keyspace replication (`token_map`) give the
+//! replicas of a prepared statement's partition, which `TokenAwarePolicy` tries first.
 
 mod node;
 pub(crate) mod peers;
+pub(crate) mod token_map;
 
 pub use node::Node;

@@ -14,11 +14,15 @@ pub(crate) struct PeerInfo {
     pub(crate) datacenter: Option<String>,
     pub(crate) rack: Option<String>,
     pub(crate) host_id: Option<Uuid>,
+    /// The node's tokens on the ring (Murmur3).
+    pub(crate) tokens: Vec<i64>,
 }
 
 pub(crate) const PEERS_V2: &str =
-    "SELECT native_address, native_port, data_center, rack, host_id FROM system.peers_v2";
-pub(crate) const PEERS: &str = "SELECT rpc_address, data_center, rack, host_id FROM system.peers";
+    "SELECT native_address, native_port, data_center, rack, host_id, tokens FROM system.peers_v2";
+pub(crate) const PEERS: &str =
+    "SELECT rpc_address, data_center, rack, host_id, tokens FROM system.peers";
+pub(crate) const LOCAL: &str = "SELECT data_center, rack, host_id, tokens FROM system.local";
 
 fn text(row: &Row, column: &str) -> Option<String> {
     match row.get(column) {
@@ -31,6 +35,31 @@ fn ip(row: &Row, column: &str) -> Option<IpAddr> {
     match row.get(column) {
         Ok(Some(CqlValue::Inet(ip))) => Some(*ip),
         _ => None,
+    }
+}
+
+/// The `tokens` column (a `set<text>` of Murmur3 tokens); missing or unparsable: none.
+pub(crate) fn tokens(row: &Row) -> Vec<i64> {
+    match row.get("tokens") {
+        Ok(Some(CqlValue::Set(items) | CqlValue::List(items))) => items
+            .iter()
+            .filter_map(|t| match t {
+                CqlValue::Text(s) | CqlValue::Ascii(s) => s.parse().ok(),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Placement and tokens of the node a `system.local` row describes.
+pub(crate) fn local_from_row(row: &Row, address: SocketAddr) -> PeerInfo {
+    PeerInfo {
+        address,
+        datacenter: text(row, "data_center"),
+        rack: text(row, "rack"),
+        host_id: host_id(row),
+        tokens: tokens(row),
     }
 }
 
@@ -59,6 +88,7 @@ pub(crate) fn from_rows(rows: &[Row], default_port: u16) -> Vec<PeerInfo> {
                 datacenter: text(row, "data_center"),
                 rack: text(row, "rack"),
                 host_id: host_id(row),
+                tokens: tokens(row),
             })
         })
         .collect()

@@ -17,6 +17,8 @@ pub struct RoutingInfo<'a> {
     pub routing_key: Option<&'a [u8]>,
     /// The Murmur3 token of `routing_key`.
     pub token: Option<i64>,
+    /// The replicas of `token` in `keyspace`, primary first (empty when unknown).
+    pub replicas: &'a [Arc<Node>],
     /// Whether the statement may be retried on another node.
     pub idempotent: bool,
 }
@@ -114,6 +116,34 @@ impl LoadBalancingPolicy for DcAwareRoundRobinPolicy {
     }
 }
 
+/// Sends each request to a replica of its partition first (when the driver knows it: a
+/// prepared statement with its partition key bound, in a keyspace whose replication it
+/// knows), in the order the child policy ranks them, then to the rest of the child's plan.
+#[derive(Debug)]
+pub struct TokenAwarePolicy {
+    child: Arc<dyn LoadBalancingPolicy>,
+}
+
+impl TokenAwarePolicy {
+    /// Wraps `child` (e.g. [`RoundRobinPolicy`] or [`DcAwareRoundRobinPolicy`]).
+    pub fn new(child: Arc<dyn LoadBalancingPolicy>) -> Self {
+        TokenAwarePolicy { child }
+    }
+}
+
+impl LoadBalancingPolicy for TokenAwarePolicy {
+    fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+        let child = self.child.plan(request, nodes);
+        if request.replicas.is_empty() {
+            return child;
+        }
+        let is_replica = |n: &Arc<Node>| request.replicas.iter().any(|r| Arc::ptr_eq(r, n));
+        let (mut plan, rest): (Vec<_>, Vec<_>) = child.into_iter().partition(|n| is_replica(n));
+        plan.extend(rest);
+        plan
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +183,28 @@ mod tests {
         assert_eq!(
             ports(with_remote.plan(&RoutingInfo::default(), &nodes)),
             vec![1, 3, 5, 2]
+        );
+    }
+
+    #[test]
+    fn token_aware_puts_replicas_first_in_child_order() {
+        let nodes = vec![node(1), node(2), node(3), node(4)];
+        let replicas = vec![nodes[3].clone(), nodes[1].clone()];
+        let policy = TokenAwarePolicy::new(Arc::new(RoundRobinPolicy::new()));
+        let info = RoutingInfo {
+            replicas: &replicas,
+            ..RoutingInfo::default()
+        };
+        let ports = |plan: Vec<Arc<Node>>| -> Vec<u16> {
+            plan.iter().map(|n| n.address().port()).collect()
+        };
+        assert_eq!(ports(policy.plan(&info, &nodes)), vec![2, 4, 1, 3]);
+        assert_eq!(ports(policy.plan(&info, &nodes)), vec![2, 4, 3, 1]);
+        assert_eq!(ports(policy.plan(&info, &nodes)), vec![4, 2, 3, 1]);
+        assert_eq!(
+            ports(policy.plan(&RoutingInfo::default(), &nodes)),
+            vec![4, 1, 2, 3],
+            "no replicas known: the child's plan"
         );
     }
 

@@ -10,7 +10,7 @@ mod retry;
 mod timestamp;
 
 pub use load_balancing::{
-    DcAwareRoundRobinPolicy, LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo,
+    DcAwareRoundRobinPolicy, LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo, TokenAwarePolicy,
 };
 pub use reconnection::{
     ConstantReconnectionPolicy, ExponentialReconnectionPolicy, ReconnectionPolicy,

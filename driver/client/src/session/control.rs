@@ -169,27 +169,50 @@ impl ControlConnection {
         }
     }
 
-    /// Fills in data centre, rack and host id of the nodes from `system.local` and
-    /// `system.peers` (best effort: failures are logged).
-    pub(crate) async fn refresh_placement(&self, nodes: &[Arc<crate::cluster::Node>]) {
-        let Ok(conn) = self.connection() else { return };
-        let local = self
+    /// The node of the control connection as `system.local` describes it (best effort).
+    pub(crate) async fn local(&self) -> Option<crate::cluster::peers::PeerInfo> {
+        let conn = self.connection().ok()?;
+        let rows = self
+            .query(crate::cluster::peers::LOCAL, SerializedValues::default())
+            .await
+            .and_then(|r| Ok(r.rows::<cassia_protocol::row::Row>()?));
+        match rows {
+            Ok(rows) => rows
+                .first()
+                .map(|row| crate::cluster::peers::local_from_row(row, conn.node())),
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot read system.local");
+                None
+            }
+        }
+    }
+
+    /// Replication of every keyspace (best effort: an error yields none).
+    pub(crate) async fn replication(
+        &self,
+    ) -> std::collections::HashMap<String, crate::cluster::token_map::Replication> {
+        use crate::cluster::token_map::Replication;
+        let rows = self
             .query(
-                "SELECT data_center, rack, host_id FROM system.local",
+                "SELECT keyspace_name, replication FROM system_schema.keyspaces",
                 SerializedValues::default(),
             )
             .await
-            .and_then(|r| Ok(r.rows_values()?));
-        match local {
-            Ok(rows) => {
-                if let (Some(row), Some(node)) = (
-                    rows.first(),
-                    nodes.iter().find(|n| n.address() == conn.node()),
-                ) {
-                    node.set_placement(text(row.first()), text(row.get(1)), uuid(row.get(2)));
-                }
+            .and_then(|r| {
+                Ok(r.rows::<(String, Option<std::collections::BTreeMap<String, String>>)>()?)
+            });
+        match rows {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|(ks, map)| {
+                    let map: Vec<(String, String)> = map.unwrap_or_default().into_iter().collect();
+                    (ks, Replication::from_map(&map))
+                })
+                .collect(),
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot read keyspace replication");
+                std::collections::HashMap::new()
             }
-            Err(e) => tracing::debug!(error = %e, "cannot read system.local"),
         }
     }
 
@@ -309,19 +332,5 @@ async fn keep_alive(
                 return;
             }
         }
-    }
-}
-
-fn text(v: Option<&Option<cassia_protocol::value::CqlValue>>) -> Option<String> {
-    match v {
-        Some(Some(cassia_protocol::value::CqlValue::Text(s))) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn uuid(v: Option<&Option<cassia_protocol::value::CqlValue>>) -> Option<uuid::Uuid> {
-    match v {
-        Some(Some(cassia_protocol::value::CqlValue::Uuid(u))) => Some(*u),
-        _ => None,
     }
 }

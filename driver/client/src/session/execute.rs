@@ -103,18 +103,25 @@ impl SessionInner {
                 .or(prepared.shared.keyspace.as_deref()),
             _ => opts.keyspace.as_deref(),
         };
+        let token = routing_key
+            .as_deref()
+            .map(cassia_protocol::token::murmur3_token);
+        let topology = self.topology();
+        let replicas = match (keyspace, token) {
+            (Some(ks), Some(t)) => topology.token_map.replicas(ks, t),
+            _ => Vec::new(),
+        };
         let routing = RoutingInfo {
             keyspace,
             routing_key: routing_key.as_deref(),
-            token: routing_key
-                .as_deref()
-                .map(cassia_protocol::token::murmur3_token),
+            token,
+            replicas: &replicas,
             idempotent: opts.idempotent,
         };
         let plan = resolved
             .profile
             .load_balancing
-            .plan(&routing, &self.topology().nodes);
+            .plan(&routing, &topology.nodes);
         let mut errors = Vec::new();
         let mut retries = 0u32;
         // The timeout covers the whole execution, retries and re-preparing included, as the

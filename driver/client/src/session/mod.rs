@@ -52,6 +52,8 @@ pub(crate) struct SessionInner {
     /// Settings for new connections; the keyspace and negotiated version change over time.
     connection_config: Arc<RwLock<ConnectionConfig>>,
     topology: RwLock<Arc<topology::Topology>>,
+    /// Port for peers listed without one (`system.peers` before Cassandra 4).
+    default_port: u16,
     control: ControlConnection,
     prepared: Mutex<HashMap<PreparedKey, PreparedStatement>>,
     closed: AtomicBool,
@@ -141,15 +143,21 @@ impl Session {
             control.close();
             return Err(ConnectError::AllNodesFailed { errors });
         }
-        control.refresh_placement(&nodes).await;
-        let mut topology = topology::Topology { nodes, pools };
         let default_port = points.first().map_or(9042, |p| p.addr.port());
-        for peer in control.peers(default_port).await {
-            if topology.pools.contains_key(&peer.address) {
+        let mut described: Vec<_> = control.local().await.into_iter().collect();
+        described.extend(control.peers(default_port).await);
+        let mut topology = topology::Topology {
+            nodes,
+            pools,
+            token_map: Default::default(),
+        };
+        for peer in &described {
+            if let Some(node) = topology.nodes.iter().find(|n| n.address() == peer.address) {
+                node.set_placement(peer.datacenter.clone(), peer.rack.clone(), peer.host_id);
                 continue;
             }
             let pool = topology::open_peer_pool(
-                peer,
+                peer.clone(),
                 &shared_cfg,
                 config.pool_size,
                 config.reconnection_policy.clone(),
@@ -157,10 +165,17 @@ impl Session {
             .await;
             topology = topology.with_node(pool);
         }
+        let replication = control.replication().await;
+        topology.token_map = Arc::new(topology::token_map_for(
+            &topology.nodes,
+            &described,
+            replication,
+        ));
         let inner = SessionInner {
             connection_config: shared_cfg,
             config,
             topology: RwLock::new(Arc::new(topology)),
+            default_port,
             control,
             prepared: Mutex::new(HashMap::new()),
             closed: AtomicBool::new(false),

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock, Weak};
 
-use cassia_protocol::response::Event;
+use cassia_protocol::response::{Event, SchemaChangeTarget};
 use tokio::sync::mpsc;
 
 use super::SessionInner;
 use super::pool::NodePool;
 use crate::cluster::Node;
 use crate::cluster::peers::PeerInfo;
+use crate::cluster::token_map::{Replication, TokenMap};
 use crate::connection;
 
 /// A snapshot of the cluster as the session uses it.
@@ -20,6 +21,8 @@ use crate::connection;
 pub(crate) struct Topology {
     pub(crate) nodes: Vec<Arc<Node>>,
     pub(crate) pools: HashMap<SocketAddr, Arc<NodePool>>,
+    /// Token ring and replication; rebuilt after topology and keyspace changes.
+    pub(crate) token_map: Arc<TokenMap>,
 }
 
 impl Topology {
@@ -28,7 +31,19 @@ impl Topology {
         let mut pools = self.pools.clone();
         nodes.push(pool.node().clone());
         pools.insert(pool.address(), pool);
-        Topology { nodes, pools }
+        Topology {
+            nodes,
+            pools,
+            token_map: self.token_map.clone(),
+        }
+    }
+
+    fn with_token_map(&self, token_map: TokenMap) -> Topology {
+        Topology {
+            nodes: self.nodes.clone(),
+            pools: self.pools.clone(),
+            token_map: Arc::new(token_map),
+        }
     }
 
     fn without_node(&self, addr: SocketAddr) -> Topology {
@@ -45,6 +60,7 @@ impl Topology {
                 .filter(|(a, _)| **a != addr)
                 .map(|(a, p)| (*a, p.clone()))
                 .collect(),
+            token_map: self.token_map.clone(),
         }
     }
 }
@@ -64,6 +80,35 @@ impl SessionInner {
             *guard = Arc::new(next);
         }
     }
+}
+
+/// The token map for `nodes` from what `system.local` / `system.peers` said about them.
+pub(crate) fn token_map_for(
+    nodes: &[Arc<Node>],
+    described: &[PeerInfo],
+    replication: HashMap<String, Replication>,
+) -> TokenMap {
+    let owners = described
+        .iter()
+        .filter(|p| !p.tokens.is_empty())
+        .filter_map(|p| {
+            nodes
+                .iter()
+                .find(|n| n.address() == p.address)
+                .map(|n| (n.clone(), p.tokens.clone()))
+        })
+        .collect();
+    TokenMap::new(owners, replication)
+}
+
+/// Re-reads tokens and replication and swaps in a new token map (best effort).
+pub(crate) async fn refresh_token_map(inner: &SessionInner) {
+    let mut described: Vec<PeerInfo> = inner.control.local().await.into_iter().collect();
+    described.extend(inner.control.peers(inner.default_port).await);
+    let replication = inner.control.replication().await;
+    let nodes = inner.topology().nodes.clone();
+    let map = token_map_for(&nodes, &described, replication);
+    inner.replace_topology(|t| Some(t.with_token_map(map)));
 }
 
 /// Opens a pool to a node that is not a contact point. An unreachable node starts down and
@@ -122,6 +167,7 @@ pub(crate) async fn handle_events(
                     datacenter: None,
                     rack: None,
                     host_id: None,
+                    tokens: Vec::new(),
                 };
                 let pool = open_peer_pool(
                     peer,
@@ -141,6 +187,7 @@ pub(crate) async fn handle_events(
                 if !added {
                     pool.close();
                 }
+                refresh_token_map(&inner).await;
             }
             Event::TopologyChange { change, address } if change == "REMOVED_NODE" => {
                 let removed = inner.topology().pools.get(&address).cloned();
@@ -152,6 +199,13 @@ pub(crate) async fn handle_events(
                 if let Some(pool) = removed {
                     tracing::info!(node = %address, "node removed from the cluster");
                     pool.close();
+                }
+                refresh_token_map(&inner).await;
+            }
+            Event::SchemaChange(change) => {
+                tracing::info!(?change, "schema change");
+                if matches!(change.target, SchemaChangeTarget::Keyspace { .. }) {
+                    refresh_token_map(&inner).await;
                 }
             }
             other => tracing::info!(event = ?other, "cluster event"),
