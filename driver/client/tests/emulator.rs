@@ -377,3 +377,54 @@ async fn tls_against_the_emulator() {
     assert!(err.to_string().contains(&port.to_string()), "{err}");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_token_map_finds_the_emulator_as_replica() {
+    use cassia_driver::cluster::Node;
+    use cassia_driver::policies::{LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo};
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Debug, Default)]
+    struct Recording {
+        replicas: Mutex<Vec<usize>>,
+        inner: RoundRobinPolicy,
+    }
+    impl LoadBalancingPolicy for Recording {
+        fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+            self.replicas
+                .lock()
+                .expect("lock")
+                .push(request.replicas.len());
+            self.inner.plan(request, nodes)
+        }
+    }
+
+    let emu = start().await;
+    let setup = connect(&emu, None, None).await;
+    schema(&setup, "ks_tokens").await;
+    let policy = Arc::new(Recording::default());
+    // A session opened after the keyspace exists reads its replication at startup.
+    let session = Session::builder()
+        .known_node(emu.addr().to_string())
+        .default_keyspace("ks_tokens")
+        .default_execution_profile(
+            cassia_driver::ExecutionProfile::new().with_load_balancing_policy(policy.clone()),
+        )
+        .build()
+        .await
+        .expect("session");
+    let insert = session
+        .prepare("INSERT INTO items (id, seq, name) VALUES (?, ?, ?)")
+        .await
+        .expect("prepare");
+    session
+        .execute(&insert, (1i32, 1i32, "a"))
+        .await
+        .expect("insert");
+    assert_eq!(
+        policy.replicas.lock().expect("lock").last(),
+        Some(&1),
+        "the single node owns every token"
+    );
+    emu.shutdown().await;
+}
