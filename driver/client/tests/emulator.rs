@@ -426,5 +426,38 @@ async fn the_token_map_finds_the_emulator_as_replica() {
         Some(&1),
         "the single node owns every token"
     );
+
+    // A keyspace created later is picked up from the SCHEMA_CHANGE event.
+    session
+        .query(
+            "CREATE KEYSPACE ks_later WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+            (),
+        )
+        .await
+        .expect("create keyspace");
+    session
+        .query("CREATE TABLE ks_later.t (k int PRIMARY KEY, v int)", ())
+        .await
+        .expect("create table");
+    let p = session
+        .prepare(
+            Statement::new("INSERT INTO ks_later.t (k, v) VALUES (?, ?)").with_keyspace("ks_later"),
+        )
+        .await;
+    // Per-statement keyspaces need v5; the default negotiation gives v5 with the emulator.
+    let p = p.expect("prepare");
+    let mut found = false;
+    for _ in 0..100 {
+        session.execute(&p, (1i32, 2i32)).await.expect("insert");
+        if policy.replicas.lock().expect("lock").last() == Some(&1) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        found,
+        "the new keyspace's replication was read after the event"
+    );
     emu.shutdown().await;
 }
