@@ -228,14 +228,19 @@ async fn topology_events_add_and_remove_nodes() {
             .expect("rows"),
         ))
     };
+    // Announce the new node once, after the first peers query of the control connection.
+    let announced = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let first = MockServer::start(MockConfig::new(move |req, _| match &req.request {
-        Request::Query(q) if q.query.contains("system.peers_v2") => vec![
-            Action::Reply(empty("native_address", ColumnType::Inet)),
-            Action::Push(Response::Event(Event::TopologyChange {
-                change: "NEW_NODE".into(),
-                address: peer,
-            })),
-        ],
+        Request::Query(q) if q.query.contains("system.peers_v2") => {
+            let mut actions = vec![Action::Reply(empty("native_address", ColumnType::Inet))];
+            if !announced.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                actions.push(Action::Push(Response::Event(Event::TopologyChange {
+                    change: "NEW_NODE".into(),
+                    address: peer,
+                })));
+            }
+            actions
+        }
         Request::Query(q) if q.query == "SELECT schema_version FROM system.local" => {
             let mut b = RowsBuilder::new(ResultMetadata {
                 column_count: 1,
@@ -254,9 +259,6 @@ async fn topology_events_add_and_remove_nodes() {
                     address: peer,
                 })),
             ]
-        }
-        Request::Query(q) if q.query == "SELECT schema_version FROM system.peers" => {
-            vec![Action::Reply(empty("schema_version", ColumnType::Uuid))]
         }
         _ => vec![Action::Reply(void())],
     }))
@@ -469,4 +471,80 @@ async fn token_aware_policy_sends_requests_to_the_replica() {
     );
     assert_eq!(executes(&first), expected_first);
     assert_eq!(executes(&second), 20 - expected_first);
+}
+
+#[tokio::test]
+async fn schema_agreement_ignores_down_peers_and_times_out_on_disagreement() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let v1 = uuid::Uuid::from_u128(1);
+    let v2 = uuid::Uuid::from_u128(2);
+    let second = MockServer::start(MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    let live = second.addr;
+    let agreed = Arc::new(AtomicBool::new(false));
+    let flag = agreed.clone();
+    let peer_row = |addr: SocketAddr, version: uuid::Uuid| -> Vec<Option<Vec<u8>>> {
+        let std::net::IpAddr::V4(ip) = addr.ip() else {
+            unreachable!("IPv4 mock")
+        };
+        vec![
+            Some(ip.octets().to_vec()),
+            Some(i32::from(addr.port()).to_be_bytes().to_vec()),
+            None,
+            None,
+            None,
+            Some(version.as_bytes().to_vec()),
+        ]
+    };
+    let first = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query.contains("system.peers_v2") => {
+            let dead: SocketAddr = "127.0.0.2:1".parse().expect("literal");
+            let live_version = if flag.load(Ordering::SeqCst) { v1 } else { v2 };
+            let mut cells = peer_row(live, live_version);
+            cells.extend(peer_row(dead, v2));
+            vec![Action::Reply(rows(
+                vec![
+                    col("native_address", ColumnType::Inet),
+                    col("native_port", ColumnType::Int),
+                    col("data_center", ColumnType::Text),
+                    col("rack", ColumnType::Text),
+                    col("host_id", ColumnType::Uuid),
+                    col("schema_version", ColumnType::Uuid),
+                ],
+                &cells,
+            ))]
+        }
+        Request::Query(q) if q.query == "SELECT schema_version FROM system.local" => {
+            vec![Action::Reply(rows(
+                vec![col("schema_version", ColumnType::Uuid)],
+                &[Some(v1.as_bytes().to_vec())],
+            ))]
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = Session::builder()
+        .known_node(first.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .connect_timeout(std::time::Duration::from_millis(300))
+        .schema_agreement_timeout(std::time::Duration::from_millis(400))
+        .build()
+        .await
+        .expect("session");
+    assert_eq!(session.nodes().len(), 3);
+
+    let err = session
+        .await_schema_agreement()
+        .await
+        .expect_err("the live peer disagrees");
+    assert_eq!(
+        err.to_string(),
+        "schema agreement did not complete within 400ms"
+    );
+
+    agreed.store(true, Ordering::SeqCst);
+    assert_eq!(
+        session.await_schema_agreement().await.expect("agreement"),
+        v1,
+        "the down peer's stale version is ignored"
+    );
 }

@@ -140,33 +140,53 @@ impl ControlConnection {
         }
     }
 
-    /// Polls `schema_version` in `system.local` and `system.peers` until they agree.
-    pub(crate) async fn await_schema_agreement(
+    /// The schema version of the control connection's node.
+    pub(crate) async fn local_schema_version(&self) -> Result<Option<uuid::Uuid>, ExecuteError> {
+        let result = self
+            .query(
+                "SELECT schema_version FROM system.local",
+                SerializedValues::default(),
+            )
+            .await?;
+        let rows: Vec<(Option<uuid::Uuid>,)> = result.rows()?;
+        Ok(rows.into_iter().next().and_then(|(v,)| v))
+    }
+
+    /// Each peer's address and schema version (null until it has reported one).
+    pub(crate) async fn peer_schema_versions(
         &self,
-        limit: Duration,
-    ) -> Result<uuid::Uuid, ExecuteError> {
-        let deadline = tokio::time::Instant::now() + limit;
-        loop {
-            let mut versions = self
-                .schema_versions("SELECT schema_version FROM system.local")
-                .await?;
-            versions.extend(
-                self.schema_versions("SELECT schema_version FROM system.peers")
-                    .await?,
-            );
-            versions.sort();
-            versions.dedup();
-            if let [only] = versions.as_slice() {
-                return Ok(*only);
+        default_port: u16,
+    ) -> Result<Vec<(std::net::SocketAddr, Option<uuid::Uuid>)>, ExecuteError> {
+        use cassia_protocol::row::Row;
+        use cassia_protocol::value::CqlValue;
+        let v2 = "SELECT native_address, native_port, schema_version FROM system.peers_v2";
+        let v1 = "SELECT rpc_address, schema_version FROM system.peers";
+        let rows: Vec<Row> = match self.query(v2, SerializedValues::default()).await {
+            Ok(r) => r.rows()?,
+            // Before Cassandra 4.0 there is no peers_v2.
+            Err(ExecuteError::Server { .. }) => {
+                self.query(v1, SerializedValues::default()).await?.rows()?
             }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(ExecuteError::NotComplete {
-                    what: "schema agreement",
-                    after: limit,
-                });
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+            Err(e) => return Err(e),
+        };
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let ip = match (row.get("native_address"), row.get("rpc_address")) {
+                    (Ok(Some(CqlValue::Inet(ip))), _) | (_, Ok(Some(CqlValue::Inet(ip)))) => *ip,
+                    _ => return None,
+                };
+                let port = match row.get("native_port") {
+                    Ok(Some(CqlValue::Int(p))) => u16::try_from(*p).ok()?,
+                    _ => default_port,
+                };
+                let version = match row.get("schema_version") {
+                    Ok(Some(CqlValue::Uuid(u))) => Some(*u),
+                    _ => None,
+                };
+                Some((std::net::SocketAddr::new(ip, port), version))
+            })
+            .collect())
     }
 
     /// The node of the control connection as `system.local` describes it (best effort).
@@ -243,13 +263,6 @@ impl ControlConnection {
                 Vec::new()
             }
         }
-    }
-
-    async fn schema_versions(&self, cql: &str) -> Result<Vec<uuid::Uuid>, ExecuteError> {
-        let result = self.query(cql, SerializedValues::default()).await?;
-        // Peers that have not reported a schema version yet (null) are skipped.
-        let rows: Vec<(Option<uuid::Uuid>,)> = result.rows()?;
-        Ok(rows.into_iter().filter_map(|(v,)| v).collect())
     }
 }
 

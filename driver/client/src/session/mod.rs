@@ -288,8 +288,7 @@ impl Session {
     /// Waits until every node reports the same schema version (after DDL), or fails after
     /// the configured `schema_agreement_timeout`.
     pub async fn await_schema_agreement(&self) -> Result<uuid::Uuid, ExecuteError> {
-        let limit = self.inner.config.schema_agreement_timeout;
-        self.inner.control.await_schema_agreement(limit).await
+        topology::await_schema_agreement(&self.inner).await
     }
 
     /// Closes the session gracefully: new requests fail with

@@ -111,6 +111,52 @@ pub(crate) async fn refresh_token_map(inner: &SessionInner) {
     inner.replace_topology(|t| Some(t.with_token_map(map)));
 }
 
+/// Polls the schema versions of the control node and of every peer that is not known to
+/// be down, until they all agree (as the Python driver does after DDL).
+pub(crate) async fn await_schema_agreement(
+    inner: &SessionInner,
+) -> Result<uuid::Uuid, crate::error::ExecuteError> {
+    let limit = inner.config.schema_agreement_timeout;
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let mut versions: Vec<uuid::Uuid> = inner
+            .control
+            .local_schema_version()
+            .await?
+            .into_iter()
+            .collect();
+        let down: Vec<SocketAddr> = inner
+            .topology()
+            .nodes
+            .iter()
+            .filter(|n| !n.is_up())
+            .map(|n| n.address())
+            .collect();
+        for (addr, version) in inner
+            .control
+            .peer_schema_versions(inner.default_port)
+            .await?
+        {
+            match version {
+                Some(v) if !down.contains(&addr) => versions.push(v),
+                _ => {}
+            }
+        }
+        versions.sort();
+        versions.dedup();
+        if let [only] = versions.as_slice() {
+            return Ok(*only);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(crate::error::ExecuteError::NotComplete {
+                what: "schema agreement",
+                after: limit,
+            });
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
 /// Opens a pool to a node that is not a contact point. An unreachable node starts down and
 /// its pool keeps retrying.
 pub(crate) async fn open_peer_pool(
