@@ -548,3 +548,56 @@ async fn schema_agreement_ignores_down_peers_and_times_out_on_disagreement() {
         "the down peer's stale version is ignored"
     );
 }
+
+#[tokio::test]
+async fn a_status_up_event_cuts_the_reconnection_backoff_short() {
+    use cassia_protocol::response::Event;
+    // A port where nothing listens yet.
+    let reserved = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let later = reserved.local_addr().expect("addr");
+    drop(reserved);
+    let first = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query.contains("system.peers_v2") => {
+            vec![Action::Reply(peers_v2(later))]
+        }
+        Request::Query(q) if q.query == "SELECT schema_version FROM system.local" => vec![
+            Action::Reply(rows(vec![col("schema_version", ColumnType::Uuid)], &[None])),
+            Action::Push(Response::Event(Event::StatusChange {
+                change: "UP".into(),
+                address: later,
+            })),
+        ],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = Session::builder()
+        .known_node(first.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .reconnection_policy(cassia_driver::policies::ConstantReconnectionPolicy::new(
+            std::time::Duration::from_secs(600),
+        ))
+        .schema_agreement_timeout(std::time::Duration::from_millis(50))
+        .build()
+        .await
+        .expect("session");
+    let node = session
+        .nodes()
+        .into_iter()
+        .find(|n| n.address() == later)
+        .expect("peer listed");
+    assert!(!node.is_up());
+    // Give the pool time to fail its first attempt and enter the 10-minute backoff.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+
+    let _peer =
+        MockServer::start_on(later, MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    // The control connection's schema query makes the mock push STATUS_CHANGE UP.
+    let _ = session.await_schema_agreement().await;
+    for _ in 0..100 {
+        if node.is_up() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the node was not reconnected after the UP event");
+}

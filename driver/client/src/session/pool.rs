@@ -20,6 +20,8 @@ pub(crate) struct NodePool {
     host: String,
     slots: RwLock<Vec<Option<Connection>>>,
     shutting_down: AtomicBool,
+    /// Cuts a reconnection backoff short (the server announced the node UP).
+    wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl NodePool {
@@ -45,6 +47,7 @@ impl NodePool {
             host,
             slots: RwLock::new(slots),
             shutting_down: AtomicBool::new(false),
+            wakeup: Arc::new(tokio::sync::Notify::new()),
         });
         for index in 0..size {
             let existing = if index == 0 { first.clone() } else { None };
@@ -102,6 +105,11 @@ impl NodePool {
         self.node.set_up(up);
     }
 
+    /// Reconnects now instead of waiting out the backoff.
+    pub(crate) fn wake(&self) {
+        self.wakeup.notify_waiters();
+    }
+
     /// Stops reconnecting; connections are closed by the caller.
     pub(crate) fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
@@ -129,15 +137,22 @@ async fn maintain(
         let mut schedule = reconnect.new_schedule();
         let mut first_try = true;
         loop {
-            let (addr, host) = match pool.upgrade() {
-                Some(p) if !p.shutting_down.load(Ordering::SeqCst) => (p.address(), p.host.clone()),
+            let (addr, host, wakeup) = match pool.upgrade() {
+                Some(p) if !p.shutting_down.load(Ordering::SeqCst) => {
+                    (p.address(), p.host.clone(), p.wakeup.clone())
+                }
                 _ => return,
             };
             if !first_try {
                 let delay = schedule
                     .next()
                     .unwrap_or(std::time::Duration::from_secs(60));
-                tokio::time::sleep(delay).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = wakeup.notified() => {
+                        tracing::debug!(node = %addr, "node announced up; reconnecting now");
+                    }
+                }
             }
             first_try = false;
             let cfg = config.read().unwrap_or_else(|p| p.into_inner()).clone();

@@ -248,6 +248,12 @@ pub(crate) async fn handle_events(
                 }
                 refresh_token_map(&inner).await;
             }
+            Event::StatusChange { change, address } if change == "UP" => {
+                tracing::info!(node = %address, "node announced up");
+                if let Some(pool) = inner.topology().pools.get(&address) {
+                    pool.wake();
+                }
+            }
             Event::SchemaChange(change) => {
                 tracing::info!(?change, "schema change");
                 if matches!(change.target, SchemaChangeTarget::Keyspace { .. }) {

@@ -99,7 +99,12 @@ pub struct MockServer {
 
 impl MockServer {
     pub async fn start(config: MockConfig) -> MockServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::start_on("127.0.0.1:0".parse().expect("literal"), config).await
+    }
+
+    /// Like [`start`](Self::start), on a given address.
+    pub async fn start_on(addr: SocketAddr, config: MockConfig) -> MockServer {
+        let listener = TcpListener::bind(addr).await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let log = Arc::new(Mutex::new(Vec::new()));
         let reads = Arc::new(Mutex::new(Vec::new()));
