@@ -601,3 +601,69 @@ async fn a_status_up_event_cuts_the_reconnection_backoff_short() {
     }
     panic!("the node was not reconnected after the UP event");
 }
+
+#[tokio::test]
+async fn the_control_connection_moves_to_a_discovered_node() {
+    let second = MockServer::start(MockConfig::new(|req, _| match &req.request {
+        Request::Query(q) if q.query == "SELECT schema_version FROM system.local" => {
+            vec![Action::Reply(rows(
+                vec![col("schema_version", ColumnType::Uuid)],
+                &[Some(uuid::Uuid::from_u128(5).as_bytes().to_vec())],
+            ))]
+        }
+        Request::Query(q) if q.query.contains("system.peers_v2") => vec![Action::Reply(rows(
+            vec![
+                col("native_address", ColumnType::Inet),
+                col("schema_version", ColumnType::Uuid),
+            ],
+            &[],
+        ))],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let peer = second.addr;
+    let first = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query.contains("system.peers_v2") => {
+            vec![Action::Reply(peers_v2(peer))]
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = Session::builder()
+        .known_node(first.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .heartbeat_interval(Some(std::time::Duration::from_millis(50)))
+        .reconnection_policy(cassia_driver::policies::ConstantReconnectionPolicy::new(
+            std::time::Duration::from_millis(20),
+        ))
+        .build()
+        .await
+        .expect("session");
+    let registered = |s: &MockServer| {
+        s.requests()
+            .iter()
+            .filter(|(_, f)| matches!(f.request, Request::Register(_)))
+            .count()
+    };
+    assert_eq!(registered(&second), 0);
+    // The contact point dies; the control connection must find the discovered node.
+    first.stop();
+    for _ in 0..150 {
+        if registered(&second) > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        registered(&second),
+        1,
+        "control connection re-registered on the peer"
+    );
+    assert_eq!(
+        session
+            .await_schema_agreement()
+            .await
+            .expect("agreement via the peer"),
+        uuid::Uuid::from_u128(5)
+    );
+}

@@ -26,6 +26,8 @@ const EVENTS: [&str; 3] = ["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"];
 pub(crate) struct ControlConnection {
     current: Arc<RwLock<Option<Connection>>>,
     version: ProtocolVersion,
+    /// Where to reconnect: the contact points, then every node the session knows.
+    candidates: Arc<RwLock<Vec<(String, SocketAddr)>>>,
 }
 
 impl ControlConnection {
@@ -52,15 +54,21 @@ impl ControlConnection {
                     let version = conn.version();
                     cfg.protocol_version = Some(version);
                     let current = Arc::new(RwLock::new(Some(conn.clone())));
+                    let candidates = Arc::new(RwLock::new(points.to_vec()));
                     tokio::spawn(keep_alive(
                         Arc::downgrade(&current),
                         conn,
-                        points.to_vec(),
+                        candidates.clone(),
                         cfg,
                         config.reconnection_policy.clone(),
                         events_tx,
                     ));
-                    return Ok((ControlConnection { current, version }, version, events_rx));
+                    let control = ControlConnection {
+                        current,
+                        version,
+                        candidates,
+                    };
+                    return Ok((control, version, events_rx));
                 }
                 Err(e @ (ConnectError::Authentication { .. } | ConnectError::Tls { .. })) => {
                     return Err(e);
@@ -81,6 +89,16 @@ impl ControlConnection {
 
     pub(crate) fn version(&self) -> ProtocolVersion {
         self.version
+    }
+
+    /// Adds nodes the control connection may fall back to when its node is lost.
+    pub(crate) fn add_candidates(&self, nodes: impl IntoIterator<Item = SocketAddr>) {
+        let mut list = self.candidates.write().unwrap_or_else(|p| p.into_inner());
+        for addr in nodes {
+            if !list.iter().any(|(_, a)| *a == addr) {
+                list.push((addr.ip().to_string(), addr));
+            }
+        }
     }
 
     pub(crate) fn close(&self) {
@@ -302,11 +320,11 @@ async fn open_registered(
     }
 }
 
-/// Reopens the control connection when it closes, on any contact point.
+/// Reopens the control connection when it closes, on any contact point or known node.
 async fn keep_alive(
     slot: std::sync::Weak<RwLock<Option<Connection>>>,
     mut conn: Connection,
-    points: Vec<(String, SocketAddr)>,
+    candidates: Arc<RwLock<Vec<(String, SocketAddr)>>>,
     cfg: ConnectionConfig,
     reconnect: Arc<dyn crate::policies::ReconnectionPolicy>,
     events: mpsc::UnboundedSender<Event>,
@@ -323,6 +341,7 @@ async fn keep_alive(
         tracing::info!(reason = ?conn.close_reason(), "control connection lost; reconnecting");
         let mut schedule = reconnect.new_schedule();
         'retry: loop {
+            let points = candidates.read().unwrap_or_else(|p| p.into_inner()).clone();
             for (host, addr) in &points {
                 if let Ok(c) = open_registered(*addr, host, &cfg, events.clone()).await {
                     let Some(current) = slot.upgrade() else {

@@ -165,6 +165,7 @@ impl Session {
             .await;
             topology = topology.with_node(pool);
         }
+        control.add_candidates(topology.nodes.iter().map(|n| n.address()));
         let replication = control.replication().await;
         topology.token_map = Arc::new(topology::token_map_for(
             &topology.nodes,

@@ -232,6 +232,8 @@ pub(crate) async fn handle_events(
                 });
                 if !added {
                     pool.close();
+                } else {
+                    inner.control.add_candidates([address]);
                 }
                 refresh_token_map(&inner).await;
             }

@@ -21,7 +21,6 @@ use cassia_protocol::request::Request;
 use cassia_protocol::response::{ErrorKind, Response, ServerError};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
 
 /// What the server does in answer to a request.
 #[derive(Debug, Clone)]
@@ -92,9 +91,10 @@ pub struct MockServer {
     pub connections: Arc<AtomicUsize>,
     /// Connections currently open (accepted and not yet closed by the peer).
     open: Arc<AtomicUsize>,
+    /// Once set, new connections are dropped and open ones close at their next read.
+    stopped: Arc<std::sync::atomic::AtomicBool>,
     /// Byte-level chunks as read from each connection (for write-coalescing checks).
     pub reads: Arc<Mutex<Vec<(usize, usize)>>>,
-    kill: mpsc::UnboundedSender<usize>,
 }
 
 impl MockServer {
@@ -110,28 +110,34 @@ impl MockServer {
         let reads = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));
         let open = Arc::new(AtomicUsize::new(0));
-        let (kill, _kill_rx) = mpsc::unbounded_channel();
+        let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (l, c, r, o) = (
             log.clone(),
             connections.clone(),
             reads.clone(),
             open.clone(),
         );
+        let st = stopped.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
+                if st.load(Ordering::SeqCst) {
+                    drop(socket);
+                    continue;
+                }
+                let st = st.clone();
                 let index = c.fetch_add(1, Ordering::SeqCst);
                 let (config, l, r, o) = (config.clone(), l.clone(), r.clone(), o.clone());
                 o.fetch_add(1, Ordering::SeqCst);
                 tokio::spawn(async move {
                     match config.tls.clone() {
-                        None => serve(socket, index, config, l, r).await,
+                        None => serve(socket, index, config, l, r, st).await,
                         Some(tls) => {
                             let acceptor = tokio_rustls::TlsAcceptor::from(tls);
                             if let Ok(stream) = acceptor.accept(socket).await {
-                                serve(stream, index, config, l, r).await;
+                                serve(stream, index, config, l, r, st).await;
                             }
                         }
                     }
@@ -144,9 +150,14 @@ impl MockServer {
             log,
             connections,
             open,
+            stopped,
             reads,
-            kill,
         }
+    }
+
+    /// Refuses new connections and closes open ones at their next request.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
     }
 
     /// Connections the server still holds open.
@@ -194,6 +205,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
     config: MockConfig,
     log: Arc<Mutex<Vec<(usize, RequestFrame)>>>,
     reads: Arc<Mutex<Vec<(usize, usize)>>>,
+    stopped: Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut buf = BytesMut::new();
     let mut chunk = vec![0u8; 65536];
@@ -296,6 +308,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
         }
         match socket.read(&mut chunk).await {
             Ok(0) | Err(_) => return,
+            Ok(_) if stopped.load(Ordering::SeqCst) => return,
             Ok(n) => {
                 reads.lock().expect("reads").push((index, n));
                 buf.extend_from_slice(&chunk[..n]);
