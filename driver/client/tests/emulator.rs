@@ -461,3 +461,22 @@ async fn the_token_map_finds_the_emulator_as_replica() {
     );
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_missing_default_keyspace_fails_the_build() {
+    let emu = start().await;
+    let err = Session::builder()
+        .known_node(emu.addr().to_string())
+        .default_keyspace("nope")
+        .build()
+        .await
+        .expect_err("no such keyspace");
+    let text = err.to_string();
+    assert!(text.contains("USE nope"), "names the statement: {text}");
+    assert!(
+        text.contains("Keyspace 'nope' does not exist")
+            || text.contains("keyspace nope does not exist"),
+        "carries the server's message: {text}"
+    );
+    emu.shutdown().await;
+}
