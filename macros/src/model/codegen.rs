@@ -137,9 +137,10 @@ pub(crate) fn expand(def: &ModelDef) -> TokenStream {
     );
     let write_arms = def.fields.iter().enumerate().map(|(i, f)| {
         let field = &f.ident;
+        let ser = quote_spanned!(f.ty.span()=> #p::SerializeValue::serialize_value(&self.#field, typ, out));
         quote! {
             #i => {
-                #p::SerializeValue::serialize_value(&self.#field, typ, out)?;
+                #ser?;
                 ::core::result::Result::Ok(true)
             }
         }

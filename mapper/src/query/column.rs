@@ -58,10 +58,31 @@ impl<M, T> Column<M, T> {
     pub const fn index(&self) -> usize {
         self.index
     }
+
+    /// The column of the same name in model `N`: how a polymorphic base model is queried
+    /// with its variants' typed columns (`LikeNotification::USER.on::<Notification>()`).
+    /// If `N` has no such column, conditions on it refer to a column the server will
+    /// reject by name.
+    pub fn on<N: Model>(self) -> Column<N, T> {
+        let index = N::schema()
+            .columns
+            .iter()
+            .position(|c| c.name == self.name)
+            .unwrap_or(usize::MAX);
+        Column {
+            name: self.name,
+            index,
+            _types: PhantomData,
+        }
+    }
 }
 
 /// A Rust value that can be compared with, or written to, a column of type `T`: `T` itself,
 /// plus conveniences (`&str` for text, a plain value for an `Option` column).
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be bound to a column of type `{T}`",
+    label = "expected a value of the column's type `{T}`"
+)]
 pub trait Bindable<T> {
     /// Appends the value as a `[value]` of CQL type `typ`.
     fn write(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError>;
