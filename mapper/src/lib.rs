@@ -52,6 +52,7 @@
 
 #![warn(missing_docs)]
 
+mod exec;
 mod model;
 mod poly;
 pub mod query;
@@ -62,6 +63,8 @@ mod types;
 pub use cassia_macros::{CqlEnum, Model, UserType};
 pub use cassia_protocol::consistency::Consistency;
 pub use cassia_protocol::value::{Counter, Timeuuid};
+pub use exec::connection;
+pub use exec::{ExecError, WriteResult};
 pub use model::{CqlEnum, Model, UserType};
 pub use type_of::{CqlTypeOf, Frozen};
 pub use types::CqlType;
@@ -77,7 +80,8 @@ pub mod prelude {
 pub mod __private {
     pub use crate::model::{CqlEnum, Model, UserType};
     pub use crate::poly::{
-        find_discriminator, merge_schemas, read_discriminator, unknown_discriminator, write_by_name,
+        empty_collection_if_null, find_discriminator, merge_schemas, read_discriminator,
+        unknown_discriminator, write_by_name,
     };
     pub use crate::query::Column;
     pub use crate::schema::{

@@ -1,5 +1,6 @@
-//! Runtime support for polymorphic models (enums of models sharing one table through a
-//! discriminator column), called from the code `#[derive(Model)]` generates for enums.
+//! Runtime helpers called from the code `#[derive(Model)]` generates: polymorphic models
+//! (enums of models sharing one table through a discriminator column), and reading the
+//! null cell of an empty collection.
 
 use cassia_protocol::response::ColumnSpec;
 use cassia_protocol::row::FromRowError;
@@ -48,6 +49,21 @@ pub fn write_by_name<M: Model>(
     match M::schema().columns.iter().position(|c| c.name == name) {
         Some(index) => row.write_column(index, typ, out),
         None => Ok(false),
+    }
+}
+
+/// Cassandra stores an empty collection as no cell at all, so it reads back as null. For
+/// a field that is not an `Option`, a null collection cell is read as an empty collection
+/// (cqlengine does the same), instead of failing.
+pub fn empty_collection_if_null<'c>(
+    nullable: bool,
+    typ: &ColumnType,
+    cell: Option<&'c [u8]>,
+) -> Option<&'c [u8]> {
+    const EMPTY: [u8; 4] = [0; 4];
+    match cell {
+        None if !nullable && typ.is_collection() => Some(&EMPTY),
+        other => other,
     }
 }
 

@@ -227,6 +227,10 @@ pub(crate) fn from_row(ident: &syn::Ident, fields: &[FieldDef]) -> TokenStream {
     let tys: Vec<_> = fields.iter().map(|f| &f.ty).collect();
     let names: Vec<_> = fields.iter().map(|f| &f.column).collect();
     let idents: Vec<_> = fields.iter().map(|f| &f.ident).collect();
+    let nullable: Vec<bool> = fields
+        .iter()
+        .map(|f| crate::attrs::is_option(&f.ty))
+        .collect();
     quote! {
         impl #p::FromRow for #ident {
             fn type_check(columns: &[#p::ColumnSpec]) -> ::core::result::Result<(), #p::FromRowError> {
@@ -260,6 +264,7 @@ pub(crate) fn from_row(ident: &syn::Ident, fields: &[FieldDef]) -> TokenStream {
                     match spec.name.as_str() {
                         #(
                             #names => {
+                                let cell = #p::empty_collection_if_null(#nullable, &spec.typ, cell);
                                 #vars = ::core::option::Option::Some(
                                     <#tys as #p::DeserializeValue>::deserialize_value(&spec.typ, cell)
                                         .map_err(|e| #p::FromRowError::column(i, spec, e))?,

@@ -412,6 +412,17 @@ pub struct Ordering<M> {
     _model: PhantomData<fn() -> M>,
 }
 
+impl<M> Clone for Ordering<M> {
+    fn clone(&self) -> Self {
+        Ordering {
+            index: self.index,
+            name: self.name,
+            order: self.order,
+            _model: PhantomData,
+        }
+    }
+}
+
 /// `token(partition key)` of model `M`, for token range scans: `token::<User>().gt(t)`.
 #[derive(Debug)]
 pub struct Token<M> {

@@ -61,6 +61,22 @@ pub struct Select<M, R = M> {
     _row: PhantomData<fn() -> R>,
 }
 
+impl<M, R> Clone for Select<M, R> {
+    fn clone(&self) -> Self {
+        Select {
+            filters: self.filters.clone(),
+            limit: self.limit,
+            per_partition_limit: self.per_partition_limit,
+            order: self.order.clone(),
+            allow_filtering: self.allow_filtering,
+            distinct: self.distinct,
+            projection: self.projection.clone(),
+            options: self.options.clone(),
+            _row: PhantomData,
+        }
+    }
+}
+
 impl<M: Model> Select<M, M> {
     /// All rows of `M` (for a variant of a polymorphic model: its rows only).
     pub fn new() -> Self {
