@@ -18,7 +18,9 @@ use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::{ColumnKind, invalid};
 use crate::cql::ast::{Select, Term};
-use crate::store::{Partition, PartitionPos, Row, TableData, split_partition_key};
+use crate::store::{
+    ClusteringKey, ClusteringLayout, Partition, PartitionPos, Row, TableData, split_partition_key,
+};
 
 /// The warning Cassandra attaches to aggregates over several partitions.
 pub(crate) const AGGREGATE_WARNING: &str = "Aggregation query used without partition key";
@@ -33,6 +35,8 @@ pub(crate) struct SelectPlan {
     pub distinct: bool,
     pub limit: Option<Term>,
     pub per_partition_limit: Option<Term>,
+    /// GROUP BY: how many leading primary key columns form a group (0 = no grouping).
+    pub group_by: usize,
 }
 
 impl SelectPlan {
@@ -94,6 +98,22 @@ impl SelectPlan {
                 }
             }
         }
+        let key_cols: Vec<usize> = table.pk.iter().chain(table.ck.iter()).copied().collect();
+        for (i, name) in stmt.group_by.iter().enumerate() {
+            let Some((idx, col)) = table.col(name) else {
+                return Err(invalid(format!("Undefined column name {name}")));
+            };
+            if !col.kind.is_primary_key() {
+                return Err(invalid(format!(
+                    "Group by is currently only supported on the columns of the PRIMARY KEY, got {name}"
+                )));
+            }
+            if key_cols.get(i) != Some(&idx) {
+                return Err(invalid(
+                    "Group by currently only support groups of columns following their declared order in the PRIMARY KEY",
+                ));
+            }
+        }
         if let Some(t) = &stmt.limit {
             specs.term(t, "[limit]", &ColumnType::Int);
         }
@@ -108,6 +128,7 @@ impl SelectPlan {
             distinct: stmt.distinct,
             limit: stmt.limit.clone(),
             per_partition_limit: stmt.per_partition_limit.clone(),
+            group_by: stmt.group_by.len(),
         })
     }
 
@@ -213,7 +234,7 @@ impl SelectPlan {
             })?),
             None => None,
         };
-        let page = if self.selected.aggregate {
+        let page = if self.selected.aggregate || self.group_by > 0 {
             None
         } else {
             page_size.filter(|p| *p > 0).map(|p| p as usize)
@@ -226,7 +247,11 @@ impl SelectPlan {
         let mut out = Output {
             plan: self,
             builder: RowsBuilder::default(),
-            accs: vec![Acc::default(); self.selected.sels.len()],
+            accs: if self.selected.aggregate || self.group_by > 0 {
+                vec![Acc::default(); self.selected.sels.len()]
+            } else {
+                Vec::new()
+            },
             any: false,
             emitted: 0,
             limit: total_limit,
@@ -236,6 +261,7 @@ impl SelectPlan {
                 .as_ref()
                 .map(|r| r.remaining_in_partition.min(ppl as u64) as usize),
             last: None,
+            group: None,
         };
         let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
             let pk_parts = split_partition_key(&pos.1, table.pk.len());
@@ -375,6 +401,8 @@ struct Output<'p> {
     /// PER PARTITION LIMIT budget left in the partition the last page stopped in.
     resume_budget: Option<usize>,
     last: Option<(Bytes, Vec<Bytes>, usize)>,
+    /// The key of the GROUP BY group being accumulated.
+    group: Option<Vec<Bytes>>,
 }
 
 impl Output<'_> {
@@ -420,31 +448,20 @@ impl Output<'_> {
             return true;
         }
         let mut emitted_rows = false;
-        let iter: Box<dyn Iterator<Item = (&crate::store::ClusteringKey, &Row)>> =
-            if self.plan.reversed {
-                Box::new(p.rows.iter().rev())
-            } else {
-                Box::new(p.rows.iter())
-            };
-        let mut skipping = resume_ck.is_some_and(|c| !c.is_empty());
+        let iter = rows_in_range(
+            p,
+            &table.layout,
+            ctx.ck.eq_prefix(),
+            resume_ck,
+            self.plan.reversed,
+        );
         if resume_ck.is_some_and(|c| c.is_empty()) {
             // The last page ended on this partition's static-only row.
             return true;
         }
         for (k, r) in iter {
-            if skipping {
-                if let Some(rc) = resume_ck {
-                    let o = layout.compare_prefix(&k.parts, rc);
-                    let past = if self.plan.reversed {
-                        o.is_lt()
-                    } else {
-                        o.is_gt()
-                    };
-                    if !past {
-                        continue;
-                    }
-                }
-                skipping = false;
+            if in_partition >= budget {
+                return true;
             }
             let outer = p.outer_deletion(layout, &k.parts);
             if !r.is_live(outer, ctx.now) || !ctx.ck.matches(&k.parts) {
@@ -517,7 +534,29 @@ impl Output<'_> {
         budget: usize,
     ) -> bool {
         let sels = &self.plan.selected.sels;
-        if self.plan.selected.aggregate {
+        if self.plan.group_by > 0 {
+            let pk_len = ctx.table.pk.len();
+            let key: Vec<Bytes> = (0..self.plan.group_by)
+                .map(|i| {
+                    if i < pk_len {
+                        row.pk
+                            .get(i)
+                            .map(|b| Bytes::copy_from_slice(b))
+                            .unwrap_or_default()
+                    } else {
+                        row.ck.get(i - pk_len).cloned().unwrap_or_default()
+                    }
+                })
+                .collect();
+            if self.group.as_ref().is_some_and(|g| *g != key) {
+                self.flush_group();
+                if self.builder.len() >= self.limit {
+                    return false;
+                }
+            }
+            self.group = Some(key);
+        }
+        if self.plan.selected.aggregate || self.plan.group_by > 0 {
             for (acc, sel) in self.accs.iter_mut().zip(sels.iter()) {
                 acc.add(sel, ctx.table, row);
             }
@@ -539,8 +578,25 @@ impl Output<'_> {
         self.page.is_none_or(|p| self.builder.len() < p)
     }
 
+    /// Emits the accumulated group as a row and starts a new one.
+    fn flush_group(&mut self) {
+        let accs = std::mem::replace(
+            &mut self.accs,
+            vec![Acc::default(); self.plan.selected.sels.len()],
+        );
+        let sels = &self.plan.selected.sels;
+        self.builder
+            .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+    }
+
     fn finish(mut self, single: bool, _limit: usize) -> Result<ResultBody, ServerError> {
         let columns = self.plan.selected.columns.clone();
+        if self.plan.group_by > 0 {
+            if self.group.is_some() && self.builder.len() < self.limit {
+                self.flush_group();
+            }
+            return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
+        }
         if self.plan.selected.aggregate {
             let accs = std::mem::take(&mut self.accs);
             let sels = &self.plan.selected.sels;
@@ -562,5 +618,62 @@ impl Output<'_> {
             _ => None,
         };
         Ok(ResultBody::Rows(self.builder.finish(columns, state)))
+    }
+}
+
+type RowIter<'a> = Box<dyn Iterator<Item = (&'a ClusteringKey, &'a Row)> + 'a>;
+
+/// The rows of `p` that can match: those starting with the EQ prefix of the clustering
+/// restrictions, after the row the previous page ended on, in query order. Seeks in the
+/// partition's ordered map instead of scanning it, so point reads and pages of large
+/// partitions stay cheap.
+fn rows_in_range<'a>(
+    p: &'a Partition,
+    layout: &Arc<ClusteringLayout>,
+    prefix: Vec<Bytes>,
+    resume: Option<&[Bytes]>,
+    reversed: bool,
+) -> RowIter<'a> {
+    let resume = resume.filter(|r| !r.is_empty()).map(|r| ClusteringKey {
+        parts: r.to_vec(),
+        layout: layout.clone(),
+    });
+    let in_prefix = {
+        let layout = layout.clone();
+        let prefix = prefix.clone();
+        move |k: &ClusteringKey| layout.compare_prefix(&k.parts, &prefix).is_eq()
+    };
+    let from = ClusteringKey {
+        parts: prefix.clone(),
+        layout: layout.clone(),
+    };
+    if !reversed {
+        let lower = match resume {
+            Some(r) => RangeBound::Excluded(r),
+            None if prefix.is_empty() => RangeBound::Unbounded,
+            None => RangeBound::Included(from),
+        };
+        return Box::new(
+            p.rows
+                .range((lower, RangeBound::Unbounded))
+                .take_while(move |(k, _)| in_prefix(k)),
+        );
+    }
+    match resume {
+        Some(r) => Box::new(
+            p.rows
+                .range((RangeBound::Unbounded, RangeBound::Excluded(r)))
+                .rev()
+                .take_while(move |(k, _)| in_prefix(k)),
+        ),
+        None if prefix.is_empty() => Box::new(p.rows.iter().rev()),
+        None => {
+            let matching: Vec<_> = p
+                .rows
+                .range(from..)
+                .take_while(|(k, _)| in_prefix(k))
+                .collect();
+            Box::new(matching.into_iter().rev())
+        }
     }
 }
