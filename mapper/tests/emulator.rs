@@ -78,6 +78,9 @@ async fn start() -> (EmulatorHandle, Session) {
     (emu, session)
 }
 
+/// `(id, name, age, role, address)` as read through the plain driver.
+type RawPerson = (i32, String, Option<i32>, String, Option<Address>);
+
 fn person(id: i32, name: &str, age: Option<i32>) -> Person {
     Person {
         team: "core".into(),
@@ -115,7 +118,7 @@ async fn crud_against_the_emulator() {
         )
         .await
         .expect("select");
-    let rows: Vec<(i32, String, Option<i32>, String, Option<Address>)> = raw.rows().expect("rows");
+    let rows: Vec<RawPerson> = raw.rows().expect("rows");
     assert_eq!(rows.len(), 3);
     assert_eq!(
         rows[1],
