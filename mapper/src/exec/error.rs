@@ -32,6 +32,20 @@ pub enum ExecError {
         /// Rows seen (at most 2 are fetched).
         count: usize,
     },
+    /// Schema sync found differences it will not apply (nothing was changed).
+    #[error("{name} cannot be synced: {}", differences.join("; "))]
+    SchemaIncompatible {
+        /// `keyspace.name` of the table or type.
+        name: String,
+        /// Each incompatible difference.
+        differences: Vec<String>,
+    },
+    /// The model names no keyspace and the session has none selected.
+    #[error("no keyspace for {name}: name one in the model or call use_keyspace on the session")]
+    NoKeyspace {
+        /// The table or type.
+        name: String,
+    },
     /// No session registered under that name (or no default session set up).
     #[error(
         "no connection named {name:?}: call cassia::connection::setup or register_connection first"

@@ -7,11 +7,13 @@ use crate::types::CqlType;
 
 mod ddl;
 mod ident;
+mod sync;
 
 pub use ddl::{
     create_keyspace_network_topology, create_keyspace_simple, drop_keyspace, drop_table, drop_type,
 };
 pub use ident::quote_ident;
+pub use sync::{SyncReport, sync_table, sync_type};
 
 /// The role of a column in its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
