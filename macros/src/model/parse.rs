@@ -264,20 +264,19 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<FieldDef> {
     };
     for item in &items {
         match item.name.as_str() {
+            // A malformed value is reported, and the role still applies so that no
+            // follow-up error (such as "no partition key") is invented.
             "partition_key" => {
-                if let Some(pos) = item.optional_integer(errors) {
-                    set_kind(Kind::Partition(pos), item, errors);
-                }
+                let pos = item.optional_integer(errors).flatten();
+                set_kind(Kind::Partition(pos), item, errors);
             }
             "clustering_key" => {
-                if item.flag(errors) {
-                    set_kind(Kind::Clustering, item, errors);
-                }
+                item.flag(errors);
+                set_kind(Kind::Clustering, item, errors);
             }
             "static_column" => {
-                if item.flag(errors) {
-                    set_kind(Kind::Static, item, errors);
-                }
+                item.flag(errors);
+                set_kind(Kind::Static, item, errors);
             }
             "order" => match item.string(errors).as_deref() {
                 Some("asc") => order = Some((false, item.span)),
