@@ -89,6 +89,31 @@ fn select_clustering_range_order_and_in() {
 }
 
 #[test]
+fn in_on_a_clustering_column_before_another_is_allowed_as_in_cassandra_4() {
+    // Cassandra 4.0 only stops further clustering restrictions after a slice, not after IN.
+    let q = SensorReading::objects()
+        .filter(SensorReading::SENSOR.eq(Uuid::nil()))
+        .filter(SensorReading::DAY.eq(1))
+        .filter(SensorReading::AT.in_([1i64, 2]))
+        .filter(SensorReading::SEQ.ge(3))
+        .build()
+        .expect("builds");
+    assert!(
+        q.cql
+            .ends_with("WHERE sensor = ? AND day = ? AND at IN (?, ?) AND seq >= ?")
+    );
+    let e = User::objects().limit(0).build().expect_err("refused");
+    assert_eq!(
+        e.to_string(),
+        "LIMIT must be strictly positive, got 0 (users)"
+    );
+    let e = User::objects()
+        .filter(User::NAME.in_(Vec::<String>::new()))
+        .build();
+    assert!(matches!(e, Err(QueryError::EmptyIn { .. })));
+}
+
+#[test]
 fn token_ranges_and_count() {
     let q = SensorReading::objects()
         .filter(token::<SensorReading>().gt(-5))

@@ -144,3 +144,120 @@ async fn sync_creates_then_extends_then_refuses() {
         [(vec!["x".to_owned(), "y".to_owned(), "z".to_owned()],)]
     );
 }
+
+#[derive(Debug, PartialEq, Model)]
+#[cassia(table = "notifications", discriminator = "kind", value = "like")]
+struct Like {
+    #[cassia(partition_key)]
+    user: i32,
+    #[cassia(clustering_key)]
+    at: i64,
+    post: i32,
+}
+
+#[derive(Debug, PartialEq, Model)]
+#[cassia(table = "notifications", discriminator = "kind", value = "comment")]
+struct Comment {
+    #[cassia(partition_key)]
+    user: i32,
+    #[cassia(clustering_key)]
+    at: i64,
+    post: i32,
+    text: String,
+}
+
+#[derive(Debug, PartialEq, Model)]
+#[cassia(discriminator = "kind")]
+enum Notification {
+    Like(Like),
+    Comment(Comment),
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polymorphic_models_share_one_table() {
+    let (_emu, s) = start().await;
+    let report = sync_table::<Notification>(&s).await.expect("sync");
+    assert_eq!(
+        report.statements,
+        [
+            "CREATE TABLE IF NOT EXISTS sync_it.notifications (user int, at bigint, post int, kind text, \
+             text text, PRIMARY KEY ((user), at))",
+            "CREATE INDEX IF NOT EXISTS notifications_kind_idx ON sync_it.notifications (kind)",
+        ]
+    );
+    Like {
+        user: 1,
+        at: 1,
+        post: 10,
+    }
+    .insert()
+    .execute_on(&s)
+    .await
+    .expect("like");
+    Notification::Comment(Comment {
+        user: 1,
+        at: 2,
+        post: 10,
+        text: "nice".into(),
+    })
+    .insert()
+    .execute_on(&s)
+    .await
+    .expect("comment");
+    let kinds: Vec<(i64, String)> = s
+        .query("SELECT at, kind FROM notifications WHERE user = 1", ())
+        .await
+        .expect("select")
+        .rows()
+        .expect("rows");
+    assert_eq!(kinds, [(1, "like".to_owned()), (2, "comment".to_owned())]);
+
+    let all = Notification::objects()
+        .filter(Like::USER.on::<Notification>().eq(1))
+        .all_on(&s)
+        .await
+        .expect("all");
+    assert_eq!(
+        all,
+        [
+            Notification::Like(Like {
+                user: 1,
+                at: 1,
+                post: 10
+            }),
+            Notification::Comment(Comment {
+                user: 1,
+                at: 2,
+                post: 10,
+                text: "nice".into()
+            }),
+        ]
+    );
+    let comments = Comment::objects()
+        .filter(Comment::USER.eq(1))
+        .all_on(&s)
+        .await
+        .expect("comments");
+    assert_eq!(
+        comments,
+        [Comment {
+            user: 1,
+            at: 2,
+            post: 10,
+            text: "nice".into()
+        }]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn named_connections() {
+    let (_emu, s) = start().await;
+    cassia::connection::register_connection("analytics", s.clone());
+    let session = cassia::connection::get_connection("analytics").expect("registered");
+    sync_table::<Shape>(&session).await.expect("sync");
+    assert!(matches!(
+        cassia::connection::get_connection("nope"),
+        Err(ExecError::NoConnection { .. })
+    ));
+    assert!(cassia::connection::unregister_connection("analytics").is_some());
+}

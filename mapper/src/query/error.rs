@@ -90,6 +90,16 @@ pub enum QueryError {
         /// `WHERE clause` or `IF condition`.
         place: &'static str,
     },
+    /// `LIMIT` or `PER PARTITION LIMIT` below 1.
+    #[error("{what} must be strictly positive, got {value} ({table})")]
+    InvalidLimit {
+        /// Table.
+        table: String,
+        /// `LIMIT` or `PER PARTITION LIMIT`.
+        what: &'static str,
+        /// The value given.
+        value: i32,
+    },
     /// `IN ()` with no values.
     #[error("IN on {column} of {table} has no values")]
     EmptyIn {

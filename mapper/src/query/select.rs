@@ -214,6 +214,18 @@ impl<M: Model, R> Select<M, R> {
     fn check(&self) -> Result<(), QueryError> {
         let schema = M::schema();
         let table = &schema.name;
+        for (what, value) in [
+            ("LIMIT", self.limit),
+            ("PER PARTITION LIMIT", self.per_partition_limit),
+        ] {
+            if let Some(value) = value.filter(|v| *v < 1) {
+                return Err(QueryError::InvalidLimit {
+                    table: table.clone(),
+                    what,
+                    value,
+                });
+            }
+        }
         let r = analyze(&self.filters, "WHERE clause")?;
         if !self.allow_filtering {
             if r.pk_any && !r.pk_complete() && !r.uses_index() {
