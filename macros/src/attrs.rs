@@ -173,9 +173,22 @@ pub(crate) fn is_option(ty: &syn::Type) -> bool {
     last_segment(ty).is_some_and(|s| s.ident == "Option")
 }
 
-/// Whether the type is spelled `Counter`.
+/// Whether the type is spelled `Counter` or `Option<Counter>` (a counter never incremented
+/// reads as null).
 pub(crate) fn is_counter(ty: &syn::Type) -> bool {
-    last_segment(ty).is_some_and(|s| s.ident == "Counter")
+    let Some(seg) = last_segment(ty) else {
+        return false;
+    };
+    if seg.ident == "Counter" {
+        return true;
+    }
+    match &seg.arguments {
+        syn::PathArguments::AngleBracketed(args) if seg.ident == "Option" => args
+            .args
+            .iter()
+            .any(|a| matches!(a, syn::GenericArgument::Type(t) if is_counter(t))),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

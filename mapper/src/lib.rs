@@ -50,6 +50,43 @@
 //! them with `#[cassia(discriminator = "kind")]`. Reading the enum returns the right variant
 //! per row; querying a variant struct filters on its value; inserting one writes it.
 
+//! # Running queries and syncing the schema
+//!
+//! Builders run on the default session ([`connection::setup`]), a named one
+//! ([`connection::register_connection`]), or one passed explicitly (the `*_on` forms).
+//! Each statement is prepared once per distinct CQL text and reused.
+//!
+//! ```no_run
+//! use cassia::prelude::*;
+//! use cassia::schema::sync_table;
+//!
+//! #[derive(Debug, Model)]
+//! struct Visit {
+//!     #[cassia(partition_key)]
+//!     page: String,
+//!     #[cassia(clustering_key, order = "desc")]
+//!     at: i64,
+//!     user: Option<String>,
+//! }
+//!
+//! # async fn demo(session: cassia::Session) -> Result<(), cassia::ExecError> {
+//! cassia::connection::setup(session.clone());
+//! sync_table::<Visit>(&session).await?; // CREATE TABLE / ALTER TABLE ADD ..., never DROP
+//! Visit { page: "/".into(), at: 1, user: None }.insert().ttl(3600).execute().await?;
+//! let latest = Visit::objects()
+//!     .filter(Visit::PAGE.eq("/"))
+//!     .order_by(Visit::AT.desc())
+//!     .first()
+//!     .await?;
+//! let n = Visit::objects().filter(Visit::PAGE.eq("/")).count().await?;
+//! # let _ = (latest, n);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `get()` fails with [`ExecError::DoesNotExist`] or [`ExecError::MultipleObjectsReturned`]
+//! as in cqlengine; conditional writes report [`WriteResult::applied`] and the current values.
+
 #![warn(missing_docs)]
 
 mod exec;
@@ -60,6 +97,9 @@ pub mod schema;
 mod type_of;
 mod types;
 
+/// The driver the mapper runs on (sessions, statements, errors).
+pub use cassia_driver as driver;
+pub use cassia_driver::Session;
 pub use cassia_macros::{CqlEnum, Model, UserType};
 pub use cassia_protocol::consistency::Consistency;
 pub use cassia_protocol::value::{Counter, Timeuuid};

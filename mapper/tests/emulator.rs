@@ -44,6 +44,7 @@ struct PageHits {
     #[cassia(partition_key)]
     page: String,
     hits: Counter,
+    misses: Option<Counter>,
 }
 
 async fn start() -> (EmulatorHandle, Session) {
@@ -293,7 +294,33 @@ async fn crud_against_the_emulator() {
         .get_on(&s)
         .await
         .expect("get");
-    assert_eq!(hits.hits, Counter(6));
+    assert_eq!((hits.hits, hits.misses), (Counter(6), None));
+
+    // Paging: many rows, small pages.
+    for id in 10..45 {
+        person(id, "p", None)
+            .insert()
+            .execute_on(&s)
+            .await
+            .expect("insert");
+    }
+    let paged = Person::objects()
+        .filter(Person::TEAM.eq("core"))
+        .fetch_size(10)
+        .only(Person::ID)
+        .all_on(&s)
+        .await
+        .expect("paged");
+    assert_eq!(paged.len(), 37);
+    assert_eq!(paged.first(), Some(&(1,)));
+    assert_eq!(paged.last(), Some(&(44,)));
+    for id in 10..45 {
+        person(id, "p", None)
+            .delete_row()
+            .execute_on(&s)
+            .await
+            .expect("delete");
+    }
 
     // The default connection.
     connection::setup(s.clone());
