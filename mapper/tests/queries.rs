@@ -319,6 +319,58 @@ fn updates_and_collection_operations() {
 }
 
 #[test]
+fn update_refusals_and_options() {
+    let e = User::update()
+        .set(User::TAGS, BTreeSet::new())
+        .add(User::TAGS, BTreeSet::from(["a".to_owned()]))
+        .filter(User::ID.eq(1))
+        .build()
+        .expect_err("refused");
+    assert_eq!(
+        e.to_string(),
+        "Multiple incompatible setting of column tags (users)"
+    );
+    let e = User::update()
+        .set(User::NAME, "x")
+        .filter(User::ID.in_([1, 2]))
+        .if_exists()
+        .build()
+        .expect_err("refused");
+    assert!(matches!(e, QueryError::ConditionalIn { .. }));
+    let q = User::update()
+        .set(User::NAME, "x")
+        .filter(User::ID.in_([1, 2]))
+        .consistency(Consistency::Quorum)
+        .serial_consistency(Consistency::LocalSerial)
+        .timestamp(42)
+        .build()
+        .expect("builds");
+    assert_eq!(
+        q.cql,
+        "UPDATE app.users USING TIMESTAMP ? SET name = ? WHERE id IN (?, ?)"
+    );
+    assert_eq!(values(&q)[0], Some(42i64.to_be_bytes().to_vec()));
+    assert_eq!(q.options.serial_consistency, Some(Consistency::LocalSerial));
+    assert!(!q.conditional);
+}
+
+#[test]
+fn distinct_and_paging_options() {
+    let q = SensorReading::objects()
+        .distinct()
+        .only((SensorReading::SENSOR, SensorReading::DAY))
+        .fetch_size(50)
+        .timeout(std::time::Duration::from_secs(2))
+        .build()
+        .expect("builds");
+    assert_eq!(q.cql, "SELECT DISTINCT sensor, day FROM app.sensor_reading");
+    assert_eq!(q.options.fetch_size, Some(50));
+    assert_eq!(q.options.timeout, Some(std::time::Duration::from_secs(2)));
+    let q = SensorReading::objects().distinct().build().expect("builds");
+    assert_eq!(q.cql, "SELECT DISTINCT sensor, day FROM app.sensor_reading");
+}
+
+#[test]
 fn update_of_row_uses_its_primary_key() {
     let q = user()
         .update_row()

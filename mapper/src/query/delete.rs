@@ -10,7 +10,8 @@ use super::column::{Column, Condition};
 use super::error::QueryError;
 use super::insert::using;
 use super::keyed::{
-    ClusteringNeed, all_static, check_conditions, check_where, key_of, render_conditions,
+    ClusteringNeed, all_static, check_conditions, check_where, key_of, no_in_on_keys,
+    render_conditions,
 };
 use super::restrict::{render, table_name};
 use crate::model::Model;
@@ -136,6 +137,9 @@ impl<M: Model> Delete<M> {
             return Err(QueryError::ConditionalRangeDelete {
                 table: table.clone(),
             });
+        }
+        if conditional {
+            no_in_on_keys(&self.filters, table)?;
         }
         if conditional && self.timestamp.is_some() {
             return Err(QueryError::TimestampOnConditional {

@@ -158,6 +158,24 @@ pub enum QueryError {
         /// Table.
         table: String,
     },
+    /// A column both set (`c = ?`) and otherwise assigned in one UPDATE.
+    #[error("Multiple incompatible setting of column {column} ({table})")]
+    IncompatibleSettings {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+    },
+    /// `IN` on a key column of a conditional write.
+    #[error(
+        "IN on the primary key is not supported with conditional updates and deletions: {column} ({table})"
+    )]
+    ConditionalIn {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+    },
     /// SET on a primary key column.
     #[error("PRIMARY KEY part {column} found in SET part ({table})")]
     SetKeyColumn {

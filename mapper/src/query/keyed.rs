@@ -163,3 +163,17 @@ pub(crate) fn all_static<M: Model>(indexes: impl IntoIterator<Item = usize>) -> 
     }
     any
 }
+
+/// Conditional writes name single rows: `IN` on a key column is refused.
+pub(crate) fn no_in_on_keys<M: Model>(
+    filters: &[Condition<M>],
+    table: &str,
+) -> Result<(), QueryError> {
+    match filters.iter().find(|f| f.op == Operator::In) {
+        Some(f) => Err(QueryError::ConditionalIn {
+            table: table.to_owned(),
+            column: f.name.to_owned(),
+        }),
+        None => Ok(()),
+    }
+}

@@ -16,7 +16,8 @@ use super::column::{
 use super::error::QueryError;
 use super::insert::using;
 use super::keyed::{
-    ClusteringNeed, all_static, check_conditions, check_where, key_of, render_conditions,
+    ClusteringNeed, all_static, check_conditions, check_where, key_of, no_in_on_keys,
+    render_conditions,
 };
 use super::restrict::{render, table_name};
 use crate::Counter;
@@ -185,6 +186,20 @@ impl<M: Model> Update<M> {
             });
         }
         let counter = schema.is_counter_table();
+        for (i, a) in self.assignments.iter().enumerate() {
+            // Cassandra refuses a plain `c = ?` next to any other assignment of `c`.
+            let clash = self
+                .assignments
+                .iter()
+                .take(i)
+                .any(|b| b.index == a.index && (a.op == Op::Set || b.op == Op::Set));
+            if clash {
+                return Err(QueryError::IncompatibleSettings {
+                    table: table.clone(),
+                    column: a.name.to_owned(),
+                });
+            }
+        }
         for a in &self.assignments {
             let Some(col) = schema.columns.get(a.index) else {
                 continue;
@@ -214,6 +229,9 @@ impl<M: Model> Update<M> {
         check_where(&self.filters, need)?;
         check_conditions(&self.conditions)?;
         let conditional = self.if_exists || !self.conditions.is_empty();
+        if conditional {
+            no_in_on_keys(&self.filters, table)?;
+        }
         if conditional && self.timestamp.is_some() {
             return Err(QueryError::TimestampOnConditional {
                 table: table.clone(),
