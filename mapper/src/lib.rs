@@ -33,7 +33,8 @@
 //!
 //! On a model struct: `keyspace = "..."` (else the session's keyspace), `table = "..."`
 //! (default: the struct name in snake case), `default_ttl = N`, `comment = "..."`,
-//! `gc_grace_seconds = N`, `compaction = "{...}"`, `caching = "{...}"`, and for a variant of
+//! `gc_grace_seconds = N`, `compaction = "{...}"`, `caching = "{...}"`, `connection = "name"`
+//! (a session registered with [`connection::register_connection`]), and for a variant of
 //! a polymorphic model `discriminator = "column", value = "..."`.
 //!
 //! On a field: `partition_key` (or `partition_key = N` for an explicit position in a

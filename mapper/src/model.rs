@@ -19,6 +19,12 @@ pub trait Model: FromRow + Sized + 'static {
         None
     }
 
+    /// The registered connection this model's operations use when no session is given
+    /// (`#[cassia(connection = "name")]`); `None` is the default session.
+    fn connection() -> Option<&'static str> {
+        None
+    }
+
     /// Appends the `[value]` of column `index` (position in [`TableSchema::columns`]) for
     /// this row, as CQL type `typ`. Returns `false`, writing nothing, when this row has no
     /// such column (a variant of a polymorphic model that lacks it).

@@ -249,12 +249,38 @@ async fn polymorphic_models_share_one_table() {
     );
 }
 
+#[derive(Debug, Model)]
+#[cassia(table = "shapes", connection = "analytics")]
+struct AnalyticsShape {
+    #[cassia(partition_key)]
+    id: i32,
+    #[cassia(clustering_key, order = "desc")]
+    at: i64,
+    name: String,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn named_connections() {
     let (_emu, s) = start().await;
+    let missing = AnalyticsShape::objects().count().await;
+    assert!(
+        matches!(&missing, Err(ExecError::NoConnection { name }) if name == "analytics"),
+        "{missing:?}"
+    );
     cassia::connection::register_connection("analytics", s.clone());
     let session = cassia::connection::get_connection("analytics").expect("registered");
     sync_table::<Shape>(&session).await.expect("sync");
+    // Without a session argument, the model runs on its named connection.
+    AnalyticsShape {
+        id: 1,
+        at: 2,
+        name: "sq".into(),
+    }
+    .insert()
+    .execute()
+    .await
+    .expect("insert");
+    assert_eq!(AnalyticsShape::objects().count().await.expect("count"), 1);
     assert!(matches!(
         cassia::connection::get_connection("nope"),
         Err(ExecError::NoConnection { .. })

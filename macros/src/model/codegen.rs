@@ -164,6 +164,14 @@ pub(crate) fn expand(def: &ModelDef) -> TokenStream {
         }
         _ => (quote!(), quote!()),
     };
+    let connection_fn = match &def.table.connection {
+        Some(c) => quote! {
+            fn connection() -> ::core::option::Option<&'static str> {
+                ::core::option::Option::Some(#c)
+            }
+        },
+        None => quote!(),
+    };
     let from_row = from_row(ident, &def.fields);
     let consts = def.fields.iter().enumerate().map(|(i, f)| {
         let name = format_ident!(
@@ -187,6 +195,7 @@ pub(crate) fn expand(def: &ModelDef) -> TokenStream {
             }
 
             #discriminator_fn
+            #connection_fn
 
             fn write_column(
                 &self,

@@ -19,6 +19,7 @@ const TABLE_ATTRS: &[&str] = &[
     "caching",
     "discriminator",
     "value",
+    "connection",
 ];
 
 const FIELD_ATTRS: &[&str] = &[
@@ -66,6 +67,7 @@ pub(crate) struct TableDef {
     pub(crate) caching: Option<String>,
     pub(crate) discriminator: Option<String>,
     pub(crate) value: Option<String>,
+    pub(crate) connection: Option<String>,
 }
 
 /// A validated model.
@@ -93,6 +95,7 @@ impl TableDef {
                 "caching" => t.caching = item.string(errors),
                 "discriminator" => t.discriminator = item.string(errors),
                 "value" => t.value = item.string(errors),
+                "connection" => t.connection = item.string(errors),
                 _ => item.unknown(errors, allowed),
             }
         }

@@ -47,3 +47,8 @@ pub fn get_connection(name: &str) -> Result<Session, ExecError> {
 pub fn default_session() -> Result<Session, ExecError> {
     get_connection(DEFAULT)
 }
+
+/// The session model `M` runs on: its named connection, else the default one.
+pub(crate) fn session_for<M: crate::model::Model>() -> Result<Session, ExecError> {
+    get_connection(M::connection().unwrap_or(DEFAULT))
+}

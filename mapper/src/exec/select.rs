@@ -4,7 +4,7 @@
 use cassia_driver::{RowStream, Session};
 use cassia_protocol::row::FromRow;
 
-use super::connection::default_session;
+use super::connection::session_for;
 use super::error::ExecError;
 use super::run::{PreSerialized, execute, prepare};
 use crate::model::Model;
@@ -13,7 +13,7 @@ use crate::query::Select;
 impl<M: Model, R: FromRow> Select<M, R> {
     /// Every matching row, fetching all pages.
     pub async fn all(&self) -> Result<Vec<R>, ExecError> {
-        self.all_on(&default_session()?).await
+        self.all_on(&session_for::<M>()?).await
     }
 
     /// [`all`](Self::all) on `session`.
@@ -28,7 +28,7 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// The matching rows as a paged stream (`next_row().await`, or `futures` `Stream`).
     pub async fn stream(&self) -> Result<RowStream<R>, ExecError> {
-        self.stream_on(&default_session()?).await
+        self.stream_on(&session_for::<M>()?).await
     }
 
     /// [`stream`](Self::stream) on `session`.
@@ -43,7 +43,7 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// The first matching row, if any (`LIMIT 1`).
     pub async fn first(&self) -> Result<Option<R>, ExecError> {
-        self.first_on(&default_session()?).await
+        self.first_on(&session_for::<M>()?).await
     }
 
     /// [`first`](Self::first) on `session`.
@@ -56,7 +56,7 @@ impl<M: Model, R: FromRow> Select<M, R> {
     /// Exactly one row: [`ExecError::DoesNotExist`] for none,
     /// [`ExecError::MultipleObjectsReturned`] for several (cqlengine's `get`).
     pub async fn get(&self) -> Result<R, ExecError> {
-        self.get_on(&default_session()?).await
+        self.get_on(&session_for::<M>()?).await
     }
 
     /// [`get`](Self::get) on `session`.
@@ -73,7 +73,7 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// The number of matching rows (`SELECT COUNT(*)`).
     pub async fn count(&self) -> Result<i64, ExecError> {
-        self.count_on(&default_session()?).await
+        self.count_on(&session_for::<M>()?).await
     }
 
     /// [`count`](Self::count) on `session`.
@@ -86,7 +86,7 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// Whether any row matches.
     pub async fn exists(&self) -> Result<bool, ExecError> {
-        self.exists_on(&default_session()?).await
+        self.exists_on(&session_for::<M>()?).await
     }
 
     /// [`exists`](Self::exists) on `session`.

@@ -5,7 +5,7 @@ use cassia_driver::error::RowDecodeError;
 use cassia_driver::{Batch, BatchType, QueryResult, Row, Session};
 use cassia_protocol::row::FromRow;
 
-use super::connection::default_session;
+use super::connection::{default_session, session_for};
 use super::error::ExecError;
 use super::run::{PreSerialized, execute, prepare};
 use crate::model::Model;
@@ -67,9 +67,10 @@ async fn run(
 macro_rules! executable {
     ($ty:ident) => {
         impl<M: Model> $ty<M> {
-            /// Runs the statement on the default session.
+            /// Runs the statement on the model's session (its named connection, else the
+            /// default one).
             pub async fn execute(&self) -> Result<WriteResult, ExecError> {
-                run(self.build(), &default_session()?).await
+                run(self.build(), &session_for::<M>()?).await
             }
 
             /// Runs the statement on `session`.
