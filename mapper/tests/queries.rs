@@ -149,7 +149,29 @@ fn rejects_what_cassandra_rejects() {
         .expect_err("refused");
     assert_eq!(
         e.to_string(),
-        "Only EQ and IN relation are supported on the partition key (unless you use the token() function): id of users"
+        "Only EQ and IN relation are supported on the partition key (unless you use the token() function or allow filtering): id of users"
+    );
+    // Cassandra 4.0 accepts it with ALLOW FILTERING; writes never accept it.
+    assert!(
+        User::objects()
+            .filter(User::ID.gt(3))
+            .allow_filtering()
+            .build()
+            .is_ok()
+    );
+    let e = User::delete()
+        .filter(User::ID.gt(3))
+        .build()
+        .expect_err("refused");
+    assert!(matches!(e, QueryError::PartitionKeyRange { .. }));
+    let e = User::objects()
+        .filter(token::<User>().gt(1))
+        .filter(User::ID.eq(3))
+        .build()
+        .expect_err("refused");
+    assert_eq!(
+        e.to_string(),
+        "Columns \"id\" cannot be restricted by both a normal relation and a token relation (users)"
     );
 
     let e = SensorReading::objects()

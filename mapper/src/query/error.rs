@@ -20,13 +20,23 @@ pub enum QueryError {
     },
     /// `<`, `>`, ... on a partition key column.
     #[error(
-        "Only EQ and IN relation are supported on the partition key (unless you use the token() function): {column} of {table}"
+        "Only EQ and IN relation are supported on the partition key (unless you use the token() function or allow filtering): {column} of {table}"
     )]
     PartitionKeyRange {
         /// Table.
         table: String,
         /// Column.
         column: String,
+    },
+    /// `token(...)` and the partition key columns both restricted.
+    #[error(
+        "Columns \"{columns}\" cannot be restricted by both a normal relation and a token relation ({table})"
+    )]
+    TokenAndColumns {
+        /// Table.
+        table: String,
+        /// The partition key columns.
+        columns: String,
     },
     /// Some partition key columns restricted, not all.
     #[error("Partition key parts: {missing} must be restricted as other parts are ({table})")]

@@ -43,6 +43,7 @@ pub(crate) fn check_where<M: Model>(
             place: "write's WHERE clause",
         });
     }
+    r.check_no_pk_range(table)?;
     if let Some((name, _, _)) = r.others.first() {
         return Err(QueryError::NonKeyInWhere {
             table: table.clone(),

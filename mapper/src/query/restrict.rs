@@ -14,6 +14,8 @@ pub(crate) struct Restrictions {
     pub(crate) pk_missing: Vec<String>,
     /// Whether any partition key column is restricted by `=`/`IN`.
     pub(crate) pk_any: bool,
+    /// The first partition key column restricted by a range (only valid with filtering).
+    pub(crate) pk_range: Option<String>,
     /// Whether `token(...)` is restricted.
     pub(crate) token: bool,
     /// Per clustering column in order: its name and operators.
@@ -23,6 +25,17 @@ pub(crate) struct Restrictions {
 }
 
 impl Restrictions {
+    /// Fails if a partition key column is restricted by a range.
+    pub(crate) fn check_no_pk_range(&self, table: &str) -> Result<(), QueryError> {
+        match &self.pk_range {
+            Some(column) => Err(QueryError::PartitionKeyRange {
+                table: table.to_owned(),
+                column: column.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Whether every partition key column has `=` or `IN`.
     pub(crate) fn pk_complete(&self) -> bool {
         self.pk_missing.is_empty()
@@ -99,6 +112,7 @@ pub(crate) fn analyze<M: Model>(
     let mut r = Restrictions {
         pk_missing: Vec::new(),
         pk_any: false,
+        pk_range: None,
         token: false,
         clustering: schema
             .clustering_columns()
@@ -137,10 +151,7 @@ pub(crate) fn analyze<M: Model>(
                     pk_done.push(&column.name);
                 }
                 op if op.is_range() => {
-                    return Err(QueryError::PartitionKeyRange {
-                        table: table.clone(),
-                        column: column.name.clone(),
-                    });
+                    r.pk_range.get_or_insert_with(|| column.name.clone());
                 }
                 op => return Err(unsupported(schema, &column.name, op, place)),
             },
@@ -164,6 +175,17 @@ pub(crate) fn analyze<M: Model>(
                 r.others.push((column.name.clone(), cond.op, indexed));
             }
         }
+    }
+    if r.token && (r.pk_any || r.pk_range.is_some()) {
+        return Err(QueryError::TokenAndColumns {
+            table: table.clone(),
+            columns: schema
+                .partition_key()
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
     }
     r.pk_missing = schema
         .partition_key()

@@ -228,6 +228,7 @@ impl<M: Model, R> Select<M, R> {
         }
         let r = analyze(&self.filters, "WHERE clause")?;
         if !self.allow_filtering {
+            r.check_no_pk_range(table)?;
             if r.pk_any && !r.pk_complete() && !r.uses_index() {
                 return Err(QueryError::IncompletePartitionKey {
                     table: table.clone(),
