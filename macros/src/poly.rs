@@ -46,7 +46,13 @@ pub(crate) fn expand(input: &syn::DeriveInput) -> Result<TokenStream, syn::Error
     if let syn::Data::Enum(data) = &input.data {
         for v in &data.variants {
             for item in attrs::items(&v.attrs, &mut errors) {
-                item.unknown(&mut errors, &[]);
+                errors.at(
+                    item.span,
+                    format!(
+                        "`{}` is not accepted on a variant: set the discriminator value on the variant's struct with `#[cassia(value = \"...\")]`",
+                        item.name
+                    ),
+                );
             }
             match &v.fields {
                 syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => {

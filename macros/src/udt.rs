@@ -81,7 +81,14 @@ fn expand(input: &syn::DeriveInput) -> Result<TokenStream, syn::Error> {
             "`UserType` needs a struct with named fields (one per UDT field)",
         ),
     }
-    if fields.is_empty() {
+    let named = matches!(
+        &input.data,
+        syn::Data::Struct(syn::DataStruct {
+            fields: syn::Fields::Named(_),
+            ..
+        })
+    );
+    if named && fields.is_empty() {
         errors.at(input.ident.span(), "a user type needs at least one field");
     }
     errors.finish(())?;
