@@ -13,7 +13,7 @@ pub use ddl::{
     create_keyspace_network_topology, create_keyspace_simple, drop_keyspace, drop_table, drop_type,
 };
 pub use ident::quote_ident;
-pub use sync::{SyncReport, sync_table, sync_type};
+pub use sync::{SyncReport, drop_model_table, drop_user_type, sync_table, sync_type};
 
 /// The role of a column in its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,7 +5,8 @@
 //! anything and refuses incompatible differences (a key column added, removed or changed, a
 //! type changed) with an error listing every one of them, before changing anything. Each DDL
 //! statement is followed by a wait for schema agreement. A second sync finds nothing to do
-//! and reports so ([`SyncReport::changed`]). [`sync_type`] does the same for a user type.
+//! and reports so ([`SyncReport::changed`]). [`sync_type`] does the same for a user type;
+//! dropping is only ever explicit ([`drop_model_table`], [`drop_user_type`]).
 
 use cassia_driver::Session;
 
@@ -206,5 +207,35 @@ async fn sync_udt(
     for cql in additions {
         run_ddl(session, cql, &mut report).await?;
     }
+    Ok(report)
+}
+
+/// Drops the table of model `M` (`DROP TABLE IF EXISTS`): sync never drops, this is the
+/// explicit way. Waits for schema agreement.
+pub async fn drop_model_table<M: Model>(session: &Session) -> Result<SyncReport, ExecError> {
+    let schema = M::schema();
+    let ks = keyspace_of(schema.keyspace.as_deref(), session, &schema.name)?;
+    let mut report = SyncReport {
+        name: format!("{ks}.{}", schema.name),
+        ..SyncReport::default()
+    };
+    run_ddl(
+        session,
+        super::drop_table(Some(&ks), &schema.name),
+        &mut report,
+    )
+    .await?;
+    Ok(report)
+}
+
+/// Drops user type `U` (`DROP TYPE IF EXISTS`); Cassandra refuses while a table uses it.
+pub async fn drop_user_type<U: UserType>(session: &Session) -> Result<SyncReport, ExecError> {
+    let udt = U::udt_schema();
+    let ks = keyspace_of(udt.keyspace.as_deref(), session, &udt.name)?;
+    let mut report = SyncReport {
+        name: format!("{ks}.{}", udt.name),
+        ..SyncReport::default()
+    };
+    run_ddl(session, super::drop_type(Some(&ks), &udt.name), &mut report).await?;
     Ok(report)
 }
