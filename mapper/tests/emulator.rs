@@ -296,6 +296,31 @@ async fn crud_against_the_emulator() {
         .expect("get");
     assert_eq!((hits.hits, hits.misses), (Counter(6), None));
 
+    // TTL and timestamp are bound values.
+    person(5, "eve", None)
+        .insert()
+        .ttl(3600)
+        .timestamp(1_000)
+        .execute_on(&s)
+        .await
+        .expect("ttl insert");
+    let (ttl, writetime): (Option<i32>, Option<i64>) = s
+        .query(
+            "SELECT TTL(name), WRITETIME(name) FROM people WHERE team = 'core' AND id = 5",
+            (),
+        )
+        .await
+        .expect("select")
+        .one()
+        .expect("one");
+    assert!(ttl.is_some_and(|t| t > 3500 && t <= 3600), "{ttl:?}");
+    assert_eq!(writetime, Some(1_000));
+    person(5, "eve", None)
+        .delete_row()
+        .execute_on(&s)
+        .await
+        .expect("delete");
+
     // Paging: many rows, small pages.
     for id in 10..45 {
         person(id, "p", None)
