@@ -153,6 +153,21 @@ impl CkMatch {
     }
 
     /// Whether there is no clustering restriction at all.
+    /// The leading clustering values fixed by single-valued EQ restrictions (`c1 = x AND
+    /// c2 = y`), which bound the rows a query can match.
+    pub fn eq_prefix(&self) -> Vec<Bytes> {
+        let mut out = Vec::new();
+        for (i, (pos, _, cond)) in self.conds.iter().enumerate() {
+            match cond {
+                CkCond::In(vals) if *pos == i && vals.len() == 1 => {
+                    out.extend(vals.first().cloned());
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
     pub fn is_empty(&self) -> bool {
         self.conds.is_empty() && self.multis.is_empty()
     }

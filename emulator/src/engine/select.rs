@@ -18,7 +18,9 @@ use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::{ColumnKind, invalid};
 use crate::cql::ast::{Select, Term};
-use crate::store::{Partition, PartitionPos, Row, TableData, split_partition_key};
+use crate::store::{
+    ClusteringKey, ClusteringLayout, Partition, PartitionPos, Row, TableData, split_partition_key,
+};
 
 /// The warning Cassandra attaches to aggregates over several partitions.
 pub(crate) const AGGREGATE_WARNING: &str = "Aggregation query used without partition key";
@@ -446,13 +448,13 @@ impl Output<'_> {
             return true;
         }
         let mut emitted_rows = false;
-        let iter: Box<dyn Iterator<Item = (&crate::store::ClusteringKey, &Row)>> =
-            if self.plan.reversed {
-                Box::new(p.rows.iter().rev())
-            } else {
-                Box::new(p.rows.iter())
-            };
-        let mut skipping = resume_ck.is_some_and(|c| !c.is_empty());
+        let iter = rows_in_range(
+            p,
+            &table.layout,
+            ctx.ck.eq_prefix(),
+            resume_ck,
+            self.plan.reversed,
+        );
         if resume_ck.is_some_and(|c| c.is_empty()) {
             // The last page ended on this partition's static-only row.
             return true;
@@ -460,20 +462,6 @@ impl Output<'_> {
         for (k, r) in iter {
             if in_partition >= budget {
                 return true;
-            }
-            if skipping {
-                if let Some(rc) = resume_ck {
-                    let o = layout.compare_prefix(&k.parts, rc);
-                    let past = if self.plan.reversed {
-                        o.is_lt()
-                    } else {
-                        o.is_gt()
-                    };
-                    if !past {
-                        continue;
-                    }
-                }
-                skipping = false;
             }
             let outer = p.outer_deletion(layout, &k.parts);
             if !r.is_live(outer, ctx.now) || !ctx.ck.matches(&k.parts) {
@@ -630,5 +618,62 @@ impl Output<'_> {
             _ => None,
         };
         Ok(ResultBody::Rows(self.builder.finish(columns, state)))
+    }
+}
+
+type RowIter<'a> = Box<dyn Iterator<Item = (&'a ClusteringKey, &'a Row)> + 'a>;
+
+/// The rows of `p` that can match: those starting with the EQ prefix of the clustering
+/// restrictions, after the row the previous page ended on, in query order. Seeks in the
+/// partition's ordered map instead of scanning it, so point reads and pages of large
+/// partitions stay cheap.
+fn rows_in_range<'a>(
+    p: &'a Partition,
+    layout: &Arc<ClusteringLayout>,
+    prefix: Vec<Bytes>,
+    resume: Option<&[Bytes]>,
+    reversed: bool,
+) -> RowIter<'a> {
+    let resume = resume.filter(|r| !r.is_empty()).map(|r| ClusteringKey {
+        parts: r.to_vec(),
+        layout: layout.clone(),
+    });
+    let in_prefix = {
+        let layout = layout.clone();
+        let prefix = prefix.clone();
+        move |k: &ClusteringKey| layout.compare_prefix(&k.parts, &prefix).is_eq()
+    };
+    let from = ClusteringKey {
+        parts: prefix.clone(),
+        layout: layout.clone(),
+    };
+    if !reversed {
+        let lower = match resume {
+            Some(r) => RangeBound::Excluded(r),
+            None if prefix.is_empty() => RangeBound::Unbounded,
+            None => RangeBound::Included(from),
+        };
+        return Box::new(
+            p.rows
+                .range((lower, RangeBound::Unbounded))
+                .take_while(move |(k, _)| in_prefix(k)),
+        );
+    }
+    match resume {
+        Some(r) => Box::new(
+            p.rows
+                .range((RangeBound::Unbounded, RangeBound::Excluded(r)))
+                .rev()
+                .take_while(move |(k, _)| in_prefix(k)),
+        ),
+        None if prefix.is_empty() => Box::new(p.rows.iter().rev()),
+        None => {
+            let matching: Vec<_> = p
+                .rows
+                .range(from..)
+                .take_while(|(k, _)| in_prefix(k))
+                .collect();
+            Box::new(matching.into_iter().rev())
+        }
     }
 }

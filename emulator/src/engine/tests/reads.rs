@@ -238,3 +238,51 @@ fn system_tables_read_through_select() {
         ]
     );
 }
+
+#[test]
+fn prefix_seeks_match_full_scans_in_both_directions() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE t (p int, a int, b int, PRIMARY KEY (p, a, b)) WITH CLUSTERING ORDER BY (a DESC, b ASC)",
+    );
+    for a in 0..4 {
+        for b in 0..4 {
+            q(
+                &e,
+                &mut c,
+                &format!("INSERT INTO t (p, a, b) VALUES (1, {a}, {b})"),
+            );
+        }
+    }
+    let all = cells(rows(&q(&e, &mut c, "SELECT a, b FROM t WHERE p = 1")));
+    let filtered = |a: i32| -> Vec<_> { all.iter().filter(|r| r[0] == int(a)).cloned().collect() };
+    for a in 0..4 {
+        let cql = format!("SELECT a, b FROM t WHERE p = 1 AND a = {a}");
+        assert_eq!(cells(rows(&q(&e, &mut c, &cql))), filtered(a));
+        let (paged, _) = page_through(&e, &mut c, &cql, 3);
+        assert_eq!(paged, filtered(a));
+        let rev_cql = format!("SELECT a, b FROM t WHERE p = 1 AND a = {a} ORDER BY a ASC, b DESC");
+        let mut want = filtered(a);
+        want.reverse();
+        assert_eq!(cells(rows(&q(&e, &mut c, &rev_cql))), want);
+        let (paged, _) = page_through(&e, &mut c, &rev_cql, 3);
+        assert_eq!(paged, want);
+    }
+    let o = q(
+        &e,
+        &mut c,
+        "SELECT a, b FROM t WHERE p = 1 AND a = 2 AND b >= 2",
+    );
+    assert_eq!(
+        cells(rows(&o)),
+        vec![vec![int(2), int(2)], vec![int(2), int(3)]]
+    );
+    let o = q(
+        &e,
+        &mut c,
+        "SELECT a, b FROM t WHERE p = 1 AND a = 2 AND b = 1",
+    );
+    assert_eq!(cells(rows(&o)), vec![vec![int(2), int(1)]]);
+}
