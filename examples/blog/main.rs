@@ -1,0 +1,2 @@
+//! Placeholder until the blog example is written.
+fn main() {}
