@@ -10,7 +10,9 @@
 //! and drops it at the end; it exits non-zero, naming the value, if anything read back
 //! differs from what was written.
 
+mod compare;
 mod mapper;
+mod special_types;
 mod statements;
 mod values;
 
@@ -61,8 +63,8 @@ async fn tour(session: &Session, embedded: bool) -> Result<(), ExampleError> {
     println!("created keyspace {KEYSPACE}");
 
     values::run(session).await?;
-    values::counters(session).await?;
-    values::vectors(session, embedded).await?;
+    special_types::counters(session).await?;
+    special_types::vectors(session, embedded).await?;
     statements::prepared(session).await?;
     statements::paged(session).await?;
     statements::batch(session).await?;
