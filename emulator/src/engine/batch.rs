@@ -25,6 +25,18 @@ pub(crate) fn execute_write(
     default_ts: i64,
     now: i64,
 ) -> Result<ResultBody, ServerError> {
+    match w.resolve_json(binds)? {
+        Some(resolved) => execute_resolved(&resolved, binds, default_ts, now),
+        None => execute_resolved(w, binds, default_ts, now),
+    }
+}
+
+fn execute_resolved(
+    w: &WritePlan,
+    binds: &Binds<'_>,
+    default_ts: i64,
+    now: i64,
+) -> Result<ResultBody, ServerError> {
     let ts = w.timestamp(binds, default_ts)?;
     let (keys, target) = w.targets(binds)?;
     let mut data = w.table.runtime.lock();
@@ -154,6 +166,17 @@ fn run_children(
     ts: i64,
     now: i64,
 ) -> Result<ResultBody, ServerError> {
+    // INSERT JSON children become plain INSERTs first.
+    let mut resolved = Vec::with_capacity(children.len());
+    for (w, binds) in children {
+        resolved.push(w.resolve_json(binds)?);
+    }
+    let children: Vec<(&WritePlan, &Binds<'_>)> = children
+        .iter()
+        .zip(resolved.iter())
+        .map(|((w, b), r)| (r.as_ref().unwrap_or(w), *b))
+        .collect();
+    let children = children.as_slice();
     validate_kind(kind, children)?;
     let conditional = children.iter().any(|(w, _)| w.condition.is_some());
     if conditional {

@@ -12,6 +12,7 @@ mod batch;
 mod binds;
 mod conditions;
 mod functions;
+mod json;
 mod literal;
 mod matching;
 mod modify;

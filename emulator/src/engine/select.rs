@@ -37,6 +37,8 @@ pub(crate) struct SelectPlan {
     pub per_partition_limit: Option<Term>,
     /// GROUP BY: how many leading primary key columns form a group (0 = no grouping).
     pub group_by: usize,
+    /// `SELECT JSON`: rows come back as one `[json]` text column.
+    pub json: bool,
 }
 
 impl SelectPlan {
@@ -129,7 +131,21 @@ impl SelectPlan {
             limit: stmt.limit.clone(),
             per_partition_limit: stmt.per_partition_limit.clone(),
             group_by: stmt.group_by.len(),
+            json: stmt.json,
         })
+    }
+
+    /// The columns of the Rows result.
+    pub fn result_columns(&self) -> Vec<cassia_protocol::response::ColumnSpec> {
+        if !self.json {
+            return self.selected.columns.clone();
+        }
+        vec![cassia_protocol::response::ColumnSpec {
+            keyspace: self.table.keyspace().to_owned(),
+            table: self.table.name().to_owned(),
+            name: "[json]".to_owned(),
+            typ: ColumnType::Text,
+        }]
     }
 
     /// Warnings this statement produces whenever it runs.
@@ -563,8 +579,11 @@ impl Output<'_> {
             self.any = true;
             return true;
         }
-        self.builder
-            .push(sels.iter().map(|s| selection::value(s, ctx.table, row)));
+        let cells: Vec<Option<Bytes>> = sels
+            .iter()
+            .map(|s| selection::value(s, ctx.table, row))
+            .collect();
+        self.push_cells(cells);
         self.emitted += 1;
         *in_partition += 1;
         self.last = Some((
@@ -585,12 +604,33 @@ impl Output<'_> {
             vec![Acc::default(); self.plan.selected.sels.len()],
         );
         let sels = &self.plan.selected.sels;
-        self.builder
-            .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+        let cells: Vec<Option<Bytes>> = accs
+            .iter()
+            .zip(sels.iter())
+            .map(|(a, s)| a.finish(s))
+            .collect();
+        self.push_cells(cells);
+    }
+
+    /// Appends a result row (as one `[json]` cell for SELECT JSON).
+    fn push_cells(&mut self, cells: Vec<Option<Bytes>>) {
+        if self.plan.json {
+            let columns: Vec<(String, ColumnType)> = self
+                .plan
+                .selected
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.typ.clone()))
+                .collect();
+            let text = super::json::render_row(&columns, &cells);
+            self.builder.push([Some(text.into_bytes())]);
+        } else {
+            self.builder.push(cells);
+        }
     }
 
     fn finish(mut self, single: bool, _limit: usize) -> Result<ResultBody, ServerError> {
-        let columns = self.plan.selected.columns.clone();
+        let columns = self.plan.result_columns();
         if self.plan.group_by > 0 {
             if self.group.is_some() && self.builder.len() < self.limit {
                 self.flush_group();
@@ -600,8 +640,12 @@ impl Output<'_> {
         if self.plan.selected.aggregate {
             let accs = std::mem::take(&mut self.accs);
             let sels = &self.plan.selected.sels;
-            self.builder
-                .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+            let cells: Vec<Option<Bytes>> = accs
+                .iter()
+                .zip(sels.iter())
+                .map(|(a, s)| a.finish(s))
+                .collect();
+            self.push_cells(cells);
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
         let full_page = self.page.is_some_and(|p| self.builder.len() >= p);
