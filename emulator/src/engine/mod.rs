@@ -10,6 +10,7 @@
 
 mod batch;
 mod binds;
+mod cast;
 mod conditions;
 mod functions;
 mod json;
