@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use cassia_protocol::request::{
-    Batch, BatchStatement, BatchType, QueryParameters, SerializedValues,
-};
+use cassia_protocol::request::{Batch, BatchStatement, BatchType, SerializedValues};
 use cassia_protocol::response::{ResultBody, ServerError};
 
 use super::modify::{Target, WritePlan};
@@ -135,7 +133,11 @@ pub(crate) fn execute_statement(
         }
     }
     let children: Vec<(&WritePlan, &Binds<'_>)> = b.children.iter().map(|c| (c, binds)).collect();
-    run_children(b.kind, &children, ts, now).map(super::Outcome::new)
+    let body = run_children(b.kind, &children, ts, now)?;
+    Ok(super::Outcome {
+        body,
+        warnings: batch_warnings(b.kind, &children),
+    })
 }
 
 fn validate_kind(
@@ -234,16 +236,69 @@ fn run_children(
         }
         return Ok(result.map_or(ResultBody::Void, ResultBody::Rows));
     }
+    let mut targets = Vec::with_capacity(children.len());
     for (w, binds) in children {
-        let child_ts = w.timestamp(binds, ts)?;
-        let (keys, target) = w.targets(binds)?;
+        targets.push((w.timestamp(binds, ts)?, w.targets(binds)?));
+    }
+    for ((w, binds), (child_ts, (keys, target))) in children.iter().zip(targets.iter()) {
         let mut data = w.table.runtime.lock();
         for key in keys {
-            w.apply(&mut data, key, &target, binds, child_ts, now)?;
+            w.apply(&mut data, key.clone(), target, binds, *child_ts, now)?;
         }
     }
     Ok(ResultBody::Void)
 }
+
+/// Cassandra's client warnings for a batch: an unlogged batch over more than 10 partitions,
+/// a logged batch on tables with `gc_grace_seconds = 0`.
+fn batch_warnings(kind: BatchKind, children: &[(&WritePlan, &Binds<'_>)]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let tables = |pick: &dyn Fn(&WritePlan) -> bool| -> Vec<String> {
+        let mut names: Vec<String> = children
+            .iter()
+            .filter(|(w, _)| pick(w))
+            .map(|(w, _)| format!("{}.{}", w.table.keyspace(), w.table.name()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    if kind == BatchKind::Unlogged {
+        let mut keys: Vec<(&str, &str, bytes::Bytes)> = Vec::new();
+        for (w, binds) in children {
+            if let Ok((ks, _)) = w.targets(binds) {
+                for k in ks {
+                    keys.push((w.table.keyspace(), w.table.name(), k));
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        if keys.len() > UNLOGGED_PARTITIONS_WARN_THRESHOLD {
+            let names = tables(&|_| true);
+            warnings.push(format!(
+                "Unlogged batch covering {} partitions detected against table{} [{}]. You should use a logged batch for atomicity, or asynchronous writes for performance.",
+                keys.len(),
+                if names.len() > 1 { "s" } else { "" },
+                names.join(", ")
+            ));
+        }
+    }
+    if kind == BatchKind::Logged {
+        let names = tables(&|w| w.table.def.options.gc_grace_seconds == 0);
+        if !names.is_empty() {
+            warnings.push(format!(
+                "Executing a LOGGED BATCH on table{} [{}], configured with a gc_grace_seconds of 0. The gc_grace_seconds is used to TTL batchlog entries, so setting gc_grace_seconds too low on tables involved in an atomic batch might cause batchlog entries to expire before being replayed.",
+                if names.len() > 1 { "s" } else { "" },
+                names.join(", ")
+            ));
+        }
+    }
+    warnings
+}
+
+/// Cassandra's default `unlogged_batch_across_partitions_warn_threshold`.
+const UNLOGGED_PARTITIONS_WARN_THRESHOLD: usize = 10;
 
 enum Child {
     Owned(Box<Planned>),
@@ -302,6 +357,6 @@ pub(crate) fn execute_message(
     let now = batch.now_in_seconds.map_or_else(now_secs, i64::from);
     let ts = batch.timestamp.unwrap_or_else(now_micros);
     let body = run_children(kind, &children, ts, now)?;
-    let _ = QueryParameters::default();
-    Ok(Outcome::new(body))
+    let warnings = batch_warnings(kind, &children);
+    Ok(Outcome { body, warnings })
 }
