@@ -7,6 +7,7 @@ use std::sync::Arc;
 use cassia_protocol::request::{Batch, BatchStatement, BatchType, SerializedValues};
 use cassia_protocol::response::{ResultBody, ServerError};
 
+use super::conditions::{applied_result, row_values};
 use super::modify::{Target, WritePlan};
 use super::plan::{BatchPlan, Plan, Planned};
 use super::read::RowRef;
@@ -39,7 +40,13 @@ fn execute_resolved(
     let (keys, target) = w.targets(binds)?;
     let mut data = w.table.runtime.lock();
     if w.condition.is_some() {
-        let (applied, rows) = check_condition(w, &data, &keys, &target, binds, now)?;
+        let (applied, row) = check_condition(w, &data, &keys, &target, binds, now)?;
+        let columns = w
+            .condition
+            .as_ref()
+            .and_then(|c| c.reported_columns(&w.table));
+        let existing: Vec<_> = row.into_iter().map(|(_, values)| values).collect();
+        let rows = applied_result(&w.table, applied, columns.as_deref(), &existing);
         if applied {
             for key in keys {
                 w.apply(&mut data, key, &target, binds, ts, now)?;
@@ -53,8 +60,11 @@ fn execute_resolved(
     Ok(ResultBody::Void)
 }
 
+/// An existing row a condition looked at: its clustering and every column's value.
+type CheckedRow = (Vec<bytes::Bytes>, Vec<Option<bytes::Bytes>>);
+
 /// Evaluates a statement's IF against the current row; returns whether it applies and the
-/// `[applied]` result.
+/// row's current values, if it exists.
 fn check_condition(
     w: &WritePlan,
     data: &TableData,
@@ -62,7 +72,7 @@ fn check_condition(
     target: &Target,
     binds: &Binds<'_>,
     now: i64,
-) -> Result<(bool, cassia_protocol::response::Rows), ServerError> {
+) -> Result<(bool, Option<CheckedRow>), ServerError> {
     let Some(cond) = &w.condition else {
         return Err(invalid("not a conditional statement"));
     };
@@ -107,7 +117,10 @@ fn check_condition(
         })
     });
     let applied = cond.holds(table, row.as_ref(), binds)?;
-    Ok((applied, cond.result(table, applied, row.as_ref())))
+    Ok((
+        applied,
+        row.as_ref().map(|r| (ck.clone(), row_values(table, r))),
+    ))
 }
 
 /// Runs a `BEGIN BATCH ... APPLY BATCH` statement (markers numbered across the batch).
@@ -206,20 +219,35 @@ fn run_children(
             ));
         }
         let mut data = table.runtime.lock();
-        let mut result = None;
+        // Every condition is checked; a failure reports the primary key and the conditioned
+        // columns (every column if an IF [NOT] EXISTS is involved) of each existing row.
         let mut applied = true;
+        let mut existing: Vec<CheckedRow> = Vec::new();
+        let mut columns: Option<Vec<usize>> =
+            Some(table.pk.iter().chain(table.ck.iter()).copied().collect());
         for ((w, binds), (keys, target)) in children.iter().zip(targets.iter()) {
-            if w.condition.is_some() {
-                let (ok, rows) = check_condition(w, &data, keys, target, binds, now)?;
-                if !ok || result.is_none() {
-                    result = Some(rows);
+            let Some(cond) = &w.condition else { continue };
+            let (ok, row) = check_condition(w, &data, keys, target, binds, now)?;
+            applied &= ok;
+            match (cond.reported_columns(&table), columns.as_mut()) {
+                (Some(cols), Some(acc)) => {
+                    for c in cols {
+                        if !acc.contains(&c) {
+                            acc.push(c);
+                        }
+                    }
                 }
-                applied &= ok;
-                if !ok {
-                    break;
+                _ => columns = None,
+            }
+            if let Some(row) = row {
+                if !existing.iter().any(|(ck, _)| *ck == row.0) {
+                    existing.push(row);
                 }
             }
         }
+        existing.sort_by(|a, b| table.layout.compare_prefix(&a.0, &b.0));
+        let values: Vec<_> = existing.into_iter().map(|(_, v)| v).collect();
+        let result = Some(applied_result(&table, applied, columns.as_deref(), &values));
         if applied {
             for ((w, binds), (keys, target)) in children.iter().zip(targets.iter()) {
                 for key in keys {
