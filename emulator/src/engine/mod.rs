@@ -10,10 +10,14 @@
 
 mod batch;
 mod binds;
+mod cast;
 mod conditions;
 mod functions;
+mod json;
 mod literal;
+mod matching;
 mod modify;
+mod mutation;
 mod paging;
 mod plan;
 mod read;

@@ -18,7 +18,9 @@ use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::{ColumnKind, invalid};
 use crate::cql::ast::{Select, Term};
-use crate::store::{Partition, PartitionPos, Row, TableData, split_partition_key};
+use crate::store::{
+    ClusteringKey, ClusteringLayout, Partition, PartitionPos, Row, TableData, split_partition_key,
+};
 
 /// The warning Cassandra attaches to aggregates over several partitions.
 pub(crate) const AGGREGATE_WARNING: &str = "Aggregation query used without partition key";
@@ -35,6 +37,8 @@ pub(crate) struct SelectPlan {
     pub per_partition_limit: Option<Term>,
     /// GROUP BY: how many leading primary key columns form a group (0 = no grouping).
     pub group_by: usize,
+    /// `SELECT JSON`: rows come back as one `[json]` text column.
+    pub json: bool,
 }
 
 impl SelectPlan {
@@ -127,7 +131,21 @@ impl SelectPlan {
             limit: stmt.limit.clone(),
             per_partition_limit: stmt.per_partition_limit.clone(),
             group_by: stmt.group_by.len(),
+            json: stmt.json,
         })
+    }
+
+    /// The columns of the Rows result.
+    pub fn result_columns(&self) -> Vec<cassia_protocol::response::ColumnSpec> {
+        if !self.json {
+            return self.selected.columns.clone();
+        }
+        vec![cassia_protocol::response::ColumnSpec {
+            keyspace: self.table.keyspace().to_owned(),
+            table: self.table.name().to_owned(),
+            name: "[json]".to_owned(),
+            typ: ColumnType::Text,
+        }]
     }
 
     /// Warnings this statement produces whenever it runs.
@@ -446,13 +464,13 @@ impl Output<'_> {
             return true;
         }
         let mut emitted_rows = false;
-        let iter: Box<dyn Iterator<Item = (&crate::store::ClusteringKey, &Row)>> =
-            if self.plan.reversed {
-                Box::new(p.rows.iter().rev())
-            } else {
-                Box::new(p.rows.iter())
-            };
-        let mut skipping = resume_ck.is_some_and(|c| !c.is_empty());
+        let iter = rows_in_range(
+            p,
+            &table.layout,
+            ctx.ck.eq_prefix(),
+            resume_ck,
+            self.plan.reversed,
+        );
         if resume_ck.is_some_and(|c| c.is_empty()) {
             // The last page ended on this partition's static-only row.
             return true;
@@ -460,20 +478,6 @@ impl Output<'_> {
         for (k, r) in iter {
             if in_partition >= budget {
                 return true;
-            }
-            if skipping {
-                if let Some(rc) = resume_ck {
-                    let o = layout.compare_prefix(&k.parts, rc);
-                    let past = if self.plan.reversed {
-                        o.is_lt()
-                    } else {
-                        o.is_gt()
-                    };
-                    if !past {
-                        continue;
-                    }
-                }
-                skipping = false;
             }
             let outer = p.outer_deletion(layout, &k.parts);
             if !r.is_live(outer, ctx.now) || !ctx.ck.matches(&k.parts) {
@@ -575,8 +579,11 @@ impl Output<'_> {
             self.any = true;
             return true;
         }
-        self.builder
-            .push(sels.iter().map(|s| selection::value(s, ctx.table, row)));
+        let cells: Vec<Option<Bytes>> = sels
+            .iter()
+            .map(|s| selection::value(s, ctx.table, row))
+            .collect();
+        self.push_cells(cells);
         self.emitted += 1;
         *in_partition += 1;
         self.last = Some((
@@ -597,12 +604,33 @@ impl Output<'_> {
             vec![Acc::default(); self.plan.selected.sels.len()],
         );
         let sels = &self.plan.selected.sels;
-        self.builder
-            .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+        let cells: Vec<Option<Bytes>> = accs
+            .iter()
+            .zip(sels.iter())
+            .map(|(a, s)| a.finish(s))
+            .collect();
+        self.push_cells(cells);
+    }
+
+    /// Appends a result row (as one `[json]` cell for SELECT JSON).
+    fn push_cells(&mut self, cells: Vec<Option<Bytes>>) {
+        if self.plan.json {
+            let columns: Vec<(String, ColumnType)> = self
+                .plan
+                .selected
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.typ.clone()))
+                .collect();
+            let text = super::json::render_row(&columns, &cells);
+            self.builder.push([Some(text.into_bytes())]);
+        } else {
+            self.builder.push(cells);
+        }
     }
 
     fn finish(mut self, single: bool, _limit: usize) -> Result<ResultBody, ServerError> {
-        let columns = self.plan.selected.columns.clone();
+        let columns = self.plan.result_columns();
         if self.plan.group_by > 0 {
             if self.group.is_some() && self.builder.len() < self.limit {
                 self.flush_group();
@@ -612,8 +640,12 @@ impl Output<'_> {
         if self.plan.selected.aggregate {
             let accs = std::mem::take(&mut self.accs);
             let sels = &self.plan.selected.sels;
-            self.builder
-                .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+            let cells: Vec<Option<Bytes>> = accs
+                .iter()
+                .zip(sels.iter())
+                .map(|(a, s)| a.finish(s))
+                .collect();
+            self.push_cells(cells);
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
         let full_page = self.page.is_some_and(|p| self.builder.len() >= p);
@@ -630,5 +662,62 @@ impl Output<'_> {
             _ => None,
         };
         Ok(ResultBody::Rows(self.builder.finish(columns, state)))
+    }
+}
+
+type RowIter<'a> = Box<dyn Iterator<Item = (&'a ClusteringKey, &'a Row)> + 'a>;
+
+/// The rows of `p` that can match: those starting with the EQ prefix of the clustering
+/// restrictions, after the row the previous page ended on, in query order. Seeks in the
+/// partition's ordered map instead of scanning it, so point reads and pages of large
+/// partitions stay cheap.
+fn rows_in_range<'a>(
+    p: &'a Partition,
+    layout: &Arc<ClusteringLayout>,
+    prefix: Vec<Bytes>,
+    resume: Option<&[Bytes]>,
+    reversed: bool,
+) -> RowIter<'a> {
+    let resume = resume.filter(|r| !r.is_empty()).map(|r| ClusteringKey {
+        parts: r.to_vec(),
+        layout: layout.clone(),
+    });
+    let in_prefix = {
+        let layout = layout.clone();
+        let prefix = prefix.clone();
+        move |k: &ClusteringKey| layout.compare_prefix(&k.parts, &prefix).is_eq()
+    };
+    let from = ClusteringKey {
+        parts: prefix.clone(),
+        layout: layout.clone(),
+    };
+    if !reversed {
+        let lower = match resume {
+            Some(r) => RangeBound::Excluded(r),
+            None if prefix.is_empty() => RangeBound::Unbounded,
+            None => RangeBound::Included(from),
+        };
+        return Box::new(
+            p.rows
+                .range((lower, RangeBound::Unbounded))
+                .take_while(move |(k, _)| in_prefix(k)),
+        );
+    }
+    match resume {
+        Some(r) => Box::new(
+            p.rows
+                .range((RangeBound::Unbounded, RangeBound::Excluded(r)))
+                .rev()
+                .take_while(move |(k, _)| in_prefix(k)),
+        ),
+        None if prefix.is_empty() => Box::new(p.rows.iter().rev()),
+        None => {
+            let matching: Vec<_> = p
+                .rows
+                .range(from..)
+                .take_while(|(k, _)| in_prefix(k))
+                .collect();
+            Box::new(matching.into_iter().rev())
+        }
     }
 }
