@@ -303,7 +303,14 @@ fn scalar(name: &str, arg: Option<Bytes>, arg_typ: Option<ColumnType>) -> Option
         }
     };
     match name {
-        "totimestamp" | "tounixtimestamp" => {
+        "tojson" => {
+            let text = match (&arg, &arg_typ) {
+                (Some(b), Some(t)) => super::json::to_json(t, b),
+                _ => "null".to_owned(),
+            };
+            Some(Bytes::from(text.into_bytes()))
+        }
+        "totimestamp" | "tounixtimestamp" | "dateof" | "unixtimestampof" => {
             millis(&arg?).map(|m| Bytes::copy_from_slice(&m.to_be_bytes()))
         }
         "todate" => millis(&arg?).map(|m| {
