@@ -305,12 +305,18 @@ impl Engine {
             &execute.params,
             keyspace.as_deref(),
         )?;
-        if let (ResultBody::Rows(rows), Some(sent)) = (&mut out.body, &execute.result_metadata_id) {
-            if client.protocol_version == ProtocolVersion::V5
-                && matches!(planned.plan, Plan::Select(_))
-                && *sent != planned.metadata_id
-            {
-                rows.metadata.new_metadata_id = Some(planned.metadata_id.clone());
+        if let ResultBody::Rows(rows) = &mut out.body {
+            if let Some(sent) = &execute.result_metadata_id {
+                if client.protocol_version == ProtocolVersion::V5
+                    && matches!(planned.plan, Plan::Select(_))
+                    && *sent != planned.metadata_id
+                {
+                    rows.metadata.new_metadata_id = Some(planned.metadata_id.clone());
+                }
+            }
+            // Skip_metadata: the client has the columns from PREPARE, unless they changed.
+            if execute.params.skip_metadata && rows.metadata.new_metadata_id.is_none() {
+                rows.metadata.columns.clear();
             }
         }
         Ok(out)

@@ -221,3 +221,34 @@ fn named_values_and_schema_events() {
         "There were 2 markers(?) in CQL but 0 bound variables"
     );
 }
+
+#[test]
+fn skip_metadata_drops_columns_unless_they_changed() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE kv (k int PRIMARY KEY, v int)");
+    q(&e, &mut c, "INSERT INTO kv (k, v) VALUES (1, 2)");
+    let p = e.prepare(&c, "SELECT * FROM kv WHERE k = ?", None).unwrap();
+    let ResultBody::Prepared(p) = &p.body else {
+        panic!()
+    };
+    let exec = |md: Option<Bytes>| Execute {
+        id: p.id.clone(),
+        result_metadata_id: md,
+        params: QueryParameters {
+            values: values(&[Some(&1i32.to_be_bytes())]),
+            skip_metadata: true,
+            ..QueryParameters::default()
+        },
+    };
+    let o = e
+        .execute(&mut c, &exec(p.result_metadata_id.clone()))
+        .unwrap();
+    let r = rows(&o);
+    assert!(r.metadata.columns.is_empty());
+    assert_eq!(r.metadata.column_count, 2);
+    assert_eq!(cells(r), vec![vec![int(1), int(2)]]);
+    let o = e
+        .execute(&mut c, &exec(Some(Bytes::from_static(b"stale"))))
+        .unwrap();
+    assert_eq!(rows(&o).metadata.columns.len(), 2);
+}
