@@ -29,6 +29,9 @@ mod selection;
 mod specs;
 mod system;
 mod term;
+mod trace;
+
+pub use trace::TraceRecord;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -252,3 +252,47 @@ fn skip_metadata_drops_columns_unless_they_changed() {
         .unwrap();
     assert_eq!(rows(&o).metadata.columns.len(), 2);
 }
+
+#[test]
+fn traces_are_readable_from_system_traces() {
+    let (e, mut c) = engine();
+    let id = uuid::Uuid::parse_str("6f9ce220-e5e5-11f1-89ae-89b5118bebf6").unwrap();
+    e.record_trace(&TraceRecord {
+        session_id: id,
+        client: "127.0.0.1".parse().unwrap(),
+        command: "QUERY".into(),
+        request: "Execute CQL3 query".into(),
+        parameters: vec![("query".into(), "SELECT 'x' FROM t".into())],
+        started_at_millis: 1_700_000_000_000,
+        duration_micros: 1102,
+        activities: vec![
+            "Parsing SELECT 'x' FROM t".into(),
+            "Preparing statement".into(),
+        ],
+    })
+    .unwrap();
+    let o = q(
+        &e,
+        &mut c,
+        &format!(
+            "SELECT duration, request, parameters FROM system_traces.sessions WHERE session_id = {id}"
+        ),
+    );
+    let r = cells(rows(&o));
+    assert_eq!(r[0][0], int(1102));
+    assert_eq!(r[0][1], text("Execute CQL3 query"));
+    let o = q(
+        &e,
+        &mut c,
+        &format!(
+            "SELECT activity, source_elapsed FROM system_traces.events WHERE session_id = {id}"
+        ),
+    );
+    assert_eq!(
+        cells(rows(&o)),
+        vec![
+            vec![text("Parsing SELECT 'x' FROM t"), int(551)],
+            vec![text("Preparing statement"), int(1102)]
+        ]
+    );
+}
