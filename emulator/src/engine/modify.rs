@@ -277,6 +277,14 @@ impl WritePlan {
             op_specs(&op, col, specs);
             ops.push(op);
         }
+        if table.def.is_counter && stmt.using.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for counter updates",
+            ));
+        }
+        if table.def.is_counter && stmt.using.ttl.is_some() {
+            return Err(invalid("Cannot provide custom TTL for counter updates"));
+        }
         let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
         let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
         if condition.is_some() && stmt.using.timestamp.is_some() {
