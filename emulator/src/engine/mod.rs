@@ -5,8 +5,15 @@
 //! everything is in memory, so a call is short and connections call it directly.
 //!
 //! Layout: `plan` turns a parsed statement into an executable plan (prepared statements keep
-//! theirs, so EXECUTE never re-parses); `select`, `modify`, `conditions` and `batch` run
-//! plans against the `store`; `schema` is the runtime view of a catalog table.
+//! theirs, so EXECUTE never re-parses), with `restrict` (WHERE), `selection` (SELECT
+//! clause) and `specs` (bind-marker metadata); `select`, `modify` + `mutation`, `conditions`
+//! and `batch` run plans against the store; `term`, `literal`, `functions`, `cast` and
+//! `json` turn CQL values into bytes and back; `schema` is the runtime view of a catalog
+//! table; `paging` and `result` encode what goes back; `system` and `trace` serve the
+//! system keyspaces.
+//!
+//! Errors are `ServerError`s (the protocol's typed error: kind + Cassandra's message), since
+//! that is exactly what the transport sends; messages follow Cassandra 4.0 word for word.
 
 mod batch;
 mod binds;
