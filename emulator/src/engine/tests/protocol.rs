@@ -296,3 +296,58 @@ fn traces_are_readable_from_system_traces() {
         ]
     );
 }
+
+#[test]
+fn bind_marker_specs_use_cassandras_names() {
+    let (e, c) = engine();
+    let mut c = c;
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE t (k int, c int, l list<text>, m map<text, int>, PRIMARY KEY (k, c))",
+    );
+    let specs = |cql: &str| -> Vec<(String, String)> {
+        let o = e.prepare(&c, cql, None).unwrap();
+        let ResultBody::Prepared(p) = o.body else {
+            panic!()
+        };
+        p.metadata
+            .columns
+            .iter()
+            .map(|s| (s.name.clone(), s.typ.to_string()))
+            .collect()
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        specs("SELECT * FROM t WHERE k IN ? AND c > ? LIMIT ?"),
+        pairs(&[("in(k)", "list<int>"), ("c", "int"), ("[limit]", "int")])
+    );
+    assert_eq!(
+        specs("INSERT INTO t (k, c) VALUES (?, ?) USING TTL ? AND TIMESTAMP ?"),
+        pairs(&[
+            ("k", "int"),
+            ("c", "int"),
+            ("[ttl]", "int"),
+            ("[timestamp]", "bigint")
+        ])
+    );
+    assert_eq!(
+        specs("UPDATE t SET m[?] = ?, l[?] = ? WHERE k = ? AND c = ?"),
+        pairs(&[
+            ("key(m)", "text"),
+            ("value(m)", "int"),
+            ("idx(l)", "int"),
+            ("value(l)", "text"),
+            ("k", "int"),
+            ("c", "int"),
+        ])
+    );
+    assert_eq!(
+        specs("SELECT * FROM t WHERE token(k) > ? AND k = :kk"),
+        pairs(&[("partition key token", "bigint"), ("kk", "int")])
+    );
+}
