@@ -39,6 +39,8 @@ pub(crate) struct SelectPlan {
     pub group_by: usize,
     /// `SELECT JSON`: rows come back as one `[json]` text column.
     pub json: bool,
+    /// Whether the statement has an ORDER BY.
+    pub ordered: bool,
 }
 
 impl SelectPlan {
@@ -132,6 +134,7 @@ impl SelectPlan {
             per_partition_limit: stmt.per_partition_limit.clone(),
             group_by: stmt.group_by.len(),
             json: stmt.json,
+            ordered: !stmt.order_by.is_empty(),
         })
     }
 
@@ -256,6 +259,14 @@ impl SelectPlan {
             page_size.filter(|p| *p > 0).map(|p| p as usize)
         };
         let single = matches!(&partitions, Some(Partitions::Keys(k)) if k.len() == 1);
+        // ORDER BY over several partitions (pk IN): rows are merged in clustering order,
+        // which Cassandra only does without paging.
+        let merge = self.ordered && matches!(&partitions, Some(Partitions::Keys(k)) if k.len() > 1);
+        if merge && page.is_some() {
+            return Err(invalid(
+                "Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query",
+            ));
+        }
         let total_limit = resume
             .as_ref()
             .map_or(limit, |r| r.remaining.min(limit as u64) as usize);
@@ -278,6 +289,7 @@ impl SelectPlan {
                 .map(|r| r.remaining_in_partition.min(ppl as u64) as usize),
             last: None,
             group: None,
+            merged: merge.then(Vec::new),
         };
         let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
             let pk_parts = split_partition_key(&pos.1, table.pk.len());
@@ -419,6 +431,8 @@ struct Output<'p> {
     last: Option<(Bytes, Vec<Bytes>, usize)>,
     /// The key of the GROUP BY group being accumulated.
     group: Option<Vec<Bytes>>,
+    /// Rows of an ORDER BY over several partitions, sorted at the end.
+    merged: Option<Vec<(Vec<Bytes>, Vec<Option<Bytes>>)>>,
 }
 
 impl Output<'_> {
@@ -583,6 +597,11 @@ impl Output<'_> {
             .iter()
             .map(|s| selection::value(s, ctx.table, row))
             .collect();
+        if let Some(merged) = &mut self.merged {
+            merged.push((row.ck.to_vec(), cells));
+            *in_partition += 1;
+            return true;
+        }
         self.push_cells(cells);
         self.emitted += 1;
         *in_partition += 1;
@@ -646,6 +665,17 @@ impl Output<'_> {
                 .map(|(a, s)| a.finish(s))
                 .collect();
             self.push_cells(cells);
+            return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
+        }
+        if let Some(mut merged) = self.merged.take() {
+            let layout = self.plan.table.layout.clone();
+            merged.sort_by(|a, b| {
+                let o = layout.compare_prefix(&a.0, &b.0);
+                if self.plan.reversed { o.reverse() } else { o }
+            });
+            for (_, cells) in merged.into_iter().take(self.limit) {
+                self.push_cells(cells);
+            }
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
         let full_page = self.page.is_some_and(|p| self.builder.len() >= p);

@@ -286,3 +286,30 @@ fn prefix_seeks_match_full_scans_in_both_directions() {
     );
     assert_eq!(cells(rows(&o)), vec![vec![int(2), int(1)]]);
 }
+
+#[test]
+fn order_by_with_partition_in_refuses_paging() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE t (p int, c int, PRIMARY KEY (p, c))",
+    );
+    let params = QueryParameters {
+        page_size: Some(10),
+        ..QueryParameters::default()
+    };
+    let err = e
+        .query(
+            &mut c,
+            "SELECT * FROM t WHERE p IN (1, 2) ORDER BY c DESC",
+            &params,
+        )
+        .unwrap_err();
+    assert!(
+        err.message
+            .starts_with("Cannot page queries with both ORDER BY and a IN restriction"),
+        "{}",
+        err.message
+    );
+}
