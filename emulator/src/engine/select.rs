@@ -432,8 +432,11 @@ struct Output<'p> {
     /// The key of the GROUP BY group being accumulated.
     group: Option<Vec<Bytes>>,
     /// Rows of an ORDER BY over several partitions, sorted at the end.
-    merged: Option<Vec<(Vec<Bytes>, Vec<Option<Bytes>>)>>,
+    merged: Option<Vec<MergedRow>>,
 }
+
+/// A row held back for sorting: its clustering values and its result cells.
+type MergedRow = (Vec<Bytes>, Vec<Option<Bytes>>);
 
 impl Output<'_> {
     /// Visits one partition; false stops the scan.
