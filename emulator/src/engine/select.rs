@@ -25,6 +25,10 @@ use crate::store::{
 /// The warning Cassandra attaches to aggregates over several partitions.
 pub(crate) const AGGREGATE_WARNING: &str = "Aggregation query used without partition key";
 
+/// The warning Cassandra attaches to aggregates over an IN on the partition key.
+pub(crate) const AGGREGATE_IN_WARNING: &str =
+    "Aggregation query used on multiple partition keys (IN restriction)";
+
 /// A prepared SELECT.
 #[derive(Debug)]
 pub(crate) struct SelectPlan {
@@ -153,8 +157,18 @@ impl SelectPlan {
 
     /// Warnings this statement produces whenever it runs.
     pub fn warnings(&self) -> Vec<String> {
-        if self.selected.aggregate && !self.restrictions.pk_complete() {
+        if !self.selected.aggregate {
+            return Vec::new();
+        }
+        let r = &self.restrictions;
+        if r.pk.iter().all(Option::is_none) && r.token.is_empty() {
             vec![AGGREGATE_WARNING.to_owned()]
+        } else if r
+            .pk
+            .iter()
+            .any(|p| matches!(p, Some(super::restrict::Restr::In(_))))
+        {
+            vec![AGGREGATE_IN_WARNING.to_owned()]
         } else {
             Vec::new()
         }
