@@ -157,7 +157,9 @@ impl SelectPlan {
 
     /// Warnings this statement produces whenever it runs.
     pub fn warnings(&self) -> Vec<String> {
-        if !self.selected.aggregate {
+        // Cassandra checks this for every query with an aggregation spec: aggregates, and
+        // GROUP BY with or without them.
+        if !self.selected.aggregate && self.group_by == 0 {
             return Vec::new();
         }
         let r = &self.restrictions;
