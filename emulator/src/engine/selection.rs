@@ -123,8 +123,13 @@ fn selector(
                 )));
             }
             if col.multi_cell() {
+                let what = if col.typ.is_collection() {
+                    "collection"
+                } else {
+                    "UDT"
+                };
                 return Err(invalid(format!(
-                    "Cannot use selection function {} on non-frozen collection {c}",
+                    "Cannot use selection function {} on non-frozen {what} {c}",
                     if is_wt { "writeTime" } else { "ttl" }
                 )));
             }
