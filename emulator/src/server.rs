@@ -253,12 +253,23 @@ async fn accept_loop(
                 }
             },
             // Reap finished connections so the set does not grow forever.
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            Some(done) = connections.join_next(), if !connections.is_empty() => log_panic(done),
         }
     }
     drop(listener);
     // Connections watch the same signal and end on their own; wait for them.
-    while connections.join_next().await.is_some() {}
+    while let Some(done) = connections.join_next().await {
+        log_panic(done);
+    }
+}
+
+/// A connection task that panicked lost only its own connection; say so in the log.
+fn log_panic(done: Result<(), tokio::task::JoinError>) {
+    if let Err(e) = done {
+        if e.is_panic() {
+            tracing::error!(error = %e, "a connection task panicked");
+        }
+    }
 }
 
 /// How long a client may take to complete the TLS handshake.

@@ -11,12 +11,29 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 /// Where the certificate chain and key come from.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) enum TlsSource {
     /// PEM files on disk.
     Files { cert: PathBuf, key: PathBuf },
     /// PEM text in memory.
     Pem { cert: Vec<u8>, key: Vec<u8> },
+}
+
+impl std::fmt::Debug for TlsSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material, even in debug logs.
+        match self {
+            TlsSource::Files { cert, key } => f
+                .debug_struct("Files")
+                .field("cert", cert)
+                .field("key", key)
+                .finish(),
+            TlsSource::Pem { cert, .. } => f
+                .debug_struct("Pem")
+                .field("cert_bytes", &cert.len())
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 /// Why the TLS configuration could not be built.
@@ -109,6 +126,19 @@ mod tests {
         assert!(
             matches!(err, Some(TlsError::NoCertificate { .. })),
             "{err:?}"
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let source = TlsSource::Pem {
+            cert: b"CERT".to_vec(),
+            key: b"-----BEGIN PRIVATE KEY----- secret".to_vec(),
+        };
+        let shown = format!("{source:?}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("45, 45"),
+            "{shown}"
         );
     }
 

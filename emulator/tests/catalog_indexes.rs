@@ -152,7 +152,7 @@ fn index_errors() {
     assert_invalid(
         &mut c,
         "CREATE INDEX ON ks.t (nope)",
-        "Undefined column name nope",
+        "Undefined column name nope in table ks.t",
     );
     assert_invalid(
         &mut c,
@@ -202,4 +202,34 @@ fn drop_index() {
     );
     // Dropping the column is allowed again.
     ok(&mut c, "ALTER TABLE ks.t DROP v");
+}
+
+#[test]
+fn custom_indexes() {
+    let mut c = with_keyspace();
+    table(&mut c);
+    ok(
+        &mut c,
+        "CREATE CUSTOM INDEX sai_v ON ks.t (v) USING 'StorageAttachedIndex' WITH OPTIONS = {'case_sensitive': 'false'}",
+    );
+    let rows = schema_rows(&c, "indexes", "ks", Some("t"));
+    assert_eq!(get(&rows[0], "kind"), &t("CUSTOM"));
+    assert_eq!(
+        get(&rows[0], "options"),
+        &options(&[
+            ("case_sensitive", "false"),
+            ("class_name", "StorageAttachedIndex"),
+            ("target", "v")
+        ])
+    );
+    assert_invalid(
+        &mut c,
+        "CREATE INDEX i2 ON ks.t (c) WITH OPTIONS = {'a': 'b'}",
+        "Cannot specify options for a non-CUSTOM index",
+    );
+    let table = c.table("ks", "t").expect("t");
+    assert_eq!(
+        table.indexes[0].to_cql(&table),
+        "CREATE CUSTOM INDEX sai_v ON ks.t (v) USING 'StorageAttachedIndex' WITH OPTIONS = {'case_sensitive': 'false'};"
+    );
 }

@@ -268,3 +268,41 @@ fn drop_keyspace_reports_tables_types_then_keyspace() {
     assert!(schema_rows(&c, "keyspaces", "wirecap", None).is_empty());
     assert!(schema_rows(&c, "types", "wirecap", None).is_empty());
 }
+
+#[test]
+fn system_keyspaces_are_protected() {
+    let mut c = Catalog::new();
+    assert_invalid(
+        &mut c,
+        "ALTER KEYSPACE system WITH durable_writes = false",
+        "System keyspace 'system' is not user-modifiable",
+    );
+    assert_invalid(
+        &mut c,
+        "CREATE TABLE system_schema.x (k int PRIMARY KEY)",
+        "System keyspace 'system_schema' is not user-modifiable",
+    );
+    assert_invalid(
+        &mut c,
+        "DROP TABLE system_virtual_schema.tables",
+        "Virtual keyspace 'system_virtual_schema' is not user-modifiable",
+    );
+    assert_invalid(
+        &mut c,
+        "DROP KEYSPACE system_auth",
+        "System keyspace 'system_auth' is not user-modifiable",
+    );
+    // The replicated system keyspaces may have their replication changed.
+    ok(
+        &mut c,
+        "ALTER KEYSPACE system_auth WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}",
+    );
+    let row = &schema_rows(&c, "keyspaces", "system_auth", None)[0];
+    assert_eq!(
+        get(row, "replication"),
+        &replication(&[
+            ("class", "org.apache.cassandra.locator.SimpleStrategy"),
+            ("replication_factor", "3")
+        ])
+    );
+}

@@ -170,3 +170,13 @@ fn schema_tables_describe_themselves() {
             .all(|r| get(r, "keyspace_name") == &t("system_virtual_schema"))
     );
 }
+
+#[test]
+fn use_keyspace_check() {
+    let c = with_keyspace();
+    assert!(c.check_use("ks").is_ok());
+    assert!(c.check_use("system").is_ok());
+    let e = c.check_use("nope").expect_err("missing");
+    assert_eq!(e.kind, cassia_protocol::response::ErrorKind::Invalid);
+    assert_eq!(e.message, "Keyspace 'nope' does not exist");
+}

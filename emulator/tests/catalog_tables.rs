@@ -522,3 +522,47 @@ fn drop_table() {
         ResultBody::Void
     );
 }
+
+#[test]
+fn alter_that_changes_nothing_answers_void() {
+    let mut c = with_keyspace();
+    ok(
+        &mut c,
+        "CREATE TABLE ks.t (k int PRIMARY KEY, v int) WITH comment = 'x'",
+    );
+    let version = c.schema_version();
+    let out = ok(&mut c, "ALTER TABLE ks.t WITH comment = 'x'");
+    assert_eq!(out.result(), ResultBody::Void);
+    assert!(out.events.is_empty());
+    assert_eq!(c.schema_version(), version);
+    let out = ok(
+        &mut c,
+        "ALTER KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+    );
+    assert_eq!(out.result(), ResultBody::Void);
+    assert_eq!(c.schema_version(), version);
+}
+
+#[test]
+fn rename_of_a_missing_column() {
+    let mut c = with_keyspace();
+    ok(&mut c, "CREATE TABLE ks.t (k int PRIMARY KEY, v int)");
+    assert_invalid(
+        &mut c,
+        "ALTER TABLE ks.t RENAME nope TO other",
+        "Undefined column name nope in table ks.t",
+    );
+}
+
+#[test]
+fn create_table_with_id() {
+    let mut c = with_keyspace();
+    ok(
+        &mut c,
+        "CREATE TABLE ks.t (k int PRIMARY KEY) WITH ID = 5a1c395e-b41f-11e5-9f22-ba0be0483c18",
+    );
+    assert_eq!(
+        c.table("ks", "t").expect("t").id.to_string(),
+        "5a1c395e-b41f-11e5-9f22-ba0be0483c18"
+    );
+}

@@ -121,17 +121,43 @@ fn type_errors() {
 fn alter_type_updates_tables_wire_types() {
     let mut c = with_keyspace();
     ok(&mut c, "CREATE TYPE ks.p (x int, y int)");
+    ok(&mut c, "CREATE TYPE ks.wrap (inner frozen<p>)");
     ok(&mut c, "CREATE TABLE ks.t (k int PRIMARY KEY, v frozen<p>)");
+    ok(
+        &mut c,
+        "CREATE TABLE ks.u (k int PRIMARY KEY, w list<frozen<wrap>>)",
+    );
+    ok(&mut c, "CREATE TABLE ks.other (k int PRIMARY KEY)");
     let out = ok(&mut c, "ALTER TYPE ks.p ADD z text");
+    // The type, then each type nesting it, then each table using them.
+    let updated = |target| SchemaChange {
+        change: SchemaChangeType::Updated,
+        target,
+    };
     assert_eq!(
         out.events,
-        vec![SchemaChange {
-            change: SchemaChangeType::Updated,
-            target: SchemaChangeTarget::Type {
+        vec![
+            updated(SchemaChangeTarget::Type {
                 keyspace: "ks".into(),
                 name: "p".into()
-            },
-        }]
+            }),
+            updated(SchemaChangeTarget::Type {
+                keyspace: "ks".into(),
+                name: "wrap".into()
+            }),
+            updated(SchemaChangeTarget::Table {
+                keyspace: "ks".into(),
+                table: "t".into()
+            }),
+            updated(SchemaChangeTarget::Table {
+                keyspace: "ks".into(),
+                table: "u".into()
+            }),
+        ]
+    );
+    assert_eq!(
+        out.result(),
+        ResultBody::SchemaChange(out.events[0].clone())
     );
     ok(&mut c, "ALTER TYPE ks.p RENAME x TO xx");
     let udt = c.user_type("ks", "p").expect("p");

@@ -210,5 +210,20 @@ async fn results_larger_than_a_segment_round_trip() {
             tail[4..] == blob[..],
             "blob differs after the round trip ({compression:?})"
         );
+
+        // 40 such reads in one write: 8 MB of results, more than the server buffers before
+        // writing; every one must still come back, in order.
+        let select = query_body(5, "SELECT b FROM ks_events.blobs WHERE k = 1");
+        let burst: Vec<u8> = (10..50i16)
+            .flat_map(|stream| c.encode(0, stream, QUERY, &select))
+            .collect();
+        c.send_raw(&burst).await;
+        for stream in 10..50i16 {
+            let r = c.recv_some().await;
+            assert_eq!(
+                (r.stream, r.opcode, r.body.len()),
+                (stream, RESULT, rows.body.len())
+            );
+        }
     }
 }

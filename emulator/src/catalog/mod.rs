@@ -6,6 +6,12 @@
 //! returns the schema-change result with the events Cassandra would push.
 //!
 //! This module is internal to the emulator and not a stable interface.
+//!
+//! Known differences from Cassandra 4.0: `WITH COMPACT STORAGE` is only recorded (no dense
+//! or static-compact layouts); materialized views, functions, aggregates and triggers are not
+//! supported (their schema tables stay empty); table ids of system tables are generated at
+//! start rather than derived from their names; `DROP KEYSPACE` reports its tables in name
+//! order, where Cassandra uses its internal hash order.
 
 mod ddl;
 mod errors;
@@ -140,6 +146,16 @@ impl Catalog {
             .ok_or_else(|| invalid(format!("keyspace {name} does not exist")))
     }
 
+    /// Checks the keyspace of a `USE` statement: Cassandra's `Keyspace 'x' does not exist`
+    /// (Invalid) when it is missing.
+    pub fn check_use(&self, keyspace: &str) -> Result<(), ServerError> {
+        if self.keyspaces.contains_key(keyspace) {
+            Ok(())
+        } else {
+            Err(invalid(format!("Keyspace '{keyspace}' does not exist")))
+        }
+    }
+
     /// The table, or Cassandra's `keyspace x does not exist` / `table y does not exist`
     /// (Invalid), as for SELECT and DML.
     pub fn table(&self, keyspace: &str, name: &str) -> Result<Arc<TableDef>, ServerError> {
@@ -179,10 +195,17 @@ impl Catalog {
         stmt: &Statement,
         current_keyspace: Option<&str>,
     ) -> Result<DdlOutcome, ServerError> {
+        let before = self.keyspaces.clone();
         let outcome = ddl::apply(self, stmt, current_keyspace)?;
-        if outcome.change.is_some() {
-            self.schema_version = Uuid::new_v4();
+        if outcome.change.is_none() {
+            return Ok(outcome);
         }
+        // Like Cassandra, a statement that leaves the schema as it was (ALTER ... WITH the
+        // current values) answers Void and announces nothing.
+        if self.keyspaces == before {
+            return Ok(DdlOutcome::unchanged());
+        }
+        self.schema_version = Uuid::new_v4();
         Ok(outcome)
     }
 

@@ -28,6 +28,12 @@ use framing::{BadInput, FrameReader, FrameWriter};
 /// Initial read buffer; it grows to the largest frame seen (capped by `max_frame_size`).
 const READ_BUFFER: usize = 64 * 1024;
 
+/// Output size after which a connection writes before executing more requests.
+const OUTPUT_HIGH_WATER: usize = 4 * 1024 * 1024;
+
+/// How long closing a connection may wait for the peer.
+const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Serves one connection until the client leaves, sends garbage, or the server stops.
 pub(crate) async fn serve<S>(mut stream: S, peer: SocketAddr, shared: Arc<Shared>)
 where
@@ -42,27 +48,34 @@ where
         shared: Arc::clone(&shared),
         out: BytesMut::with_capacity(READ_BUFFER),
         closing: false,
+        more_input: false,
     };
     let mut input = BytesMut::with_capacity(READ_BUFFER);
     let mut stop = shared.stop.clone();
     loop {
-        tokio::select! {
-            biased;
-            _ = crate::server::stopped(&mut stop) => break,
-            event = next_event(&mut conn.events) => conn.push_event(event),
-            read = stream.read_buf(&mut input) => match read {
-                Ok(0) => {
-                    if !input.is_empty() {
-                        tracing::debug!(%peer, pending = input.len(), "client left mid-frame");
+        if conn.more_input {
+            // The last batch stopped at the output high-water mark: finish it before
+            // reading anything new.
+            conn.process(&mut input);
+        } else {
+            tokio::select! {
+                biased;
+                _ = crate::server::stopped(&mut stop) => break,
+                event = next_event(&mut conn.events) => conn.push_event(event),
+                read = stream.read_buf(&mut input) => match read {
+                    Ok(0) => {
+                        if !input.is_empty() {
+                            tracing::debug!(%peer, pending = input.len(), "client left mid-frame");
+                        }
+                        break;
                     }
-                    break;
-                }
-                Ok(_) => conn.process(&mut input),
-                Err(e) => {
-                    tracing::debug!(%peer, error = %e, "read failed");
-                    break;
-                }
-            },
+                    Ok(_) => conn.process(&mut input),
+                    Err(e) => {
+                        tracing::debug!(%peer, error = %e, "read failed");
+                        break;
+                    }
+                },
+            }
         }
         if !conn.out.is_empty() {
             // A client that never reads blocks only this write; stopping the server still
@@ -88,7 +101,8 @@ where
             input.reserve(READ_BUFFER);
         }
     }
-    let _ = stream.shutdown().await;
+    // TLS sends close_notify here, which a client that never reads could block forever.
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, stream.shutdown()).await;
     tracing::debug!(%peer, "connection closed");
 }
 
@@ -105,12 +119,21 @@ struct Connection {
     out: BytesMut,
     /// Set after a fatal error: write what is pending, then close.
     closing: bool,
+    /// `process` stopped at the output high-water mark; frames may remain in the input.
+    more_input: bool,
 }
 
 impl Connection {
     /// Decodes and answers every complete frame in `input`.
     fn process(&mut self, input: &mut BytesMut) {
+        self.more_input = false;
         while !self.closing {
+            if self.out.len() >= OUTPUT_HIGH_WATER {
+                // Write what we have before executing more: many small requests asking
+                // for large results must not pile up unbounded output.
+                self.more_input = true;
+                break;
+            }
             match self.reader.next(input) {
                 Ok(None) => break,
                 Ok(Some(frame)) => self.handle(frame),

@@ -10,6 +10,7 @@ use crate::cql::ast::{AlterTable, AlterTableOp, ColumnDef as AstColumn};
 
 use super::super::errors::{config, invalid};
 use super::super::model::{ColumnDef, ColumnKind, DroppedColumn, KeyspaceDef, TableDef};
+use super::super::render::quote_ident;
 use super::super::types::{render, resolve};
 use super::super::{Catalog, DdlOutcome, keyspace_of};
 use super::table::check_non_frozen_udt;
@@ -198,8 +199,10 @@ fn drop_columns(table: &mut TableDef, columns: &[String]) -> Result<(), ServerEr
 fn rename_columns(table: &mut TableDef, pairs: &[(String, String)]) -> Result<(), ServerError> {
     for (old, new) in pairs {
         let Some(column) = table.column(old) else {
+            // Cassandra looks the column up with `getExistingColumn`, which fails first.
             return Err(invalid(format!(
-                "Column {old} was not found in table {}",
+                "Undefined column name {} in table {}",
+                quote_ident(old),
                 qualified(table)
             )));
         };

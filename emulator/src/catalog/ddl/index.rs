@@ -10,6 +10,7 @@ use crate::cql::ast::{CqlType, CreateIndex, IndexTarget, QualifiedName};
 
 use super::super::errors::invalid;
 use super::super::model::{ColumnDef, ColumnKind, IndexClass, IndexDef, IndexTargetKind, TableDef};
+use super::super::render::quote_ident;
 use super::super::types::references_duration;
 use super::super::{Catalog, DdlOutcome, keyspace_of};
 use super::keyspace::literal_text;
@@ -22,6 +23,7 @@ pub(super) fn create(
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(&stmt.table, current)?.to_owned();
     let table_name = &stmt.table.name;
+    validate_attributes(stmt)?;
     let Some(ks) = catalog.keyspaces.get(&ks_name) else {
         return Err(invalid(format!("Keyspace '{ks_name}' doesn't exist")));
     };
@@ -50,7 +52,12 @@ pub(super) fn create(
         IndexTarget::Full(c) => (c, IndexTargetKind::Full),
     };
     let Some(column) = table.column(column_name) else {
-        return Err(invalid(format!("Undefined column name {column_name}")));
+        return Err(invalid(format!(
+            "Undefined column name {} in table {}.{}",
+            quote_ident(column_name),
+            quote_ident(&ks_name),
+            quote_ident(table_name)
+        )));
     };
     // A plain target on a collection means its values (kept for backwards compatibility).
     let kind = if written_kind == IndexTargetKind::Simple && column.typ.is_collection() {
@@ -107,6 +114,21 @@ pub(super) fn create(
         &ks_name,
         table_name,
     )))
+}
+
+/// Cassandra's checks on `USING` / `WITH OPTIONS` (before anything is looked up).
+fn validate_attributes(stmt: &CreateIndex) -> Result<(), ServerError> {
+    if stmt.custom_class.is_none() && !stmt.options.is_empty() {
+        return Err(invalid("Cannot specify options for a non-CUSTOM index"));
+    }
+    if stmt
+        .options
+        .iter()
+        .any(|(k, _)| literal_text(k) == "class_name")
+    {
+        return Err(invalid("Cannot specify class_name as a CUSTOM option"));
+    }
+    Ok(())
 }
 
 fn kind_name(kind: IndexTargetKind) -> &'static str {

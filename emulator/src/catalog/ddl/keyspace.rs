@@ -60,7 +60,7 @@ pub(super) fn alter(
         }
         return Err(invalid(format!("Keyspace '{}' doesn't exist", stmt.name)));
     };
-    super::ensure_modifiable(ks)?;
+    super::ensure_alterable(ks)?;
     let replication = match attrs.replication {
         Some(r) => validate_replication(&stmt.name, r, &datacenter)?,
         None => ks.replication.clone(),

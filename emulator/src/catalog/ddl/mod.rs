@@ -13,7 +13,7 @@ use cassia_protocol::response::{SchemaChange, SchemaChangeTarget, SchemaChangeTy
 use crate::cql::ast::Statement;
 
 use super::errors::invalid;
-use super::model::KeyspaceDef;
+use super::model::{KeyspaceDef, KeyspaceKind};
 use super::{Catalog, DdlOutcome};
 
 pub(super) fn is_ddl(stmt: &Statement) -> bool {
@@ -83,13 +83,28 @@ pub(super) fn type_change(change: SchemaChangeType, keyspace: &str, name: &str) 
     }
 }
 
-/// Cassandra refuses schema changes in system keyspaces.
+/// Cassandra refuses schema changes in its local system keyspaces and virtual keyspaces.
+/// The replicated ones (`system_auth`, `system_distributed`, `system_traces`) may only have
+/// their replication altered (see [`ensure_alterable`]); other changes are refused here too.
 pub(super) fn ensure_modifiable(ks: &KeyspaceDef) -> Result<(), ServerError> {
-    if ks.is_system() {
-        return Err(invalid(format!(
+    match ks.kind {
+        KeyspaceKind::User => Ok(()),
+        KeyspaceKind::Virtual => Err(invalid(format!(
+            "Virtual keyspace '{}' is not user-modifiable",
+            ks.name
+        ))),
+        KeyspaceKind::System => Err(invalid(format!(
             "System keyspace '{}' is not user-modifiable",
             ks.name
-        )));
+        ))),
     }
-    Ok(())
+}
+
+/// `ALTER KEYSPACE` is allowed on the replicated system keyspaces.
+pub(super) fn ensure_alterable(ks: &KeyspaceDef) -> Result<(), ServerError> {
+    const REPLICATED: [&str; 3] = ["system_auth", "system_distributed", "system_traces"];
+    if ks.kind == KeyspaceKind::System && REPLICATED.contains(&ks.name.as_str()) {
+        return Ok(());
+    }
+    ensure_modifiable(ks)
 }

@@ -8,15 +8,15 @@ use cassia_protocol::response::{SchemaChangeType, ServerError};
 use cassia_protocol::types::ColumnType;
 use uuid::Uuid;
 
-use crate::cql::ast::{CqlType, CreateTable, NativeType, Order, QualifiedName};
+use crate::cql::ast::{CqlType, CreateTable, NativeType, OptionValue, Order, QualifiedName};
 
-use super::super::errors::{invalid, table_exists};
+use super::super::errors::{config, invalid, table_exists};
 use super::super::model::{ColumnDef, ColumnKind, KeyspaceDef, TableDef};
 use super::super::options::TableOptions;
 use super::super::render::quote_ident;
 use super::super::types::{references_duration, resolve, written};
 use super::super::{Catalog, DdlOutcome, keyspace_of};
-use super::keyspace::MAX_KEYSPACE_NAME;
+use super::keyspace::{MAX_KEYSPACE_NAME, literal_text};
 use super::{ensure_modifiable, table_change};
 
 pub(super) fn create(
@@ -123,8 +123,25 @@ pub(in crate::catalog) fn build_table(
             display_name(&stmt.name)
         )));
     }
+    // `WITH ID = <uuid>` picks the table id (used to recreate a table with its old id).
+    let mut id = None;
+    let mut rest = Vec::with_capacity(stmt.options.len());
+    for (name, value) in &stmt.options {
+        if name == "id" {
+            let text = match value {
+                OptionValue::Literal(l) => literal_text(l),
+                OptionValue::Identifier(i) => i.clone(),
+                OptionValue::Map(_) => String::new(),
+            };
+            let parsed =
+                Uuid::parse_str(&text).map_err(|_| config(format!("Invalid table id {text}")))?;
+            id = Some(parsed);
+        } else {
+            rest.push((name.clone(), value.clone()));
+        }
+    }
     let mut options = TableOptions::default();
-    options.apply(&stmt.options)?;
+    options.apply(&rest)?;
 
     // Resolve types in name order (Cassandra uses a sorted map), so errors come in its order.
     let mut resolved: BTreeMap<&str, (CqlType, ColumnType, bool)> = BTreeMap::new();
@@ -216,7 +233,7 @@ pub(in crate::catalog) fn build_table(
     Ok(TableDef {
         keyspace: ks.name.clone(),
         name: table_name.clone(),
-        id: new_table_id(),
+        id: id.unwrap_or_else(new_table_id),
         columns,
         options,
         indexes: Vec::new(),

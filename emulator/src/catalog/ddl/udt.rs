@@ -14,7 +14,7 @@ use super::super::errors::invalid;
 use super::super::model::{KeyspaceDef, UdtDef};
 use super::super::types::{references_user_type, resolve, wire_type, written};
 use super::super::{Catalog, DdlOutcome, keyspace_of};
-use super::{ensure_modifiable, type_change};
+use super::{ensure_modifiable, table_change, type_change};
 
 pub(super) fn create(
     catalog: &mut Catalog,
@@ -145,19 +145,34 @@ pub(super) fn alter(
             }
         }
     }
+    let mut events = vec![type_change(SchemaChangeType::Updated, &ks_name, name)];
     if let Some(ks) = catalog.keyspace_mut(&ks_name) {
         ks.types.insert(name.clone(), Arc::new(new));
-        refresh_wire_types(ks)?;
+        // Cassandra announces every type nesting the altered one, then every table whose
+        // columns use any of them.
+        for t in ks.types.values() {
+            if &t.name != name
+                && t.fields
+                    .iter()
+                    .any(|(_, f)| references_user_type(f, &ks_name, name))
+            {
+                events.push(type_change(SchemaChangeType::Updated, &ks_name, &t.name));
+            }
+        }
+        for table in refresh_wire_types(ks)? {
+            events.push(table_change(SchemaChangeType::Updated, &ks_name, &table));
+        }
     }
-    Ok(DdlOutcome::single(type_change(
-        SchemaChangeType::Updated,
-        &ks_name,
-        name,
-    )))
+    Ok(DdlOutcome {
+        change: events.first().cloned(),
+        events,
+        warnings: Vec::new(),
+    })
 }
 
-/// Recomputes the wire type of every column of the keyspace (user types embed their fields).
-fn refresh_wire_types(ks: &mut KeyspaceDef) -> Result<(), ServerError> {
+/// Recomputes the wire type of every column of the keyspace (user types embed their fields),
+/// returning the names of the tables that changed.
+fn refresh_wire_types(ks: &mut KeyspaceDef) -> Result<Vec<String>, ServerError> {
     let mut updated = Vec::new();
     for (name, table) in &ks.tables {
         let mut changed = None;
@@ -174,10 +189,11 @@ fn refresh_wire_types(ks: &mut KeyspaceDef) -> Result<(), ServerError> {
             updated.push((name.clone(), t));
         }
     }
+    let names = updated.iter().map(|(n, _)| n.clone()).collect();
     for (name, table) in updated {
         ks.tables.insert(name, Arc::new(table));
     }
-    Ok(())
+    Ok(names)
 }
 
 pub(super) fn drop(

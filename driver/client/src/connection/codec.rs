@@ -1,0 +1,175 @@
+//! The driver's view of the protocol codec: requests in, envelopes out, and a stream framer
+//! that applies v4 compression or v5 segments. A thin adapter over `cassia-protocol`, so
+//! the connection code does not depend on the exact shape of the codec's API.
+
+use bytes::{Bytes, BytesMut};
+use cassia_protocol::codec::{FrameDecoder, FrameEncoder};
+use cassia_protocol::compression::Compression;
+use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
+use cassia_protocol::frame::ProtocolVersion;
+use cassia_protocol::request::Request;
+use cassia_protocol::response::Response;
+use cassia_protocol::wire::EncodeError;
+use uuid::Uuid;
+
+use crate::error::BadFrame;
+
+/// A request plus its envelope options, ready to be encoded for any stream id.
+#[derive(Debug, Clone)]
+pub(crate) struct Envelope {
+    frame: RequestFrame,
+}
+
+impl Envelope {
+    pub(crate) fn new(request: Request) -> Self {
+        Envelope {
+            frame: RequestFrame::new(0, request),
+        }
+    }
+
+    /// Asks the server to trace the request.
+    pub(crate) fn with_tracing(mut self, tracing: bool) -> Self {
+        self.frame.tracing = tracing;
+        self
+    }
+
+    /// Attaches a custom payload (nothing when empty).
+    pub(crate) fn with_custom_payload(mut self, payload: &[(String, Bytes)]) -> Self {
+        self.frame.custom_payload = (!payload.is_empty()).then(|| {
+            payload
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.to_vec())))
+                .collect()
+        });
+        self
+    }
+}
+
+/// A decoded response frame.
+#[derive(Debug, Clone)]
+pub(crate) struct Incoming {
+    pub(crate) stream: i16,
+    pub(crate) tracing_id: Option<Uuid>,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) response: Response,
+}
+
+/// Encodes the whole uncompressed frame (header + body) with stream id 0; the stream is
+/// patched in with [`set_stream`] once one is reserved, so encoding happens outside the
+/// stream table's lock.
+pub(crate) fn encode_request(
+    version: ProtocolVersion,
+    envelope: &Envelope,
+) -> Result<Vec<u8>, EncodeError> {
+    envelope.frame.encode(version)
+}
+
+/// Writes `stream` into an encoded frame's header (bytes 2 and 3).
+pub(crate) fn set_stream(frame: &mut [u8], stream: i16) {
+    if let Some(slot) = frame.get_mut(2..4) {
+        slot.copy_from_slice(&stream.to_be_bytes());
+    }
+}
+
+/// How frames travel on the socket once the handshake is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// Bare frames (v4), optionally with compressed bodies.
+    Frames { compression: Option<Compression> },
+    /// v5 segments (CRC24 header, CRC32 payload), optionally LZ4-compressed.
+    Segments { lz4: bool },
+}
+
+/// Turns frames into socket bytes (the writer task's half).
+#[derive(Debug, Default)]
+pub(crate) struct FrameWriter {
+    encoder: FrameEncoder,
+}
+
+impl FrameWriter {
+    /// A writer in plain framing (the handshake).
+    pub(crate) fn new() -> Self {
+        FrameWriter::default()
+    }
+
+    /// Switches to the framing negotiated by the handshake.
+    pub(crate) fn switch(&mut self, framing: Framing) {
+        match framing {
+            Framing::Frames { compression } => self.encoder.set_compression(compression),
+            Framing::Segments { lz4 } => self.encoder.use_segments(lz4),
+        }
+    }
+
+    /// Appends the wire form of `frames` (each an uncompressed frame) to `out`; in v5 they
+    /// share segments.
+    pub(crate) fn write(&mut self, frames: &[Vec<u8>], out: &mut BytesMut) -> Result<(), BadFrame> {
+        self.encoder
+            .encode_all(frames.iter().map(Vec::as_slice), out)
+            .map_err(BadFrame::Outgoing)
+    }
+}
+
+/// Turns socket bytes into responses (the reader task's half).
+#[derive(Debug)]
+pub(crate) struct FrameReader {
+    decoder: FrameDecoder,
+}
+
+impl FrameReader {
+    /// A reader in plain framing (the handshake) with the given frame size cap.
+    pub(crate) fn new(max_frame_size: usize) -> Self {
+        let mut decoder = FrameDecoder::new();
+        decoder.set_max_frame_size(max_frame_size);
+        FrameReader { decoder }
+    }
+
+    /// v4: frames flagged compressed are decompressed from now on (set once STARTUP
+    /// named a compression, as the server compresses its READY already).
+    pub(crate) fn set_compression(&mut self, compression: Option<Compression>) {
+        self.decoder.set_compression(compression);
+    }
+
+    /// Switches to the framing negotiated by the handshake.
+    pub(crate) fn switch(&mut self, framing: Framing) {
+        match framing {
+            Framing::Frames { compression } => self.decoder.set_compression(compression),
+            Framing::Segments { lz4 } => self.decoder.use_segments(lz4),
+        }
+    }
+
+    /// Takes one complete response from the front of `buf`, `None` when more bytes are needed.
+    pub(crate) fn read(&mut self, buf: &mut BytesMut) -> Result<Option<Incoming>, BadFrame> {
+        let Some(frame) = self.decoder.decode(buf)? else {
+            return Ok(None);
+        };
+        let header = frame.header;
+        let decoded =
+            ResponseFrame::decode_bytes(&header, &frame.body).map_err(|source| BadFrame::Body {
+                opcode: opcode_name(header.opcode),
+                stream: header.stream,
+                source,
+            })?;
+        Ok(Some(Incoming {
+            stream: decoded.stream,
+            tracing_id: decoded.tracing_id,
+            warnings: decoded.warnings,
+            response: decoded.response,
+        }))
+    }
+}
+
+/// The protocol's name for an opcode, for errors.
+fn opcode_name(opcode: cassia_protocol::frame::Opcode) -> &'static str {
+    use cassia_protocol::frame::Opcode;
+    match opcode {
+        Opcode::Error => "ERROR",
+        Opcode::Ready => "READY",
+        Opcode::Authenticate => "AUTHENTICATE",
+        Opcode::Supported => "SUPPORTED",
+        Opcode::Result => "RESULT",
+        Opcode::Event => "EVENT",
+        Opcode::AuthChallenge => "AUTH_CHALLENGE",
+        Opcode::AuthSuccess => "AUTH_SUCCESS",
+        _ => "a request opcode",
+    }
+}

@@ -1,0 +1,79 @@
+//! Sending a [`BuiltQuery`]: prepared once per distinct CQL text (the driver caches
+//! prepared statements per session and keyspace, so each query shape is prepared once and
+//! re-executed), with the builder's already-serialized values and options.
+
+use cassia_driver::error::ExecuteError;
+use cassia_driver::{PreparedStatement, QueryResult, Session, Statement};
+use cassia_protocol::request::SerializedValues;
+use cassia_protocol::response::ColumnSpec;
+use cassia_protocol::row::{SerializeRow, SerializeRowError};
+
+use crate::query::{BuiltQuery, StatementKind};
+
+/// Values serialized by a builder, handed to the driver as they are.
+pub(crate) struct PreSerialized<'a>(pub(crate) &'a SerializedValues);
+
+impl SerializeRow for PreSerialized<'_> {
+    fn serialize_row(
+        &self,
+        columns: &[ColumnSpec],
+        out: &mut SerializedValues,
+    ) -> Result<(), SerializeRowError> {
+        if columns.len() != self.0.len() {
+            return Err(SerializeRowError::ValueCount {
+                expected: columns.len(),
+                actual: self.0.len(),
+            });
+        }
+        let count =
+            out.count
+                .checked_add(self.0.count)
+                .ok_or(SerializeRowError::TooManyValues {
+                    count: usize::from(out.count) + self.0.len(),
+                })?;
+        out.bytes.extend_from_slice(&self.0.bytes);
+        out.count = count;
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The driver statement for `q`, with its options.
+pub(crate) fn statement(q: &BuiltQuery) -> Statement {
+    let mut s = Statement::new(q.cql.clone());
+    let o = &q.options;
+    if let Some(c) = o.consistency {
+        s = s.with_consistency(c);
+    }
+    if let Some(c) = o.serial_consistency {
+        s = s.with_serial_consistency(c);
+    }
+    if let Some(n) = o.fetch_size {
+        s = s.with_page_size(n);
+    }
+    if let Some(t) = o.timeout {
+        s = s.with_request_timeout(t);
+    }
+    // Reads and plain (non-counter, non-conditional) writes can be retried safely.
+    s.with_idempotent(q.kind == StatementKind::Select || (!q.conditional && !q.counter))
+}
+
+/// Prepares `q` (cached by the driver per CQL text and keyspace).
+pub(crate) async fn prepare(
+    session: &Session,
+    q: &BuiltQuery,
+) -> Result<PreparedStatement, ExecuteError> {
+    session.prepare(statement(q)).await
+}
+
+/// Prepares (or reuses) and executes `q`, returning its first page.
+pub(crate) async fn execute(
+    session: &Session,
+    q: &BuiltQuery,
+) -> Result<QueryResult, ExecuteError> {
+    let prepared = prepare(session, q).await?;
+    session.execute(&prepared, PreSerialized(&q.values)).await
+}

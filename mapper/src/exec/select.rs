@@ -1,0 +1,98 @@
+//! Terminal operations of [`Select`]: `all`, `stream`, `first`, `get`, `count`, `exists`,
+//! each on the default session or (`*_on`) an explicit one.
+
+use cassia_driver::{RowStream, Session};
+use cassia_protocol::row::FromRow;
+
+use super::connection::session_for;
+use super::error::ExecError;
+use super::run::{PreSerialized, execute, prepare};
+use crate::model::Model;
+use crate::query::Select;
+
+impl<M: Model, R: FromRow> Select<M, R> {
+    /// Every matching row, fetching all pages.
+    pub async fn all(&self) -> Result<Vec<R>, ExecError> {
+        self.all_on(&session_for::<M>()?).await
+    }
+
+    /// [`all`](Self::all) on `session`.
+    pub async fn all_on(&self, session: &Session) -> Result<Vec<R>, ExecError> {
+        let mut stream = self.stream_on(session).await?;
+        let mut out = Vec::new();
+        while let Some(row) = stream.next_row().await {
+            out.push(row?);
+        }
+        Ok(out)
+    }
+
+    /// The matching rows as a paged stream (`next_row().await`, or `futures` `Stream`).
+    pub async fn stream(&self) -> Result<RowStream<R>, ExecError> {
+        self.stream_on(&session_for::<M>()?).await
+    }
+
+    /// [`stream`](Self::stream) on `session`.
+    pub async fn stream_on(&self, session: &Session) -> Result<RowStream<R>, ExecError> {
+        let q = self.build()?;
+        let prepared = prepare(session, &q).await?;
+        let rows = session
+            .execute_iter(&prepared, PreSerialized(&q.values))
+            .await?;
+        Ok(rows.rows_stream::<R>())
+    }
+
+    /// The first matching row, if any (`LIMIT 1`).
+    pub async fn first(&self) -> Result<Option<R>, ExecError> {
+        self.first_on(&session_for::<M>()?).await
+    }
+
+    /// [`first`](Self::first) on `session`.
+    pub async fn first_on(&self, session: &Session) -> Result<Option<R>, ExecError> {
+        let q = self.clone().limit(1).build()?;
+        let result = execute(session, &q).await?;
+        Ok(result.maybe_first::<R>()?)
+    }
+
+    /// Exactly one row: [`ExecError::DoesNotExist`] for none,
+    /// [`ExecError::MultipleObjectsReturned`] for several (cqlengine's `get`).
+    pub async fn get(&self) -> Result<R, ExecError> {
+        self.get_on(&session_for::<M>()?).await
+    }
+
+    /// [`get`](Self::get) on `session`.
+    pub async fn get_on(&self, session: &Session) -> Result<R, ExecError> {
+        let q = self.clone().limit(2).build()?;
+        let result = execute(session, &q).await?;
+        let table = M::schema().name.clone();
+        match result.row_count() {
+            0 => Err(ExecError::DoesNotExist { table }),
+            1 => Ok(result.first_row::<R>()?),
+            count => Err(ExecError::MultipleObjectsReturned { table, count }),
+        }
+    }
+
+    /// The number of matching rows (`SELECT COUNT(*)`).
+    pub async fn count(&self) -> Result<i64, ExecError> {
+        self.count_on(&session_for::<M>()?).await
+    }
+
+    /// [`count`](Self::count) on `session`.
+    pub async fn count_on(&self, session: &Session) -> Result<i64, ExecError> {
+        let q = self.build_count()?;
+        let result = execute(session, &q).await?;
+        let (n,): (i64,) = result.first_row()?;
+        Ok(n)
+    }
+
+    /// Whether any row matches.
+    pub async fn exists(&self) -> Result<bool, ExecError> {
+        self.exists_on(&session_for::<M>()?).await
+    }
+
+    /// [`exists`](Self::exists) on `session`.
+    pub async fn exists_on(&self, session: &Session) -> Result<bool, ExecError> {
+        let q = self.clone().limit(1).build()?;
+        let result = execute(session, &q).await?;
+        Ok(result.row_count() > 0)
+    }
+}

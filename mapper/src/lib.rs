@@ -1,0 +1,140 @@
+//! `cassia`: an object mapper for Apache Cassandra, in the spirit of the Python driver's
+//! cqlengine but checked by the compiler.
+//!
+//! * `#[derive(Model)]` maps a struct to a table, `#[derive(UserType)]` a struct to a CQL
+//!   user type, `#[derive(CqlEnum)]` an enum to a `text` or `int` column.
+//! * Each model gets a static [`TableSchema`](schema::TableSchema) (DDL rendering, schema
+//!   sync) and typed column constants (`User::AGE`) for the [`query`] builders, which refuse
+//!   what Cassandra would refuse before anything is sent.
+//!
+//! ```
+//! use cassia::prelude::*;
+//!
+//! #[derive(Debug, Model)]
+//! #[cassia(keyspace = "app", table = "users")]
+//! struct User {
+//!     #[cassia(partition_key)]
+//!     id: i32,
+//!     name: String,
+//!     #[cassia(index)]
+//!     age: Option<i32>,
+//! }
+//!
+//! let q = User::objects().filter(User::AGE.eq(30)).limit(10).build()?;
+//! assert_eq!(q.cql, "SELECT id, name, age FROM app.users WHERE age = ? LIMIT 10");
+//! assert_eq!(
+//!     User::schema().create_table_cql(None),
+//!     "CREATE TABLE IF NOT EXISTS app.users (id int, name text, age int, PRIMARY KEY ((id)))"
+//! );
+//! # Ok::<(), cassia::query::QueryError>(())
+//! ```
+//!
+//! # Attributes
+//!
+//! On a model struct: `keyspace = "..."` (else the session's keyspace), `table = "..."`
+//! (default: the struct name in snake case), `default_ttl = N`, `comment = "..."`,
+//! `gc_grace_seconds = N`, `compaction = "{...}"`, `caching = "{...}"`, `connection = "name"`
+//! (a session registered with [`connection::register_connection`]), and for a variant of
+//! a polymorphic model `discriminator = "column", value = "..."`.
+//!
+//! On a field: `partition_key` (or `partition_key = N` for an explicit position in a
+//! composite key), `clustering_key` with `order = "asc" | "desc"`, `static_column`, `index`
+//! (or `index = "values" | "keys" | "entries" | "full"` for collections), `rename = "..."`,
+//! `frozen`, `cql_type = "..."` (e.g. `"timeuuid"` for a `Uuid` field). Counter columns
+//! have type [`Counter`].
+//!
+//! # Polymorphic models
+//!
+//! Several models can share one table, told apart by a discriminator column (cqlengine's
+//! `discriminator_column`): give each variant struct the same `table`, a common
+//! `discriminator = "kind"` and its own `value = "..."`, then derive `Model` on an enum of
+//! them with `#[cassia(discriminator = "kind")]`. Reading the enum returns the right variant
+//! per row; querying a variant struct filters on its value; inserting one writes it.
+
+//! # Running queries and syncing the schema
+//!
+//! Builders run on the default session ([`connection::setup`]), a named one
+//! ([`connection::register_connection`]), or one passed explicitly (the `*_on` forms).
+//! Each statement is prepared once per distinct CQL text and reused.
+//!
+//! ```no_run
+//! use cassia::prelude::*;
+//! use cassia::schema::sync_table;
+//!
+//! #[derive(Debug, Model)]
+//! struct Visit {
+//!     #[cassia(partition_key)]
+//!     page: String,
+//!     #[cassia(clustering_key, order = "desc")]
+//!     at: i64,
+//!     user: Option<String>,
+//! }
+//!
+//! # async fn demo(session: cassia::Session) -> Result<(), cassia::ExecError> {
+//! cassia::connection::setup(session.clone());
+//! sync_table::<Visit>(&session).await?; // CREATE TABLE / ALTER TABLE ADD ..., never DROP
+//! Visit { page: "/".into(), at: 1, user: None }.insert().ttl(3600).execute().await?;
+//! let latest = Visit::objects()
+//!     .filter(Visit::PAGE.eq("/"))
+//!     .order_by(Visit::AT.desc())
+//!     .first()
+//!     .await?;
+//! let n = Visit::objects().filter(Visit::PAGE.eq("/")).count().await?;
+//! # let _ = (latest, n);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `get()` fails with [`ExecError::DoesNotExist`] or [`ExecError::MultipleObjectsReturned`]
+//! as in cqlengine; conditional writes report [`WriteResult::applied`] and the current values.
+
+#![warn(missing_docs)]
+
+mod exec;
+mod model;
+mod poly;
+pub mod query;
+pub mod schema;
+mod type_of;
+mod types;
+
+/// The driver the mapper runs on (sessions, statements, errors).
+pub use cassia_driver as driver;
+pub use cassia_driver::Session;
+pub use cassia_macros::{CqlEnum, Model, UserType};
+pub use cassia_protocol::consistency::Consistency;
+pub use cassia_protocol::value::{Counter, Timeuuid};
+pub use exec::connection;
+pub use exec::{ExecError, WriteResult};
+pub use model::{CqlEnum, Model, UserType};
+pub use type_of::{CqlTypeOf, Frozen};
+pub use types::CqlType;
+
+/// What most applications import: the derives, the traits and the typed column type.
+pub mod prelude {
+    pub use crate::query::{Column, ModelQueries};
+    pub use crate::{Consistency, Counter, CqlEnum, CqlTypeOf, Frozen, Model, Timeuuid, UserType};
+}
+
+/// Paths used by the derive macros' generated code. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::model::{CqlEnum, Model, UserType};
+    pub use crate::poly::{
+        empty_collection_if_null, find_discriminator, merge_schemas, read_discriminator,
+        unknown_discriminator, write_by_name,
+    };
+    pub use crate::query::Column;
+    pub use crate::schema::{
+        ClusteringOrder, ColumnKind, ColumnSchema, IndexKind, TableSchema, UdtSchema,
+    };
+    pub use crate::type_of::CqlTypeOf;
+    pub use crate::types::CqlType;
+    pub use cassia_protocol::response::ColumnSpec;
+    pub use cassia_protocol::row::{FromRow, FromRowError};
+    pub use cassia_protocol::types::ColumnType;
+    pub use cassia_protocol::value::nested::Components;
+    pub use cassia_protocol::value::{
+        DeserializeError, DeserializeValue, SerializeError, SerializeValue, write_value,
+    };
+}

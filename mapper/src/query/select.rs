@@ -1,0 +1,336 @@
+//! [`Select`]: `Model::objects()` and its refinements (filter, limit, order, projection),
+//! checked against Cassandra's rules for reads before being built.
+
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use cassia_protocol::consistency::Consistency;
+
+use super::built::{BuiltQuery, QueryOptions, StatementKind, Writer};
+use super::column::{Column, Condition, Ordering};
+use super::error::QueryError;
+use super::restrict::{analyze, render, table_name};
+use crate::model::Model;
+use crate::schema::{ColumnKind, quote_ident};
+
+/// Columns to select instead of the whole model: a [`Column`] or a tuple of them. `Row` is
+/// what each result row is read as.
+pub trait Projection<M> {
+    /// The Rust type of a row.
+    type Row;
+    /// The column names, in order.
+    fn names(&self) -> Vec<&'static str>;
+}
+
+impl<M, T> Projection<M> for Column<M, T> {
+    type Row = (T,);
+    fn names(&self) -> Vec<&'static str> {
+        vec![self.name()]
+    }
+}
+
+macro_rules! tuple_projection {
+    ($($c:ident $t:ident $i:tt),+) => {
+        impl<M, $($t),+> Projection<M> for ($(Column<M, $t>,)+) {
+            type Row = ($($t,)+);
+            fn names(&self) -> Vec<&'static str> {
+                vec![$(self.$i.name()),+]
+            }
+        }
+    };
+}
+
+tuple_projection!(A TA 0);
+tuple_projection!(A TA 0, B TB 1);
+tuple_projection!(A TA 0, B TB 1, C TC 2);
+tuple_projection!(A TA 0, B TB 1, C TC 2, D TD 3);
+tuple_projection!(A TA 0, B TB 1, C TC 2, D TD 3, E TE 4);
+tuple_projection!(A TA 0, B TB 1, C TC 2, D TD 3, E TE 4, F TF 5);
+
+/// A SELECT on model `M` whose rows are read as `R` (the model itself unless projected).
+#[derive(Debug)]
+pub struct Select<M, R = M> {
+    filters: Vec<Condition<M>>,
+    limit: Option<i32>,
+    per_partition_limit: Option<i32>,
+    order: Vec<Ordering<M>>,
+    allow_filtering: bool,
+    distinct: bool,
+    projection: Option<Vec<&'static str>>,
+    options: QueryOptions,
+    _row: PhantomData<fn() -> R>,
+}
+
+impl<M, R> Clone for Select<M, R> {
+    fn clone(&self) -> Self {
+        Select {
+            filters: self.filters.clone(),
+            limit: self.limit,
+            per_partition_limit: self.per_partition_limit,
+            order: self.order.clone(),
+            allow_filtering: self.allow_filtering,
+            distinct: self.distinct,
+            projection: self.projection.clone(),
+            options: self.options.clone(),
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<M: Model> Select<M, M> {
+    /// All rows of `M` (for a variant of a polymorphic model: its rows only).
+    pub fn new() -> Self {
+        let mut filters = Vec::new();
+        if let Some((column, value)) = M::discriminator() {
+            let schema = M::schema();
+            if let Some(index) = schema.columns.iter().position(|c| c.name == column) {
+                filters.push(Condition::discriminator(index, column, value));
+            }
+        }
+        Select {
+            filters,
+            limit: None,
+            per_partition_limit: None,
+            order: Vec::new(),
+            allow_filtering: false,
+            distinct: false,
+            projection: None,
+            options: QueryOptions::default(),
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<M: Model> Default for Select<M, M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: Model, R> Select<M, R> {
+    /// Adds a WHERE relation (several are ANDed).
+    pub fn filter(mut self, condition: Condition<M>) -> Self {
+        self.filters.push(condition);
+        self
+    }
+
+    /// `LIMIT n`.
+    pub fn limit(mut self, n: i32) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// `PER PARTITION LIMIT n`.
+    pub fn per_partition_limit(mut self, n: i32) -> Self {
+        self.per_partition_limit = Some(n);
+        self
+    }
+
+    /// `ORDER BY` a clustering column (`User::AT.desc()`); call again for the next one.
+    pub fn order_by(mut self, ordering: Ordering<M>) -> Self {
+        self.order.push(ordering);
+        self
+    }
+
+    /// `ALLOW FILTERING`.
+    pub fn allow_filtering(mut self) -> Self {
+        self.allow_filtering = true;
+        self
+    }
+
+    /// `SELECT DISTINCT` over the partition key (or the projected partition key and static
+    /// columns).
+    pub fn distinct(mut self) -> Self {
+        self.distinct = true;
+        self
+    }
+
+    /// Selects only `columns`; rows are read as the tuple of their types.
+    pub fn only<P: Projection<M>>(self, columns: P) -> Select<M, P::Row> {
+        Select {
+            filters: self.filters,
+            limit: self.limit,
+            per_partition_limit: self.per_partition_limit,
+            order: self.order,
+            allow_filtering: self.allow_filtering,
+            distinct: self.distinct,
+            projection: Some(columns.names()),
+            options: self.options,
+            _row: PhantomData,
+        }
+    }
+
+    /// Same as [`only`](Self::only) (cqlengine's `values_list`).
+    pub fn values_list<P: Projection<M>>(self, columns: P) -> Select<M, P::Row> {
+        self.only(columns)
+    }
+
+    /// Consistency level.
+    pub fn consistency(mut self, c: Consistency) -> Self {
+        self.options.consistency = Some(c);
+        self
+    }
+
+    /// Rows per page.
+    pub fn fetch_size(mut self, n: i32) -> Self {
+        self.options.fetch_size = Some(n);
+        self
+    }
+
+    /// Client-side timeout.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.options.timeout = Some(t);
+        self
+    }
+
+    /// The statement, or why Cassandra would refuse it.
+    pub fn build(&self) -> Result<BuiltQuery, QueryError> {
+        self.build_with(None)
+    }
+
+    /// `SELECT COUNT(*)` with the same WHERE clause.
+    pub fn build_count(&self) -> Result<BuiltQuery, QueryError> {
+        self.build_with(Some("COUNT(*)"))
+    }
+
+    fn selected(&self) -> String {
+        let schema = M::schema();
+        let names: Vec<String> = match (&self.projection, self.distinct) {
+            (Some(p), _) => p.iter().map(|n| quote_ident(n)).collect(),
+            (None, true) => schema
+                .partition_key()
+                .iter()
+                .map(|c| quote_ident(&c.name))
+                .collect(),
+            (None, false) => schema
+                .columns
+                .iter()
+                .map(|c| quote_ident(&c.name))
+                .collect(),
+        };
+        names.join(", ")
+    }
+
+    fn check(&self) -> Result<(), QueryError> {
+        let schema = M::schema();
+        let table = &schema.name;
+        for (what, value) in [
+            ("LIMIT", self.limit),
+            ("PER PARTITION LIMIT", self.per_partition_limit),
+        ] {
+            if let Some(value) = value.filter(|v| *v < 1) {
+                return Err(QueryError::InvalidLimit {
+                    table: table.clone(),
+                    what,
+                    value,
+                });
+            }
+        }
+        let r = analyze(&self.filters, "WHERE clause")?;
+        if !self.allow_filtering {
+            r.check_no_pk_range(table)?;
+            if r.pk_any && !r.pk_complete() && !r.uses_index() {
+                return Err(QueryError::IncompletePartitionKey {
+                    table: table.clone(),
+                    missing: r.pk_missing.join(", "),
+                });
+            }
+            if !r.uses_index() {
+                r.check_clustering_prefix(table)?;
+                if r.clustering_any() && !r.pk_complete() {
+                    if let Some((name, _)) = r.clustering.iter().find(|(_, ops)| !ops.is_empty()) {
+                        return Err(QueryError::NeedsFiltering {
+                            table: table.clone(),
+                            column: name.clone(),
+                        });
+                    }
+                }
+            }
+            // One index serves the query; every other non-key restriction filters.
+            let mut index_used = false;
+            for (name, _, indexed) in &r.others {
+                if *indexed && !index_used {
+                    index_used = true;
+                } else {
+                    return Err(QueryError::NeedsFiltering {
+                        table: table.clone(),
+                        column: name.clone(),
+                    });
+                }
+            }
+        }
+        if !self.order.is_empty() {
+            if !r.pk_complete() {
+                return Err(QueryError::OrderByWithoutPartitionKey {
+                    table: table.clone(),
+                });
+            }
+            let mut last: Option<usize> = None;
+            let mut reversed: Option<bool> = None;
+            for o in &self.order {
+                let Some(ColumnKind::Clustering(pos, declared)) =
+                    schema.columns.get(o.index).map(|c| c.kind)
+                else {
+                    return Err(QueryError::OrderByNonClustering {
+                        table: table.clone(),
+                        column: o.name.to_owned(),
+                    });
+                };
+                let rev = o.order != declared;
+                if last.is_some_and(|l| pos <= l) || reversed.is_some_and(|r| r != rev) {
+                    return Err(QueryError::OrderByOrder {
+                        table: table.clone(),
+                    });
+                }
+                last = Some(pos);
+                reversed = Some(rev);
+            }
+        }
+        Ok(())
+    }
+
+    fn build_with(&self, count: Option<&str>) -> Result<BuiltQuery, QueryError> {
+        self.check()?;
+        let schema = M::schema();
+        let mut w = Writer::new(&schema.name);
+        w.push("SELECT ");
+        if self.distinct && count.is_none() {
+            w.push("DISTINCT ");
+        }
+        match count {
+            Some(c) => w.push(c),
+            None => w.push(&self.selected()),
+        }
+        w.push(" FROM ");
+        w.push(&table_name::<M>());
+        render(&mut w, " WHERE ", &self.filters)?;
+        if !self.order.is_empty() {
+            let order = self
+                .order
+                .iter()
+                .map(|o| format!("{} {}", quote_ident(o.name), o.order.as_cql()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            w.push(&format!(" ORDER BY {order}"));
+        }
+        if let Some(n) = self.per_partition_limit {
+            w.push(" PER PARTITION LIMIT ");
+            w.push(&n.to_string());
+        }
+        if let Some(n) = self.limit {
+            w.push(" LIMIT ");
+            w.push(&n.to_string());
+        }
+        if self.allow_filtering {
+            w.push(" ALLOW FILTERING");
+        }
+        Ok(BuiltQuery {
+            cql: w.cql,
+            values: w.values,
+            options: self.options.clone(),
+            kind: StatementKind::Select,
+            conditional: false,
+            counter: false,
+        })
+    }
+}

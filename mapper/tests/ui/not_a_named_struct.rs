@@ -1,0 +1,13 @@
+use cassia::prelude::*;
+
+#[derive(Model)]
+struct Pair(i32, String);
+
+#[derive(Model)]
+struct Wrapper<T> {
+    #[cassia(partition_key)]
+    id: i32,
+    value: T,
+}
+
+fn main() {}
