@@ -62,6 +62,23 @@ fn bad(v: &Value, typ: &ColumnType, name: &str) -> ServerError {
     ))
 }
 
+/// `fromJson(text)`: the JSON document as a CQL term for a receiver of type `typ`.
+pub(crate) fn term_for(json: &str, typ: &ColumnType, name: &str) -> Result<Term, ServerError> {
+    let v: Value = serde_json::from_str(json)
+        .map_err(|e| invalid(format!("Could not decode JSON string '{json}': {e}")))?;
+    term(&v, typ, name)
+}
+
+/// `toJson(x)`: a value rendered as JSON.
+pub(crate) fn to_json(typ: &ColumnType, bytes: &[u8]) -> String {
+    let mut out = String::new();
+    match CqlValue::deserialize(typ, bytes) {
+        Ok(v) => render_value(&v, &mut out),
+        Err(_) => out.push_str("null"),
+    }
+    out
+}
+
 /// A JSON value for a receiver of type `typ`, as a CQL term.
 fn term(v: &Value, typ: &ColumnType, name: &str) -> Result<Term, ServerError> {
     use ColumnType as T;

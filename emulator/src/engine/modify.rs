@@ -277,7 +277,15 @@ impl WritePlan {
             op_specs(&op, col, specs);
             ops.push(op);
         }
-        let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
+        if table.def.is_counter && stmt.using.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for counter updates",
+            ));
+        }
+        if table.def.is_counter && stmt.using.ttl.is_some() {
+            return Err(invalid("Cannot provide custom TTL for counter updates"));
+        }
+        let restrictions = modification_where(&table, &stmt.where_clause, specs, "UPDATE")?;
         let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
         if condition.is_some() && stmt.using.timestamp.is_some() {
             return Err(invalid(
@@ -337,7 +345,7 @@ impl WritePlan {
             op_specs(&op, col, specs);
             ops.push(op);
         }
-        let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
+        let restrictions = modification_where(&table, &stmt.where_clause, specs, "DELETE")?;
         let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
         if condition.is_some() && stmt.timestamp.is_some() {
             return Err(invalid(
@@ -721,7 +729,7 @@ fn modification_where(
     table: &Table,
     relations: &[crate::cql::ast::Relation],
     specs: &mut Specs,
-    ops: &[Op],
+    kind: &str,
 ) -> Result<Where, ServerError> {
     let w = Where::prepare(table, relations, specs, true)?;
     if let Some(f) = w.filters.first() {
@@ -730,13 +738,37 @@ fn modification_where(
             table.cols[f.col].name
         )));
     }
-    let missing = w.missing_pk(table);
-    if !missing.is_empty() {
+    if !w.token.is_empty() {
         return Err(invalid(format!(
-            "Some partition key parts are missing: {}",
-            missing.join(", ")
+            "The token function cannot be used in WHERE clauses for {kind} statements"
         )));
     }
-    let _ = ops;
+    let unrestricted: Vec<String> =
+        w.pk.iter()
+            .zip(table.pk.iter())
+            .filter(|(r, _)| r.is_none())
+            .map(|(_, i)| table.cols[*i].name.clone())
+            .collect();
+    if !unrestricted.is_empty() {
+        return Err(invalid(format!(
+            "Some partition key parts are missing: {}",
+            unrestricted.join(", ")
+        )));
+    }
+    if w.pk.iter().any(|r| matches!(r, Some(Restr::Range(..)))) {
+        return Err(invalid(format!(
+            "Only EQ and IN relation are supported on the partition key (unless you use the token() function) for {kind} statements"
+        )));
+    }
+    if kind == "UPDATE"
+        && (w.ck.iter().any(|r| matches!(r, Some(Restr::Range(..))))
+            || w.multi
+                .iter()
+                .any(|m| !matches!(m.op, None | Some(crate::cql::ast::Operator::Eq))))
+    {
+        return Err(invalid(format!(
+            "Slice restrictions are not supported on the clustering columns in {kind} statements"
+        )));
+    }
     Ok(w)
 }

@@ -25,6 +25,10 @@ use crate::store::{
 /// The warning Cassandra attaches to aggregates over several partitions.
 pub(crate) const AGGREGATE_WARNING: &str = "Aggregation query used without partition key";
 
+/// The warning Cassandra attaches to aggregates over an IN on the partition key.
+pub(crate) const AGGREGATE_IN_WARNING: &str =
+    "Aggregation query used on multiple partition keys (IN restriction)";
+
 /// A prepared SELECT.
 #[derive(Debug)]
 pub(crate) struct SelectPlan {
@@ -39,6 +43,8 @@ pub(crate) struct SelectPlan {
     pub group_by: usize,
     /// `SELECT JSON`: rows come back as one `[json]` text column.
     pub json: bool,
+    /// Whether the statement has an ORDER BY.
+    pub ordered: bool,
 }
 
 impl SelectPlan {
@@ -132,6 +138,7 @@ impl SelectPlan {
             per_partition_limit: stmt.per_partition_limit.clone(),
             group_by: stmt.group_by.len(),
             json: stmt.json,
+            ordered: !stmt.order_by.is_empty(),
         })
     }
 
@@ -150,8 +157,20 @@ impl SelectPlan {
 
     /// Warnings this statement produces whenever it runs.
     pub fn warnings(&self) -> Vec<String> {
-        if self.selected.aggregate && !self.restrictions.pk_complete() {
+        // Cassandra checks this for every query with an aggregation spec: aggregates, and
+        // GROUP BY with or without them.
+        if !self.selected.aggregate && self.group_by == 0 {
+            return Vec::new();
+        }
+        let r = &self.restrictions;
+        if r.pk.iter().all(Option::is_none) && r.token.is_empty() {
             vec![AGGREGATE_WARNING.to_owned()]
+        } else if r
+            .pk
+            .iter()
+            .any(|p| matches!(p, Some(super::restrict::Restr::In(_))))
+        {
+            vec![AGGREGATE_IN_WARNING.to_owned()]
         } else {
             Vec::new()
         }
@@ -256,6 +275,14 @@ impl SelectPlan {
             page_size.filter(|p| *p > 0).map(|p| p as usize)
         };
         let single = matches!(&partitions, Some(Partitions::Keys(k)) if k.len() == 1);
+        // ORDER BY over several partitions (pk IN): rows are merged in clustering order,
+        // which Cassandra only does without paging.
+        let merge = self.ordered && matches!(&partitions, Some(Partitions::Keys(k)) if k.len() > 1);
+        if merge && page.is_some() {
+            return Err(invalid(
+                "Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query",
+            ));
+        }
         let total_limit = resume
             .as_ref()
             .map_or(limit, |r| r.remaining.min(limit as u64) as usize);
@@ -278,6 +305,7 @@ impl SelectPlan {
                 .map(|r| r.remaining_in_partition.min(ppl as u64) as usize),
             last: None,
             group: None,
+            merged: merge.then(Vec::new),
         };
         let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
             let pk_parts = split_partition_key(&pos.1, table.pk.len());
@@ -419,7 +447,12 @@ struct Output<'p> {
     last: Option<(Bytes, Vec<Bytes>, usize)>,
     /// The key of the GROUP BY group being accumulated.
     group: Option<Vec<Bytes>>,
+    /// Rows of an ORDER BY over several partitions, sorted at the end.
+    merged: Option<Vec<MergedRow>>,
 }
+
+/// A row held back for sorting: its clustering values and its result cells.
+type MergedRow = (Vec<Bytes>, Vec<Option<Bytes>>);
 
 impl Output<'_> {
     /// Visits one partition; false stops the scan.
@@ -583,6 +616,11 @@ impl Output<'_> {
             .iter()
             .map(|s| selection::value(s, ctx.table, row))
             .collect();
+        if let Some(merged) = &mut self.merged {
+            merged.push((row.ck.to_vec(), cells));
+            *in_partition += 1;
+            return true;
+        }
         self.push_cells(cells);
         self.emitted += 1;
         *in_partition += 1;
@@ -646,6 +684,17 @@ impl Output<'_> {
                 .map(|(a, s)| a.finish(s))
                 .collect();
             self.push_cells(cells);
+            return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
+        }
+        if let Some(mut merged) = self.merged.take() {
+            let layout = self.plan.table.layout.clone();
+            merged.sort_by(|a, b| {
+                let o = layout.compare_prefix(&a.0, &b.0);
+                if self.plan.reversed { o.reverse() } else { o }
+            });
+            for (_, cells) in merged.into_iter().take(self.limit) {
+                self.push_cells(cells);
+            }
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
         let full_page = self.page.is_some_and(|p| self.builder.len() >= p);

@@ -123,8 +123,13 @@ fn selector(
                 )));
             }
             if col.multi_cell() {
+                let what = if col.typ.is_collection() {
+                    "collection"
+                } else {
+                    "UDT"
+                };
                 return Err(invalid(format!(
-                    "Cannot use selection function {} on non-frozen collection {c}",
+                    "Cannot use selection function {} on non-frozen {what} {c}",
                     if is_wt { "writeTime" } else { "ttl" }
                 )));
             }
@@ -303,7 +308,14 @@ fn scalar(name: &str, arg: Option<Bytes>, arg_typ: Option<ColumnType>) -> Option
         }
     };
     match name {
-        "totimestamp" | "tounixtimestamp" => {
+        "tojson" => {
+            let text = match (&arg, &arg_typ) {
+                (Some(b), Some(t)) => super::json::to_json(t, b),
+                _ => "null".to_owned(),
+            };
+            Some(Bytes::from(text.into_bytes()))
+        }
+        "totimestamp" | "tounixtimestamp" | "dateof" | "unixtimestampof" => {
             millis(&arg?).map(|m| Bytes::copy_from_slice(&m.to_be_bytes()))
         }
         "todate" => millis(&arg?).map(|m| {
