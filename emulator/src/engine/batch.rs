@@ -4,11 +4,10 @@
 
 use std::sync::Arc;
 
-use cassia_protocol::request::{
-    Batch, BatchStatement, BatchType, QueryParameters, SerializedValues,
-};
+use cassia_protocol::request::{Batch, BatchStatement, BatchType, SerializedValues};
 use cassia_protocol::response::{ResultBody, ServerError};
 
+use super::conditions::{applied_result, row_values};
 use super::modify::{Target, WritePlan};
 use super::plan::{BatchPlan, Plan, Planned};
 use super::read::RowRef;
@@ -25,11 +24,29 @@ pub(crate) fn execute_write(
     default_ts: i64,
     now: i64,
 ) -> Result<ResultBody, ServerError> {
+    match w.resolve_json(binds)? {
+        Some(resolved) => execute_resolved(&resolved, binds, default_ts, now),
+        None => execute_resolved(w, binds, default_ts, now),
+    }
+}
+
+fn execute_resolved(
+    w: &WritePlan,
+    binds: &Binds<'_>,
+    default_ts: i64,
+    now: i64,
+) -> Result<ResultBody, ServerError> {
     let ts = w.timestamp(binds, default_ts)?;
     let (keys, target) = w.targets(binds)?;
     let mut data = w.table.runtime.lock();
     if w.condition.is_some() {
-        let (applied, rows) = check_condition(w, &data, &keys, &target, binds, now)?;
+        let (applied, row) = check_condition(w, &data, &keys, &target, binds, now)?;
+        let columns = w
+            .condition
+            .as_ref()
+            .and_then(|c| c.reported_columns(&w.table));
+        let existing: Vec<_> = row.into_iter().map(|(_, values)| values).collect();
+        let rows = applied_result(&w.table, applied, columns.as_deref(), &existing);
         if applied {
             for key in keys {
                 w.apply(&mut data, key, &target, binds, ts, now)?;
@@ -43,8 +60,11 @@ pub(crate) fn execute_write(
     Ok(ResultBody::Void)
 }
 
+/// An existing row a condition looked at: its clustering and every column's value.
+type CheckedRow = (Vec<bytes::Bytes>, Vec<Option<bytes::Bytes>>);
+
 /// Evaluates a statement's IF against the current row; returns whether it applies and the
-/// `[applied]` result.
+/// row's current values, if it exists.
 fn check_condition(
     w: &WritePlan,
     data: &TableData,
@@ -52,7 +72,7 @@ fn check_condition(
     target: &Target,
     binds: &Binds<'_>,
     now: i64,
-) -> Result<(bool, cassia_protocol::response::Rows), ServerError> {
+) -> Result<(bool, Option<CheckedRow>), ServerError> {
     let Some(cond) = &w.condition else {
         return Err(invalid("not a conditional statement"));
     };
@@ -97,7 +117,10 @@ fn check_condition(
         })
     });
     let applied = cond.holds(table, row.as_ref(), binds)?;
-    Ok((applied, cond.result(table, applied, row.as_ref())))
+    Ok((
+        applied,
+        row.as_ref().map(|r| (ck.clone(), row_values(table, r))),
+    ))
 }
 
 /// Runs a `BEGIN BATCH ... APPLY BATCH` statement (markers numbered across the batch).
@@ -123,7 +146,11 @@ pub(crate) fn execute_statement(
         }
     }
     let children: Vec<(&WritePlan, &Binds<'_>)> = b.children.iter().map(|c| (c, binds)).collect();
-    run_children(b.kind, &children, ts, now).map(super::Outcome::new)
+    let body = run_children(b.kind, &children, ts, now)?;
+    Ok(super::Outcome {
+        body,
+        warnings: batch_warnings(b.kind, &children),
+    })
 }
 
 fn validate_kind(
@@ -154,6 +181,17 @@ fn run_children(
     ts: i64,
     now: i64,
 ) -> Result<ResultBody, ServerError> {
+    // INSERT JSON children become plain INSERTs first.
+    let mut resolved = Vec::with_capacity(children.len());
+    for (w, binds) in children {
+        resolved.push(w.resolve_json(binds)?);
+    }
+    let children: Vec<(&WritePlan, &Binds<'_>)> = children
+        .iter()
+        .zip(resolved.iter())
+        .map(|((w, b), r)| (r.as_ref().unwrap_or(w), *b))
+        .collect();
+    let children = children.as_slice();
     validate_kind(kind, children)?;
     let conditional = children.iter().any(|(w, _)| w.condition.is_some());
     if conditional {
@@ -181,20 +219,35 @@ fn run_children(
             ));
         }
         let mut data = table.runtime.lock();
-        let mut result = None;
+        // Every condition is checked; a failure reports the primary key and the conditioned
+        // columns (every column if an IF [NOT] EXISTS is involved) of each existing row.
         let mut applied = true;
+        let mut existing: Vec<CheckedRow> = Vec::new();
+        let mut columns: Option<Vec<usize>> =
+            Some(table.pk.iter().chain(table.ck.iter()).copied().collect());
         for ((w, binds), (keys, target)) in children.iter().zip(targets.iter()) {
-            if w.condition.is_some() {
-                let (ok, rows) = check_condition(w, &data, keys, target, binds, now)?;
-                if !ok || result.is_none() {
-                    result = Some(rows);
+            let Some(cond) = &w.condition else { continue };
+            let (ok, row) = check_condition(w, &data, keys, target, binds, now)?;
+            applied &= ok;
+            match (cond.reported_columns(&table), columns.as_mut()) {
+                (Some(cols), Some(acc)) => {
+                    for c in cols {
+                        if !acc.contains(&c) {
+                            acc.push(c);
+                        }
+                    }
                 }
-                applied &= ok;
-                if !ok {
-                    break;
+                _ => columns = None,
+            }
+            if let Some(row) = row {
+                if !existing.iter().any(|(ck, _)| *ck == row.0) {
+                    existing.push(row);
                 }
             }
         }
+        existing.sort_by(|a, b| table.layout.compare_prefix(&a.0, &b.0));
+        let values: Vec<_> = existing.into_iter().map(|(_, v)| v).collect();
+        let result = Some(applied_result(&table, applied, columns.as_deref(), &values));
         if applied {
             for ((w, binds), (keys, target)) in children.iter().zip(targets.iter()) {
                 for key in keys {
@@ -211,16 +264,69 @@ fn run_children(
         }
         return Ok(result.map_or(ResultBody::Void, ResultBody::Rows));
     }
+    let mut targets = Vec::with_capacity(children.len());
     for (w, binds) in children {
-        let child_ts = w.timestamp(binds, ts)?;
-        let (keys, target) = w.targets(binds)?;
+        targets.push((w.timestamp(binds, ts)?, w.targets(binds)?));
+    }
+    for ((w, binds), (child_ts, (keys, target))) in children.iter().zip(targets.iter()) {
         let mut data = w.table.runtime.lock();
         for key in keys {
-            w.apply(&mut data, key, &target, binds, child_ts, now)?;
+            w.apply(&mut data, key.clone(), target, binds, *child_ts, now)?;
         }
     }
     Ok(ResultBody::Void)
 }
+
+/// Cassandra's client warnings for a batch: an unlogged batch over more than 10 partitions,
+/// a logged batch on tables with `gc_grace_seconds = 0`.
+fn batch_warnings(kind: BatchKind, children: &[(&WritePlan, &Binds<'_>)]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let tables = |pick: &dyn Fn(&WritePlan) -> bool| -> Vec<String> {
+        let mut names: Vec<String> = children
+            .iter()
+            .filter(|(w, _)| pick(w))
+            .map(|(w, _)| format!("{}.{}", w.table.keyspace(), w.table.name()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    if kind == BatchKind::Unlogged {
+        let mut keys: Vec<(&str, &str, bytes::Bytes)> = Vec::new();
+        for (w, binds) in children {
+            if let Ok((ks, _)) = w.targets(binds) {
+                for k in ks {
+                    keys.push((w.table.keyspace(), w.table.name(), k));
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        if keys.len() > UNLOGGED_PARTITIONS_WARN_THRESHOLD {
+            let names = tables(&|_| true);
+            warnings.push(format!(
+                "Unlogged batch covering {} partitions detected against table{} [{}]. You should use a logged batch for atomicity, or asynchronous writes for performance.",
+                keys.len(),
+                if names.len() > 1 { "s" } else { "" },
+                names.join(", ")
+            ));
+        }
+    }
+    if kind == BatchKind::Logged {
+        let names = tables(&|w| w.table.def.options.gc_grace_seconds == 0);
+        if !names.is_empty() {
+            warnings.push(format!(
+                "Executing a LOGGED BATCH on table{} [{}], configured with a gc_grace_seconds of 0. The gc_grace_seconds is used to TTL batchlog entries, so setting gc_grace_seconds too low on tables involved in an atomic batch might cause batchlog entries to expire before being replayed.",
+                if names.len() > 1 { "s" } else { "" },
+                names.join(", ")
+            ));
+        }
+    }
+    warnings
+}
+
+/// Cassandra's default `unlogged_batch_across_partitions_warn_threshold`.
+const UNLOGGED_PARTITIONS_WARN_THRESHOLD: usize = 10;
 
 enum Child {
     Owned(Box<Planned>),
@@ -279,6 +385,6 @@ pub(crate) fn execute_message(
     let now = batch.now_in_seconds.map_or_else(now_secs, i64::from);
     let ts = batch.timestamp.unwrap_or_else(now_micros);
     let body = run_children(kind, &children, ts, now)?;
-    let _ = QueryParameters::default();
-    Ok(Outcome::new(body))
+    let warnings = batch_warnings(kind, &children);
+    Ok(Outcome { body, warnings })
 }

@@ -128,47 +128,65 @@ impl CondPlan {
         }
     }
 
-    /// The `[applied]` result: `[applied]` alone when applied (or when there is no row),
-    /// else with the current values of the columns the condition looked at
-    /// (all columns for IF NOT EXISTS).
-    pub fn result(
-        &self,
-        table: &Table,
-        applied: bool,
-        row: Option<&RowRef<'_>>,
-    ) -> cassia_protocol::response::Rows {
-        let spec = |name: &str, typ: ColumnType| ColumnSpec {
-            keyspace: table.keyspace().to_owned(),
-            table: table.name().to_owned(),
-            name: name.to_owned(),
-            typ,
-        };
-        let mut columns = vec![spec("[applied]", ColumnType::Boolean)];
-        let mut cells: Vec<Option<Bytes>> =
-            vec![Some(Bytes::from_static(if applied { &[1] } else { &[0] }))];
-        if let (false, Some(row)) = (applied, row) {
-            let cols: Vec<usize> = match self {
-                CondPlan::NotExists | CondPlan::Exists => (0..table.cols.len()).collect(),
-                CondPlan::Columns(conds) => {
-                    let mut v: Vec<usize> = Vec::new();
-                    for c in conds {
-                        if !v.contains(&c.col) {
-                            v.push(c.col);
-                        }
+    /// The columns a failed condition reports (all of them for IF [NOT] EXISTS).
+    pub fn reported_columns(&self, table: &Table) -> Option<Vec<usize>> {
+        match self {
+            CondPlan::NotExists | CondPlan::Exists => None,
+            CondPlan::Columns(conds) => {
+                let mut v: Vec<usize> = Vec::new();
+                for c in conds {
+                    if !v.contains(&c.col) {
+                        v.push(c.col);
                     }
-                    v
                 }
-            };
-            for i in cols {
-                let col = &table.cols[i];
-                columns.push(spec(&col.name, col.typ.clone()));
-                cells.push(row.value(table, i));
+                let _ = table;
+                Some(v)
             }
         }
-        let mut b = RowsBuilder::default();
-        b.push(cells);
-        b.finish(columns, None)
     }
+}
+
+/// The `[applied]` result Cassandra builds (`ModificationStatement.buildCasResultSet`):
+/// `[applied]` alone when applied or when no row exists; else `[applied]` followed by the
+/// reported columns of each existing row (`columns` = None: every column). `rows` holds
+/// each existing row's values for every table column.
+pub(crate) fn applied_result(
+    table: &Table,
+    applied: bool,
+    columns: Option<&[usize]>,
+    rows: &[Vec<Option<Bytes>>],
+) -> cassia_protocol::response::Rows {
+    let spec = |name: &str, typ: ColumnType| ColumnSpec {
+        keyspace: table.keyspace().to_owned(),
+        table: table.name().to_owned(),
+        name: name.to_owned(),
+        typ,
+    };
+    let flag = || Some(Bytes::from_static(if applied { &[1] } else { &[0] }));
+    let mut specs = vec![spec("[applied]", ColumnType::Boolean)];
+    let mut b = RowsBuilder::default();
+    if applied || rows.is_empty() {
+        b.push([flag()]);
+        return b.finish(specs, None);
+    }
+    let all: Vec<usize> = (0..table.cols.len()).collect();
+    let cols = columns.unwrap_or(&all);
+    for i in cols {
+        if let Some(col) = table.cols.get(*i) {
+            specs.push(spec(&col.name, col.typ.clone()));
+        }
+    }
+    for row in rows {
+        let mut cells = vec![flag()];
+        cells.extend(cols.iter().map(|i| row.get(*i).cloned().flatten()));
+        b.push(cells);
+    }
+    b.finish(specs, None)
+}
+
+/// Every column's value of an existing row.
+pub(crate) fn row_values(table: &Table, row: &RowRef<'_>) -> Vec<Option<Bytes>> {
+    (0..table.cols.len()).map(|i| row.value(table, i)).collect()
 }
 
 fn cond_holds(

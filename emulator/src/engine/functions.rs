@@ -51,10 +51,11 @@ pub(crate) fn return_type(name: &str) -> Option<ColumnType> {
     Some(match name {
         "now" | "currenttimeuuid" | "mintimeuuid" | "maxtimeuuid" => ColumnType::Timeuuid,
         "uuid" => ColumnType::Uuid,
-        "totimestamp" | "currenttimestamp" => ColumnType::Timestamp,
+        "totimestamp" | "currenttimestamp" | "dateof" => ColumnType::Timestamp,
         "todate" | "currentdate" => ColumnType::Date,
         "currenttime" => ColumnType::Time,
-        "tounixtimestamp" | "token" => ColumnType::BigInt,
+        "tounixtimestamp" | "token" | "unixtimestampof" => ColumnType::BigInt,
+        "tojson" => ColumnType::Text,
         _ => return None,
     })
 }
@@ -132,10 +133,12 @@ pub(crate) fn call(
             let nanos = (now_micros() % 86_400_000_000) * 1000;
             v(Bytes::copy_from_slice(&nanos.to_be_bytes()))
         }
-        "totimestamp" | "tounixtimestamp" => match time_arg_millis(one_arg(name, args)?, binds)? {
-            Some(ms) => v(Bytes::copy_from_slice(&ms.to_be_bytes())),
-            None => Ok(Val::Null),
-        },
+        "totimestamp" | "tounixtimestamp" | "dateof" | "unixtimestampof" => {
+            match time_arg_millis(one_arg(name, args)?, binds)? {
+                Some(ms) => v(Bytes::copy_from_slice(&ms.to_be_bytes())),
+                None => Ok(Val::Null),
+            }
+        }
         "todate" => match time_arg_millis(one_arg(name, args)?, binds)? {
             Some(ms) => v(millis_to_date(ms)),
             None => Ok(Val::Null),
@@ -154,6 +157,15 @@ pub(crate) fn call(
                 tail.copy_from_slice(&fill);
             }
             v(Bytes::from(u))
+        }
+        "fromjson" => {
+            let Some(text) = arg_value(one_arg(name, args)?, &ColumnType::Text, binds)? else {
+                return Ok(Val::Null);
+            };
+            let text =
+                std::str::from_utf8(&text).map_err(|_| invalid("String didn't validate."))?;
+            let term = super::json::term_for(text, recv.typ, recv.name)?;
+            eval(&term, recv, binds)
         }
         _ => Err(invalid(format!(
             "Unknown function '{name}' (receiving column {} of type {})",

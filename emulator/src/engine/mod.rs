@@ -5,13 +5,22 @@
 //! everything is in memory, so a call is short and connections call it directly.
 //!
 //! Layout: `plan` turns a parsed statement into an executable plan (prepared statements keep
-//! theirs, so EXECUTE never re-parses); `select`, `modify`, `conditions` and `batch` run
-//! plans against the `store`; `schema` is the runtime view of a catalog table.
+//! theirs, so EXECUTE never re-parses), with `restrict` (WHERE), `selection` (SELECT
+//! clause) and `specs` (bind-marker metadata); `select`, `modify` + `mutation`, `conditions`
+//! and `batch` run plans against the store; `term`, `literal`, `functions`, `cast` and
+//! `json` turn CQL values into bytes and back; `schema` is the runtime view of a catalog
+//! table; `paging` and `result` encode what goes back; `system` and `trace` serve the
+//! system keyspaces.
+//!
+//! Errors are `ServerError`s (the protocol's typed error: kind + Cassandra's message), since
+//! that is exactly what the transport sends; messages follow Cassandra 4.0 word for word.
 
 mod batch;
 mod binds;
+mod cast;
 mod conditions;
 mod functions;
+mod json;
 mod literal;
 mod matching;
 mod modify;
@@ -27,6 +36,9 @@ mod selection;
 mod specs;
 mod system;
 mod term;
+mod trace;
+
+pub use trace::TraceRecord;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -303,12 +315,18 @@ impl Engine {
             &execute.params,
             keyspace.as_deref(),
         )?;
-        if let (ResultBody::Rows(rows), Some(sent)) = (&mut out.body, &execute.result_metadata_id) {
-            if client.protocol_version == ProtocolVersion::V5
-                && matches!(planned.plan, Plan::Select(_))
-                && *sent != planned.metadata_id
-            {
-                rows.metadata.new_metadata_id = Some(planned.metadata_id.clone());
+        if let ResultBody::Rows(rows) = &mut out.body {
+            if let Some(sent) = &execute.result_metadata_id {
+                if client.protocol_version == ProtocolVersion::V5
+                    && matches!(planned.plan, Plan::Select(_))
+                    && *sent != planned.metadata_id
+                {
+                    rows.metadata.new_metadata_id = Some(planned.metadata_id.clone());
+                }
+            }
+            // Skip_metadata: the client has the columns from PREPARE, unless they changed.
+            if execute.params.skip_metadata && rows.metadata.new_metadata_id.is_none() {
+                rows.metadata.columns.clear();
             }
         }
         Ok(out)

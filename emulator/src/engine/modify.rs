@@ -66,6 +66,8 @@ pub(crate) struct WritePlan {
     pub ttl: Option<Term>,
     pub timestamp: Option<Term>,
     pub condition: Option<CondPlan>,
+    /// `INSERT ... JSON`: the statement, re-planned with the decoded values on each run.
+    pub json: Option<Box<Insert>>,
 }
 
 fn col_index(table: &Table, name: &str) -> Result<usize, ServerError> {
@@ -120,9 +122,19 @@ impl WritePlan {
         stmt: &Insert,
         specs: &mut Specs,
     ) -> Result<WritePlan, ServerError> {
-        if stmt.json.is_some() {
-            // TODO(emu-exec): INSERT JSON is not implemented yet.
-            return Err(invalid("INSERT JSON is not supported by the emulator yet"));
+        if let Some((json, _)) = &stmt.json {
+            specs.term(json, "[json]", &ColumnType::Text);
+            using(&stmt.using, specs);
+            return Ok(WritePlan {
+                table,
+                kind: Kind::Insert,
+                restrictions: Where::default(),
+                ops: Vec::new(),
+                ttl: None,
+                timestamp: None,
+                condition: stmt.if_not_exists.then_some(CondPlan::NotExists),
+                json: Some(Box::new(stmt.clone())),
+            });
         }
         if table.def.is_counter {
             return Err(invalid(
@@ -204,6 +216,7 @@ impl WritePlan {
             ttl: stmt.using.ttl.clone(),
             timestamp: stmt.using.timestamp.clone(),
             condition: stmt.if_not_exists.then_some(CondPlan::NotExists),
+            json: None,
         })
     }
 
@@ -264,7 +277,15 @@ impl WritePlan {
             op_specs(&op, col, specs);
             ops.push(op);
         }
-        let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
+        if table.def.is_counter && stmt.using.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for counter updates",
+            ));
+        }
+        if table.def.is_counter && stmt.using.ttl.is_some() {
+            return Err(invalid("Cannot provide custom TTL for counter updates"));
+        }
+        let restrictions = modification_where(&table, &stmt.where_clause, specs, "UPDATE")?;
         let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
         if condition.is_some() && stmt.using.timestamp.is_some() {
             return Err(invalid(
@@ -279,6 +300,7 @@ impl WritePlan {
             ttl: stmt.using.ttl.clone(),
             timestamp: stmt.using.timestamp.clone(),
             condition,
+            json: None,
         })
     }
 
@@ -323,7 +345,7 @@ impl WritePlan {
             op_specs(&op, col, specs);
             ops.push(op);
         }
-        let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
+        let restrictions = modification_where(&table, &stmt.where_clause, specs, "DELETE")?;
         let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
         if condition.is_some() && stmt.timestamp.is_some() {
             return Err(invalid(
@@ -338,6 +360,7 @@ impl WritePlan {
             ttl: None,
             timestamp: stmt.timestamp.clone(),
             condition,
+            json: None,
         })
     }
 
@@ -394,6 +417,40 @@ impl WritePlan {
             },
             None => Ok(default),
         }
+    }
+
+    /// For INSERT JSON: the plan of the equivalent INSERT with the decoded values.
+    pub fn resolve_json(&self, binds: &Binds<'_>) -> Result<Option<WritePlan>, ServerError> {
+        let Some(stmt) = &self.json else {
+            return Ok(None);
+        };
+        let Some((term, default_null)) = &stmt.json else {
+            return Ok(None);
+        };
+        let text = match eval(
+            term,
+            Receiver {
+                name: "[json]",
+                typ: &ColumnType::Text,
+            },
+            binds,
+        )? {
+            Val::Value(b) => {
+                String::from_utf8(b.to_vec()).map_err(|_| invalid("String didn't validate."))?
+            }
+            _ => return Err(invalid("Got null for INSERT JSON values")),
+        };
+        let pairs = super::json::insert_terms(&self.table, &text, *default_null)?;
+        let insert = Insert {
+            table: stmt.table.clone(),
+            columns: pairs.iter().map(|(c, _)| c.clone()).collect(),
+            values: pairs.into_iter().map(|(_, t)| t).collect(),
+            json: None,
+            if_not_exists: stmt.if_not_exists,
+            using: stmt.using.clone(),
+        };
+        let mut specs = Specs::new(self.table.keyspace(), self.table.name());
+        WritePlan::insert(self.table.clone(), &insert, &mut specs).map(Some)
     }
 
     /// The partition keys and rows this statement targets.
@@ -672,7 +729,7 @@ fn modification_where(
     table: &Table,
     relations: &[crate::cql::ast::Relation],
     specs: &mut Specs,
-    ops: &[Op],
+    kind: &str,
 ) -> Result<Where, ServerError> {
     let w = Where::prepare(table, relations, specs, true)?;
     if let Some(f) = w.filters.first() {
@@ -681,13 +738,37 @@ fn modification_where(
             table.cols[f.col].name
         )));
     }
-    let missing = w.missing_pk(table);
-    if !missing.is_empty() {
+    if !w.token.is_empty() {
         return Err(invalid(format!(
-            "Some partition key parts are missing: {}",
-            missing.join(", ")
+            "The token function cannot be used in WHERE clauses for {kind} statements"
         )));
     }
-    let _ = ops;
+    let unrestricted: Vec<String> =
+        w.pk.iter()
+            .zip(table.pk.iter())
+            .filter(|(r, _)| r.is_none())
+            .map(|(_, i)| table.cols[*i].name.clone())
+            .collect();
+    if !unrestricted.is_empty() {
+        return Err(invalid(format!(
+            "Some partition key parts are missing: {}",
+            unrestricted.join(", ")
+        )));
+    }
+    if w.pk.iter().any(|r| matches!(r, Some(Restr::Range(..)))) {
+        return Err(invalid(format!(
+            "Only EQ and IN relation are supported on the partition key (unless you use the token() function) for {kind} statements"
+        )));
+    }
+    if kind == "UPDATE"
+        && (w.ck.iter().any(|r| matches!(r, Some(Restr::Range(..))))
+            || w.multi
+                .iter()
+                .any(|m| !matches!(m.op, None | Some(crate::cql::ast::Operator::Eq))))
+    {
+        return Err(invalid(format!(
+            "Slice restrictions are not supported on the clustering columns in {kind} statements"
+        )));
+    }
     Ok(w)
 }

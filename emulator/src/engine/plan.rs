@@ -98,30 +98,32 @@ pub(crate) fn plan(
             let mut specs = Specs::new(table.keyspace(), table.name());
             let p = SelectPlan::prepare(table.clone(), s, &mut specs)?;
             planned.pk_indexes = pk_indexes(&table, &p.restrictions);
-            planned.result_columns = p.selected.columns.clone();
-            planned.metadata_id = metadata_id(p.selected.columns.iter().map(|c| {
-                let marshal = table.col(&c.name).map(|(_, col)| col.marshal.as_str());
-                (c.name.as_str(), marshal.unwrap_or(""))
-            }));
-            if p.selected
-                .sels
-                .iter()
-                .any(|s| !matches!(s, super::selection::Sel::Col(_)))
-            {
-                let owned: Vec<(String, String)> = p
-                    .selected
-                    .columns
+            planned.result_columns = p.result_columns();
+            let marshals: Vec<(String, String)> = if p.json {
+                vec![(
+                    "[json]".to_owned(),
+                    "org.apache.cassandra.db.marshal.UTF8Type".to_owned(),
+                )]
+            } else {
+                p.selected
+                    .sels
                     .iter()
-                    .map(|c| {
-                        (
-                            c.name.clone(),
-                            cassia_protocol::types::marshal_class_name(&c.typ),
-                        )
+                    .zip(p.selected.columns.iter())
+                    .map(|(sel, c)| {
+                        let marshal = match sel {
+                            super::selection::Sel::Col(i) => {
+                                table.cols.get(*i).map(|col| col.marshal.clone())
+                            }
+                            _ => None,
+                        };
+                        let marshal = marshal
+                            .unwrap_or_else(|| cassia_protocol::types::marshal_class_name(&c.typ));
+                        (c.name.clone(), marshal)
                     })
-                    .collect();
-                planned.metadata_id =
-                    metadata_id(owned.iter().map(|(a, b)| (a.as_str(), b.as_str())));
-            }
+                    .collect()
+            };
+            planned.metadata_id =
+                metadata_id(marshals.iter().map(|(a, b)| (a.as_str(), b.as_str())));
             (planned.bind_specs, planned.bind_names) = specs.finish();
             planned.plan = Plan::Select(p);
         }

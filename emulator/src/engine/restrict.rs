@@ -136,6 +136,14 @@ impl Where {
         };
         for rel in relations {
             match rel {
+                Relation::Simple {
+                    op: Operator::Like, ..
+                } => {
+                    // Only SASI indexes serve LIKE; the emulator has none.
+                    return Err(invalid(format!(
+                        "LIKE restriction is only supported on properly indexed columns. {rel} is not valid."
+                    )));
+                }
                 Relation::Simple { column, op, value } => {
                     let idx = col_index(table, column)?;
                     let col = &table.cols[idx];

@@ -25,6 +25,10 @@ use crate::store::{
 /// The warning Cassandra attaches to aggregates over several partitions.
 pub(crate) const AGGREGATE_WARNING: &str = "Aggregation query used without partition key";
 
+/// The warning Cassandra attaches to aggregates over an IN on the partition key.
+pub(crate) const AGGREGATE_IN_WARNING: &str =
+    "Aggregation query used on multiple partition keys (IN restriction)";
+
 /// A prepared SELECT.
 #[derive(Debug)]
 pub(crate) struct SelectPlan {
@@ -37,6 +41,10 @@ pub(crate) struct SelectPlan {
     pub per_partition_limit: Option<Term>,
     /// GROUP BY: how many leading primary key columns form a group (0 = no grouping).
     pub group_by: usize,
+    /// `SELECT JSON`: rows come back as one `[json]` text column.
+    pub json: bool,
+    /// Whether the statement has an ORDER BY.
+    pub ordered: bool,
 }
 
 impl SelectPlan {
@@ -129,13 +137,40 @@ impl SelectPlan {
             limit: stmt.limit.clone(),
             per_partition_limit: stmt.per_partition_limit.clone(),
             group_by: stmt.group_by.len(),
+            json: stmt.json,
+            ordered: !stmt.order_by.is_empty(),
         })
+    }
+
+    /// The columns of the Rows result.
+    pub fn result_columns(&self) -> Vec<cassia_protocol::response::ColumnSpec> {
+        if !self.json {
+            return self.selected.columns.clone();
+        }
+        vec![cassia_protocol::response::ColumnSpec {
+            keyspace: self.table.keyspace().to_owned(),
+            table: self.table.name().to_owned(),
+            name: "[json]".to_owned(),
+            typ: ColumnType::Text,
+        }]
     }
 
     /// Warnings this statement produces whenever it runs.
     pub fn warnings(&self) -> Vec<String> {
-        if self.selected.aggregate && !self.restrictions.pk_complete() {
+        // Cassandra checks this for every query with an aggregation spec: aggregates, and
+        // GROUP BY with or without them.
+        if !self.selected.aggregate && self.group_by == 0 {
+            return Vec::new();
+        }
+        let r = &self.restrictions;
+        if r.pk.iter().all(Option::is_none) && r.token.is_empty() {
             vec![AGGREGATE_WARNING.to_owned()]
+        } else if r
+            .pk
+            .iter()
+            .any(|p| matches!(p, Some(super::restrict::Restr::In(_))))
+        {
+            vec![AGGREGATE_IN_WARNING.to_owned()]
         } else {
             Vec::new()
         }
@@ -240,6 +275,14 @@ impl SelectPlan {
             page_size.filter(|p| *p > 0).map(|p| p as usize)
         };
         let single = matches!(&partitions, Some(Partitions::Keys(k)) if k.len() == 1);
+        // ORDER BY over several partitions (pk IN): rows are merged in clustering order,
+        // which Cassandra only does without paging.
+        let merge = self.ordered && matches!(&partitions, Some(Partitions::Keys(k)) if k.len() > 1);
+        if merge && page.is_some() {
+            return Err(invalid(
+                "Cannot page queries with both ORDER BY and a IN restriction on the partition key; you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query",
+            ));
+        }
         let total_limit = resume
             .as_ref()
             .map_or(limit, |r| r.remaining.min(limit as u64) as usize);
@@ -262,6 +305,7 @@ impl SelectPlan {
                 .map(|r| r.remaining_in_partition.min(ppl as u64) as usize),
             last: None,
             group: None,
+            merged: merge.then(Vec::new),
         };
         let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
             let pk_parts = split_partition_key(&pos.1, table.pk.len());
@@ -403,7 +447,12 @@ struct Output<'p> {
     last: Option<(Bytes, Vec<Bytes>, usize)>,
     /// The key of the GROUP BY group being accumulated.
     group: Option<Vec<Bytes>>,
+    /// Rows of an ORDER BY over several partitions, sorted at the end.
+    merged: Option<Vec<MergedRow>>,
 }
+
+/// A row held back for sorting: its clustering values and its result cells.
+type MergedRow = (Vec<Bytes>, Vec<Option<Bytes>>);
 
 impl Output<'_> {
     /// Visits one partition; false stops the scan.
@@ -563,8 +612,16 @@ impl Output<'_> {
             self.any = true;
             return true;
         }
-        self.builder
-            .push(sels.iter().map(|s| selection::value(s, ctx.table, row)));
+        let cells: Vec<Option<Bytes>> = sels
+            .iter()
+            .map(|s| selection::value(s, ctx.table, row))
+            .collect();
+        if let Some(merged) = &mut self.merged {
+            merged.push((row.ck.to_vec(), cells));
+            *in_partition += 1;
+            return true;
+        }
+        self.push_cells(cells);
         self.emitted += 1;
         *in_partition += 1;
         self.last = Some((
@@ -585,12 +642,33 @@ impl Output<'_> {
             vec![Acc::default(); self.plan.selected.sels.len()],
         );
         let sels = &self.plan.selected.sels;
-        self.builder
-            .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+        let cells: Vec<Option<Bytes>> = accs
+            .iter()
+            .zip(sels.iter())
+            .map(|(a, s)| a.finish(s))
+            .collect();
+        self.push_cells(cells);
+    }
+
+    /// Appends a result row (as one `[json]` cell for SELECT JSON).
+    fn push_cells(&mut self, cells: Vec<Option<Bytes>>) {
+        if self.plan.json {
+            let columns: Vec<(String, ColumnType)> = self
+                .plan
+                .selected
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.typ.clone()))
+                .collect();
+            let text = super::json::render_row(&columns, &cells);
+            self.builder.push([Some(text.into_bytes())]);
+        } else {
+            self.builder.push(cells);
+        }
     }
 
     fn finish(mut self, single: bool, _limit: usize) -> Result<ResultBody, ServerError> {
-        let columns = self.plan.selected.columns.clone();
+        let columns = self.plan.result_columns();
         if self.plan.group_by > 0 {
             if self.group.is_some() && self.builder.len() < self.limit {
                 self.flush_group();
@@ -600,8 +678,23 @@ impl Output<'_> {
         if self.plan.selected.aggregate {
             let accs = std::mem::take(&mut self.accs);
             let sels = &self.plan.selected.sels;
-            self.builder
-                .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+            let cells: Vec<Option<Bytes>> = accs
+                .iter()
+                .zip(sels.iter())
+                .map(|(a, s)| a.finish(s))
+                .collect();
+            self.push_cells(cells);
+            return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
+        }
+        if let Some(mut merged) = self.merged.take() {
+            let layout = self.plan.table.layout.clone();
+            merged.sort_by(|a, b| {
+                let o = layout.compare_prefix(&a.0, &b.0);
+                if self.plan.reversed { o.reverse() } else { o }
+            });
+            for (_, cells) in merged.into_iter().take(self.limit) {
+                self.push_cells(cells);
+            }
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
         let full_page = self.page.is_some_and(|p| self.builder.len() >= p);

@@ -123,8 +123,13 @@ fn selector(
                 )));
             }
             if col.multi_cell() {
+                let what = if col.typ.is_collection() {
+                    "collection"
+                } else {
+                    "UDT"
+                };
                 return Err(invalid(format!(
-                    "Cannot use selection function {} on non-frozen collection {c}",
+                    "Cannot use selection function {} on non-frozen {what} {c}",
                     if is_wt { "writeTime" } else { "ttl" }
                 )));
             }
@@ -186,7 +191,19 @@ fn selector(
             }
             (Sel::Scalar(name.clone(), parts, rt.clone()), label, rt)
         }
-        SelectorExpr::Cast(inner, _) => selector(table, inner, binds)?,
+        SelectorExpr::Cast(inner, to) => {
+            let (s, n, from) = selector(table, inner, binds)?;
+            let Some(to_typ) = super::functions::native_by_name(&to.to_string()) else {
+                return Err(invalid(format!("{n} cannot be cast to {to}")));
+            };
+            super::cast::check(&from, &to_typ, &n)?;
+            let label = format!("cast({n} as {to})");
+            (
+                Sel::Scalar(format!("cast#{to}"), vec![s], to_typ.clone()),
+                label,
+                to_typ,
+            )
+        }
         SelectorExpr::Field(inner, field) => {
             let (s, n, t) = selector(table, inner, binds)?;
             let ColumnType::Udt { fields, .. } = &t else {
@@ -266,6 +283,10 @@ fn sel_type(sel: &Sel, table: &Table) -> ColumnType {
 }
 
 fn scalar(name: &str, arg: Option<Bytes>, arg_typ: Option<ColumnType>) -> Option<Bytes> {
+    if let Some(to) = name.strip_prefix("cast#") {
+        let to = super::functions::native_by_name(to)?;
+        return super::cast::convert(&arg_typ?, &to, &arg?);
+    }
     if let Some(pos) = name
         .strip_prefix("field#")
         .and_then(|p| p.parse::<usize>().ok())
@@ -287,7 +308,14 @@ fn scalar(name: &str, arg: Option<Bytes>, arg_typ: Option<ColumnType>) -> Option
         }
     };
     match name {
-        "totimestamp" | "tounixtimestamp" => {
+        "tojson" => {
+            let text = match (&arg, &arg_typ) {
+                (Some(b), Some(t)) => super::json::to_json(t, b),
+                _ => "null".to_owned(),
+            };
+            Some(Bytes::from(text.into_bytes()))
+        }
+        "totimestamp" | "tounixtimestamp" | "dateof" | "unixtimestampof" => {
             millis(&arg?).map(|m| Bytes::copy_from_slice(&m.to_be_bytes()))
         }
         "todate" => millis(&arg?).map(|m| {

@@ -103,6 +103,13 @@ pub(crate) fn eval(term: &Term, recv: Receiver<'_>, binds: &Binds<'_>) -> Result
                 }
                 Ok(Val::Value(out.freeze()))
             }
+            ColumnType::Tuple(types) => Err(invalid(format!(
+                "Invalid tuple literal for {}: too many elements. Type {} expects {} but got {}",
+                recv.name,
+                cql_type_name(recv.typ),
+                types.len(),
+                items.len()
+            ))),
             _ => Err(invalid(format!(
                 "Invalid tuple type literal for {} of type {}",
                 recv.name,

@@ -221,3 +221,133 @@ fn named_values_and_schema_events() {
         "There were 2 markers(?) in CQL but 0 bound variables"
     );
 }
+
+#[test]
+fn skip_metadata_drops_columns_unless_they_changed() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE kv (k int PRIMARY KEY, v int)");
+    q(&e, &mut c, "INSERT INTO kv (k, v) VALUES (1, 2)");
+    let p = e.prepare(&c, "SELECT * FROM kv WHERE k = ?", None).unwrap();
+    let ResultBody::Prepared(p) = &p.body else {
+        panic!()
+    };
+    let exec = |md: Option<Bytes>| Execute {
+        id: p.id.clone(),
+        result_metadata_id: md,
+        params: QueryParameters {
+            values: values(&[Some(&1i32.to_be_bytes())]),
+            skip_metadata: true,
+            ..QueryParameters::default()
+        },
+    };
+    let o = e
+        .execute(&mut c, &exec(p.result_metadata_id.clone()))
+        .unwrap();
+    let r = rows(&o);
+    assert!(r.metadata.columns.is_empty());
+    assert_eq!(r.metadata.column_count, 2);
+    assert_eq!(cells(r), vec![vec![int(1), int(2)]]);
+    let o = e
+        .execute(&mut c, &exec(Some(Bytes::from_static(b"stale"))))
+        .unwrap();
+    assert_eq!(rows(&o).metadata.columns.len(), 2);
+}
+
+#[test]
+fn traces_are_readable_from_system_traces() {
+    let (e, mut c) = engine();
+    let id = uuid::Uuid::parse_str("6f9ce220-e5e5-11f1-89ae-89b5118bebf6").unwrap();
+    e.record_trace(&TraceRecord {
+        session_id: id,
+        client: "127.0.0.1".parse().unwrap(),
+        command: "QUERY".into(),
+        request: "Execute CQL3 query".into(),
+        parameters: vec![("query".into(), "SELECT 'x' FROM t".into())],
+        started_at_millis: 1_700_000_000_000,
+        duration_micros: 1102,
+        activities: vec![
+            "Parsing SELECT 'x' FROM t".into(),
+            "Preparing statement".into(),
+        ],
+    })
+    .unwrap();
+    let o = q(
+        &e,
+        &mut c,
+        &format!(
+            "SELECT duration, request, parameters FROM system_traces.sessions WHERE session_id = {id}"
+        ),
+    );
+    let r = cells(rows(&o));
+    assert_eq!(r[0][0], int(1102));
+    assert_eq!(r[0][1], text("Execute CQL3 query"));
+    let o = q(
+        &e,
+        &mut c,
+        &format!(
+            "SELECT activity, source_elapsed FROM system_traces.events WHERE session_id = {id}"
+        ),
+    );
+    assert_eq!(
+        cells(rows(&o)),
+        vec![
+            vec![text("Parsing SELECT 'x' FROM t"), int(551)],
+            vec![text("Preparing statement"), int(1102)]
+        ]
+    );
+}
+
+#[test]
+fn bind_marker_specs_use_cassandras_names() {
+    let (e, c) = engine();
+    let mut c = c;
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE t (k int, c int, l list<text>, m map<text, int>, PRIMARY KEY (k, c))",
+    );
+    let specs = |cql: &str| -> Vec<(String, String)> {
+        let o = e.prepare(&c, cql, None).unwrap();
+        let ResultBody::Prepared(p) = o.body else {
+            panic!()
+        };
+        p.metadata
+            .columns
+            .iter()
+            .map(|s| (s.name.clone(), s.typ.to_string()))
+            .collect()
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        specs("SELECT * FROM t WHERE k IN ? AND c > ? LIMIT ?"),
+        pairs(&[("in(k)", "list<int>"), ("c", "int"), ("[limit]", "int")])
+    );
+    assert_eq!(
+        specs("INSERT INTO t (k, c) VALUES (?, ?) USING TTL ? AND TIMESTAMP ?"),
+        pairs(&[
+            ("k", "int"),
+            ("c", "int"),
+            ("[ttl]", "int"),
+            ("[timestamp]", "bigint")
+        ])
+    );
+    assert_eq!(
+        specs("UPDATE t SET m[?] = ?, l[?] = ? WHERE k = ? AND c = ?"),
+        pairs(&[
+            ("key(m)", "text"),
+            ("value(m)", "int"),
+            ("idx(l)", "int"),
+            ("value(l)", "text"),
+            ("k", "int"),
+            ("c", "int"),
+        ])
+    );
+    assert_eq!(
+        specs("SELECT * FROM t WHERE token(k) > ? AND k = :kk"),
+        pairs(&[("partition key token", "bigint"), ("kk", "int")])
+    );
+}

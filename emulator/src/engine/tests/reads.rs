@@ -286,3 +286,78 @@ fn prefix_seeks_match_full_scans_in_both_directions() {
     );
     assert_eq!(cells(rows(&o)), vec![vec![int(2), int(1)]]);
 }
+
+#[test]
+fn order_by_with_partition_in_refuses_paging() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE t (p int, c int, PRIMARY KEY (p, c))",
+    );
+    let params = QueryParameters {
+        page_size: Some(10),
+        ..QueryParameters::default()
+    };
+    let err = e
+        .query(
+            &mut c,
+            "SELECT * FROM t WHERE p IN (1, 2) ORDER BY c DESC",
+            &params,
+        )
+        .unwrap_err();
+    assert!(
+        err.message
+            .starts_with("Cannot page queries with both ORDER BY and a IN restriction"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn bound_limit_and_in_list() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE t (p int, c int, PRIMARY KEY (p, c))",
+    );
+    for ck in 0..5 {
+        q(
+            &e,
+            &mut c,
+            &format!("INSERT INTO t (p, c) VALUES (1, {ck})"),
+        );
+    }
+    let o = e
+        .prepare(&c, "SELECT c FROM t WHERE p = ? AND c IN ? LIMIT ?", None)
+        .unwrap();
+    let ResultBody::Prepared(p) = o.body else {
+        panic!()
+    };
+    let list = [
+        &3i32.to_be_bytes()[..],
+        &4i32.to_be_bytes()[..],
+        &1i32.to_be_bytes()[..],
+        &3i32.to_be_bytes()[..],
+    ];
+    let mut in_list = (list.len() as i32).to_be_bytes().to_vec();
+    for item in list {
+        in_list.extend_from_slice(&(item.len() as i32).to_be_bytes());
+        in_list.extend_from_slice(item);
+    }
+    let exec = Execute {
+        id: p.id.clone(),
+        result_metadata_id: p.result_metadata_id.clone(),
+        params: QueryParameters {
+            values: values(&[
+                Some(&1i32.to_be_bytes()),
+                Some(&in_list),
+                Some(&2i32.to_be_bytes()),
+            ]),
+            ..QueryParameters::default()
+        },
+    };
+    let o = e.execute(&mut c, &exec).unwrap();
+    assert_eq!(cells(rows(&o)), vec![vec![int(1)], vec![int(3)]]);
+}
