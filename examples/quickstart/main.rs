@@ -14,6 +14,7 @@ mod compare;
 mod mapper;
 mod special_types;
 mod statements;
+mod typed;
 mod values;
 
 use std::process::ExitCode;
@@ -63,6 +64,7 @@ async fn tour(session: &Session, embedded: bool) -> Result<(), ExampleError> {
     println!("created keyspace {KEYSPACE}");
 
     values::run(session).await?;
+    typed::run(session).await?;
     special_types::counters(session).await?;
     special_types::vectors(session, embedded).await?;
     statements::prepared(session).await?;

@@ -8,6 +8,7 @@ use crate::compare::identical;
 
 /// The counter column type: changed only by increments, read back as their sum.
 pub async fn counters(session: &Session) -> Result<(), ExampleError> {
+    println!("\n== Counters and vectors");
     session
         .query(
             "CREATE TABLE IF NOT EXISTS page_hits (page text PRIMARY KEY, hits counter)",
