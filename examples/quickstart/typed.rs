@@ -29,28 +29,31 @@ type TypedRow = (
     CqlDuration,
 );
 
-/// A literal the example cannot get wrong is still parsed fallibly: no panics on input.
-fn invalid(what: &str, detail: impl ToString) -> ExampleError {
-    ExampleError::Mismatch {
-        what: format!("literal {what}"),
-        expected: "a valid value".into(),
-        actual: detail.to_string(),
+/// Literals are still parsed fallibly: no panics, even on a typo.
+fn invalid(what: &'static str, literal: impl ToString, detail: impl ToString) -> ExampleError {
+    ExampleError::Literal {
+        what,
+        literal: literal.to_string(),
+        detail: detail.to_string(),
     }
 }
 
 fn sample() -> Result<TypedRow, ExampleError> {
     // One below i128::MIN: wider than any fixed-size integer.
-    let varint: BigInt = "-170141183460469231731687303715884105729"
+    let varint_text = "-170141183460469231731687303715884105729";
+    let varint: BigInt = varint_text
         .parse()
-        .map_err(|e| invalid("varint", e))?;
-    let decimal: BigDecimal = "3.14159265358979323846264338327950288"
+        .map_err(|e| invalid("varint", varint_text, e))?;
+    let decimal_text = "3.14159265358979323846264338327950288";
+    let decimal: BigDecimal = decimal_text
         .parse()
-        .map_err(|e| invalid("decimal", e))?;
-    let day = NaiveDate::from_ymd_opt(2024, 2, 29).ok_or_else(|| invalid("date", "2024-02-29"))?;
+        .map_err(|e| invalid("decimal", decimal_text, e))?;
+    let day = NaiveDate::from_ymd_opt(2024, 2, 29)
+        .ok_or_else(|| invalid("date", "2024-02-29", "no such day"))?;
     let time = NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_999)
-        .ok_or_else(|| invalid("time", "23:59:59.999999999"))?;
+        .ok_or_else(|| invalid("time", "23:59:59.999999999", "no such time"))?;
     let at = DateTime::from_timestamp_millis(1_700_000_000_123)
-        .ok_or_else(|| invalid("timestamp", 1_700_000_000_123i64))?;
+        .ok_or_else(|| invalid("timestamp", 1_700_000_000_123i64, "out of range"))?;
     Ok((
         varint,
         decimal,

@@ -52,10 +52,10 @@ fn text(s: &str) -> CqlValue {
 fn decimal(s: &str) -> Result<CqlValue, ExampleError> {
     s.parse::<BigDecimal>()
         .map(CqlValue::Decimal)
-        .map_err(|e| ExampleError::Mismatch {
-            what: format!("decimal literal {s}"),
-            expected: "a decimal".into(),
-            actual: e.to_string(),
+        .map_err(|e| ExampleError::Literal {
+            what: "decimal",
+            literal: s.into(),
+            detail: e.to_string(),
         })
 }
 

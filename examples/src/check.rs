@@ -40,3 +40,28 @@ pub fn holds(
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_values_pass() {
+        assert!(same("n", &1, &1).is_ok());
+        assert!(holds("c", true, "x", "y").is_ok());
+    }
+
+    #[test]
+    fn a_difference_names_the_value_and_both_sides() {
+        let err = same("tags of post 1", &vec!["a"], &vec!["b"]).err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("tags of post 1: expected [\"a\"], read back [\"b\"]")
+        );
+        let err = holds("page size", false, "at most 10 rows", "11 rows").err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("page size: expected at most 10 rows, read back 11 rows")
+        );
+    }
+}

@@ -47,6 +47,16 @@ pub enum ExampleError {
     /// A mapper query could not be built.
     #[error("mapper query refused")]
     Query(#[from] cassia::query::QueryError),
+    /// A value the example builds from a literal is invalid (a typo in the example).
+    #[error("invalid {what} literal {literal:?}: {detail}")]
+    Literal {
+        /// The kind of value.
+        what: &'static str,
+        /// The text given.
+        literal: String,
+        /// Why it was refused.
+        detail: String,
+    },
     /// What was read back differs from what was written.
     #[error("{what}: expected {expected}, read back {actual}")]
     Mismatch {

@@ -70,7 +70,7 @@ pub async fn connect() -> Result<Target, ExampleError> {
             )
         }
     };
-    let session = configure(builder)?
+    let session = configure(builder, setting)?
         .connect_timeout(Duration::from_secs(10))
         .build()
         .await?;
@@ -81,8 +81,12 @@ pub async fn connect() -> Result<Target, ExampleError> {
     })
 }
 
-/// Applies the optional protocol, credential and TLS settings.
-fn configure(mut builder: SessionBuilder) -> Result<SessionBuilder, ExampleError> {
+/// Applies the optional protocol, credential and TLS settings; `setting` looks a variable
+/// up (the environment, or a table in tests).
+fn configure(
+    mut builder: SessionBuilder,
+    setting: impl Fn(&str) -> Option<String>,
+) -> Result<SessionBuilder, ExampleError> {
     if let Some(version) = setting("CASSIA_PROTOCOL_VERSION") {
         let version = match version.as_str() {
             "4" => ProtocolVersion::V4,
@@ -130,4 +134,84 @@ fn configure(mut builder: SessionBuilder) -> Result<SessionBuilder, ExampleError
 /// A non-empty environment variable.
 fn setting(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn configure_with(vars: &[(&str, &str)]) -> Result<SessionBuilder, ExampleError> {
+        configure(Session::builder(), |name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn accepts_every_documented_setting() {
+        for vars in [
+            &[][..],
+            &[("CASSIA_PROTOCOL_VERSION", "4")][..],
+            &[("CASSIA_PROTOCOL_VERSION", "5")][..],
+            &[("CASSIA_USERNAME", "app"), ("CASSIA_PASSWORD", "secret")][..],
+        ] {
+            assert!(configure_with(vars).is_ok(), "{vars:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_an_unknown_protocol_version() {
+        let err = configure_with(&[("CASSIA_PROTOCOL_VERSION", "3")]).err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("CASSIA_PROTOCOL_VERSION=\"3\": expected 4 or 5")
+        );
+    }
+
+    #[test]
+    fn credentials_come_in_pairs() {
+        let err = configure_with(&[("CASSIA_USERNAME", "app")]).err();
+        assert!(
+            matches!(
+                err,
+                Some(ExampleError::Setting {
+                    variable: "CASSIA_PASSWORD",
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        let err = configure_with(&[("CASSIA_PASSWORD", "secret")]).err();
+        assert!(
+            matches!(
+                err,
+                Some(ExampleError::Setting {
+                    variable: "CASSIA_USERNAME",
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_ca_file_names_the_path() {
+        let err = configure_with(&[("CASSIA_TLS_CA", "/nonexistent/ca.pem")]).err();
+        assert_eq!(
+            err.map(|e| e.to_string()).as_deref(),
+            Some("cannot read the CA file /nonexistent/ca.pem")
+        );
+    }
+
+    #[test]
+    fn a_pem_without_certificates_is_refused() {
+        let path =
+            std::env::temp_dir().join(format!("cassia-examples-empty-{}.pem", std::process::id()));
+        let written = std::fs::write(&path, b"not a certificate\n");
+        assert!(written.is_ok(), "{written:?}");
+        let err = configure_with(&[("CASSIA_TLS_CA", &path.to_string_lossy())]).err();
+        let _ = std::fs::remove_file(&path);
+        assert!(matches!(err, Some(ExampleError::Connect(_))), "{err:?}");
+    }
 }
