@@ -42,6 +42,7 @@ async fn run() -> Result<(), ExampleError> {
     target.close().await;
     outcome?;
     dropped?;
+    println!("\ndropped keyspace {KEYSPACE}");
     println!("\nblog: everything read back as written");
     Ok(())
 }

@@ -43,6 +43,7 @@ async fn run() -> Result<(), ExampleError> {
     target.close().await;
     outcome?;
     dropped?;
+    println!("\ndropped keyspace {KEYSPACE}");
     println!("\nquickstart: every value read back as written");
     Ok(())
 }
