@@ -195,18 +195,17 @@ impl Tables for Engine {
                 return Ok(t.clone());
             }
         }
-        let existing = self
-            .runtimes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&def.id)
-            .cloned();
-        let table = Arc::new(Table::build(def.clone(), existing));
-        self.runtimes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(def.id)
-            .or_insert_with(|| table.runtime.clone());
+        // Get-or-create the runtime and build under one lock, so two connections using a
+        // table for the first time at once share its data.
+        let table = {
+            let mut runtimes = self.runtimes.lock().unwrap_or_else(|p| p.into_inner());
+            let existing = runtimes.get(&def.id).cloned();
+            let table = Arc::new(Table::build(def.clone(), existing));
+            runtimes
+                .entry(def.id)
+                .or_insert_with(|| table.runtime.clone());
+            table
+        };
         write(&self.tables).insert(def.id, table.clone());
         Ok(table)
     }
@@ -261,13 +260,17 @@ impl Engine {
         let mut warnings = Vec::new();
         // Cassandra warns once per connection; a v5 PREPARE carrying its own keyspace runs
         // on a fresh copy of the connection state, so it warns again.
-        let first_warning =
-            keyspace.is_some() || !client.use_warning_issued.swap(true, Ordering::Relaxed);
-        if let (Some(used), false, true) = (client.keyspace.as_deref(), qualified, first_warning) {
-            if !planned.tables.is_empty() {
+        // Cassandra warns when it stores a new unqualified statement, once per connection
+        // (ClientState.issuedPreparedStatementsUseWarning); a v5 PREPARE carrying its own
+        // keyspace runs on a fresh copy of the connection state, so it warns again, and an
+        // already cached statement is returned as is, without a warning.
+        let cached = read(&self.prepared).contains_key(&id);
+        if let (Some(used), false, false) = (ks, qualified || planned.tables.is_empty(), cached) {
+            let first =
+                keyspace.is_some() || !client.use_warning_issued.swap(true, Ordering::Relaxed);
+            if first {
                 warnings.push(format!(
-                    "`USE <keyspace>` with prepared statements is considered to be an anti-pattern due to ambiguity in non-qualified table names. Please consider removing instances of `Session#setKeyspace(<keyspace>)`, `Session#execute(\"USE <keyspace>\")` and `cluster.newSession(<keyspace>)` from your code, and always use fully qualified table names (e.g. <keyspace>.<table>). Keyspace used: {used}, statement keyspace: {}, statement id: {}",
-                    ks.unwrap_or(used),
+                    "`USE <keyspace>` with prepared statements is considered to be an anti-pattern due to ambiguity in non-qualified table names. Please consider removing instances of `Session#setKeyspace(<keyspace>)`, `Session#execute(\"USE <keyspace>\")` and `cluster.newSession(<keyspace>)` from your code, and always use fully qualified table names (e.g. <keyspace>.<table>). Keyspace used: {used}, statement keyspace: {used}, statement id: {}",
                     hex(&id)
                 ));
             }

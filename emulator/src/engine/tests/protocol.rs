@@ -392,3 +392,48 @@ fn lwt_results_keep_their_metadata_under_skip_metadata() {
         assert_eq!(rows(&not_applied).metadata.new_metadata_id, None);
     }
 }
+
+#[test]
+fn use_warning_once_per_connection_and_not_for_cached_statements() {
+    let (e, _) = engine();
+    let mut c = ClientState::new(ProtocolVersion::V4);
+    q(&e, &mut c, "CREATE TABLE ks.a (k int PRIMARY KEY)");
+    q(&e, &mut c, "CREATE TABLE ks.b (k int PRIMARY KEY)");
+    // A qualified statement does not use up the connection's single warning.
+    assert!(
+        e.prepare(&c, "SELECT * FROM ks.a", None)
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+    q(&e, &mut c, "USE ks");
+    assert_eq!(
+        e.prepare(&c, "SELECT * FROM a", None)
+            .unwrap()
+            .warnings
+            .len(),
+        1
+    );
+    assert!(
+        e.prepare(&c, "SELECT * FROM b", None)
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+    // Another connection preparing a cached statement gets no warning; a new one does.
+    let mut other = ClientState::new(ProtocolVersion::V4);
+    q(&e, &mut other, "USE ks");
+    assert!(
+        e.prepare(&other, "SELECT * FROM a", None)
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+    assert_eq!(
+        e.prepare(&other, "SELECT k FROM b", None)
+            .unwrap()
+            .warnings
+            .len(),
+        1
+    );
+}
