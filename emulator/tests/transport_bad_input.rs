@@ -235,3 +235,87 @@ async fn shutdown_is_not_held_up_by_a_client_that_never_reads() {
         .await
         .expect("shutdown finishes while the client still does not read");
 }
+
+/// Deterministic pseudo-random bytes (xorshift32).
+fn noise(seed: u32, len: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(2_654_435_761) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_input_never_panics_the_server() {
+    let panicked = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&panicked);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        previous(info);
+    }));
+    let emu = Emulator::builder()
+        .max_frame_size(64 * 1024)
+        .start()
+        .await
+        .expect("start");
+    // Opcodes whose handling stays in the transport (no statement execution).
+    let opcodes = [STARTUP, OPTIONS, REGISTER, AUTH_RESPONSE, 0x04, 0x33];
+    for seed in 0..300u32 {
+        let body = noise(seed, (seed as usize * 37) % 3000);
+        let bytes = match seed % 4 {
+            // Pure garbage.
+            0 => body,
+            // A plausible header with a random body (lying or honest length).
+            1 | 2 => {
+                let version = if seed % 8 < 4 { 0x04 } else { 0x05 };
+                let opcode = opcodes[(seed as usize / 4) % opcodes.len()];
+                let len = if seed % 4 == 1 {
+                    body.len() as u32
+                } else {
+                    seed * 7919
+                };
+                let mut f = vec![version, (seed % 32) as u8, 0, 1, opcode];
+                f.extend(len.to_be_bytes());
+                f.extend(&body);
+                f
+            }
+            // A v5 handshake, then garbage where segments should be.
+            _ => {
+                let mut f = Vec::new();
+                f.extend([0x05, 0, 0, 0, OPTIONS, 0, 0, 0, 0]);
+                let startup = startup_body(if seed % 8 == 3 { Some("lz4") } else { None });
+                f.extend([0x05, 0, 0, 1, STARTUP]);
+                f.extend((startup.len() as u32).to_be_bytes());
+                f.extend(startup);
+                f.extend(body);
+                f
+            }
+        };
+        let mut socket = tokio::net::TcpStream::connect(emu.addr())
+            .await
+            .expect("connect");
+        let _ = socket.write_all(&bytes).await;
+        if seed % 10 == 0 {
+            // Now and then wait for the server to finish with it.
+            let mut sink = Vec::new();
+            let _ = tokio::time::timeout(
+                Duration::from_millis(500),
+                tokio::io::AsyncReadExt::read_to_end(&mut socket, &mut sink),
+            )
+            .await;
+        }
+    }
+    still_serves(&emu).await;
+    tokio::time::timeout(TIMEOUT, emu.shutdown())
+        .await
+        .expect("shutdown");
+    assert!(
+        !panicked.load(std::sync::atomic::Ordering::SeqCst),
+        "something panicked while handling random input (see the output above)"
+    );
+}

@@ -70,6 +70,14 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> ExitCode {
+    // Listen for signals before serving, so one sent right after the "ready" line is not lost.
+    let mut signals = match Signals::install() {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("cassia-emulator: cannot listen for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut builder = cassia_emulator::Emulator::builder().listen(args.listen);
     if let Some((user, pass)) = args.auth {
         builder = builder.auth(user, pass);
@@ -85,27 +93,50 @@ async fn run(args: Args) -> ExitCode {
         }
     };
     tracing::info!(addr = %handle.addr(), "ready for CQL connections");
-    if let Err(e) = wait_for_signal().await {
-        eprintln!("cassia-emulator: cannot listen for signals: {e}");
-        handle.shutdown().await;
-        return ExitCode::FAILURE;
-    }
+    signals.wait().await;
     tracing::info!("shutting down");
     handle.shutdown().await;
     ExitCode::SUCCESS
 }
 
+/// SIGINT and SIGTERM (Ctrl-C elsewhere), registered up front.
 #[cfg(unix)]
-async fn wait_for_signal() -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate())?;
-    tokio::select! {
-        r = tokio::signal::ctrl_c() => r,
-        _ = term.recv() => Ok(()),
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn wait(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
     }
 }
 
 #[cfg(not(unix))]
-async fn wait_for_signal() -> std::io::Result<()> {
-    tokio::signal::ctrl_c().await
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        Ok(Signals)
+    }
+
+    async fn wait(&mut self) {
+        // Without Ctrl-C support there is nothing to wait for but the process end.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
