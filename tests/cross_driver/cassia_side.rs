@@ -1,0 +1,170 @@
+//! Cassia's side of the suite: writing every case three ways, and reading back the rows the
+//! Python driver wrote.
+//!
+//! Write kinds (the second part of a row id): `prepared` (PREPARE + EXECUTE), `bound` (a
+//! simple statement with bound values, `Session::query(cql, values)`) and `literal` (the
+//! value rendered into the CQL text by `CqlValue`'s `Display`, sent as a plain QUERY).
+
+use cassia_driver::{CqlValue, Row, Session};
+
+use crate::compare::{render, same_opt};
+use crate::values::{Case, Values};
+use crate::{Failure, Mismatch};
+
+/// The ways Cassia writes a value.
+pub const KINDS: [&str; 3] = ["prepared", "bound", "literal"];
+
+fn insert(case: &Case, marker_id: &str, marker_value: &str) -> String {
+    if case.counter {
+        format!(
+            "UPDATE {t} SET {c} = {c} + {marker_value} WHERE id = {marker_id}",
+            t = case.table,
+            c = case.column
+        )
+    } else {
+        format!(
+            "INSERT INTO {} (id, {}) VALUES ({marker_id}, {marker_value})",
+            case.table, case.column
+        )
+    }
+}
+
+async fn write_one(session: &Session, case: &Case, kind: &str, id: &str) -> Result<(), String> {
+    let value: &CqlValue = &case.value;
+    let cql = insert(case, "?", "?");
+    let counter = case.counter;
+    let result = match kind {
+        "prepared" => {
+            let prepared = session
+                .prepare(cql.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            if counter {
+                session.execute(&prepared, (value, id)).await
+            } else {
+                session.execute(&prepared, (id, value)).await
+            }
+        }
+        "bound" => {
+            if counter {
+                session.query(cql.as_str(), (value, id)).await
+            } else {
+                session.query(cql.as_str(), (id, value)).await
+            }
+        }
+        _ => {
+            let text = insert(case, &format!("'{id}'"), &value.to_string());
+            session.query(text.as_str(), ()).await
+        }
+    };
+    result.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// What Cassia wrote: row ids written, combinations skipped (row, type, why) and failures
+/// (a statement the node or the driver refused).
+#[derive(Debug, Default)]
+pub struct Written {
+    pub rows: Vec<String>,
+    pub skipped: Vec<(String, String, String)>,
+    pub failures: Vec<Mismatch>,
+}
+
+/// Writes every case of `values` in every kind.
+pub async fn write_all(session: &Session, values: &Values) -> Written {
+    let mut out = Written::default();
+    for case in &values.cases {
+        for kind in KINDS {
+            let id = case.row_id("rs", kind);
+            if let (Some(why), "literal") = (&case.no_literal, kind) {
+                out.skipped.push((id, case.type_text.clone(), why.clone()));
+                continue;
+            }
+            match write_one(session, case, kind, &id).await {
+                Ok(()) => out.rows.push(id),
+                Err(e) => out.failures.push(Mismatch {
+                    row: id,
+                    typ: case.type_text.clone(),
+                    expected: render(Some(&case.value)),
+                    got: format!("write failed: {e}"),
+                }),
+            }
+        }
+    }
+    out
+}
+
+async fn ids(session: &Session, table: &str) -> Result<Vec<String>, Failure> {
+    let cql = format!("SELECT id FROM {table}");
+    let mut stream = session
+        .query_iter(cql.as_str(), ())
+        .await
+        .map_err(|e| Failure::setup(format!("{cql}: {e}")))?
+        .rows_stream::<(String,)>();
+    let mut out = Vec::new();
+    while let Some(row) = stream.next_row().await {
+        out.push(row.map_err(|e| Failure::setup(format!("{cql}: {e}")))?.0);
+    }
+    out.sort();
+    Ok(out)
+}
+
+async fn read_one(session: &Session, case: &Case, id: &str) -> Result<Option<CqlValue>, String> {
+    let cql = format!("SELECT {} FROM {} WHERE id = ?", case.column, case.table);
+    let result = session
+        .query(cql.as_str(), (id,))
+        .await
+        .map_err(|e| e.to_string())?;
+    let row: Option<Row> = result.maybe_first().map_err(|e| e.to_string())?;
+    let row = row.ok_or_else(|| "no row".to_string())?;
+    let value = row.get(0).map_err(|e| e.to_string())?;
+    Ok(value.cloned())
+}
+
+/// Reads every row the writer `writer` left, comparing it with its case; returns the row
+/// ids checked and the mismatches.
+pub async fn check_all(
+    session: &Session,
+    values: &Values,
+    writer: &str,
+) -> Result<(Vec<String>, Vec<Mismatch>), Failure> {
+    let mut checked = Vec::new();
+    let mut mismatches = Vec::new();
+    for table in &values.tables {
+        let table = &table.name;
+        for id in ids(session, table).await? {
+            let mut parts = id.splitn(4, ':');
+            let (Some(w), Some(_kind), Some(column), Some(case_id)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            if w != writer {
+                continue;
+            }
+            let Some(case) = values
+                .cases
+                .iter()
+                .find(|c| &c.table == table && c.column == column && c.id == case_id)
+            else {
+                return Err(Failure::setup(format!(
+                    "row {id} matches no case of values.json"
+                )));
+            };
+            let got = read_one(session, case, &id).await;
+            checked.push(id.clone());
+            let ok = matches!(&got, Ok(v) if same_opt(case.expected.as_ref(), v.as_ref()));
+            if !ok {
+                mismatches.push(Mismatch {
+                    row: id,
+                    typ: case.type_text.clone(),
+                    expected: render(case.expected.as_ref()),
+                    got: match got {
+                        Ok(v) => render(v.as_ref()),
+                        Err(e) => format!("read failed: {e}"),
+                    },
+                });
+            }
+        }
+    }
+    Ok((checked, mismatches))
+}
