@@ -108,12 +108,27 @@ async fn ids(session: &Session, table: &str) -> Result<Vec<String>, Failure> {
     Ok(out)
 }
 
-async fn read_one(session: &Session, case: &Case, id: &str) -> Result<Option<CqlValue>, String> {
-    let cql = format!("SELECT {} FROM {} WHERE id = ?", case.column, case.table);
-    let result = session
-        .query(cql.as_str(), (id,))
-        .await
-        .map_err(|e| e.to_string())?;
+/// How Cassia reads a row back: a prepared SELECT (EXECUTE), or a plain QUERY with the id
+/// as a literal (the result metadata then comes with the rows, not from the preparation).
+const READS: [&str; 2] = ["EXECUTE", "QUERY"];
+
+async fn read_one(
+    session: &Session,
+    case: &Case,
+    id: &str,
+    how: &str,
+) -> Result<Option<CqlValue>, String> {
+    let result = if how == "QUERY" {
+        let cql = format!(
+            "SELECT {} FROM {} WHERE id = '{id}'",
+            case.column, case.table
+        );
+        session.query(cql.as_str(), ()).await
+    } else {
+        let cql = format!("SELECT {} FROM {} WHERE id = ?", case.column, case.table);
+        session.query(cql.as_str(), (id,)).await
+    };
+    let result = result.map_err(|e| e.to_string())?;
     let row: Option<Row> = result.maybe_first().map_err(|e| e.to_string())?;
     let row = row.ok_or_else(|| "no row".to_string())?;
     let value = row.get(0).map_err(|e| e.to_string())?;
@@ -150,19 +165,21 @@ pub async fn check_all(
                     "row {id} matches no case of values.json"
                 )));
             };
-            let got = read_one(session, case, &id).await;
             checked.push(id.clone());
-            let ok = matches!(&got, Ok(v) if same_opt(case.expected.as_ref(), v.as_ref()));
-            if !ok {
-                mismatches.push(Mismatch {
-                    row: id,
-                    typ: case.type_text.clone(),
-                    expected: render(case.expected.as_ref()),
-                    got: match got {
-                        Ok(v) => render(v.as_ref()),
-                        Err(e) => format!("read failed: {e}"),
-                    },
-                });
+            for how in READS {
+                let got = read_one(session, case, &id, how).await;
+                let ok = matches!(&got, Ok(v) if same_opt(case.expected.as_ref(), v.as_ref()));
+                if !ok {
+                    mismatches.push(Mismatch {
+                        row: id.clone(),
+                        typ: case.type_text.clone(),
+                        expected: render(case.expected.as_ref()),
+                        got: match got {
+                            Ok(v) => format!("(read by {how}) {}", render(v.as_ref())),
+                            Err(e) => format!("(read by {how}) read failed: {e}"),
+                        },
+                    });
+                }
             }
         }
     }

@@ -370,6 +370,7 @@ def check(args):
     by_col = {(table["name"], col["name"]): (col, t, {c["id"]: c for c in col["values"]})
               for table, col, t, _ in cases}
     out = {"checked": [], "failures": []}
+    prepared = {}
     for table in doc["tables"]:
         ids = [r.id for r in session.execute(f"SELECT id FROM {table['name']}")]
         for rid in sorted(i for i in ids if i.startswith(args.writer + ":")):
@@ -377,15 +378,23 @@ def check(args):
             col, t, values = by_col[(table["name"], cname)]
             case = values[case_id]
             expected = canon(t, case["reads_back"] if "reads_back" in case else case["v"])
-            try:
-                rows = list(session.execute(f"SELECT {cname} FROM {table['name']} WHERE id = %s", (rid,)))
-                got = from_py(t, getattr(rows[0], cname)) if rows else "<no row>"
-            except Exception as e:  # noqa: BLE001
-                got = f"read failed: {type(e).__name__}: {e}"[:600]
             out["checked"].append(rid)
-            if got != expected:
-                out["failures"].append(
-                    {"row": rid, "type": col["type"], "expected": render(expected), "got": render(got)})
+            for how in ("simple", "prepared"):
+                text = f"SELECT {cname} FROM {table['name']} WHERE id = "
+                try:
+                    if how == "simple":
+                        rows = list(session.execute(text + "%s", (rid,)))
+                    else:
+                        if text not in prepared:
+                            prepared[text] = session.prepare(text + "?")
+                        rows = list(session.execute(prepared[text], (rid,)))
+                    got = from_py(t, getattr(rows[0], cname)) if rows else "<no row>"
+                except Exception as e:  # noqa: BLE001
+                    got = f"read failed: {type(e).__name__}: {e}"[:600]
+                if got != expected:
+                    out["failures"].append(
+                        {"row": rid, "type": col["type"], "expected": render(expected),
+                         "got": f"(read by a {how} statement) " + render(got)})
     cluster.shutdown()
     print(json.dumps(out))
     return 0
