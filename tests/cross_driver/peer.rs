@@ -62,8 +62,13 @@ fn script() -> PathBuf {
 }
 
 async fn run(args: &[String]) -> Result<Value, Failure> {
-    let python = python();
-    let out = Command::new(&python)
+    run_with(&python(), &[], args).await
+}
+
+/// Runs the helper with interpreter `python`, passing `flags` to the interpreter itself.
+async fn run_with(python: &Path, flags: &[&str], args: &[String]) -> Result<Value, Failure> {
+    let out = Command::new(python)
+        .args(flags)
         .arg(script())
         .args(args)
         .stdin(Stdio::null())
@@ -89,7 +94,11 @@ async fn run(args: &[String]) -> Result<Value, Failure> {
 
 /// Fails unless the interpreter can import the Python driver.
 pub async fn probe() -> Result<String, Failure> {
-    let report = run(&["probe".to_string()]).await?;
+    probe_with(&python(), &[]).await
+}
+
+async fn probe_with(python: &Path, flags: &[&str]) -> Result<String, Failure> {
+    let report = run_with(python, flags, &["probe".to_string()]).await?;
     if report["ok"] == true {
         return Ok(report["version"].as_str().unwrap_or("?").to_string());
     }
@@ -97,7 +106,7 @@ pub async fn probe() -> Result<String, Failure> {
         "{} cannot import the DataStax Python driver (`cassandra`): {}\n\
          Install it with `python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt` \
          at the repository root, or point CASSIA_PYTHON at an interpreter that has it.",
-        python().display(),
+        python.display(),
         report["error"].as_str().unwrap_or("?")
     )))
 }
@@ -166,4 +175,37 @@ pub async fn peer(
             })
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_interpreter_without_the_driver_fails_with_install_instructions() {
+        // `-S` leaves site-packages out of sys.path, so `import cassandra` fails as it would
+        // with a bare interpreter.
+        let err = match probe_with(&python(), &["-S"]).await {
+            Ok(version) => panic!("probe passed without site-packages (driver {version})"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            err.contains("cannot import the DataStax Python driver"),
+            "{err}"
+        );
+        assert!(
+            err.contains("pip install -r tests/python/requirements.txt"),
+            "{err}"
+        );
+        assert!(err.contains("CASSIA_PYTHON"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_resolved_interpreter_has_the_driver() {
+        let version = probe().await.map_err(|e| e.to_string());
+        assert!(
+            matches!(&version, Ok(v) if v.starts_with('3')),
+            "{version:?}"
+        );
+    }
 }
