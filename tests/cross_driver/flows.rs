@@ -1,24 +1,49 @@
 //! The two directions of the suite, each on its own node and keyspace: the Python driver
 //! writes and Cassia reads, or Cassia writes and the Python driver reads. Both drivers use
-//! the same protocol version.
+//! the same protocol version and compression.
 //!
 //! Besides value mismatches, a row the writer says it wrote but the reader never saw (or the
 //! reverse) is a mismatch too, so a reader that silently checks nothing cannot pass.
 
 use std::collections::BTreeSet;
 
-use cassia_driver::ProtocolVersion;
+use cassia_driver::{Compression, ProtocolVersion};
 
 use crate::target::{Target, create_schema, keyspace_name};
 use crate::{Failure, Mismatch, cassia_side, known_bugs, peer, values};
 
-fn protocol(version: u8) -> Result<ProtocolVersion, Failure> {
-    match version {
-        4 => Ok(ProtocolVersion::V4),
-        5 => Ok(ProtocolVersion::V5),
-        v => Err(Failure::setup(format!(
-            "protocol v{v} is not part of the suite"
-        ))),
+/// The connection settings both drivers use in one test.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// Protocol version, 4 or 5.
+    pub version: u8,
+    /// `None`, or the compression both sides ask for in STARTUP.
+    pub compression: Option<Compression>,
+}
+
+impl Setting {
+    fn protocol(self) -> Result<ProtocolVersion, Failure> {
+        match self.version {
+            4 => Ok(ProtocolVersion::V4),
+            5 => Ok(ProtocolVersion::V5),
+            v => Err(Failure::setup(format!(
+                "protocol v{v} is not part of the suite"
+            ))),
+        }
+    }
+
+    /// The Python helper's `--compression` argument.
+    fn python_compression(self) -> &'static str {
+        match self.compression {
+            None => "none",
+            Some(Compression::Lz4) => "lz4",
+            Some(Compression::Snappy) => "snappy",
+        }
+    }
+
+    /// A short label for keyspace names and messages: `v5_lz4`.
+    fn label(self) -> String {
+        format!("v{}_{}", self.version, self.python_compression())
     }
 }
 
@@ -58,18 +83,22 @@ fn report(direction: &str, rows: usize, skipped: &[(String, String, String)]) {
 }
 
 /// The Python driver writes every case (prepared and simple statements); Cassia reads.
-pub async fn python_to_cassia(version: u8) -> Result<Vec<Mismatch>, Failure> {
+pub async fn python_to_cassia(setting: Setting) -> Result<Vec<Mismatch>, Failure> {
     let python_driver = peer::probe().await?;
     let target = Target::start().await?;
-    let session = target.session(protocol(version)?).await?;
-    let keyspace = keyspace_name(&format!("py2rs_v{version}"));
+    let session = target
+        .session(setting.protocol()?, setting.compression)
+        .await?;
+    let label = setting.label();
+    let keyspace = keyspace_name(&format!("py2rs_{label}"));
     let values = values::load(&keyspace)?;
     create_schema(&session, &keyspace, &values).await?;
 
-    let written = peer::peer("write", &target, &keyspace, version).await?;
+    let (version, compression) = (setting.version, setting.python_compression());
+    let written = peer::peer("write", &target, &keyspace, version, compression).await?;
     let (checked, mut mismatches) = cassia_side::check_all(&session, &values, "py").await?;
     report(
-        &format!("v{version} Python {python_driver} -> Cassia"),
+        &format!("{label}: Python {python_driver} -> Cassia"),
         checked.len(),
         &written.skipped,
     );
@@ -90,19 +119,23 @@ pub async fn python_to_cassia(version: u8) -> Result<Vec<Mismatch>, Failure> {
 }
 
 /// Cassia writes every case (prepared, bound and literal); the Python driver reads.
-pub async fn cassia_to_python(version: u8) -> Result<Vec<Mismatch>, Failure> {
+pub async fn cassia_to_python(setting: Setting) -> Result<Vec<Mismatch>, Failure> {
     let python_driver = peer::probe().await?;
     let target = Target::start().await?;
-    let session = target.session(protocol(version)?).await?;
-    let keyspace = keyspace_name(&format!("rs2py_v{version}"));
+    let session = target
+        .session(setting.protocol()?, setting.compression)
+        .await?;
+    let label = setting.label();
+    let keyspace = keyspace_name(&format!("rs2py_{label}"));
     let values = values::load(&keyspace)?;
     create_schema(&session, &keyspace, &values).await?;
 
     let written = cassia_side::write_all(&session, &values).await;
     let mut mismatches = written.failures;
-    let checked = peer::peer("check", &target, &keyspace, version).await?;
+    let (version, compression) = (setting.version, setting.python_compression());
+    let checked = peer::peer("check", &target, &keyspace, version, compression).await?;
     report(
-        &format!("v{version} Cassia -> Python {python_driver}"),
+        &format!("{label}: Cassia -> Python {python_driver}"),
         checked.rows.len(),
         &written.skipped,
     );

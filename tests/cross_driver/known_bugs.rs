@@ -94,7 +94,7 @@ async fn session() -> (Target, Session) {
         Ok(t) => t,
         Err(e) => panic!("{e}"),
     };
-    let session = match target.session(ProtocolVersion::V4).await {
+    let session = match target.session(ProtocolVersion::V4, None).await {
         Ok(s) => s,
         Err(e) => panic!("{e}"),
     };

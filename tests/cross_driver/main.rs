@@ -1,6 +1,7 @@
 //! The cross-driver suite (issue 4): every CQL type, with edge values, written by one driver
 //! and read by the other — Cassia and the official DataStax Python driver — over protocol v4
-//! and v5, against a fresh emulator (or `CASSIA_CONTACT_POINTS`).
+//! and v5 (plain, and compressed as Cassandra 4.0 allows), against a fresh emulator (or
+//! `CASSIA_CONTACT_POINTS`).
 //!
 //! The expected values live once, in `values.json`; each side compares what it read with that
 //! file, never with what the other side says it wrote. A test fails naming every row (writer,
@@ -20,6 +21,8 @@ mod target;
 mod values;
 
 use std::fmt;
+
+use cassia_driver::Compression;
 
 /// Why a run could not even compare values (no node, no Python driver, bad values.json).
 #[derive(Debug)]
@@ -82,22 +85,66 @@ async fn must(result: Result<Vec<Mismatch>, Failure>, what: &str) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn v4_python_writes_cassia_reads() {
-    must(flows::python_to_cassia(4).await, "v4 Python -> Cassia").await;
+/// Declares the two direction tests for one connection setting.
+macro_rules! directions {
+    ($py_to_rs:ident, $rs_to_py:ident, $version:expr, $compression:expr) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $py_to_rs() {
+            let setting = flows::Setting {
+                version: $version,
+                compression: $compression,
+            };
+            must(
+                flows::python_to_cassia(setting).await,
+                stringify!($py_to_rs),
+            )
+            .await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $rs_to_py() {
+            let setting = flows::Setting {
+                version: $version,
+                compression: $compression,
+            };
+            must(
+                flows::cassia_to_python(setting).await,
+                stringify!($rs_to_py),
+            )
+            .await;
+        }
+    };
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn v4_cassia_writes_python_reads() {
-    must(flows::cassia_to_python(4).await, "v4 Cassia -> Python").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn v5_python_writes_cassia_reads() {
-    must(flows::python_to_cassia(5).await, "v5 Python -> Cassia").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn v5_cassia_writes_python_reads() {
-    must(flows::cassia_to_python(5).await, "v5 Cassia -> Python").await;
-}
+directions!(
+    v4_python_writes_cassia_reads,
+    v4_cassia_writes_python_reads,
+    4,
+    None
+);
+directions!(
+    v5_python_writes_cassia_reads,
+    v5_cassia_writes_python_reads,
+    5,
+    None
+);
+// Compressed bodies (v4 frames) and compressed segments (v5, where the 1 MiB blob spans many
+// segments): Cassandra 4.0 compresses v5 with LZ4 only.
+directions!(
+    v4_lz4_python_writes_cassia_reads,
+    v4_lz4_cassia_writes_python_reads,
+    4,
+    Some(Compression::Lz4)
+);
+directions!(
+    v4_snappy_python_writes_cassia_reads,
+    v4_snappy_cassia_writes_python_reads,
+    4,
+    Some(Compression::Snappy)
+);
+directions!(
+    v5_lz4_python_writes_cassia_reads,
+    v5_lz4_cassia_writes_python_reads,
+    5,
+    Some(Compression::Lz4)
+);

@@ -4,7 +4,7 @@ Python driver, and checks rows another driver wrote against values.json.
 Run by tests/cross_driver/main.rs (never by hand in CI), one command per invocation:
 
     peer.py probe
-    peer.py write --host H --port P --protocol 4 --keyspace KS --values values.json
+    peer.py write --host H --port P --protocol 4 --compression lz4 --keyspace KS --values values.json
     peer.py check --host H --port P --protocol 4 --keyspace KS --values values.json --writer rs
 
 It prints one JSON object on stdout: rows written or checked, combinations it skipped (with the
@@ -296,6 +296,7 @@ def connect(args):
         [args.host],
         port=args.port,
         protocol_version=args.protocol,
+        compression=False if args.compression == "none" else args.compression,
         execution_profiles={EXEC_PROFILE_DEFAULT: profile},
         connect_timeout=20,
     )
@@ -409,6 +410,7 @@ def main():
     p.add_argument("--keyspace")
     p.add_argument("--values")
     p.add_argument("--writer", default="rs")
+    p.add_argument("--compression", default="none", choices=["none", "lz4", "snappy"])
     args = p.parse_args()
     if args.command == "probe":
         return probe()

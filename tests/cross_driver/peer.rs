@@ -125,12 +125,14 @@ fn field(v: &Value, name: &str) -> String {
     v[name].as_str().unwrap_or_default().to_string()
 }
 
-/// Runs `peer.py <command>` against `target` in `keyspace` with protocol `version`.
+/// Runs `peer.py <command>` against `target` in `keyspace` with protocol `version` and
+/// `compression` (`none`, `lz4`, `snappy`).
 pub async fn peer(
     command: &str,
     target: &Target,
     keyspace: &str,
     version: u8,
+    compression: &str,
 ) -> Result<Report, Failure> {
     let args: Vec<String> = [
         command,
@@ -146,6 +148,8 @@ pub async fn peer(
         &crate::values::path().to_string_lossy(),
         "--writer",
         "rs",
+        "--compression",
+        compression,
     ]
     .iter()
     .map(|s| s.to_string())

@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cassia_driver::{ProtocolVersion, Session};
+use cassia_driver::{Compression, ProtocolVersion, Session};
 use cassia_emulator::{Emulator, EmulatorHandle};
 
 use crate::Failure;
@@ -50,11 +50,16 @@ impl Target {
         })
     }
 
-    /// A Cassia session speaking `version`.
-    pub async fn session(&self, version: ProtocolVersion) -> Result<Session, Failure> {
+    /// A Cassia session speaking `version`, compressing with `compression`.
+    pub async fn session(
+        &self,
+        version: ProtocolVersion,
+        compression: Option<Compression>,
+    ) -> Result<Session, Failure> {
         Session::builder()
             .known_node(format!("{}:{}", self.host, self.port))
             .protocol_version(version)
+            .compression(compression)
             .max_frame_size(64 << 20)
             .build()
             .await
