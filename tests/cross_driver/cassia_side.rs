@@ -30,7 +30,7 @@ fn insert(case: &Case, marker_id: &str, marker_value: &str) -> String {
 }
 
 async fn write_one(session: &Session, case: &Case, kind: &str, id: &str) -> Result<(), String> {
-    let value: &CqlValue = &case.value;
+    let value: Option<&CqlValue> = case.value.as_ref();
     let cql = insert(case, "?", "?");
     let counter = case.counter;
     let result = match kind {
@@ -53,7 +53,8 @@ async fn write_one(session: &Session, case: &Case, kind: &str, id: &str) -> Resu
             }
         }
         _ => {
-            let text = insert(case, &format!("'{id}'"), &value.to_string());
+            let literal = value.map_or_else(|| "NULL".to_string(), CqlValue::to_string);
+            let text = insert(case, &format!("'{id}'"), &literal);
             session.query(text.as_str(), ()).await
         }
     };
@@ -84,7 +85,7 @@ pub async fn write_all(session: &Session, values: &Values) -> Written {
                 Err(e) => out.failures.push(Mismatch {
                     row: id,
                     typ: case.type_text.clone(),
-                    expected: render(Some(&case.value)),
+                    expected: render(case.value.as_ref()),
                     got: format!("write failed: {e}"),
                 }),
             }

@@ -49,8 +49,8 @@ pub struct Case {
     pub column: String,
     pub type_text: String,
     pub id: String,
-    /// What writers write.
-    pub value: CqlValue,
+    /// What writers write (`None`: null).
+    pub value: Option<CqlValue>,
     /// What readers must read: `value`, unless the file says otherwise (`reads_back`, with a
     /// `why` grounded in Cassandra's semantics, e.g. an all-null non-frozen UDT reads as null).
     pub expected: Option<CqlValue>,
@@ -126,10 +126,10 @@ pub fn load(keyspace: &str) -> Result<Values, NotationError> {
             let type_text = str_of(&c["type"], "column type")?.to_string();
             let typ = cql_type::parse(&type_text, &udts, keyspace)?;
             for v in c["values"].as_array().ok_or_else(|| shape("values"))? {
-                let value = to_cql(&typ, &v["v"])?;
+                let value = nullable(&typ, &v["v"])?;
                 let expected = match v.get("reads_back") {
                     Some(other) => nullable(&typ, other)?,
-                    None => Some(value.clone()),
+                    None => value.clone(),
                 };
                 cases.push(Case {
                     table: table.clone(),
