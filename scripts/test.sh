@@ -34,6 +34,9 @@ cargo test --workspace --quiet 2>&1 | tee target/cargo-test.log
 # cargo prints one summary per test binary; add them up into one closing line.
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "rust: %d passed, %d failed, %d skipped\n", p, f, i }' target/cargo-test.log
 
+step "examples against the embedded emulator"
+scripts/run-examples.sh
+
 if [ "${SKIP_PYTHON:-0}" != 1 ]; then
     step "official Python driver against the emulator (conformance suite)"
     ensure_python_env

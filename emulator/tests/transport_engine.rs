@@ -5,6 +5,9 @@
 mod transport_support;
 
 use cassia_emulator::Emulator;
+use cassia_protocol::envelope::ResponseFrame;
+use cassia_protocol::frame::FrameHeader;
+use cassia_protocol::response::{Response, ResultBody};
 use cassia_protocol::wire::Reader;
 use transport_support::*;
 
@@ -90,6 +93,30 @@ async fn traced_query_carries_a_time_based_session_id() {
     assert_eq!(plain.flags & 0x02, 0);
     assert_eq!(Reader::new(&plain.body).i32("kind").expect("kind"), 2);
     assert_eq!(&traced.body[16..], &plain.body[..]);
+
+    // The session is readable where drivers look for it.
+    let sessions =
+        format!("SELECT request, parameters FROM system_traces.sessions WHERE session_id = {id}");
+    c.send(0, 5, QUERY, &query_body(4, &sessions)).await;
+    let rows = c.recv_some().await;
+    let Response::Result(ResultBody::Rows(rows)) = decode(&rows) else {
+        panic!("expected rows, got {rows:?}");
+    };
+    assert_eq!(rows.row_count, 1, "one session row for {id}");
+    let text = String::from_utf8_lossy(&rows.content);
+    assert!(text.contains("Execute CQL3 query"), "{text}");
+    assert!(text.contains(cql), "{text}");
+}
+
+/// The decoded message of a raw response frame.
+fn decode(f: &Frame) -> Response {
+    let mut head = [f.version, f.flags, 0, 0, f.opcode, 0, 0, 0, 0];
+    head[2..4].copy_from_slice(&f.stream.to_be_bytes());
+    head[5..9].copy_from_slice(&(f.body.len() as u32).to_be_bytes());
+    let header = FrameHeader::parse(&head).expect("header");
+    ResponseFrame::decode(&header, &f.body)
+        .expect("response")
+        .response
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 //! The stage rules and the error messages follow Cassandra 4.0's `ServerConnection` and
 //! `StartupMessage`, because drivers react to them.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use cassia_protocol::compression::Compression;
@@ -14,6 +15,7 @@ use cassia_protocol::frame::{Opcode, ProtocolVersion};
 use cassia_protocol::request::{Request, Startup};
 use cassia_protocol::response::{ErrorKind, Response, ServerError};
 
+use super::traces::{self, TraceStart};
 use crate::auth::PASSWORD_AUTHENTICATOR;
 use crate::engine::{ClientState, Outcome};
 use crate::server::Shared;
@@ -46,14 +48,17 @@ pub(crate) enum After {
 #[derive(Debug)]
 pub(crate) struct Dispatcher {
     shared: Arc<Shared>,
+    /// The client's address, recorded in tracing sessions.
+    peer: IpAddr,
     stage: Stage,
     client: ClientState,
 }
 
 impl Dispatcher {
-    pub(crate) fn new(shared: Arc<Shared>, version: ProtocolVersion) -> Dispatcher {
+    pub(crate) fn new(shared: Arc<Shared>, peer: IpAddr, version: ProtocolVersion) -> Dispatcher {
         Dispatcher {
             shared,
+            peer,
             stage: Stage::Established,
             client: ClientState::new(version),
         }
@@ -88,12 +93,13 @@ impl Dispatcher {
         let traced = frame.tracing;
         let version = self.client.protocol_version;
         let mut reply = ResponseFrame::new(frame.stream, Response::Ready);
-        let after = match frame.request {
+        let started = traced.then(TraceStart::now);
+        let after = match &frame.request {
             Request::Options => {
                 reply.response = Response::Supported(self.supported());
                 After::Nothing
             }
-            Request::Startup(startup) => match self.startup(version, &startup) {
+            Request::Startup(startup) => match self.startup(version, startup) {
                 Ok((response, compression)) => {
                     reply.response = response;
                     After::Started(compression)
@@ -158,13 +164,13 @@ impl Dispatcher {
             }
             Request::Execute(execute) => {
                 let (engine, client) = (&self.shared.engine, &mut self.client);
-                let outcome = guarded(|| engine.execute(client, &execute));
+                let outcome = guarded(|| engine.execute(client, execute));
                 finish(&mut reply, outcome, traced);
                 After::Nothing
             }
             Request::Batch(batch) => {
                 let (engine, client) = (&self.shared.engine, &mut self.client);
-                let outcome = guarded(|| engine.batch(client, &batch));
+                let outcome = guarded(|| engine.batch(client, batch));
                 finish(&mut reply, outcome, traced);
                 After::Nothing
             }
@@ -177,6 +183,9 @@ impl Dispatcher {
                 After::Close
             }
         };
+        if let (Some(start), Some(id)) = (started, reply.tracing_id) {
+            traces::record(&self.shared.engine, id, self.peer, start, &frame.request);
+        }
         (reply, after)
     }
 

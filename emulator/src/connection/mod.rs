@@ -7,10 +7,12 @@
 //! in memory, so executing inline is cheaper than handing requests to other tasks.
 //!
 //! - `dispatch`: the protocol state machine (handshake, auth, requests → engine).
+//! - `traces`: `system_traces` sessions for requests sent with the tracing flag.
 //! - `framing`: bytes ↔ frames (over the protocol crate's codec) and the refusals of bad input.
 
 mod dispatch;
 mod framing;
+mod traces;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -49,6 +51,7 @@ where
         out: BytesMut::with_capacity(READ_BUFFER),
         closing: false,
         more_input: false,
+        peer: peer.ip(),
     };
     let mut input = BytesMut::with_capacity(READ_BUFFER);
     let mut stop = shared.stop.clone();
@@ -121,6 +124,7 @@ struct Connection {
     closing: bool,
     /// `process` stopped at the output high-water mark; frames may remain in the input.
     more_input: bool,
+    peer: std::net::IpAddr,
 }
 
 impl Connection {
@@ -144,9 +148,9 @@ impl Connection {
     }
 
     fn handle(&mut self, frame: framing::Frame) {
-        let dispatcher = self
-            .dispatcher
-            .get_or_insert_with(|| Dispatcher::new(Arc::clone(&self.shared), frame.header.version));
+        let dispatcher = self.dispatcher.get_or_insert_with(|| {
+            Dispatcher::new(Arc::clone(&self.shared), self.peer, frame.header.version)
+        });
         if let Err(e) = dispatcher.check_stage(frame.header.opcode) {
             let reply = error_reply(frame.header.stream, e);
             self.writer

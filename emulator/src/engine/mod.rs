@@ -316,16 +316,43 @@ impl Engine {
             keyspace.as_deref(),
         )?;
         if let ResultBody::Rows(rows) = &mut out.body {
-            if let Some(sent) = &execute.result_metadata_id {
-                if client.protocol_version == ProtocolVersion::V5
-                    && matches!(planned.plan, Plan::Select(_))
-                    && *sent != planned.metadata_id
-                {
-                    rows.metadata.new_metadata_id = Some(planned.metadata_id.clone());
+            // As Cassandra's ExecuteMessage: LWT results (whose columns vary with the
+            // outcome) always carry metadata in v5; otherwise v5 compares the metadata id the
+            // client sent, and v4 skips metadata only when it matches the prepared one.
+            let conditional = match &planned.plan {
+                Plan::Write(w) => w.condition.is_some(),
+                Plan::Batch(b) => b.children.iter().any(|w| w.condition.is_some()),
+                _ => false,
+            };
+            let response_id = if rows.metadata.columns.len() == planned.result_columns.len() {
+                planned.metadata_id.clone()
+            } else {
+                let owned: Vec<(String, String)> = rows
+                    .metadata
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            cassia_protocol::types::marshal_class_name(&c.typ),
+                        )
+                    })
+                    .collect();
+                result::metadata_id(owned.iter().map(|(a, b)| (a.as_str(), b.as_str())))
+            };
+            if client.protocol_version == ProtocolVersion::V5 {
+                if !conditional {
+                    if execute
+                        .result_metadata_id
+                        .as_ref()
+                        .is_some_and(|sent| *sent != response_id)
+                    {
+                        rows.metadata.new_metadata_id = Some(response_id);
+                    } else if execute.params.skip_metadata {
+                        rows.metadata.columns.clear();
+                    }
                 }
-            }
-            // Skip_metadata: the client has the columns from PREPARE, unless they changed.
-            if execute.params.skip_metadata && rows.metadata.new_metadata_id.is_none() {
+            } else if execute.params.skip_metadata && response_id == planned.metadata_id {
                 rows.metadata.columns.clear();
             }
         }

@@ -351,3 +351,44 @@ fn bind_marker_specs_use_cassandras_names() {
         pairs(&[("partition key token", "bigint"), ("kk", "int")])
     );
 }
+
+#[test]
+fn lwt_results_keep_their_metadata_under_skip_metadata() {
+    for version in [ProtocolVersion::V4, ProtocolVersion::V5] {
+        let (e, _) = engine();
+        let mut c = ClientState::new(version);
+        q(&e, &mut c, "USE ks");
+        q(&e, &mut c, "CREATE TABLE lwt (k int PRIMARY KEY, v int)");
+        let p = e
+            .prepare(
+                &c,
+                "INSERT INTO lwt (k, v) VALUES (?, ?) IF NOT EXISTS",
+                None,
+            )
+            .unwrap();
+        let ResultBody::Prepared(p) = &p.body else {
+            panic!()
+        };
+        let exec = Execute {
+            id: p.id.clone(),
+            result_metadata_id: p.result_metadata_id.clone(),
+            params: QueryParameters {
+                values: values(&[Some(&1i32.to_be_bytes()), Some(&1i32.to_be_bytes())]),
+                skip_metadata: true,
+                ..QueryParameters::default()
+            },
+        };
+        let applied = e.execute(&mut c, &exec).unwrap();
+        let not_applied = e.execute(&mut c, &exec).unwrap();
+        // v4 may skip the [applied]-only metadata (it matches the prepared one), v5 never
+        // skips for LWTs; the not-applied result always describes its extra columns.
+        let expected_applied = if version == ProtocolVersion::V4 { 0 } else { 1 };
+        assert_eq!(
+            rows(&applied).metadata.columns.len(),
+            expected_applied,
+            "{version:?}"
+        );
+        assert_eq!(rows(&not_applied).metadata.columns.len(), 3, "{version:?}");
+        assert_eq!(rows(&not_applied).metadata.new_metadata_id, None);
+    }
+}

@@ -5,7 +5,7 @@
 //! an in-process emulator:
 //!
 //! ```sh
-//! cargo run -p cassia-driver --example quickstart
+//! cargo run -p cassia-driver --example driver_tour
 //! ```
 
 use std::time::Duration;

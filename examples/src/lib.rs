@@ -1,0 +1,13 @@
+//! Support shared by the Cassia examples: where to connect ([`target`]), the one error type
+//! the example programs report ([`ExampleError`]), and read-back checks ([`check`]).
+//!
+//! The examples themselves live next to this crate (`quickstart/`, `blog/`); this library
+//! only keeps them short. It is not a published API.
+
+#![warn(missing_docs)]
+
+pub mod check;
+mod error;
+pub mod target;
+
+pub use error::{ExampleError, report};
