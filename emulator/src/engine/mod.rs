@@ -195,18 +195,17 @@ impl Tables for Engine {
                 return Ok(t.clone());
             }
         }
-        let existing = self
-            .runtimes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&def.id)
-            .cloned();
-        let table = Arc::new(Table::build(def.clone(), existing));
-        self.runtimes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(def.id)
-            .or_insert_with(|| table.runtime.clone());
+        // Get-or-create the runtime and build under one lock, so two connections using a
+        // table for the first time at once share its data.
+        let table = {
+            let mut runtimes = self.runtimes.lock().unwrap_or_else(|p| p.into_inner());
+            let existing = runtimes.get(&def.id).cloned();
+            let table = Arc::new(Table::build(def.clone(), existing));
+            runtimes
+                .entry(def.id)
+                .or_insert_with(|| table.runtime.clone());
+            table
+        };
         write(&self.tables).insert(def.id, table.clone());
         Ok(table)
     }

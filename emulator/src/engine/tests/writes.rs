@@ -310,3 +310,30 @@ fn dropped_column_data_stays_hidden_when_re_added() {
         vec![vec![int(1), None]]
     );
 }
+
+#[test]
+fn concurrent_first_use_of_a_table_shares_its_data() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE t (k int PRIMARY KEY, v int)");
+    let e = std::sync::Arc::new(e);
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let e = e.clone();
+            std::thread::spawn(move || {
+                let mut c = ClientState::new(ProtocolVersion::V4);
+                for j in 0..50 {
+                    let cql = format!("INSERT INTO ks.t (k, v) VALUES ({}, 1)", i * 100 + j);
+                    e.query(&mut c, &cql, &QueryParameters::default()).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let o = q(&e, &mut c, "SELECT count(*) FROM t");
+    assert_eq!(
+        cells(rows(&o)),
+        vec![vec![Some(400i64.to_be_bytes().to_vec())]]
+    );
+}
