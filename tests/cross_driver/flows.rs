@@ -75,6 +75,16 @@ fn unseen(written: &[String], checked: &[String], types: &values::Values) -> Vec
     missing.chain(extra).collect()
 }
 
+/// Drops the test's keyspace (it matters on a real cluster) and closes the session. A failed
+/// drop only leaves a uniquely named keyspace behind, so it is reported, not fatal.
+async fn drop_keyspace(session: &cassia_driver::Session, keyspace: &str) {
+    let cql = format!("DROP KEYSPACE IF EXISTS {keyspace}");
+    if let Err(e) = session.query(cql.as_str(), ()).await {
+        println!("  could not drop {keyspace}: {e}");
+    }
+    session.shutdown().await;
+}
+
 fn report(direction: &str, rows: usize, skipped: &[(String, String, String)]) {
     println!("{direction}: {rows} row(s) compared");
     for (row, typ, why) in skipped {
@@ -114,7 +124,7 @@ pub async fn python_to_cassia(setting: Setting) -> Result<Vec<Mismatch>, Failure
             }),
     );
     mismatches.extend(unseen(&written.rows, &checked, &values));
-    session.shutdown().await;
+    drop_keyspace(&session, &keyspace).await;
     Ok(known_bugs::triage(mismatches, &checked, "py"))
 }
 
@@ -151,6 +161,6 @@ pub async fn cassia_to_python(setting: Setting) -> Result<Vec<Mismatch>, Failure
             }),
     );
     mismatches.extend(unseen(&written.rows, &checked.rows, &values));
-    session.shutdown().await;
+    drop_keyspace(&session, &keyspace).await;
     Ok(known_bugs::triage(mismatches, &checked.rows, "rs"))
 }

@@ -312,3 +312,84 @@ pub fn to_cql(typ: &ColumnType, v: &Value) -> Result<CqlValue, NotationError> {
 fn items(element: &ColumnType, given: &[Value]) -> Result<Vec<CqlValue>, NotationError> {
     given.iter().map(|x| to_cql(element, x)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cql(typ: &ColumnType, v: Value) -> Option<CqlValue> {
+        to_cql(typ, &v).ok()
+    }
+
+    #[test]
+    fn dates_are_days_from_the_epoch_shifted_to_the_wire_form() {
+        assert_eq!(
+            cql(&ColumnType::Date, json!(0)),
+            Some(CqlValue::Date(CqlDate(1 << 31)))
+        );
+        assert_eq!(
+            cql(&ColumnType::Date, json!(-2147483648i64)),
+            Some(CqlValue::Date(CqlDate(0)))
+        );
+        assert_eq!(
+            cql(&ColumnType::Date, json!(2147483647)),
+            Some(CqlValue::Date(CqlDate(u32::MAX)))
+        );
+        assert!(cql(&ColumnType::Date, json!(2147483648i64)).is_none());
+    }
+
+    #[test]
+    fn floats_decimals_and_blobs_follow_the_notation() {
+        let nan = cql(&ColumnType::Float, json!({"bits": "7fc00000"}));
+        assert!(matches!(nan, Some(CqlValue::Float(f)) if f.to_bits() == 0x7fc0_0000));
+        let d = cql(
+            &ColumnType::Decimal,
+            json!({"unscaled": "-5", "scale": -20}),
+        );
+        let Some(CqlValue::Decimal(d)) = d else {
+            panic!("not a decimal: {d:?}");
+        };
+        assert_eq!(d.as_bigint_and_exponent(), (BigInt::from(-5), -20));
+        let blob = json!({"generate": "affine", "len": 4, "mul": 31, "add": 7});
+        assert_eq!(
+            cql(&ColumnType::Blob, blob),
+            Some(CqlValue::Blob(vec![7, 38, 69, 100]))
+        );
+        assert!(cql(&ColumnType::Blob, json!({"hex": "abc"})).is_none());
+    }
+
+    #[test]
+    fn udt_fields_absent_or_null_are_null() {
+        let typ = ColumnType::Udt {
+            keyspace: "ks".into(),
+            name: "u".into(),
+            fields: vec![
+                ("a".into(), ColumnType::Int),
+                ("b".into(), ColumnType::Text),
+            ],
+        };
+        assert_eq!(
+            cql(&typ, json!({"a": 1})),
+            Some(CqlValue::Udt {
+                keyspace: "ks".into(),
+                name: "u".into(),
+                fields: vec![("a".into(), Some(CqlValue::Int(1))), ("b".into(), None)],
+            })
+        );
+    }
+
+    #[test]
+    fn the_shared_file_loads() {
+        let values = load("ks");
+        let values = match values {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(values.cases.len() > 100, "{} cases", values.cases.len());
+        let mib = values.cases.iter().find(|c| c.id == "one_mib");
+        assert!(
+            matches!(mib.and_then(|c| c.value.as_ref()), Some(CqlValue::Blob(b)) if b.len() == 1 << 20)
+        );
+    }
+}
