@@ -11,8 +11,8 @@ use crate::compare::{render, same_opt};
 use crate::values::{Case, Values};
 use crate::{Failure, Mismatch};
 
-/// The ways Cassia writes a value.
-pub const KINDS: [&str; 3] = ["prepared", "bound", "literal"];
+/// The ways Cassia writes a value (`typed`: bound as a plain Rust type, see `typed.rs`).
+pub const KINDS: [&str; 4] = ["prepared", "bound", "literal", "typed"];
 
 fn insert(case: &Case, marker_id: &str, marker_value: &str) -> String {
     if case.counter {
@@ -52,6 +52,10 @@ async fn write_one(session: &Session, case: &Case, kind: &str, id: &str) -> Resu
                 session.query(cql.as_str(), (id, value)).await
             }
         }
+        "typed" => match crate::typed::write_typed(session, case, id, &cql).await {
+            Some(r) => return r,
+            None => return Err(NO_RUST_TYPE.to_string()),
+        },
         _ => {
             let literal = value.map_or_else(|| "NULL".to_string(), CqlValue::to_string);
             let text = insert(case, &format!("'{id}'"), &literal);
@@ -60,6 +64,10 @@ async fn write_one(session: &Session, case: &Case, kind: &str, id: &str) -> Resu
     };
     result.map(|_| ()).map_err(|e| e.to_string())
 }
+
+/// `write_one`'s error for a column without a plain Rust type (a UDT): skipped, not failed.
+const NO_RUST_TYPE: &str =
+    "no plain Rust type (user-defined types are mapped by the derive macros)";
 
 /// What Cassia wrote: row ids written, combinations skipped (row, type, why) and failures
 /// (a statement the node or the driver refused).
@@ -82,6 +90,7 @@ pub async fn write_all(session: &Session, values: &Values) -> Written {
             }
             match write_one(session, case, kind, &id).await {
                 Ok(()) => out.rows.push(id),
+                Err(e) if e == NO_RUST_TYPE => out.skipped.push((id, case.type_text.clone(), e)),
                 Err(e) => out.failures.push(Mismatch {
                     row: id,
                     typ: case.type_text.clone(),
@@ -181,6 +190,14 @@ pub async fn check_all(
                         },
                     });
                 }
+            }
+            if let Some(Err(e)) = crate::typed::read_typed(session, case, &id).await {
+                mismatches.push(Mismatch {
+                    row: id.clone(),
+                    typ: case.type_text.clone(),
+                    expected: render(case.expected.as_ref()),
+                    got: e,
+                });
             }
         }
     }

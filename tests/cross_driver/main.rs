@@ -8,7 +8,8 @@
 //! statement kind, column, case), its CQL type and both renderings.
 //!
 //! Modules: `values` (the notation), `cql_type` (type strings), `compare` (wire-exact
-//! equality), `target` (node and schema), `cassia_side` and `peer` (the two drivers),
+//! equality), `target` (node and schema), `cassia_side` and `peer` (the two drivers), `typed` (Cassia's
+//! typed Rust values instead of `CqlValue`),
 //! `flows` (the two directions), `known_bugs` (bugs in our code the suite found).
 
 mod cassia_side;
@@ -18,6 +19,7 @@ mod flows;
 mod known_bugs;
 mod peer;
 mod target;
+mod typed;
 mod values;
 
 use std::fmt;

@@ -48,6 +48,8 @@ pub struct Case {
     pub counter: bool,
     pub column: String,
     pub type_text: String,
+    /// The column's type, parsed.
+    pub typ: ColumnType,
     pub id: String,
     /// What writers write (`None`: null).
     pub value: Option<CqlValue>,
@@ -136,6 +138,7 @@ pub fn load(keyspace: &str) -> Result<Values, NotationError> {
                     counter,
                     column: column.clone(),
                     type_text: type_text.clone(),
+                    typ: typ.clone(),
                     id: str_of(&v["id"], "case id")?.to_string(),
                     value,
                     expected,
