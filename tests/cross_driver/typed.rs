@@ -6,8 +6,8 @@
 //! serializing it dynamically and decoding the bytes as that type), then bound to a prepared
 //! INSERT. Reading: the Python-written row is read as `(Option<T>,)` through the driver's
 //! typed rows, re-serialized, and compared byte for byte with the expected value's encoding.
-//! Columns of user-defined types have no plain Rust type (the mapper derives one) and are
-//! left to the dynamic path.
+//! UDT columns use structs derived with the mapper's `#[derive(UserType)]`, as applications
+//! would.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
@@ -20,6 +20,25 @@ use chrono::{DateTime, NaiveTime, Utc};
 use num_bigint::BigInt;
 
 use crate::values::Case;
+
+/// The `address` UDT of values.json, as an application would map it.
+#[derive(Debug, cassia::UserType)]
+#[cassia(name = "address")]
+struct Address {
+    street: Option<String>,
+    zip: Option<i32>,
+    tags: Option<BTreeSet<String>>,
+}
+
+/// The `person` UDT of values.json (nests `address`).
+#[derive(Debug, cassia::UserType)]
+#[cassia(name = "person")]
+struct Person {
+    name: Option<String>,
+    home: Option<Address>,
+    phones: Option<Vec<String>>,
+    born: Option<CqlDate>,
+}
 
 /// Calls `$f::<T>($args)` with `T` the Rust type for `$column`, or yields `None` for a
 /// column without one.
@@ -54,6 +73,12 @@ macro_rules! with_rust_type {
             "c_nested" => Some($f::<BTreeMap<i32, Vec<BTreeSet<String>>>>($($arg),*).await),
             "c_vector" => Some($f::<[f32; 3]>($($arg),*).await),
             "c_vector_double" => Some($f::<Vec<f64>>($($arg),*).await),
+            "c_udt" => Some($f::<Address>($($arg),*).await),
+            "c_frozen_udt" => Some($f::<Person>($($arg),*).await),
+            "c_map_udt" => Some($f::<BTreeMap<String, Address>>($($arg),*).await),
+            "c_tuple_nested" => {
+                Some($f::<(Option<Vec<i32>>, Option<Address>, Option<i8>)>($($arg),*).await)
+            }
             _ => None,
         }
     };
