@@ -273,7 +273,7 @@ def contains(t, kind):
 # ---------------------------------------------------------------- rendering
 
 
-def render(c, limit=160):
+def render(c, limit=400):
     s = json.dumps(c, ensure_ascii=False)
     if len(s) > limit:
         return f"{s[:limit]}... ({len(s)} chars)"
@@ -392,6 +392,11 @@ def check(args):
                     got = from_py(t, getattr(rows[0], cname)) if rows else "<no row>"
                 except Exception as e:  # noqa: BLE001
                     got = f"read failed: {type(e).__name__}: {e}"[:600]
+                    # The driver defuncts a connection whose response it cannot decode;
+                    # start afresh so one bad row does not fail every later one.
+                    cluster.shutdown()
+                    cluster, session = connect(args)
+                    prepared.clear()
                 if got != expected:
                     out["failures"].append(
                         {"row": rid, "type": col["type"], "expected": render(expected),

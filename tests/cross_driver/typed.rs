@@ -73,6 +73,8 @@ macro_rules! with_rust_type {
             "c_nested" => Some($f::<BTreeMap<i32, Vec<BTreeSet<String>>>>($($arg),*).await),
             "c_vector" => Some($f::<[f32; 3]>($($arg),*).await),
             "c_vector_double" => Some($f::<Vec<f64>>($($arg),*).await),
+            "c_vector_text" => Some($f::<Vec<String>>($($arg),*).await),
+            "c_vector_smallint" => Some($f::<[i16; 3]>($($arg),*).await),
             "c_udt" => Some($f::<Address>($($arg),*).await),
             "c_frozen_udt" => Some($f::<Person>($($arg),*).await),
             "c_map_udt" => Some($f::<BTreeMap<String, Address>>($($arg),*).await),
