@@ -12,7 +12,8 @@ use crate::values::{Case, Values};
 use crate::{Failure, Mismatch};
 
 /// The ways Cassia writes a value (`typed`: bound as a plain Rust type, see `typed.rs`).
-pub const KINDS: [&str; 4] = ["prepared", "bound", "literal", "typed"];
+/// `mapper`: an INSERT of a `#[derive(Model)]` struct, see `mapper_side.rs`.
+pub const KINDS: [&str; 5] = ["prepared", "bound", "literal", "typed", "mapper"];
 
 fn insert(case: &Case, marker_id: &str, marker_value: &str) -> String {
     if case.counter {
@@ -56,6 +57,10 @@ async fn write_one(session: &Session, case: &Case, kind: &str, id: &str) -> Resu
             Some(r) => return r,
             None => return Err(NO_RUST_TYPE.to_string()),
         },
+        "mapper" => match crate::mapper_side::write(session, case, id).await {
+            Some(r) => return r,
+            None => return Err(NO_MODEL.to_string()),
+        },
         _ => {
             let literal = value.map_or_else(|| "NULL".to_string(), CqlValue::to_string);
             let text = insert(case, &format!("'{id}'"), &literal);
@@ -68,6 +73,9 @@ async fn write_one(session: &Session, case: &Case, kind: &str, id: &str) -> Resu
 /// `write_one`'s error for a column without a plain Rust type (a UDT): skipped, not failed.
 const NO_RUST_TYPE: &str =
     "no plain Rust type (user-defined types are mapped by the derive macros)";
+
+/// `write_one`'s error for a table the model of `mapper_side.rs` does not cover: skipped.
+const NO_MODEL: &str = "no model for this table in mapper_side.rs (counters and vectors)";
 
 /// What Cassia wrote: row ids written, combinations skipped (row, type, why) and failures
 /// (a statement the node or the driver refused).
@@ -90,7 +98,9 @@ pub async fn write_all(session: &Session, values: &Values) -> Written {
             }
             match write_one(session, case, kind, &id).await {
                 Ok(()) => out.rows.push(id),
-                Err(e) if e == NO_RUST_TYPE => out.skipped.push((id, case.type_text.clone(), e)),
+                Err(e) if e == NO_RUST_TYPE || e == NO_MODEL => {
+                    out.skipped.push((id, case.type_text.clone(), e))
+                }
                 Err(e) => out.failures.push(Mismatch {
                     row: id,
                     typ: case.type_text.clone(),
@@ -191,7 +201,9 @@ pub async fn check_all(
                     });
                 }
             }
-            if let Some(Err(e)) = crate::typed::read_typed(session, case, &id).await {
+            let typed = crate::typed::read_typed(session, case, &id).await;
+            let model = crate::mapper_side::read(session, case, &id).await;
+            for e in [typed, model].into_iter().flatten().filter_map(Result::err) {
                 mismatches.push(Mismatch {
                     row: id.clone(),
                     typ: case.type_text.clone(),

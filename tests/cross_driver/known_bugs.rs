@@ -41,6 +41,7 @@ pub const KNOWN: &[KnownBug] = &[
             "rs:bound:c_decimal:min_scale",
             "rs:literal:c_decimal:min_scale",
             "rs:typed:c_decimal:min_scale",
+            "rs:mapper:c_decimal:min_scale",
         ],
         what: "Python driver 3.30.1 (not ours): the Cython deserializer DesDecimalType negates the \
                scale as a C int32_t, so scale -2^31 comes back as exponent -2^31 instead of +2^31 \

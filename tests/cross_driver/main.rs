@@ -9,7 +9,7 @@
 //!
 //! Modules: `values` (the notation), `cql_type` (type strings), `compare` (wire-exact
 //! equality), `target` (node and schema), `cassia_side` and `peer` (the two drivers), `typed` (Cassia's
-//! typed Rust values instead of `CqlValue`),
+//! typed Rust values instead of `CqlValue`), `mapper_side` (a `#[derive(Model)]` of the table),
 //! `flows` (the two directions), `known_bugs` (bugs in our code the suite found).
 
 mod cassia_side;
@@ -17,6 +17,7 @@ mod compare;
 mod cql_type;
 mod flows;
 mod known_bugs;
+mod mapper_side;
 mod peer;
 mod target;
 mod typed;

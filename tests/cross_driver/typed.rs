@@ -24,16 +24,19 @@ use crate::values::Case;
 /// The `address` UDT of values.json, as an application would map it.
 #[derive(Debug, cassia::UserType)]
 #[cassia(name = "address")]
-struct Address {
+pub(crate) struct Address {
     street: Option<String>,
     zip: Option<i32>,
     tags: Option<BTreeSet<String>>,
 }
 
+/// `c_tuple_nested`'s Rust type.
+pub(crate) type NestedTuple = (Option<Vec<i32>>, Option<Address>, Option<i8>);
+
 /// The `person` UDT of values.json (nests `address`).
 #[derive(Debug, cassia::UserType)]
 #[cassia(name = "person")]
-struct Person {
+pub(crate) struct Person {
     name: Option<String>,
     home: Option<Address>,
     phones: Option<Vec<String>>,
@@ -78,16 +81,14 @@ macro_rules! with_rust_type {
             "c_udt" => Some($f::<Address>($($arg),*).await),
             "c_frozen_udt" => Some($f::<Person>($($arg),*).await),
             "c_map_udt" => Some($f::<BTreeMap<String, Address>>($($arg),*).await),
-            "c_tuple_nested" => {
-                Some($f::<(Option<Vec<i32>>, Option<Address>, Option<i8>)>($($arg),*).await)
-            }
+            "c_tuple_nested" => Some($f::<NestedTuple>($($arg),*).await),
             _ => None,
         }
     };
 }
 
 /// The `[value]` encoding of a nullable value for the case's column type.
-fn encode(case: &Case, value: &impl SerializeValue) -> Result<Vec<u8>, String> {
+pub(crate) fn encode(case: &Case, value: &impl SerializeValue) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     value
         .serialize_value(&case.typ, &mut out)
@@ -96,7 +97,7 @@ fn encode(case: &Case, value: &impl SerializeValue) -> Result<Vec<u8>, String> {
 }
 
 /// Decodes a `[value]` (length-prefixed, -1 for null) as `Option<T>`.
-fn decode<T: DeserializeValue>(case: &Case, value: &[u8]) -> Result<Option<T>, String> {
+pub(crate) fn decode<T: DeserializeValue>(case: &Case, value: &[u8]) -> Result<Option<T>, String> {
     let (len, body) = value.split_at_checked(4).ok_or("short [value]")?;
     let len = i32::from_be_bytes(len.try_into().map_err(|_| "short [value]")?);
     let bytes = if len < 0 { None } else { Some(body) };
