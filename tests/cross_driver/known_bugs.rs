@@ -29,11 +29,20 @@ pub const KNOWN: &[KnownBug] = &[
             "py:simple:c_vector_text:variable_size",
             "rs:literal:c_vector_smallint:limits",
             "rs:literal:c_vector_text:variable_size",
+            "py:simple:c_vector_tinyint:limits",
+            "rs:literal:c_vector_tinyint:limits",
+            "py:simple:c_vector_date:range_ends",
+            "rs:literal:c_vector_date:range_ends",
+            "py:simple:c_vector_time:last_nano",
+            "rs:literal:c_vector_time:last_nano",
+            "py:simple:c_vector_list:nested",
+            "rs:literal:c_vector_list:nested",
         ],
         what: "emulator (vector literals): a literal `[...]` for a vector of variable-size elements \
-               (smallint, text, ...) is stored without the unsigned-vint length before each element \
+               (tinyint, smallint, date, time, text, collections) is stored without the unsigned-vint length before each element \
                that Cassandra 5.0 and both drivers use (bound values are fine), so neither driver \
-               can decode it. (test: bug_emulator_vector_literal_of_variable_size_elements)",
+               can decode it; rs:literal:c_vector_date also hits the quoted-raw-date bug. \
+               (test: bug_emulator_vector_literal_of_variable_size_elements)",
     },
     KnownBug {
         rows: &[
