@@ -1,0 +1,144 @@
+//! The mapper's path: rows of the `vals` table written and read through a model derived with
+//! `#[derive(Model)]` (`rs:mapper:*` rows), the way applications use Cassia.
+//!
+//! Each case is one model instance with its id and the one field of its column set (the
+//! other columns are null). Reading a Python-written row loads the model by id and compares
+//! the field's encoding with the expected value's, byte for byte, as `typed.rs` does.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use bigdecimal::BigDecimal;
+use cassia::prelude::*;
+use cassia_driver::values::Timeuuid;
+use cassia_driver::{CqlDate, CqlDuration, Session, Uuid};
+use chrono::{DateTime, NaiveTime, Utc};
+use num_bigint::BigInt;
+
+use crate::typed::{Address, NestedTuple, Person, decode, encode};
+use crate::values::Case;
+
+/// The `vals` table of values.json as a model: every column optional.
+#[derive(Debug, Default, Model)]
+#[cassia(table = "vals")]
+pub struct Vals {
+    #[cassia(partition_key)]
+    id: String,
+    c_ascii: Option<String>,
+    c_text: Option<String>,
+    c_boolean: Option<bool>,
+    c_tinyint: Option<i8>,
+    c_smallint: Option<i16>,
+    c_int: Option<i32>,
+    c_bigint: Option<i64>,
+    c_float: Option<f32>,
+    c_double: Option<f64>,
+    c_decimal: Option<BigDecimal>,
+    c_varint: Option<BigInt>,
+    c_blob: Option<Vec<u8>>,
+    c_date: Option<CqlDate>,
+    c_time: Option<NaiveTime>,
+    c_timestamp: Option<DateTime<Utc>>,
+    c_duration: Option<CqlDuration>,
+    c_inet: Option<IpAddr>,
+    c_uuid: Option<Uuid>,
+    c_timeuuid: Option<Timeuuid>,
+    c_udt: Option<Address>,
+    c_frozen_udt: Option<Person>,
+    c_list_map: Option<Vec<BTreeMap<String, i32>>>,
+    c_set_list: Option<BTreeSet<Vec<i32>>>,
+    c_map_udt: Option<BTreeMap<String, Address>>,
+    c_tuple: Option<(Option<i32>, Option<String>, Option<f64>)>,
+    c_nested: Option<BTreeMap<i32, Vec<BTreeSet<String>>>>,
+    c_list: Option<Vec<i64>>,
+    c_set: Option<BTreeSet<String>>,
+    c_map: Option<BTreeMap<i32, String>>,
+    c_tuple_nested: Option<NestedTuple>,
+}
+
+/// Expands `$m!($args; <every column field of Vals>)`.
+macro_rules! with_fields {
+    ($m:ident!($($args:tt)*)) => {
+        $m!($($args)*;
+            c_ascii c_text c_boolean c_tinyint c_smallint c_int c_bigint c_float c_double
+            c_decimal c_varint c_blob c_date c_time c_timestamp c_duration c_inet c_uuid
+            c_timeuuid c_udt c_frozen_udt c_list_map c_set_list c_map_udt c_tuple c_nested
+            c_list c_set c_map c_tuple_nested)
+    };
+}
+
+/// Decodes `$bytes` into the field named `$column` (`None`: no such field).
+macro_rules! set_field {
+    ($row:ident, $column:expr, $case:expr, $bytes:expr; $($name:ident)*) => {
+        match $column {
+            $(stringify!($name) => Some(decode($case, $bytes).map(|v| $row.$name = v)),)*
+            _ => None,
+        }
+    };
+}
+
+/// The encoding and debug rendering of the field named `$column` (`None`: no such field).
+macro_rules! field_bytes {
+    ($row:ident, $column:expr, $case:expr; $($name:ident)*) => {
+        match $column {
+            $(stringify!($name) => Some(
+                encode($case, &$row.$name).map(|b| (b, format!("{:?}", $row.$name)))
+            ),)*
+            _ => None,
+        }
+    };
+}
+
+/// Inserts the case through the model; `None` if the case is not in the `vals` table.
+pub async fn write(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
+    if case.table != "vals" {
+        return None;
+    }
+    let bytes = match encode(case, &case.value.as_ref()) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut row = Vals {
+        id: id.to_string(),
+        ..Vals::default()
+    };
+    let set = with_fields!(set_field!(row, case.column.as_str(), case, &bytes));
+    if let Err(e) = set? {
+        return Some(Err(format!("expected value as a model field: {e}")));
+    }
+    Some(
+        row.insert()
+            .execute_on(session)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+    )
+}
+
+/// Loads the row's model and compares the case's field; `None` if the case is not in `vals`.
+pub async fn read(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
+    if case.table != "vals" {
+        return None;
+    }
+    let loaded = Vals::objects()
+        .filter(Vals::ID.eq(id))
+        .get_on(session)
+        .await;
+    let row = match loaded {
+        Ok(row) => row,
+        Err(e) => return Some(Err(format!("(read as model Vals) {e}"))),
+    };
+    let expected = match encode(case, &case.expected.as_ref()) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(e)),
+    };
+    let got = with_fields!(field_bytes!(row, case.column.as_str(), case))?;
+    Some(match got {
+        Ok((bytes, _)) if bytes == expected => Ok(()),
+        Ok((_, shown)) => Err(format!(
+            "(read as model Vals) field re-encodes differently: {}",
+            shown.chars().take(200).collect::<String>()
+        )),
+        Err(e) => Err(format!("(read as model Vals) {e}")),
+    })
+}
