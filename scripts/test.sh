@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one entry point for every check CI runs; identical locally and in CI.
 # Usage: scripts/test.sh            (everything)
-#        SKIP_PYTHON=1 scripts/test.sh   (Rust checks only)
+#        SKIP_PYTHON=1 scripts/test.sh   (skips the Python conformance suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -19,6 +19,9 @@ ensure_python_env() {
         cp tests/python/requirements.txt .venv/.installed-requirements
     fi
 }
+
+step "Python environment (the official driver, for the cross-driver and conformance suites)"
+ensure_python_env
 
 step "rustfmt"
 cargo fmt --all -- --check
@@ -39,6 +42,5 @@ scripts/run-examples.sh
 
 if [ "${SKIP_PYTHON:-0}" != 1 ]; then
     step "official Python driver against the emulator (conformance suite)"
-    ensure_python_env
     tests/python/run_conformance.sh
 fi
