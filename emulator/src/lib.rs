@@ -33,10 +33,12 @@ mod auth;
 pub mod catalog;
 mod connection;
 pub mod cql;
+pub mod durability;
 pub mod engine;
 mod server;
 pub(crate) mod store;
 mod tls;
 
+pub use durability::DurabilityError;
 pub use server::{DEFAULT_MAX_FRAME_SIZE, Emulator, EmulatorBuilder, EmulatorHandle, StartError};
 pub use tls::TlsError;

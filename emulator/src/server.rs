@@ -36,6 +36,7 @@ impl Emulator {
             max_frame_size: DEFAULT_MAX_FRAME_SIZE,
             versions: vec![ProtocolVersion::V4, ProtocolVersion::V5],
             engine_config: EngineConfig::default(),
+            data_dir: None,
         }
     }
 }
@@ -49,6 +50,7 @@ pub struct EmulatorBuilder {
     max_frame_size: usize,
     versions: Vec<ProtocolVersion>,
     engine_config: EngineConfig,
+    data_dir: Option<PathBuf>,
 }
 
 impl EmulatorBuilder {
@@ -113,7 +115,16 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Binds the socket and starts serving in the current tokio runtime.
+    /// Makes writes durable: every acknowledged state change is journaled (and fsynced
+    /// before the reply) in `dir`, created if missing, and replayed at the next start on the
+    /// same directory. Without it everything stays in memory. See [`crate::durability`].
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Binds the socket and starts serving in the current tokio runtime (after replaying
+    /// the journal, with [`Self::data_dir`]).
     pub async fn start(self) -> Result<EmulatorHandle, StartError> {
         if self.versions.is_empty() {
             return Err(StartError::NoProtocolVersion);
@@ -132,6 +143,10 @@ impl EmulatorBuilder {
         let mut engine_config = self.engine_config;
         engine_config.native_address = addr;
         let engine = Arc::new(Engine::new(engine_config));
+        if let Some(dir) = &self.data_dir {
+            let journal = crate::durability::open(dir, &engine)?;
+            engine.attach_journal(journal);
+        }
         let (stop_tx, stop_rx) = watch::channel(false);
         let shared = Arc::new(Shared {
             engine: Arc::clone(&engine),
@@ -167,6 +182,9 @@ pub enum StartError {
     /// The TLS certificate or key is unusable.
     #[error(transparent)]
     Tls(#[from] TlsError),
+    /// The data directory or its journal is unusable.
+    #[error(transparent)]
+    Durability(#[from] crate::durability::DurabilityError),
     /// `protocol_versions` was given an empty list.
     #[error("no protocol version enabled")]
     NoProtocolVersion,

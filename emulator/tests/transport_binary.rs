@@ -1,5 +1,5 @@
 //! The `cassia-emulator` binary: serves on the address it logs, stops cleanly on SIGTERM and
-//! SIGINT, and refuses flags it cannot honour yet with a clear message.
+//! SIGINT, and refuses unusable flags with a clear message.
 
 mod transport_support;
 
@@ -85,15 +85,23 @@ async fn auth_flag_enables_password_authentication() {
 }
 
 #[test]
-fn data_dir_is_refused_until_durability_exists() {
+fn an_unusable_data_dir_is_refused_with_a_clear_error() {
+    // A regular file where the directory should be.
+    let file = std::env::temp_dir().join(format!("cassia-not-a-dir-{}", std::process::id()));
+    std::fs::write(&file, b"x").expect("write");
     let out = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0", "--data-dir", "/tmp/cassia-data"])
+        .args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&file)
         .output()
         .expect("run the binary");
-    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("--data-dir /tmp/cassia-data is not supported yet"),
+        stderr.contains(&format!(
+            "cassia-emulator: cannot create the data directory {}",
+            file.display()
+        )),
         "{stderr}"
     );
 }

@@ -1,4 +1,5 @@
-//! `cassia-emulator`: runs the in-memory CQL server until SIGINT or SIGTERM.
+//! `cassia-emulator`: runs the CQL server until SIGINT or SIGTERM (in memory, or durable
+//! with `--data-dir`).
 //!
 //! A thin layer over the library's builder: parse flags, set up logging on stderr, start,
 //! wait for a signal, shut down.
@@ -25,7 +26,8 @@ struct Args {
     /// PEM private key for --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Directory for the write-ahead log (durability; not supported yet).
+    /// Directory for the write-ahead journal (created if missing): every acknowledged write
+    /// is fsynced there and replayed at the next start. Without it, data lives in memory.
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
 }
@@ -49,13 +51,6 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    if let Some(dir) = &args.data_dir {
-        eprintln!(
-            "cassia-emulator: --data-dir {} is not supported yet (the emulator is in-memory only for now)",
-            dir.display()
-        );
-        return ExitCode::from(2);
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -84,6 +79,9 @@ async fn run(args: Args) -> ExitCode {
     }
     if let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) {
         builder = builder.tls(cert, key);
+    }
+    if let Some(dir) = args.data_dir {
+        builder = builder.data_dir(dir);
     }
     let handle = match builder.start().await {
         Ok(handle) => handle,

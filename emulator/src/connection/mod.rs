@@ -52,6 +52,7 @@ where
         closing: false,
         more_input: false,
         peer: peer.ip(),
+        durable_seq: 0,
     };
     let mut input = BytesMut::with_capacity(READ_BUFFER);
     let mut stop = shared.stop.clone();
@@ -78,6 +79,16 @@ where
                         break;
                     }
                 },
+            }
+        }
+        if conn.durable_seq > 0 {
+            let seq = std::mem::take(&mut conn.durable_seq);
+            if let Some(journal) = shared.engine.journal() {
+                // A write that is not durable is never acknowledged: close instead.
+                if journal.wait(seq).await.is_err() {
+                    tracing::warn!(%peer, "closing: the journal could not be written");
+                    break;
+                }
             }
         }
         if !conn.out.is_empty() {
@@ -125,6 +136,9 @@ struct Connection {
     /// `process` stopped at the output high-water mark; frames may remain in the input.
     more_input: bool,
     peer: std::net::IpAddr,
+    /// Highest journal record behind a reply in `out`: `out` is written only once it is
+    /// durable (0 = none).
+    durable_seq: u64,
 }
 
 impl Connection {
@@ -173,6 +187,10 @@ impl Connection {
             }
         };
         let (reply, after) = dispatcher.handle(request);
+        // The engine ran on this thread: pick up the journal record it appended, if any.
+        if let Some(seq) = crate::durability::tape::take_pending() {
+            self.durable_seq = self.durable_seq.max(seq);
+        }
         match after {
             After::Nothing => self
                 .writer

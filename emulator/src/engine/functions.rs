@@ -126,7 +126,9 @@ pub(crate) fn call(
     }
     match name {
         "now" | "currenttimeuuid" => v(timeuuid_now()),
-        "uuid" => v(Bytes::copy_from_slice(uuid::Uuid::new_v4().as_bytes())),
+        "uuid" => v(Bytes::copy_from_slice(
+            crate::durability::tape::uuid(uuid::Uuid::new_v4).as_bytes(),
+        )),
         "currenttimestamp" => v(Bytes::copy_from_slice(&(now_micros() / 1000).to_be_bytes())),
         "currentdate" => v(millis_to_date(now_micros() / 1000)),
         "currenttime" => {

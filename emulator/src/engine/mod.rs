@@ -20,6 +20,7 @@ mod binds;
 mod cast;
 mod conditions;
 mod functions;
+mod journal;
 mod json;
 mod literal;
 mod matching;
@@ -43,7 +44,7 @@ pub use trace::TraceRecord;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use bytes::Bytes;
 use cassia_protocol::frame::ProtocolVersion;
@@ -138,6 +139,10 @@ impl Outcome {
 #[derive(Debug)]
 struct PreparedEntry {
     planned: Planned,
+    /// CQL text and planning keyspace, journaled with each EXECUTE so a replay can prepare
+    /// the statement again.
+    cql: String,
+    keyspace: Option<String>,
 }
 
 /// The engine. Shared by all connections (`Arc<Engine>`); internally synchronised.
@@ -151,6 +156,8 @@ pub struct Engine {
     /// Data and column ids by table id (survive ALTER, dropped with the table).
     runtimes: Mutex<HashMap<Uuid, Arc<TableRuntime>>>,
     prepared: RwLock<HashMap<Bytes, Arc<PreparedEntry>>>,
+    /// The write-ahead journal, when durability is on (see `journal`).
+    journal: OnceLock<crate::durability::Journal>,
 }
 
 fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -223,6 +230,7 @@ impl Engine {
             tables: RwLock::new(HashMap::new()),
             runtimes: Mutex::new(HashMap::new()),
             prepared: RwLock::new(HashMap::new()),
+            journal: OnceLock::new(),
         }
     }
 
@@ -238,11 +246,17 @@ impl Engine {
         cql: &str,
         params: &QueryParameters,
     ) -> Result<Outcome, ServerError> {
+        let _tape = self.start_tape();
         let stmt = parse(cql)?;
         let keyspace = params.keyspace.clone().or_else(|| client.keyspace.clone());
         let planned = plan::plan(self, &stmt, keyspace.as_deref())?;
         let binds = binds::decode(&params.values, &planned)?;
-        self.run(client, &planned, &binds, params, keyspace.as_deref())
+        let client_keyspace = client.keyspace.clone();
+        self.journaled(
+            journal::mutates(&planned.plan),
+            || self.run(client, &planned, &binds, params, keyspace.as_deref()),
+            || journal::query(client_keyspace, cql, params),
+        )
     }
 
     /// PREPARE: returns `ResultBody::Prepared` (id = MD5 of keyspace + query as Cassandra does).
@@ -290,7 +304,12 @@ impl Engine {
                 columns: planned.result_columns.clone(),
             },
         });
-        write(&self.prepared).insert(id, Arc::new(PreparedEntry { planned }));
+        let entry = PreparedEntry {
+            planned,
+            cql: cql.to_owned(),
+            keyspace: ks.map(str::to_owned),
+        };
+        write(&self.prepared).insert(id, Arc::new(entry));
         Ok(Outcome { body, warnings })
     }
 
@@ -300,6 +319,7 @@ impl Engine {
         client: &mut ClientState,
         execute: &Execute,
     ) -> Result<Outcome, ServerError> {
+        let _tape = self.start_tape();
         let entry = read(&self.prepared)
             .get(&execute.id)
             .cloned()
@@ -311,12 +331,26 @@ impl Engine {
             .keyspace
             .clone()
             .or_else(|| client.keyspace.clone());
-        let mut out = self.run(
-            client,
-            planned,
-            &binds,
-            &execute.params,
-            keyspace.as_deref(),
+        let client_keyspace = client.keyspace.clone();
+        let mut out = self.journaled(
+            journal::mutates(&planned.plan),
+            || {
+                self.run(
+                    client,
+                    planned,
+                    &binds,
+                    &execute.params,
+                    keyspace.as_deref(),
+                )
+            },
+            || {
+                journal::execute(
+                    client_keyspace,
+                    &entry.cql,
+                    entry.keyspace.as_deref(),
+                    &execute.params,
+                )
+            },
         )?;
         if let ResultBody::Rows(rows) = &mut out.body {
             // As Cassandra's ExecuteMessage: LWT results (whose columns vary with the
@@ -364,7 +398,13 @@ impl Engine {
 
     /// BATCH.
     pub fn batch(&self, client: &mut ClientState, batch: &Batch) -> Result<Outcome, ServerError> {
-        batch::execute_message(self, client, batch)
+        let _tape = self.start_tape();
+        let client_keyspace = client.keyspace.clone();
+        self.journaled(
+            true,
+            || batch::execute_message(self, client, batch),
+            || journal::batch(self, client_keyspace, batch),
+        )
     }
 
     /// Schema changes as they happen, for connections that sent REGISTER SCHEMA_CHANGE.

@@ -368,7 +368,12 @@ pub(crate) fn validate(typ: &ColumnType, v: &[u8]) -> Result<(), String> {
 
 /// A fresh version-1 (time-based) UUID for `now()`, unique per call.
 pub(crate) fn timeuuid_now() -> Bytes {
-    timeuuid_at_micros(now_micros())
+    // Journaled whole: the node part is random per process.
+    let id = crate::durability::tape::uuid(|| {
+        let b = timeuuid_at_micros(now_micros());
+        uuid::Uuid::from_slice(&b).unwrap_or_default()
+    });
+    Bytes::copy_from_slice(id.as_bytes())
 }
 
 /// A version-1 UUID for a time in microseconds since the epoch.

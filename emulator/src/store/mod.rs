@@ -104,6 +104,13 @@ static LAST_MICROS: AtomicI64 = AtomicI64::new(0);
 /// The server clock in microseconds, strictly increasing across calls (as Cassandra's
 /// `ClientState.getTimestamp` guarantees), so two statements never share a timestamp.
 pub(crate) fn now_micros() -> i64 {
+    // Journaled (see `durability::tape`); a replayed value also moves the clock past it.
+    let v = crate::durability::tape::int(clock_micros);
+    LAST_MICROS.fetch_max(v, Ordering::Relaxed);
+    v
+}
+
+fn clock_micros() -> i64 {
     let wall = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
@@ -119,9 +126,12 @@ pub(crate) fn now_micros() -> i64 {
 
 /// The server clock in seconds.
 pub(crate) fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    // Journaled: TTL expiry times derive from it.
+    crate::durability::tape::int(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    })
 }
 
 static LIST_SEQ: AtomicI64 = AtomicI64::new(0);
@@ -129,7 +139,9 @@ static LIST_SEQ: AtomicI64 = AtomicI64::new(0);
 /// A fresh list-element position: appends sort after every earlier element, prepends before.
 /// (Cassandra uses time-based UUIDs; increasing/decreasing counters give the same order.)
 pub(crate) fn list_position(prepend: bool) -> Bytes {
-    let n = LIST_SEQ.fetch_add(1, Ordering::Relaxed) + 1;
+    // Journaled; a replayed position also moves the sequence past it.
+    let n = crate::durability::tape::int(|| LIST_SEQ.fetch_add(1, Ordering::Relaxed) + 1);
+    LIST_SEQ.fetch_max(n, Ordering::Relaxed);
     let pos = if prepend { -n } else { n };
     Bytes::copy_from_slice(&pos.to_be_bytes())
 }

@@ -237,6 +237,11 @@ fn rename_columns(table: &mut TableDef, pairs: &[(String, String)]) -> Result<()
 }
 
 pub(super) fn now_micros() -> i64 {
+    // Journaled: dropped-column times decide which old cells stay hidden.
+    crate::durability::tape::int(wall_micros)
+}
+
+fn wall_micros() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))

@@ -246,7 +246,8 @@ pub(in crate::catalog) fn build_table(
 
 /// A time-based table id, as Cassandra generates them.
 pub(super) fn new_table_id() -> Uuid {
-    Uuid::now_v1(&[0x02, 0xca, 0x55, 0x1a, 0x00, 0x01])
+    // Journaled, so a replayed CREATE TABLE gets the same id.
+    crate::durability::tape::uuid(|| Uuid::now_v1(&[0x02, 0xca, 0x55, 0x1a, 0x00, 0x01]))
 }
 
 fn column(name: &str, kind: ColumnKind, declared: CqlType, typ: ColumnType) -> ColumnDef {
