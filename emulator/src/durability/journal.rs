@@ -102,6 +102,11 @@ impl Journal {
         seq
     }
 
+    /// Whether writing failed (nothing appended from now on can become durable).
+    pub(crate) fn failed(&self) -> bool {
+        self.inner.durable.borrow().failed
+    }
+
     /// Resolves once record `seq` is on disk (at once if it already is).
     pub(crate) async fn wait(&self, seq: u64) -> Result<(), NotDurable> {
         let mut rx = self.inner.durable.subscribe();

@@ -52,6 +52,13 @@ impl Engine {
             return apply();
         };
         let _order = journal.order();
+        if journal.failed() {
+            // Refuse rather than apply in memory what could never be made durable.
+            return Err(ServerError {
+                kind: ErrorKind::ServerError,
+                message: "the write-ahead journal cannot be written; writes are refused (see the server log)".to_owned(),
+            });
+        }
         let outcome = apply()?;
         let record = Record {
             request: logged(),
