@@ -2,7 +2,9 @@
 //! mutation (every value evaluated and validated) before it applies anything, so a statement
 //! refused for one bad value leaves no trace. Here each touched row is staged on a copy of the
 //! stored row (only rows the statement touches are copied) and written back once every
-//! operation has succeeded; an error returns before the store changes.
+//! operation has succeeded; an error returns before the store changes. What a write replaces
+//! goes to an [`Undo`] log, so a statement over several partitions or a batch that fails
+//! part-way takes back its earlier writes too.
 
 use bytes::Bytes;
 use cassia_protocol::response::ServerError;
@@ -11,11 +13,12 @@ use super::modify::{Kind, Target, WritePlan};
 use super::mutation::{OpCtx, apply_op};
 use super::term::Binds;
 use crate::catalog::ColumnKind;
-use crate::store::{Cell, ClusteringKey, Row, TableData};
+use crate::store::{Cell, ClusteringKey, Partition, PartitionPos, Row, TableData};
 
 impl WritePlan {
     /// Applies the statement to one partition (no condition checks). On error the partition
-    /// is as it was.
+    /// is as it was; on success `undo` can restore it.
+    #[allow(clippy::too_many_arguments)]
     pub fn apply(
         &self,
         data: &mut TableData,
@@ -24,6 +27,7 @@ impl WritePlan {
         binds: &Binds<'_>,
         ts: i64,
         now: i64,
+        undo: &mut Undo,
     ) -> Result<(), ServerError> {
         let ttl = self.ttl(binds)?;
         let table = &self.table;
@@ -31,11 +35,14 @@ impl WritePlan {
         let pos = TableData::position(key);
         let rows = match target {
             Target::Partition => {
-                data.partition_mut(pos).delete(ts);
+                let partition = undo.partition(data, &pos);
+                undo.steps.push(Step::Deletion(pos, partition.deleted_at));
+                partition.delete(ts);
                 return Ok(());
             }
             Target::Range(slice) => {
-                data.partition_mut(pos).delete_range(slice.clone(), ts);
+                undo.partition(data, &pos).delete_range(slice.clone(), ts);
+                undo.steps.push(Step::Range(pos));
                 return Ok(());
             }
             Target::Static => None,
@@ -62,7 +69,8 @@ impl WritePlan {
             for op in &self.ops {
                 apply_op(&ctx(partition_deletion), &mut row, op)?;
             }
-            data.partition_mut(pos).static_row = row;
+            let old = std::mem::replace(&mut undo.partition(data, &pos).static_row, row);
+            undo.steps.push(Step::Static(pos, old));
             return Ok(());
         };
 
@@ -107,13 +115,86 @@ impl WritePlan {
             }
             staged.push((ck_key, row));
         }
-        let partition = data.partition_mut(pos);
-        if let Some(row) = static_row {
-            partition.static_row = row;
-        }
+        let partition = undo.partition(data, &pos);
+        let old_static = static_row.map(|row| std::mem::replace(&mut partition.static_row, row));
+        let mut replaced = Vec::with_capacity(staged.len());
         for (ck_key, row) in staged {
-            partition.rows.insert(ck_key, row);
+            let old = partition.rows.insert(ck_key.clone(), row);
+            replaced.push(Step::Row(pos.clone(), ck_key, old));
         }
+        if let Some(old) = old_static {
+            undo.steps.push(Step::Static(pos, old));
+        }
+        undo.steps.extend(replaced);
         Ok(())
+    }
+}
+
+/// What writes replaced in one table, oldest first, to take them back when a later part of the
+/// same statement or batch is refused.
+#[derive(Debug, Default)]
+pub(crate) struct Undo {
+    steps: Vec<Step>,
+}
+
+#[derive(Debug)]
+enum Step {
+    /// The partition did not exist.
+    Created(PartitionPos),
+    /// The partition deletion before.
+    Deletion(PartitionPos, Option<i64>),
+    /// A range tombstone was appended.
+    Range(PartitionPos),
+    /// The static row before.
+    Static(PartitionPos, Row),
+    /// The row before (`None`: there was none).
+    Row(PartitionPos, ClusteringKey, Option<Row>),
+}
+
+impl Undo {
+    /// The partition at `pos`, noting its creation if it did not exist.
+    fn partition<'d>(&mut self, data: &'d mut TableData, pos: &PartitionPos) -> &'d mut Partition {
+        if !data.partitions.contains_key(pos) {
+            self.steps.push(Step::Created(pos.clone()));
+        }
+        data.partition_mut(pos.clone())
+    }
+
+    /// Restores what the logged writes replaced, newest first.
+    pub fn rollback(self, data: &mut TableData) {
+        for step in self.steps.into_iter().rev() {
+            match step {
+                Step::Created(pos) => {
+                    data.partitions.remove(&pos);
+                }
+                Step::Deletion(pos, old) => {
+                    if let Some(p) = data.partitions.get_mut(&pos) {
+                        p.deleted_at = old;
+                    }
+                }
+                Step::Range(pos) => {
+                    if let Some(p) = data.partitions.get_mut(&pos) {
+                        p.ranges.pop();
+                    }
+                }
+                Step::Static(pos, old) => {
+                    if let Some(p) = data.partitions.get_mut(&pos) {
+                        p.static_row = old;
+                    }
+                }
+                Step::Row(pos, ck, old) => {
+                    if let Some(p) = data.partitions.get_mut(&pos) {
+                        match old {
+                            Some(row) => {
+                                p.rows.insert(ck, row);
+                            }
+                            None => {
+                                p.rows.remove(&ck);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -204,7 +204,7 @@ pub(crate) fn parse(input: &str) -> Result<(i32, i32, i64), ServerError> {
         if digits_len == 0 {
             return Err(unable());
         }
-        let (digits, tail) = rest.split_at(digits_len);
+        let (digits, tail) = rest.split_at_checked(digits_len).ok_or_else(unable)?;
         let (unit, sym_len) = Unit::symbol(tail).ok_or_else(unable)?;
         builder.add(unit, number(digits)?)?;
         rest = tail.get(sym_len..).ok_or_else(unable)?;
@@ -277,7 +277,7 @@ fn designators<'a>(
         if digits_len == 0 {
             return None;
         }
-        let (digits, tail) = s.split_at(digits_len);
+        let (digits, tail) = s.split_at_checked(digits_len)?;
         let designator = tail.chars().next()?;
         let offset = allowed
             .get(next..)?

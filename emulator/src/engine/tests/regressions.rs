@@ -196,3 +196,57 @@ fn vector_literals_prefix_variable_size_elements() {
         "Invalid vector literal for i of type vector<int, 2>; expected 2 elements, but given 1"
     );
 }
+
+#[test]
+fn a_batch_with_a_refused_child_changes_nothing() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE b (id int, ck int, s int static, v int, tup frozen<tuple<int, text>>, \
+         PRIMARY KEY (id, ck))",
+    );
+    q(&e, &mut c, "CREATE TABLE other (k int PRIMARY KEY, v int)");
+    q(
+        &e,
+        &mut c,
+        "INSERT INTO b (id, ck, s, v) VALUES (1, 1, 7, 10)",
+    );
+    q(&e, &mut c, "INSERT INTO b (id, ck, v) VALUES (1, 2, 20)");
+    q(&e, &mut c, "INSERT INTO other (k, v) VALUES (1, 1)");
+    let before = |e: &Engine, c: &mut ClientState| {
+        (
+            cells(rows(&q(e, c, "SELECT id, ck, s, v FROM b"))),
+            cells(rows(&q(e, c, "SELECT k, v FROM other"))),
+        )
+    };
+    let expected = before(&e, &mut c);
+    for cql in [
+        "BEGIN BATCH INSERT INTO b (id, ck, v) VALUES (2, 1, 1); UPDATE b SET v = 11 WHERE id = 1 \
+         AND ck = 1; UPDATE other SET v = 5 WHERE k = 1; INSERT INTO other (k, v) VALUES (2, 2); \
+         DELETE FROM b WHERE id = 1 AND ck = 2; DELETE FROM b WHERE id = 1 AND ck > 5; \
+         UPDATE b SET s = 8 WHERE id = 1; INSERT INTO b (id, ck, tup) VALUES (3, 1, [1, 'a']) \
+         APPLY BATCH",
+        "BEGIN BATCH DELETE FROM b WHERE id = 1; INSERT INTO b (id, ck, tup) VALUES (1, 3, [1]) \
+         APPLY BATCH",
+        "BEGIN BATCH UPDATE b SET v = 12 WHERE id = 1 AND ck = 1 IF v = 10; INSERT INTO b (id, \
+         ck, tup) VALUES (1, 4, [1]) APPLY BATCH",
+    ] {
+        assert_eq!(err(&e, &mut c, cql).kind, ErrorKind::Invalid, "{cql}");
+        assert_eq!(before(&e, &mut c), expected, "{cql}");
+    }
+    // A batch that is accepted still applies every child.
+    q(
+        &e,
+        &mut c,
+        "BEGIN BATCH UPDATE b SET v = 11 WHERE id = 1 AND ck = 1; DELETE FROM b WHERE id = 1 AND \
+         ck = 2; UPDATE other SET v = 5 WHERE k = 1 APPLY BATCH",
+    );
+    assert_eq!(
+        before(&e, &mut c),
+        (
+            vec![vec![int(1), int(1), int(7), int(11)]],
+            vec![vec![int(1), int(5)]]
+        )
+    );
+}
