@@ -138,3 +138,8 @@ pub mod __private {
         DeserializeError, DeserializeValue, SerializeError, SerializeValue, write_value,
     };
 }
+
+/// The repository README's Rust examples, compiled as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -25,27 +25,6 @@ pub struct KnownBug {
 pub const KNOWN: &[KnownBug] = &[
     KnownBug {
         rows: &[
-            "py:simple:c_vector_smallint:limits",
-            "py:simple:c_vector_text:variable_size",
-            "rs:literal:c_vector_smallint:limits",
-            "rs:literal:c_vector_text:variable_size",
-            "py:simple:c_vector_tinyint:limits",
-            "rs:literal:c_vector_tinyint:limits",
-            "py:simple:c_vector_date:range_ends",
-            "rs:literal:c_vector_date:range_ends",
-            "py:simple:c_vector_time:last_nano",
-            "rs:literal:c_vector_time:last_nano",
-            "py:simple:c_vector_list:nested",
-            "rs:literal:c_vector_list:nested",
-        ],
-        what: "emulator (vector literals): a literal `[...]` for a vector of variable-size elements \
-               (tinyint, smallint, date, time, text, collections) is stored without the unsigned-vint length before each element \
-               that Cassandra 5.0 and both drivers use (bound values are fine), so neither driver \
-               can decode it; rs:literal:c_vector_date also hits the quoted-raw-date bug. \
-               (test: bug_emulator_vector_literal_of_variable_size_elements)",
-    },
-    KnownBug {
-        rows: &[
             "rs:prepared:c_decimal:min_scale",
             "rs:bound:c_decimal:min_scale",
             "rs:literal:c_decimal:min_scale",
@@ -56,28 +35,6 @@ pub const KNOWN: &[KnownBug] = &[
                scale as a C int32_t, so scale -2^31 comes back as exponent -2^31 instead of +2^31 \
                (the pure-Python DecimalType.deserialize gets it right). Cassia writes and reads \
                it correctly (the py:* rows of the same case pass).",
-    },
-    KnownBug {
-        rows: &["rs:literal:c_date:min", "rs:literal:c_date:max"],
-        what: "emulator (emulator/src/engine/literal.rs, date from a string literal): a quoted raw \
-               day number such as '0' or '4294967295' is refused; Cassandra's \
-               SimpleDateSerializer accepts `^-?\\d+$` strings as raw unsigned days. Cassia renders \
-               dates outside chrono's range that way. (test: bug_emulator_refuses_quoted_raw_date)",
-    },
-    KnownBug {
-        rows: &[
-            "py:prepared:c_nested:deep",
-            "py:prepared:c_frozen_udt:nested",
-            "py:prepared:c_list_map:two",
-            "py:prepared:c_map_udt:two",
-            "py:prepared:c_tuple_nested:with_null",
-            "py:prepared:c_udt:full",
-        ],
-        what: "emulator (execution of bound values): sets and maps nested inside a bound value \
-               (frozen collections, UDT fields, tuple components) keep the client's element order; \
-               Cassandra deserializes bound collections and re-serializes them, sorting every set \
-               and map at every level (literals and top-level collections are already sorted). \
-               (test: bug_emulator_keeps_nested_frozen_set_order)",
     },
 ];
 
@@ -164,7 +121,6 @@ async fn setup(session: &Session, ks: &str, table: &str) {
 }
 
 #[tokio::test]
-#[ignore = "known emulator bug: quoted raw day numbers are refused as date literals"]
 async fn bug_emulator_refuses_quoted_raw_date() {
     let (_target, session) = session().await;
     setup(&session, "bug_date", "t (id int PRIMARY KEY, d date)").await;
@@ -193,7 +149,6 @@ async fn bug_emulator_refuses_quoted_raw_date() {
 }
 
 #[tokio::test]
-#[ignore = "known emulator bug: sets inside frozen collections keep the client's order"]
 async fn bug_emulator_keeps_nested_frozen_set_order() {
     let (_target, session) = session().await;
     setup(
@@ -234,7 +189,6 @@ async fn bug_emulator_keeps_nested_frozen_set_order() {
 }
 
 #[tokio::test]
-#[ignore = "known emulator bug: a rejected INSERT still creates its row"]
 async fn bug_emulator_rejected_insert_creates_row() {
     let (_target, session) = session().await;
     setup(
@@ -261,7 +215,6 @@ async fn bug_emulator_rejected_insert_creates_row() {
 }
 
 #[tokio::test]
-#[ignore = "known emulator bug: an out-of-range duration literal panics (internal error) instead of Invalid"]
 async fn bug_emulator_duration_literal_overflow_is_internal_error() {
     let (_target, session) = session().await;
     setup(
@@ -283,7 +236,6 @@ async fn bug_emulator_duration_literal_overflow_is_internal_error() {
 }
 
 #[tokio::test]
-#[ignore = "known emulator bug: vector literals of variable-size elements lack element lengths"]
 async fn bug_emulator_vector_literal_of_variable_size_elements() {
     let (_target, session) = session().await;
     setup(

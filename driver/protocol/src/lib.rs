@@ -51,6 +51,7 @@
 pub mod codec;
 pub mod compression;
 pub mod consistency;
+pub mod cql;
 pub mod envelope;
 pub mod frame;
 pub mod request;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use cassia_protocol::request::{Batch, BatchStatement, BatchType, SerializedValues};
 use cassia_protocol::response::{ResultBody, ServerError};
 
+use super::apply::Undo;
 use super::conditions::{applied_result, row_values};
 use super::modify::{Target, WritePlan};
 use super::plan::{BatchPlan, Plan, Planned};
@@ -48,16 +49,32 @@ fn execute_resolved(
         let existing: Vec<_> = row.into_iter().map(|(_, values)| values).collect();
         let rows = applied_result(&w.table, applied, columns.as_deref(), &existing);
         if applied {
-            for key in keys {
-                w.apply(&mut data, key, &target, binds, ts, now)?;
-            }
+            apply_all(w, &mut data, keys, &target, binds, ts, now)?;
         }
         return Ok(ResultBody::Rows(rows));
     }
-    for key in keys {
-        w.apply(&mut data, key, &target, binds, ts, now)?;
-    }
+    apply_all(w, &mut data, keys, &target, binds, ts, now)?;
     Ok(ResultBody::Void)
+}
+
+/// Applies one statement to each of its partitions, all or none.
+fn apply_all(
+    w: &WritePlan,
+    data: &mut TableData,
+    keys: Vec<bytes::Bytes>,
+    target: &Target,
+    binds: &Binds<'_>,
+    ts: i64,
+    now: i64,
+) -> Result<(), ServerError> {
+    let mut undo = Undo::default();
+    for key in keys {
+        if let Err(e) = w.apply(data, key, target, binds, ts, now, &mut undo) {
+            undo.rollback(data);
+            return Err(e);
+        }
+    }
+    Ok(())
 }
 
 /// An existing row a condition looked at: its clustering and every column's value.
@@ -249,17 +266,30 @@ fn run_children(
         let values: Vec<_> = existing.into_iter().map(|(_, v)| v).collect();
         let result = Some(applied_result(&table, applied, columns.as_deref(), &values));
         if applied {
-            for ((w, binds), (keys, target)) in children.iter().zip(targets.iter()) {
+            // One table, one partition: one log takes back every child if one is refused.
+            let mut undo = Undo::default();
+            let mut outcome = Ok(());
+            'children: for ((w, binds), (keys, target)) in children.iter().zip(targets.iter()) {
                 for key in keys {
-                    w.apply(
-                        &mut data,
-                        key.clone(),
-                        target,
-                        binds,
-                        w.timestamp(binds, ts)?,
-                        now,
-                    )?;
+                    outcome = w.timestamp(binds, ts).and_then(|child_ts| {
+                        w.apply(
+                            &mut data,
+                            key.clone(),
+                            target,
+                            binds,
+                            child_ts,
+                            now,
+                            &mut undo,
+                        )
+                    });
+                    if outcome.is_err() {
+                        break 'children;
+                    }
                 }
+            }
+            if let Err(e) = outcome {
+                undo.rollback(&mut data);
+                return Err(e);
             }
         }
         return Ok(result.map_or(ResultBody::Void, ResultBody::Rows));
@@ -268,11 +298,32 @@ fn run_children(
     for (w, binds) in children {
         targets.push((w.timestamp(binds, ts)?, w.targets(binds)?));
     }
+    // Each child's writes are logged (per child: children may be on different tables), so a
+    // child refused part-way takes back the children before it, as Cassandra, which builds
+    // the whole batch's mutations before applying any, leaves nothing behind.
+    let mut logs: Vec<(&WritePlan, Undo)> = Vec::with_capacity(children.len());
     for ((w, binds), (child_ts, (keys, target))) in children.iter().zip(targets.iter()) {
         let mut data = w.table.runtime.lock();
+        let mut undo = Undo::default();
         for key in keys {
-            w.apply(&mut data, key.clone(), target, binds, *child_ts, now)?;
+            if let Err(e) = w.apply(
+                &mut data,
+                key.clone(),
+                target,
+                binds,
+                *child_ts,
+                now,
+                &mut undo,
+            ) {
+                undo.rollback(&mut data);
+                drop(data);
+                for (earlier, log) in logs.into_iter().rev() {
+                    log.rollback(&mut earlier.table.runtime.lock());
+                }
+                return Err(e);
+            }
         }
+        logs.push((w, undo));
     }
     Ok(ResultBody::Void)
 }

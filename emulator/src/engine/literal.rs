@@ -138,6 +138,11 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
         T::Decimal => {
             let d = BigDecimal::from_str(s)
                 .map_err(|_| invalid(format!("unable to make BigDecimal from '{s}'")))?;
+            // Java's BigDecimal has an int scale: a literal whose scale does not fit is
+            // refused there (a NumberFormatException), never silently truncated.
+            if i32::try_from(d.as_bigint_and_exponent().1).is_err() {
+                return Err(invalid(format!("unable to make BigDecimal from '{s}'")));
+            }
             Ok(decimal_bytes(&d))
         }
         T::Double => parse_float(s)
@@ -167,16 +172,9 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
                 .ok_or_else(|| invalid(format!("Unable to parse a date/time from '{s}'")))
                 .and_then(|v| b(&v.to_be_bytes())),
         },
-        T::Date => match lit {
-            Literal::Integer(_) => s
-                .parse::<u32>()
-                .map_err(|_| {
-                    invalid(format!(
-                        "Unable to make unsigned int (for date) from: '{s}'"
-                    ))
-                })
-                .and_then(|v| b(&v.to_be_bytes())),
-            _ => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        T::Date => match raw_days(s) {
+            Some(raw) => raw.and_then(|v| b(&v.to_be_bytes())),
+            None => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map_err(|_| invalid(format!("Unable to coerce '{s}' to a formatted date (long)")))
                 .map(|d| {
                     let days = (d - epoch_date()).num_days();
@@ -197,9 +195,7 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
                 })
                 .and_then(|v| b(&v.to_be_bytes())),
         },
-        T::Duration => parse_duration(s)
-            .map(|(m, d, n)| duration_bytes(m, d, n))
-            .ok_or_else(|| invalid(format!("Unable to convert '{s}' to a duration"))),
+        T::Duration => super::duration::parse(s).map(|(m, d, n)| duration_bytes(m, d, n)),
         T::Blob | T::Custom(_) => match lit {
             Literal::String(_) => Err(invalid(format!("cannot parse '{s}' as hex bytes"))),
             _ => Ok(Bytes::copy_from_slice(s.as_bytes())),
@@ -210,6 +206,22 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
             cql_type_name(typ)
         ))),
     }
+}
+
+/// `SimpleDateSerializer`'s raw form: a string of digits (optionally negative, as Java's
+/// `^-?\d+$`) is the unsigned day number itself (epoch at 2^31), whether written as an integer
+/// or quoted; `None` when `s` is not of that form (then it is parsed as `yyyy-mm-dd`).
+fn raw_days(s: &str) -> Option<Result<u32, ServerError>> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let day = s.parse::<i64>().ok().and_then(|v| u32::try_from(v).ok());
+    Some(day.ok_or_else(|| {
+        invalid(format!(
+            "Unable to make unsigned int (for date) from: '{s}'"
+        ))
+    }))
 }
 
 fn parse_float(s: &str) -> Option<f64> {
@@ -278,88 +290,6 @@ fn parse_time(s: &str) -> Option<i64> {
     Some(i64::from(t.num_seconds_from_midnight()) * 1_000_000_000 + i64::from(t.nanosecond()))
 }
 
-/// `(months, days, nanoseconds)` from `1y2mo3d4h5m6s7ms8us9ns` or ISO 8601 (`P1Y2M3DT4H`).
-pub(crate) fn parse_duration(s: &str) -> Option<(i32, i32, i64)> {
-    let (neg, body) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
-    };
-    let (mut months, mut days, mut nanos) = (0i64, 0i64, 0i64);
-    if let Some(iso) = body.strip_prefix('P') {
-        let mut in_time = false;
-        let mut num = String::new();
-        for ch in iso.chars() {
-            if ch.is_ascii_digit() {
-                num.push(ch);
-                continue;
-            }
-            if ch == 'T' {
-                in_time = true;
-                continue;
-            }
-            let n: i64 = num.parse().ok()?;
-            num.clear();
-            match (ch, in_time) {
-                ('Y', false) => months += n * 12,
-                ('M', false) => months += n,
-                ('W', false) => days += n * 7,
-                ('D', false) => days += n,
-                ('H', true) => nanos += n * 3_600_000_000_000,
-                ('M', true) => nanos += n * 60_000_000_000,
-                ('S', true) => nanos += n * 1_000_000_000,
-                _ => return None,
-            }
-        }
-        if !num.is_empty() {
-            return None;
-        }
-    } else {
-        let lower = body.to_ascii_lowercase();
-        let mut rest = lower.as_str();
-        if rest.is_empty() {
-            return None;
-        }
-        while !rest.is_empty() {
-            let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-            let n: i64 = rest.get(..digits)?.parse().ok()?;
-            rest = rest.get(digits..)?;
-            let units = [
-                ("mo", 0),
-                ("ms", 1),
-                ("us", 2),
-                ("µs", 2),
-                ("ns", 3),
-                ("y", 4),
-                ("w", 5),
-                ("d", 6),
-                ("h", 7),
-                ("m", 8),
-                ("s", 9),
-            ];
-            let (unit, code) = units.iter().find(|(u, _)| rest.starts_with(u))?;
-            rest = rest.get(unit.len()..)?;
-            match code {
-                0 => months += n,
-                1 => nanos += n * 1_000_000,
-                2 => nanos += n * 1_000,
-                3 => nanos += n,
-                4 => months += n * 12,
-                5 => days += n * 7,
-                6 => days += n,
-                7 => nanos += n * 3_600_000_000_000,
-                8 => nanos += n * 60_000_000_000,
-                _ => nanos += n * 1_000_000_000,
-            }
-        }
-    }
-    let sign = if neg { -1 } else { 1 };
-    Some((
-        i32::try_from(months * sign).ok()?,
-        i32::try_from(days * sign).ok()?,
-        nanos * sign,
-    ))
-}
-
 /// `duration` wire form: three zig-zag vints.
 pub(crate) fn duration_bytes(months: i32, days: i32, nanos: i64) -> Bytes {
     let mut out = Vec::with_capacity(12);
@@ -371,7 +301,7 @@ pub(crate) fn duration_bytes(months: i32, days: i32, nanos: i64) -> Bytes {
 
 /// Cassandra's unsigned vint: the count of leading one bits of the first byte is the
 /// number of extra bytes.
-fn put_vint(out: &mut Vec<u8>, v: u64) {
+pub(crate) fn put_vint(out: &mut Vec<u8>, v: u64) {
     let bits = 64 - v.leading_zeros() as usize;
     let extra = if bits <= 7 {
         0
@@ -425,10 +355,6 @@ mod tests {
         assert_eq!(d.as_ref(), &(0x8000_0000u32 + 19_782).to_be_bytes());
         let dec = serialize(&Literal::Float("1E+3".into()), "c", &ColumnType::Decimal).unwrap();
         assert_eq!(dec.as_ref(), &[0xff, 0xff, 0xff, 0xfd, 0x01]);
-        assert_eq!(
-            parse_duration("1y2mo3d4h"),
-            Some((14, 3, 4 * 3_600_000_000_000))
-        );
         assert_eq!(duration_bytes(1, 2, 3).as_ref(), &[2, 4, 6]);
         assert_eq!(
             parse_timestamp("2024-01-02 03:04:05+0000"),

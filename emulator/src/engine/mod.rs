@@ -15,10 +15,13 @@
 //! Errors are `ServerError`s (the protocol's typed error: kind + Cassandra's message), since
 //! that is exactly what the transport sends; messages follow Cassandra 4.0 word for word.
 
+mod apply;
 mod batch;
 mod binds;
+mod canonical;
 mod cast;
 mod conditions;
+mod duration;
 mod functions;
 mod journal;
 mod json;

@@ -1,6 +1,6 @@
 //! INSERT, UPDATE and DELETE: planning (which columns, which operations, which rows, with
-//! Cassandra's validation messages) and applying a plan to one partition; the per-column
-//! operations themselves live in `mutation`.
+//! Cassandra's validation messages). Applying a plan to one partition, all or nothing, lives
+//! in `apply`; the per-column operations themselves in `mutation`.
 
 use std::sync::Arc;
 
@@ -9,14 +9,13 @@ use cassia_protocol::response::ServerError;
 use cassia_protocol::types::ColumnType;
 
 use super::conditions::CondPlan;
-use super::mutation::{OpCtx, apply_op};
 use super::restrict::{Restr, Where};
 use super::schema::{Col, Table};
 use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::{ColumnKind, invalid};
 use crate::cql::ast::{Assignment, Delete, DeleteTarget, Insert, Term, Update, Using};
-use crate::store::{Bound, Cell, ClusteringKey, Slice, TableData};
+use crate::store::{Bound, Slice};
 
 /// One change to one column.
 #[derive(Debug, Clone)]
@@ -385,7 +384,7 @@ impl WritePlan {
         }
     }
 
-    fn ttl(&self, binds: &Binds<'_>) -> Result<i32, ServerError> {
+    pub(super) fn ttl(&self, binds: &Binds<'_>) -> Result<i32, ServerError> {
         let default = self.table.def.options.default_time_to_live;
         match &self.ttl {
             Some(t) => match eval(
@@ -573,103 +572,6 @@ impl WritePlan {
             };
         }
         Ok(Slice { start, end })
-    }
-
-    /// Applies the statement to one partition (no condition checks).
-    pub fn apply(
-        &self,
-        data: &mut TableData,
-        key: Bytes,
-        target: &Target,
-        binds: &Binds<'_>,
-        ts: i64,
-        now: i64,
-    ) -> Result<(), ServerError> {
-        let ttl = self.ttl(binds)?;
-        let table = &self.table;
-        let layout = data.layout.clone();
-        let partition = data.partition_mut(TableData::position(key));
-        match target {
-            Target::Partition => {
-                partition.delete(ts);
-                return Ok(());
-            }
-            Target::Range(slice) => {
-                partition.delete_range(slice.clone(), ts);
-                return Ok(());
-            }
-            Target::Static => {
-                let ctx = OpCtx {
-                    table,
-                    binds,
-                    ts,
-                    ttl,
-                    now,
-                    outer: partition.deleted_at,
-                };
-                if self.kind == Kind::Insert {
-                    partition
-                        .static_row
-                        .write_marker(Cell::live(ts, ttl, now, Bytes::new()));
-                }
-                for op in &self.ops {
-                    apply_op(&ctx, &mut partition.static_row, op)?;
-                }
-                return Ok(());
-            }
-            Target::Rows(rows) => {
-                for ck in rows {
-                    let ck_key = ClusteringKey {
-                        parts: ck.clone(),
-                        layout: layout.clone(),
-                    };
-                    let outer = partition.outer_deletion(&layout, ck);
-                    let ctx = OpCtx {
-                        table,
-                        binds,
-                        ts,
-                        ttl,
-                        now,
-                        outer,
-                    };
-                    if self.kind == Kind::Delete && self.ops.is_empty() {
-                        partition.row_mut(ck_key).delete(ts);
-                        continue;
-                    }
-                    // Static columns first (on the partition), then one lookup of the row.
-                    let static_ctx = OpCtx {
-                        outer: partition.deleted_at,
-                        ..ctx
-                    };
-                    for op in self
-                        .ops
-                        .iter()
-                        .filter(|o| table.cols[o.col()].kind == ColumnKind::Static)
-                    {
-                        apply_op(&static_ctx, &mut partition.static_row, op)?;
-                    }
-                    let has_regular = self
-                        .ops
-                        .iter()
-                        .any(|o| table.cols[o.col()].kind != ColumnKind::Static);
-                    if self.kind != Kind::Insert && !has_regular {
-                        continue;
-                    }
-                    let row = partition.row_mut(ck_key);
-                    if self.kind == Kind::Insert {
-                        row.write_marker(Cell::live(ts, ttl, now, Bytes::new()));
-                    }
-                    for op in self
-                        .ops
-                        .iter()
-                        .filter(|o| table.cols[o.col()].kind != ColumnKind::Static)
-                    {
-                        apply_op(&ctx, row, op)?;
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@ use cassia_protocol::request::RawValue;
 use cassia_protocol::response::ServerError;
 use cassia_protocol::types::ColumnType;
 
+use super::canonical::canonical;
 use super::literal::{self, cql_type_name};
 use crate::catalog::invalid;
 use crate::cql::ast::{Literal, Term};
@@ -58,7 +59,7 @@ pub(crate) fn eval(term: &Term, recv: Receiver<'_>, binds: &Binds<'_>) -> Result
             Some(RawValue::Unset) => Ok(Val::Unset),
             Some(RawValue::Value(v)) => {
                 validate(recv.typ, v).map_err(invalid)?;
-                Ok(Val::Value(Bytes::copy_from_slice(v)))
+                Ok(Val::Value(canonical(recv.typ, v)))
             }
             None => Err(invalid(format!(
                 "There were {} markers(?) in CQL but {} bound variables",
@@ -211,6 +212,21 @@ pub(crate) fn encode_collection<I: IntoIterator<Item = B>, B: AsRef<[u8]>>(
     out.freeze()
 }
 
+/// Serializes vector elements: packed when the element type has a fixed size, otherwise each
+/// element preceded by its length as an unsigned vint (Cassandra 5.0's `VectorType`).
+pub(crate) fn encode_vector<B: AsRef<[u8]>>(element: &ColumnType, items: &[B]) -> Bytes {
+    let mut out = Vec::new();
+    let prefixed = element.fixed_size().is_none();
+    for item in items {
+        let item = item.as_ref();
+        if prefixed {
+            literal::put_vint(&mut out, item.len() as u64);
+        }
+        out.extend_from_slice(item);
+    }
+    Bytes::from(out)
+}
+
 fn collection<'t>(
     items: impl Iterator<Item = (&'t Term, &'t ColumnType)>,
     recv: Receiver<'_>,
@@ -221,12 +237,16 @@ fn collection<'t>(
     for (t, typ) in items {
         vals.push(element(t, typ, recv, binds)?);
     }
-    if let ColumnType::Vector { .. } = recv.typ {
-        let mut out = BytesMut::new();
-        for v in &vals {
-            out.put_slice(v);
+    if let ColumnType::Vector { element, dimension } = recv.typ {
+        if usize::try_from(*dimension).ok() != Some(vals.len()) {
+            return Err(invalid(format!(
+                "Invalid vector literal for {} of type {}; expected {dimension} elements, but given {}",
+                recv.name,
+                cql_type_name(recv.typ),
+                vals.len()
+            )));
         }
-        return Ok(Val::Value(out.freeze()));
+        return Ok(Val::Value(encode_vector(element, &vals)));
     }
     Ok(Val::Value(encode_collection(vals.len(), vals)))
 }

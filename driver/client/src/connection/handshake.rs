@@ -407,17 +407,9 @@ pub(crate) async fn use_keyspace(
     }
 }
 
-/// Quotes a keyspace name unless it is already a valid lower-case unquoted identifier.
+/// Quotes a keyspace name for `USE` unless it can stand bare.
 pub(crate) fn quote_identifier(name: &str) -> String {
-    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if plain {
-        name.to_owned()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
+    cassia_protocol::cql::quote_identifier(name)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 mod protocol;
 mod reads;
+mod regressions;
 mod writes;
 
 use bytes::Bytes;

@@ -1,0 +1,252 @@
+//! Regressions for bugs the cross-driver suite found (tests/cross_driver/known_bugs.rs):
+//! nested sets of bound values, quoted raw dates, all-or-nothing writes, duration overflow
+//! and vector literals of variable-size elements, each asserted on the stored bytes.
+
+use super::*;
+
+/// `[int n]` then each item as `[bytes]`.
+fn collection(items: &[&[u8]]) -> Vec<u8> {
+    let mut out = (items.len() as i32).to_be_bytes().to_vec();
+    for i in items {
+        out.extend_from_slice(&(i.len() as i32).to_be_bytes());
+        out.extend_from_slice(i);
+    }
+    out
+}
+
+fn with_values(vals: &[Option<&[u8]>]) -> QueryParameters {
+    QueryParameters {
+        values: values(vals),
+        ..QueryParameters::default()
+    }
+}
+
+#[test]
+fn bound_sets_are_sorted_at_every_level() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE n (id int PRIMARY KEY, m frozen<map<int, frozen<list<frozen<set<text>>>>>>, \
+         t tuple<int, frozen<set<int>>>)",
+    );
+    let set = collection(&[b"b", b"a", b"b"]);
+    let list = collection(&[&set]);
+    let mut map = collection(&[&2i32.to_be_bytes(), &list, &1i32.to_be_bytes(), &list]);
+    map.splice(0..4, 2i32.to_be_bytes());
+    let inner = collection(&[&3i32.to_be_bytes(), &1i32.to_be_bytes()]);
+    let mut tuple = (-1i32).to_be_bytes().to_vec();
+    tuple.extend_from_slice(&(inner.len() as i32).to_be_bytes());
+    tuple.extend_from_slice(&inner);
+    e.query(
+        &mut c,
+        "INSERT INTO n (id, m, t) VALUES (1, ?, ?)",
+        &with_values(&[Some(&map), Some(&tuple)]),
+    )
+    .unwrap();
+    let o = q(&e, &mut c, "SELECT m, t FROM n WHERE id = 1");
+    let sorted_list = collection(&[&collection(&[b"a", b"b"])]);
+    let mut sorted_map = collection(&[
+        &1i32.to_be_bytes(),
+        &sorted_list,
+        &2i32.to_be_bytes(),
+        &sorted_list,
+    ]);
+    sorted_map.splice(0..4, 2i32.to_be_bytes());
+    let sorted_inner = collection(&[&1i32.to_be_bytes(), &3i32.to_be_bytes()]);
+    let mut sorted_tuple = (-1i32).to_be_bytes().to_vec();
+    sorted_tuple.extend_from_slice(&(sorted_inner.len() as i32).to_be_bytes());
+    sorted_tuple.extend_from_slice(&sorted_inner);
+    assert_eq!(
+        cells(rows(&o)),
+        vec![vec![Some(sorted_map), Some(sorted_tuple)]]
+    );
+}
+
+#[test]
+fn quoted_raw_dates_are_day_numbers() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE d (id int PRIMARY KEY, d date)");
+    for (id, literal, raw) in [
+        (1, "'0'", 0u32),
+        (2, "'4294967295'", u32::MAX),
+        (3, "'2147483648'", 1 << 31),
+        (4, "'-0'", 0),
+        (5, "2147483649", (1 << 31) + 1),
+    ] {
+        q(
+            &e,
+            &mut c,
+            &format!("INSERT INTO d (id, d) VALUES ({id}, {literal})"),
+        );
+        let o = q(&e, &mut c, &format!("SELECT d FROM d WHERE id = {id}"));
+        assert_eq!(
+            cells(rows(&o)),
+            vec![vec![Some(raw.to_be_bytes().to_vec())]]
+        );
+    }
+    for literal in ["'4294967296'", "'-1'", "'99999999999999999999'"] {
+        let error = err(
+            &e,
+            &mut c,
+            &format!("INSERT INTO d (id, d) VALUES (9, {literal})"),
+        );
+        assert_eq!(error.kind, ErrorKind::Invalid);
+        assert_eq!(
+            error.message,
+            format!(
+                "Unable to make unsigned int (for date) from: '{}'",
+                literal.trim_matches('\'')
+            )
+        );
+    }
+}
+
+#[test]
+fn a_refused_write_changes_nothing() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE a (id int, ck int, s int static, tup frozen<tuple<int, text>>, d duration, \
+         PRIMARY KEY (id, ck))",
+    );
+    q(
+        &e,
+        &mut c,
+        "INSERT INTO a (id, ck, s, d) VALUES (1, 1, 7, 1d)",
+    );
+    for cql in [
+        "INSERT INTO a (id, ck, tup) VALUES (2, 1, [1, 'a'])",
+        "INSERT INTO a (id, ck, d) VALUES (3, 1, -2147483648mo2147483648d9223372036854775808ns)",
+        "INSERT INTO a (id, ck, s, tup) VALUES (1, 2, 8, [1, 'a'])",
+        "UPDATE a SET s = 9, d = 3d, tup = [1] WHERE id = 1 AND ck = 1",
+        "UPDATE a SET d = 2d, tup = [1] WHERE id = 1 AND ck IN (1, 5)",
+    ] {
+        assert_eq!(err(&e, &mut c, cql).kind, ErrorKind::Invalid, "{cql}");
+    }
+    let o = q(&e, &mut c, "SELECT id, ck, s, d FROM a");
+    assert_eq!(
+        cells(rows(&o)),
+        vec![vec![int(1), int(1), int(7), Some(vec![0, 2, 0])]]
+    );
+}
+
+#[test]
+fn duration_overflow_is_an_invalid_request() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE du (id int PRIMARY KEY, d duration)",
+    );
+    let error = err(
+        &e,
+        &mut c,
+        "INSERT INTO du (id, d) VALUES (1, -178956970y8mo2147483648d2562047h47m16s854ms775us808ns)",
+    );
+    assert_eq!(error.kind, ErrorKind::Invalid);
+    assert_eq!(
+        error.message,
+        "Invalid duration. The total number of months must be less or equal to 2147483647"
+    );
+    q(
+        &e,
+        &mut c,
+        "INSERT INTO du (id, d) VALUES (2, -178956970y7mo2147483647d2562047h47m16s854ms775us807ns)",
+    );
+    let o = q(&e, &mut c, "SELECT d FROM du WHERE id = 2");
+    // Zig-zag vints of -2^31+1 months, -2^31+1 days and -2^63+1 nanoseconds.
+    let mut expected = vec![0xf0, 0xff, 0xff, 0xff, 0xfd];
+    expected.extend_from_slice(&[0xf0, 0xff, 0xff, 0xff, 0xfd]);
+    expected.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfd]);
+    assert_eq!(cells(rows(&o)), vec![vec![Some(expected)]]);
+}
+
+#[test]
+fn vector_literals_prefix_variable_size_elements() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE v (id int PRIMARY KEY, s vector<smallint, 3>, t vector<text, 2>, \
+         i vector<int, 2>, l vector<frozen<list<int>>, 1>)",
+    );
+    q(
+        &e,
+        &mut c,
+        "INSERT INTO v (id, s, t, i, l) VALUES (1, [-32768, 0, 32767], ['', 'xy'], [1, 2], [[5]])",
+    );
+    let o = q(&e, &mut c, "SELECT s, t, i, l FROM v WHERE id = 1");
+    let list = collection(&[&5i32.to_be_bytes()]);
+    let mut l = vec![list.len() as u8];
+    l.extend_from_slice(&list);
+    assert_eq!(
+        cells(rows(&o)),
+        vec![vec![
+            Some(vec![2, 0x80, 0x00, 2, 0, 0, 2, 0x7f, 0xff]),
+            Some(vec![0, 2, b'x', b'y']),
+            Some(vec![0, 0, 0, 1, 0, 0, 0, 2]),
+            Some(l),
+        ]]
+    );
+    let error = err(&e, &mut c, "INSERT INTO v (id, i) VALUES (2, [1])");
+    assert_eq!(
+        error.message,
+        "Invalid vector literal for i of type vector<int, 2>; expected 2 elements, but given 1"
+    );
+}
+
+#[test]
+fn a_batch_with_a_refused_child_changes_nothing() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE b (id int, ck int, s int static, v int, tup frozen<tuple<int, text>>, \
+         PRIMARY KEY (id, ck))",
+    );
+    q(&e, &mut c, "CREATE TABLE other (k int PRIMARY KEY, v int)");
+    q(
+        &e,
+        &mut c,
+        "INSERT INTO b (id, ck, s, v) VALUES (1, 1, 7, 10)",
+    );
+    q(&e, &mut c, "INSERT INTO b (id, ck, v) VALUES (1, 2, 20)");
+    q(&e, &mut c, "INSERT INTO other (k, v) VALUES (1, 1)");
+    let before = |e: &Engine, c: &mut ClientState| {
+        (
+            cells(rows(&q(e, c, "SELECT id, ck, s, v FROM b"))),
+            cells(rows(&q(e, c, "SELECT k, v FROM other"))),
+        )
+    };
+    let expected = before(&e, &mut c);
+    for cql in [
+        "BEGIN BATCH INSERT INTO b (id, ck, v) VALUES (2, 1, 1); UPDATE b SET v = 11 WHERE id = 1 \
+         AND ck = 1; UPDATE other SET v = 5 WHERE k = 1; INSERT INTO other (k, v) VALUES (2, 2); \
+         DELETE FROM b WHERE id = 1 AND ck = 2; DELETE FROM b WHERE id = 1 AND ck > 5; \
+         UPDATE b SET s = 8 WHERE id = 1; INSERT INTO b (id, ck, tup) VALUES (3, 1, [1, 'a']) \
+         APPLY BATCH",
+        "BEGIN BATCH DELETE FROM b WHERE id = 1; INSERT INTO b (id, ck, tup) VALUES (1, 3, [1]) \
+         APPLY BATCH",
+        "BEGIN BATCH UPDATE b SET v = 12 WHERE id = 1 AND ck = 1 IF v = 10; INSERT INTO b (id, \
+         ck, tup) VALUES (1, 4, [1]) APPLY BATCH",
+    ] {
+        assert_eq!(err(&e, &mut c, cql).kind, ErrorKind::Invalid, "{cql}");
+        assert_eq!(before(&e, &mut c), expected, "{cql}");
+    }
+    // A batch that is accepted still applies every child.
+    q(
+        &e,
+        &mut c,
+        "BEGIN BATCH UPDATE b SET v = 11 WHERE id = 1 AND ck = 1; DELETE FROM b WHERE id = 1 AND \
+         ck = 2; UPDATE other SET v = 5 WHERE k = 1 APPLY BATCH",
+    );
+    assert_eq!(
+        before(&e, &mut c),
+        (
+            vec![vec![int(1), int(1), int(7), int(11)]],
+            vec![vec![int(1), int(5)]]
+        )
+    );
+}
