@@ -1,8 +1,8 @@
 //! `cassia-emulator`: a single-node, in-memory server speaking the CQL native protocol
 //! (v4 and v5) with Cassandra's semantics, for tests and local development.
 //!
-//! It is not a database for production: nothing is replicated, and nothing is written to
-//! disk (a write-ahead log for durability is planned, not implemented).
+//! It is not a database for production: nothing is replicated. By default nothing is written
+//! to disk either; with a data directory it is durable (see below).
 //!
 //! Start one per test: each instance listens on its own ephemeral port and holds its own data.
 //!
@@ -24,8 +24,43 @@
 //! schema-change events after REGISTER, tracing ids and warnings on results, and a
 //! ProtocolError followed by a close for frames it cannot trust.
 //!
+//! # Durability (optional)
+//!
+//! [`EmulatorBuilder::data_dir`] (`--data-dir DIR` on the binary) turns on a write-ahead
+//! journal, `DIR/journal.log` (the directory is created if missing):
+//!
+//! - every request that changes state (DDL, INSERT/UPDATE/DELETE with TTLs and timestamps,
+//!   collections, counters, lightweight transactions, batches, TRUNCATE) is appended with
+//!   everything resolved while applying it (server timestamps, the `now` that TTL expiry is
+//!   computed from, `now()`/`uuid()` results, table ids), so a replay applies exactly the same
+//!   change; reads and failed statements are not journaled;
+//! - records are length-prefixed and CRC32-checksummed; concurrent writers share one
+//!   `fdatasync` (group commit, on a dedicated thread), and a reply is sent only once its
+//!   record is on disk, so `kill -9` at any moment loses no acknowledged write;
+//! - at start the journal is replayed in order to rebuild the catalog and the data, then
+//!   appending continues. A record cut short by a crash (a torn tail, never acknowledged) is
+//!   truncated with a warning in the log; damage before the end stops start-up with
+//!   [`DurabilityError::Corrupt`] (byte offset and what is wrong), leaving the file untouched.
+//!
+//! Limits: there is no compaction or snapshot (the journal grows with every write and replay
+//! time with it); prepared statements are not persisted (drivers re-prepare after the
+//! Unprepared error, as after a Cassandra restart); two emulators must not share a data
+//! directory (it is not locked); a concurrent reader may see a write a few milliseconds
+//! before it is durable, and schema-change events are pushed before the DDL's fsync.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), cassia_emulator::StartError> {
+//! let emulator = cassia_emulator::Emulator::builder()
+//!     .data_dir("/var/tmp/cassia-data")
+//!     .start() // replays what an earlier run journaled there
+//!     .await?;
+//! # emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! The `cassia-emulator` binary runs the same server from the command line
-//! (`--listen`, `--auth USER:PASS`, `--tls-cert`/`--tls-key`).
+//! (`--listen`, `--auth USER:PASS`, `--tls-cert`/`--tls-key`, `--data-dir DIR`).
 
 #![warn(missing_docs)]
 

@@ -157,3 +157,80 @@ fn write_loop(inner: &Inner, mut file: File) {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::durability::file::{MAGIC, scan};
+
+    fn temp_file(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!(
+            "cassia-journal-{name}-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_appends_all_become_durable_in_sequence_order() {
+        let path = temp_file("concurrent");
+        std::fs::write(&path, MAGIC).unwrap();
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.flush().unwrap();
+        let journal = Arc::new(Journal::start(file).unwrap());
+        let threads: Vec<_> = (0..4u8)
+            .map(|t| {
+                let journal = Arc::clone(&journal);
+                std::thread::spawn(move || {
+                    (0..50u8).map(|i| journal.append(&[t, i])).max().unwrap()
+                })
+            })
+            .collect();
+        let last = threads
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .max()
+            .unwrap();
+        assert_eq!(last, 200);
+        journal.wait(last).await.unwrap();
+        // Already durable: resolves at once.
+        journal.wait(1).await.unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let scan = scan(&path, &bytes).unwrap();
+        assert_eq!(scan.payloads.len(), 200);
+        assert!(scan.torn.is_none());
+        // Each thread's records are in its own append order.
+        for t in 0..4u8 {
+            let mine: Vec<u8> = scan
+                .payloads
+                .iter()
+                .filter(|(_, p)| p.first() == Some(&t))
+                .map(|(_, p)| p[1])
+                .collect();
+            assert_eq!(mine, (0..50).collect::<Vec<u8>>());
+        }
+        drop(journal);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[tokio::test]
+    async fn a_write_failure_is_reported_to_waiters_and_sticks() {
+        let path = temp_file("readonly");
+        std::fs::write(&path, MAGIC).unwrap();
+        // Opened read-only: the writer thread's write fails.
+        let journal = Journal::start(std::fs::File::open(&path).unwrap()).unwrap();
+        let seq = journal.append(b"lost");
+        assert!(journal.wait(seq).await.is_err());
+        assert!(journal.failed());
+        assert!(journal.wait(seq + 1).await.is_err());
+        drop(journal);
+        assert_eq!(std::fs::read(&path).unwrap(), MAGIC);
+        let _ = std::fs::remove_file(&path);
+    }
+}
