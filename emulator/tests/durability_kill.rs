@@ -1,7 +1,8 @@
 //! `kill -9` at a random moment loses no acknowledged write: the binary runs with
 //! `--data-dir` while several connections write concurrently; it is SIGKILLed, restarted on
-//! the same directory, and every write whose response arrived must be there (and counter
-//! increments must add up to at least the acknowledged ones, at most those sent).
+//! the same directory, and every write whose response arrived must be there (inserts,
+//! batches, lightweight transactions; counter increments must add up to at least the
+//! acknowledged ones, at most those sent).
 
 #![cfg(unix)]
 
@@ -114,7 +115,10 @@ fn int_rows(body: ResultBody) -> Vec<Vec<i64>> {
             (0..rows.metadata.column_count)
                 .map(|_| {
                     let cell = r.bytes("cell").expect("cell").expect("not null");
-                    cell.iter().fold(0i64, |acc, b| (acc << 8) | i64::from(*b))
+                    match cell.len() {
+                        4 => i64::from(i32::from_be_bytes(cell.try_into().expect("int"))),
+                        _ => i64::from_be_bytes(cell.try_into().expect("bigint/counter")),
+                    }
                 })
                 .collect()
         })
@@ -213,11 +217,16 @@ async fn sigkill_loses_no_acknowledged_write() {
                         return;
                     };
                     for i in 0.. {
-                        let counter = i % 3 == 0;
-                        let cql = if counter {
-                            "UPDATE ks.hits SET n = n + 1 WHERE k = 0".to_owned()
-                        } else {
-                            format!("INSERT INTO ks.acked (w, i) VALUES ({w}, {i})")
+                        // Counter increments, plain inserts, batches of two rows and
+                        // lightweight transactions, in turn.
+                        let counter = i % 4 == 0;
+                        let cql = match i % 4 {
+                            0 => "UPDATE ks.hits SET n = n + 1 WHERE k = 0".to_owned(),
+                            1 => format!("INSERT INTO ks.acked (w, i) VALUES ({w}, {i})"),
+                            2 => format!(
+                                "BEGIN BATCH INSERT INTO ks.acked (w, i) VALUES ({w}, {i}); INSERT INTO ks.acked (w, i) VALUES ({w}, -{i}); APPLY BATCH"
+                            ),
+                            _ => format!("INSERT INTO ks.acked (w, i) VALUES ({w}, {i}) IF NOT EXISTS"),
                         };
                         if counter {
                             acked.lock().expect("lock").in_doubt += 1;
@@ -230,6 +239,9 @@ async fn sigkill_loses_no_acknowledged_write() {
                                     a.increments += 1;
                                 } else {
                                     a.rows.insert((w, i));
+                                    if i % 4 == 2 {
+                                        a.rows.insert((w, -i));
+                                    }
                                 }
                             }
                             _ => return,
@@ -239,6 +251,17 @@ async fn sigkill_loses_no_acknowledged_write() {
             })
             .collect();
         drop(admin);
+        // Let the writers get going (a loaded machine may take a while), then kill at a
+        // random moment.
+        let started = std::time::Instant::now();
+        let target = acked.lock().expect("lock").rows.len() + 8;
+        while acked.lock().expect("lock").rows.len() < target {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "round {round}: the writers made no progress"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         tokio::time::sleep(Duration::from_millis(random_millis(round))).await;
         // SIGKILL: no shutdown, no flush.
         child.kill().expect("kill");
