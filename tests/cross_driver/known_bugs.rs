@@ -22,21 +22,19 @@ pub struct KnownBug {
 }
 
 /// Bugs found by the suite that are still open.
-pub const KNOWN: &[KnownBug] = &[
-    KnownBug {
-        rows: &[
-            "rs:prepared:c_decimal:min_scale",
-            "rs:bound:c_decimal:min_scale",
-            "rs:literal:c_decimal:min_scale",
-            "rs:typed:c_decimal:min_scale",
-            "rs:mapper:c_decimal:min_scale",
-        ],
-        what: "Python driver 3.30.1 (not ours): the Cython deserializer DesDecimalType negates the \
+pub const KNOWN: &[KnownBug] = &[KnownBug {
+    rows: &[
+        "rs:prepared:c_decimal:min_scale",
+        "rs:bound:c_decimal:min_scale",
+        "rs:literal:c_decimal:min_scale",
+        "rs:typed:c_decimal:min_scale",
+        "rs:mapper:c_decimal:min_scale",
+    ],
+    what: "Python driver 3.30.1 (not ours): the Cython deserializer DesDecimalType negates the \
                scale as a C int32_t, so scale -2^31 comes back as exponent -2^31 instead of +2^31 \
                (the pure-Python DecimalType.deserialize gets it right). Cassia writes and reads \
                it correctly (the py:* rows of the same case pass).",
-    },
-];
+}];
 
 /// Whether `row` is listed by a known bug, and which.
 pub fn known(row: &str) -> Option<&'static KnownBug> {
