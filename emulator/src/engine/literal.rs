@@ -182,15 +182,18 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
                     Bytes::copy_from_slice(&wire.to_be_bytes())
                 }),
         },
-        T::Time => match lit {
-            Literal::Integer(_) => s
+        T::Time => match digit_string(s) {
+            // `TimeSerializer`: digits are raw nanoseconds of the day, quoted or not.
+            true => s
                 .parse::<i64>()
-                .map_err(|_| unable("long", s))
+                .ok()
+                .filter(|v| (0..NANOS_PER_DAY).contains(v))
+                .ok_or_else(|| invalid(format!("Unable to make long (for time) from: '{s}'")))
                 .and_then(|v| b(&v.to_be_bytes())),
-            _ => parse_time(s)
+            false => parse_time(s)
                 .ok_or_else(|| {
                     invalid(format!(
-                        "Timestamp format must be hh:mm:ss[.fffffffff]; got '{s}'"
+                        "(TimeType) Unable to coerce '{s}' to a formatted time (long)"
                     ))
                 })
                 .and_then(|v| b(&v.to_be_bytes())),
@@ -212,8 +215,7 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
 /// `^-?\d+$`) is the unsigned day number itself (epoch at 2^31), whether written as an integer
 /// or quoted; `None` when `s` is not of that form (then it is parsed as `yyyy-mm-dd`).
 fn raw_days(s: &str) -> Option<Result<u32, ServerError>> {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+    if !digit_string(s) {
         return None;
     }
     let day = s.parse::<i64>().ok().and_then(|v| u32::try_from(v).ok());
@@ -223,6 +225,14 @@ fn raw_days(s: &str) -> Option<Result<u32, ServerError>> {
         ))
     }))
 }
+
+/// Java's `^-?\d+$`: the raw forms of `date` and `time`.
+fn digit_string(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit())
+}
+
+const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 
 fn parse_float(s: &str) -> Option<f64> {
     match s {

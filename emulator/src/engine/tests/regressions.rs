@@ -250,3 +250,44 @@ fn a_batch_with_a_refused_child_changes_nothing() {
         )
     );
 }
+
+#[test]
+fn digit_strings_are_raw_nanoseconds_for_time() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE tm (id int PRIMARY KEY, t time)");
+    for (id, literal, raw) in [
+        (1, "'0'", 0i64),
+        (2, "'86399999999999'", 86_399_999_999_999),
+        (3, "42", 42),
+        (4, "'00:00:01.5'", 1_500_000_000),
+    ] {
+        q(
+            &e,
+            &mut c,
+            &format!("INSERT INTO tm (id, t) VALUES ({id}, {literal})"),
+        );
+        let o = q(&e, &mut c, &format!("SELECT t FROM tm WHERE id = {id}"));
+        assert_eq!(
+            cells(rows(&o)),
+            vec![vec![Some(raw.to_be_bytes().to_vec())]]
+        );
+    }
+    for (literal, message) in [
+        (
+            "'86400000000000'",
+            "Unable to make long (for time) from: '86400000000000'",
+        ),
+        ("-1", "Unable to make long (for time) from: '-1'"),
+        (
+            "'25:00:00'",
+            "(TimeType) Unable to coerce '25:00:00' to a formatted time (long)",
+        ),
+    ] {
+        let error = err(
+            &e,
+            &mut c,
+            &format!("INSERT INTO tm (id, t) VALUES (9, {literal})"),
+        );
+        assert_eq!(error.message, message, "{literal}");
+    }
+}
