@@ -163,15 +163,17 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
                 IpAddr::V4(v4) => Bytes::copy_from_slice(&v4.octets()),
                 IpAddr::V6(v6) => Bytes::copy_from_slice(&v6.octets()),
             }),
-        T::Timestamp => match lit {
-            Literal::Integer(_) => s
-                .parse::<i64>()
-                .map_err(|_| unable("long", s))
-                .and_then(|v| b(&v.to_be_bytes())),
-            _ => parse_timestamp(s)
-                .ok_or_else(|| invalid(format!("Unable to parse a date/time from '{s}'")))
-                .and_then(|v| b(&v.to_be_bytes())),
-        },
+        // `TimestampSerializer`: digits (quoted or not) are milliseconds since the epoch.
+        T::Timestamp if digit_string(s) => s
+            .parse::<i64>()
+            .map_err(|_| invalid(format!("Unable to make long (for date) from: '{s}'")))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::Timestamp if s.eq_ignore_ascii_case("now") => {
+            b(&crate::store::now_micros().div_euclid(1_000).to_be_bytes())
+        }
+        T::Timestamp => parse_timestamp(s)
+            .ok_or_else(|| invalid(format!("Unable to parse a date/time from '{s}'")))
+            .and_then(|v| b(&v.to_be_bytes())),
         T::Date => match raw_days(s) {
             Some(raw) => raw.and_then(|v| b(&v.to_be_bytes())),
             None => NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -182,22 +184,20 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
                     Bytes::copy_from_slice(&wire.to_be_bytes())
                 }),
         },
-        T::Time => match digit_string(s) {
-            // `TimeSerializer`: digits are raw nanoseconds of the day, quoted or not.
-            true => s
-                .parse::<i64>()
-                .ok()
-                .filter(|v| (0..NANOS_PER_DAY).contains(v))
-                .ok_or_else(|| invalid(format!("Unable to make long (for time) from: '{s}'")))
-                .and_then(|v| b(&v.to_be_bytes())),
-            false => parse_time(s)
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "(TimeType) Unable to coerce '{s}' to a formatted time (long)"
-                    ))
-                })
-                .and_then(|v| b(&v.to_be_bytes())),
-        },
+        // `TimeSerializer`: digits are raw nanoseconds of the day, quoted or not.
+        T::Time if digit_string(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (0..NANOS_PER_DAY).contains(v))
+            .ok_or_else(|| invalid(format!("Unable to make long (for time) from: '{s}'")))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::Time => parse_time(s)
+            .ok_or_else(|| {
+                invalid(format!(
+                    "(TimeType) Unable to coerce '{s}' to a formatted time (long)"
+                ))
+            })
+            .and_then(|v| b(&v.to_be_bytes())),
         T::Duration => super::duration::parse(s).map(|(m, d, n)| duration_bytes(m, d, n)),
         T::Blob | T::Custom(_) => match lit {
             Literal::String(_) => Err(invalid(format!("cannot parse '{s}' as hex bytes"))),

@@ -291,3 +291,46 @@ fn digit_strings_are_raw_nanoseconds_for_time() {
         assert_eq!(error.message, message, "{literal}");
     }
 }
+
+#[test]
+fn digit_strings_are_raw_milliseconds_for_timestamp() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE ts (id int PRIMARY KEY, t timestamp)",
+    );
+    for (id, literal, raw) in [
+        (1, "'1700000000123'", 1_700_000_000_123i64),
+        (2, "'-5'", -5),
+        (3, "42", 42),
+        (4, "'2024-01-02 03:04:05+0000'", 1_704_164_645_000),
+    ] {
+        q(
+            &e,
+            &mut c,
+            &format!("INSERT INTO ts (id, t) VALUES ({id}, {literal})"),
+        );
+        let o = q(&e, &mut c, &format!("SELECT t FROM ts WHERE id = {id}"));
+        assert_eq!(
+            cells(rows(&o)),
+            vec![vec![Some(raw.to_be_bytes().to_vec())]]
+        );
+    }
+    q(&e, &mut c, "INSERT INTO ts (id, t) VALUES (5, 'NOW')");
+    let o = q(&e, &mut c, "SELECT t FROM ts WHERE id = 5");
+    let now = cells(rows(&o))
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .map(|b| i64::from_be_bytes(b.try_into().unwrap()));
+    assert!(now.is_some_and(|ms| ms > 1_700_000_000_000), "{now:?}");
+    let error = err(
+        &e,
+        &mut c,
+        "INSERT INTO ts (id, t) VALUES (9, '99999999999999999999')",
+    );
+    assert_eq!(
+        error.message,
+        "Unable to make long (for date) from: '99999999999999999999'"
+    );
+}
