@@ -334,3 +334,41 @@ fn digit_strings_are_raw_milliseconds_for_timestamp() {
         "Unable to make long (for date) from: '99999999999999999999'"
     );
 }
+
+#[test]
+fn malformed_nested_bound_values_are_refused() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE mb (id int PRIMARY KEY, l frozen<list<int>>, v vector<int, 2>)",
+    );
+    let short_int = collection(&[&[1, 2, 3]]);
+    let three = [0u8, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3];
+    for (cql, value, message) in [
+        (
+            "INSERT INTO mb (id, l) VALUES (1, ?)",
+            &short_int[..],
+            "Expected 4 or 0 byte int (3)",
+        ),
+        (
+            "INSERT INTO mb (id, l) VALUES (1, ?)",
+            &[0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 1][..],
+            "Not enough bytes to read a list",
+        ),
+        (
+            "INSERT INTO mb (id, v) VALUES (1, ?)",
+            &three[..],
+            "Unexpected 4 extraneous bytes after vector<int, 2> value",
+        ),
+    ] {
+        let error = e
+            .query(&mut c, cql, &with_values(&[Some(value)]))
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.message.as_str()),
+            (ErrorKind::Invalid, message)
+        );
+    }
+    assert_eq!(rows(&q(&e, &mut c, "SELECT id FROM mb")).row_count, 0);
+}
