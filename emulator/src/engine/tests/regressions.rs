@@ -372,3 +372,34 @@ fn malformed_nested_bound_values_are_refused() {
     }
     assert_eq!(rows(&q(&e, &mut c, "SELECT id FROM mb")).row_count, 0);
 }
+
+#[test]
+fn subtracting_the_smallest_long_from_a_counter_is_refused() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE cn (id int PRIMARY KEY, n counter)",
+    );
+    q(&e, &mut c, "UPDATE cn SET n = n + 5 WHERE id = 1");
+    let error = err(
+        &e,
+        &mut c,
+        "UPDATE cn SET n = n - -9223372036854775808 WHERE id = 1",
+    );
+    assert_eq!(
+        error.message,
+        "The negation of -9223372036854775808 overflows supported counter precision (signed 8 bytes integer)"
+    );
+    q(
+        &e,
+        &mut c,
+        "UPDATE cn SET n = n - 9223372036854775807 WHERE id = 1",
+    );
+    let o = q(&e, &mut c, "SELECT n FROM cn WHERE id = 1");
+    let expected = 5i64.wrapping_sub(i64::MAX);
+    assert_eq!(
+        cells(rows(&o)),
+        vec![vec![Some(expected.to_be_bytes().to_vec())]]
+    );
+}
