@@ -1,38 +1,40 @@
-//! Bound values in the form Cassandra stores them. Cassandra deserializes a bound collection
-//! and serializes it again, so every set and map inside the value — at any depth: elements of
-//! frozen collections, UDT fields, tuple components, vector elements — comes out sorted by its
-//! type's comparator and without duplicates, whatever order the client sent. Literals are built
-//! that way already (`term`); this does the same for bytes that arrive from the client.
+//! Bound values in the form Cassandra stores them. Cassandra deserializes a bound collection,
+//! tuple or UDT (validating every part with its type) and serializes it again, so every set
+//! and map inside the value — at any depth: elements of frozen collections, UDT fields, tuple
+//! components, vector elements — comes out sorted by its type's comparator and without
+//! duplicates, whatever order the client sent, and a malformed part is refused with the
+//! serializer's message. Literals are built that way already (`term`); this does the same for
+//! bytes that arrive from the client.
 
 use bytes::Bytes;
 use cassia_protocol::types::ColumnType;
 
 use super::literal::put_vint;
+use super::term::validate;
 use crate::store::compare::compare;
 
-/// `v` re-serialized with every nested set and map sorted and deduplicated. A value that does
-/// not parse as `typ` is returned unchanged: validating it is not this function's job, and the
-/// reads that follow treat malformed bytes the same way either way.
-pub(crate) fn canonical(typ: &ColumnType, v: &[u8]) -> Bytes {
-    if !has_set_or_map(typ) {
-        return Bytes::copy_from_slice(v);
+/// `v` validated and re-serialized with every nested set and map sorted and deduplicated;
+/// the error is Cassandra's `MarshalException` message. Scalars are only copied (their
+/// validation is `term::validate`, done by the caller).
+pub(crate) fn canonical(typ: &ColumnType, v: &[u8]) -> Result<Bytes, String> {
+    if !is_composite(typ) {
+        return Ok(Bytes::copy_from_slice(v));
     }
     let mut out = Vec::with_capacity(v.len());
-    match rewrite(typ, v, &mut out) {
-        Some(()) => Bytes::from(out),
-        None => Bytes::copy_from_slice(v),
-    }
+    rewrite(typ, v, &mut out)?;
+    Ok(Bytes::from(out))
 }
 
-/// Whether a value of `typ` can hold a set or map (otherwise its bytes are already canonical).
-fn has_set_or_map(typ: &ColumnType) -> bool {
-    match typ {
-        ColumnType::Set(_) | ColumnType::Map(_, _) => true,
-        ColumnType::List(e) | ColumnType::Vector { element: e, .. } => has_set_or_map(e),
-        ColumnType::Tuple(types) => types.iter().any(has_set_or_map),
-        ColumnType::Udt { fields, .. } => fields.iter().any(|(_, t)| has_set_or_map(t)),
-        _ => false,
-    }
+fn is_composite(typ: &ColumnType) -> bool {
+    matches!(
+        typ,
+        ColumnType::List(_)
+            | ColumnType::Set(_)
+            | ColumnType::Map(_, _)
+            | ColumnType::Tuple(_)
+            | ColumnType::Udt { .. }
+            | ColumnType::Vector { .. }
+    )
 }
 
 /// Bounds-checked reading of the value's parts.
@@ -78,137 +80,191 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// A canonical element: `None` for a null element.
-type Item = Option<Vec<u8>>;
+/// The canonical form of one part, validated with its type.
+fn part(typ: &ColumnType, item: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::with_capacity(item.len());
+    if is_composite(typ) {
+        rewrite(typ, item, &mut out)?;
+    } else {
+        validate(typ, item)?;
+        out.extend_from_slice(item);
+    }
+    Ok(out)
+}
 
-fn element(typ: &ColumnType, item: Option<&[u8]>) -> Option<Item> {
+/// A collection element: present (`null` is refused inside collections).
+fn element(typ: &ColumnType, item: Option<&[u8]>) -> Result<Vec<u8>, String> {
     match item {
-        None => Some(None),
-        Some(b) => {
-            let mut out = Vec::with_capacity(b.len());
-            rewrite(typ, b, &mut out)?;
-            Some(Some(out))
-        }
+        Some(b) => part(typ, b),
+        None => Err("null is not supported inside collections".to_owned()),
     }
 }
 
-fn put_item(out: &mut Vec<u8>, item: &Item) -> Option<()> {
+fn put_bytes(out: &mut Vec<u8>, item: Option<&[u8]>) -> Result<(), String> {
     match item {
         Some(b) => {
-            out.extend_from_slice(&i32::try_from(b.len()).ok()?.to_be_bytes());
+            let len = i32::try_from(b.len()).map_err(|_| "Value too large".to_owned())?;
+            out.extend_from_slice(&len.to_be_bytes());
             out.extend_from_slice(b);
         }
         None => out.extend_from_slice(&(-1i32).to_be_bytes()),
     }
-    Some(())
+    Ok(())
 }
 
-fn put_count(out: &mut Vec<u8>, n: usize) -> Option<()> {
-    out.extend_from_slice(&i32::try_from(n).ok()?.to_be_bytes());
-    Some(())
+fn put_count(out: &mut Vec<u8>, n: usize) -> Result<(), String> {
+    let n = i32::try_from(n).map_err(|_| "Value too large".to_owned())?;
+    out.extend_from_slice(&n.to_be_bytes());
+    Ok(())
 }
 
-/// Orders elements by `typ` (a null, which Cassandra refuses anyway, sorts first).
-fn order(typ: &ColumnType, a: &Item, b: &Item) -> std::cmp::Ordering {
-    match (a, b) {
-        (Some(x), Some(y)) => compare(typ, x, y),
-        _ => a.is_some().cmp(&b.is_some()),
-    }
-}
-
-/// Appends the canonical form of `v` (a value of `typ`) to `out`; `None` if `v` is malformed.
-fn rewrite(typ: &ColumnType, v: &[u8], out: &mut Vec<u8>) -> Option<()> {
+/// Appends the canonical form of `v` (a list, set, map, tuple, UDT or vector of `typ`).
+fn rewrite(typ: &ColumnType, v: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
     let mut parts = Parts { rest: v };
+    let kind = match typ {
+        ColumnType::List(_) => "list",
+        ColumnType::Set(_) => "set",
+        ColumnType::Map(_, _) => "map",
+        _ => "",
+    };
+    let short = || format!("Not enough bytes to read a {kind}");
     match typ {
         ColumnType::List(e) | ColumnType::Set(e) => {
-            let n = usize::try_from(parts.int()?).ok()?;
+            let n = parts
+                .int()
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(short)?;
             // Each element takes at least four bytes, which bounds the allocation.
             let mut items = Vec::with_capacity(n.min(v.len() / 4));
             for _ in 0..n {
-                items.push(element(e, parts.bytes()?)?);
+                items.push(element(e, parts.bytes().ok_or_else(short)?)?);
             }
             if let ColumnType::Set(_) = typ {
-                items.sort_by(|a, b| order(e, a, b));
-                items.dedup_by(|a, b| order(e, a, b).is_eq());
+                items.sort_by(|a, b| compare(e, a, b));
+                items.dedup_by(|a, b| compare(e, a, b).is_eq());
             }
             put_count(out, items.len())?;
             for item in &items {
-                put_item(out, item)?;
+                put_bytes(out, Some(item))?;
             }
         }
         ColumnType::Map(k, val) => {
-            let n = usize::try_from(parts.int()?).ok()?;
+            let n = parts
+                .int()
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(short)?;
             let mut entries = Vec::with_capacity(n.min(v.len() / 8));
             for _ in 0..n {
-                let key = element(k, parts.bytes()?)?;
-                let value = element(val, parts.bytes()?)?;
+                let key = element(k, parts.bytes().ok_or_else(short)?)?;
+                let value = element(val, parts.bytes().ok_or_else(short)?)?;
                 entries.push((key, value));
             }
-            // A stable sort keeps the first of equal keys first; Cassandra keeps the last
-            // one written, as a map literal does.
-            entries.sort_by(|a, b| order(k, &a.0, &b.0));
-            let mut deduped: Vec<(Item, Item)> = Vec::with_capacity(entries.len());
+            // A stable sort keeps equal keys in the order sent; the last one wins, as when
+            // Cassandra puts the entries into its sorted map one by one.
+            entries.sort_by(|a, b| compare(k, &a.0, &b.0));
+            let mut deduped: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(entries.len());
             for entry in entries {
                 match deduped.last_mut() {
-                    Some(last) if order(k, &last.0, &entry.0).is_eq() => *last = entry,
+                    Some(last) if compare(k, &last.0, &entry.0).is_eq() => *last = entry,
                     _ => deduped.push(entry),
                 }
             }
             put_count(out, deduped.len())?;
             for (key, value) in &deduped {
-                put_item(out, key)?;
-                put_item(out, value)?;
+                put_bytes(out, Some(key))?;
+                put_bytes(out, Some(value))?;
             }
         }
-        ColumnType::Tuple(types) => components(types.iter(), &mut parts, out)?,
+        // UDT values are validated like tuples (Cassandra's UserType extends TupleType).
+        ColumnType::Tuple(types) => return components(types.iter(), &mut parts, out),
         ColumnType::Udt { fields, .. } => {
-            components(fields.iter().map(|(_, t)| t), &mut parts, out)?
+            return components(fields.iter().map(|(_, t)| t), &mut parts, out);
         }
-        ColumnType::Vector {
-            element: e,
-            dimension,
-        } => {
-            let fixed = e.fixed_size();
-            for _ in 0..*dimension {
-                let item = match fixed {
-                    Some(size) => {
-                        let (item, rest) = parts.rest.split_at_checked(size)?;
-                        parts.rest = rest;
-                        item
-                    }
-                    None => parts.vint_prefixed()?,
-                };
-                let mut canonical = Vec::with_capacity(item.len());
-                rewrite(e, item, &mut canonical)?;
-                if fixed.is_none() {
-                    put_vint(out, canonical.len() as u64);
-                }
-                out.extend_from_slice(&canonical);
-            }
-        }
+        ColumnType::Vector { element: e, .. } => return vector(typ, e, &mut parts, out),
         _ => {
             out.extend_from_slice(v);
-            return Some(());
+            return Ok(());
         }
     }
-    parts.rest.is_empty().then_some(())
+    if parts.rest.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("Unexpected extraneous bytes after {kind} value"))
+    }
 }
 
-/// Tuple components or UDT fields: as many as were sent (possibly fewer than the type has).
+/// Tuple components or UDT fields: as many as were sent (possibly fewer than the type has),
+/// with `TupleSerializer`'s checks.
 fn components<'t>(
-    mut types: impl Iterator<Item = &'t ColumnType>,
+    types: impl Iterator<Item = &'t ColumnType>,
     parts: &mut Parts<'_>,
     out: &mut Vec<u8>,
-) -> Option<()> {
-    while !parts.rest.is_empty() {
-        let typ = types.next()?;
-        let item = element(typ, parts.bytes()?)?;
-        put_item(out, &item)?;
+) -> Result<(), String> {
+    for (i, typ) in types.enumerate() {
+        if parts.rest.is_empty() {
+            return Ok(());
+        }
+        let len = parts
+            .int()
+            .ok_or_else(|| format!("Not enough bytes to read size of {i}th component"))?;
+        let Ok(len) = usize::try_from(len) else {
+            put_bytes(out, None)?;
+            continue;
+        };
+        let (item, rest) = parts
+            .rest
+            .split_at_checked(len)
+            .ok_or_else(|| format!("Not enough bytes to read {i}th component"))?;
+        parts.rest = rest;
+        put_bytes(out, Some(&part(typ, item)?))?;
     }
-    Some(())
+    if parts.rest.is_empty() {
+        Ok(())
+    } else {
+        Err("Invalid remaining data after end of tuple value".to_owned())
+    }
+}
+
+/// Vector elements: packed when fixed-size, else each after its unsigned-vint length.
+fn vector(
+    typ: &ColumnType,
+    e: &ColumnType,
+    parts: &mut Parts<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
+    let ColumnType::Vector { dimension, .. } = typ else {
+        return Ok(());
+    };
+    // Cassandra 5's `VectorType` messages.
+    let short = || format!("Not enough bytes to read a {typ}");
+    let fixed = e.fixed_size();
+    for _ in 0..*dimension {
+        let item = match fixed {
+            Some(size) => {
+                let (item, rest) = parts.rest.split_at_checked(size).ok_or_else(short)?;
+                parts.rest = rest;
+                item
+            }
+            None => parts.vint_prefixed().ok_or_else(short)?,
+        };
+        let canonical = part(e, item)?;
+        if fixed.is_none() {
+            put_vint(out, canonical.len() as u64);
+        }
+        out.extend_from_slice(&canonical);
+    }
+    if parts.rest.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "Unexpected {} extraneous bytes after {typ} value",
+            parts.rest.len()
+        ))
+    }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -246,7 +302,10 @@ mod tests {
             &sorted_list,
         ]);
         expected.splice(0..4, 2i32.to_be_bytes());
-        assert_eq!(canonical(&typ, &value).as_ref(), expected.as_slice());
+        assert_eq!(
+            canonical(&typ, &value).unwrap().as_ref(),
+            expected.as_slice()
+        );
     }
 
     #[test]
@@ -260,13 +319,19 @@ mod tests {
         let sorted = set(&[b"y", b"z"]);
         expected.extend_from_slice(&(sorted.len() as i32).to_be_bytes());
         expected.extend_from_slice(&sorted);
-        assert_eq!(canonical(&typ, &value).as_ref(), expected.as_slice());
+        assert_eq!(
+            canonical(&typ, &value).unwrap().as_ref(),
+            expected.as_slice()
+        );
         let udt = ColumnType::Udt {
             keyspace: "ks".into(),
             name: "u".into(),
             fields: vec![("a".into(), ColumnType::Int), ("s".into(), text_set())],
         };
-        assert_eq!(canonical(&udt, &value).as_ref(), expected.as_slice());
+        assert_eq!(
+            canonical(&udt, &value).unwrap().as_ref(),
+            expected.as_slice()
+        );
     }
 
     #[test]
@@ -281,15 +346,51 @@ mod tests {
         let sorted = set(&[b"a", b"b"]);
         let mut expected = vec![sorted.len() as u8];
         expected.extend_from_slice(&sorted);
-        assert_eq!(canonical(&typ, &value).as_ref(), expected.as_slice());
+        assert_eq!(
+            canonical(&typ, &value).unwrap().as_ref(),
+            expected.as_slice()
+        );
     }
 
     #[test]
-    fn malformed_values_are_left_alone() {
+    fn malformed_values_are_refused_with_cassandras_messages() {
         let typ = ColumnType::List(Box::new(text_set()));
-        let truncated = [0, 0, 0, 1, 0, 0, 0, 9, 1];
-        assert_eq!(canonical(&typ, &truncated).as_ref(), &truncated);
-        let trailing = [0, 0, 0, 0, 7];
-        assert_eq!(canonical(&typ, &trailing).as_ref(), &trailing);
+        let refused = |typ: &ColumnType, v: &[u8]| canonical(typ, v).unwrap_err();
+        assert_eq!(
+            refused(&typ, &[0, 0, 0, 1, 0, 0, 0, 9, 1]),
+            "Not enough bytes to read a list"
+        );
+        assert_eq!(
+            refused(&typ, &[0, 0, 0, 0, 7]),
+            "Unexpected extraneous bytes after list value"
+        );
+        let ints = ColumnType::Set(Box::new(ColumnType::Int));
+        assert_eq!(
+            refused(&ints, &set(&[&[1, 2, 3]])),
+            "Expected 4 or 0 byte int (3)"
+        );
+        assert_eq!(
+            refused(&ints, &[0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]),
+            "null is not supported inside collections"
+        );
+        let tuple = ColumnType::Tuple(vec![ColumnType::Int]);
+        assert_eq!(
+            refused(&tuple, &[0, 0, 0, 4, 0, 0, 0, 1, 9]),
+            "Invalid remaining data after end of tuple value"
+        );
+        assert_eq!(
+            refused(&tuple, &[0, 0, 0, 4, 0]),
+            "Not enough bytes to read 0th component"
+        );
+        // Fewer components than the type has, and nulls, are fine.
+        assert_eq!(canonical(&tuple, &[]).unwrap().as_ref(), &[] as &[u8]);
+        let vector = ColumnType::Vector {
+            element: Box::new(ColumnType::Text),
+            dimension: 2,
+        };
+        assert_eq!(
+            refused(&vector, &[1, b'a']),
+            "Not enough bytes to read a vector<text, 2>"
+        );
     }
 }

@@ -163,15 +163,17 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
                 IpAddr::V4(v4) => Bytes::copy_from_slice(&v4.octets()),
                 IpAddr::V6(v6) => Bytes::copy_from_slice(&v6.octets()),
             }),
-        T::Timestamp => match lit {
-            Literal::Integer(_) => s
-                .parse::<i64>()
-                .map_err(|_| unable("long", s))
-                .and_then(|v| b(&v.to_be_bytes())),
-            _ => parse_timestamp(s)
-                .ok_or_else(|| invalid(format!("Unable to parse a date/time from '{s}'")))
-                .and_then(|v| b(&v.to_be_bytes())),
-        },
+        // `TimestampSerializer`: digits (quoted or not) are milliseconds since the epoch.
+        T::Timestamp if digit_string(s) => s
+            .parse::<i64>()
+            .map_err(|_| invalid(format!("Unable to make long (for date) from: '{s}'")))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::Timestamp if s.eq_ignore_ascii_case("now") => {
+            b(&crate::store::now_micros().div_euclid(1_000).to_be_bytes())
+        }
+        T::Timestamp => parse_timestamp(s)
+            .ok_or_else(|| invalid(format!("Unable to parse a date/time from '{s}'")))
+            .and_then(|v| b(&v.to_be_bytes())),
         T::Date => match raw_days(s) {
             Some(raw) => raw.and_then(|v| b(&v.to_be_bytes())),
             None => NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -182,19 +184,20 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
                     Bytes::copy_from_slice(&wire.to_be_bytes())
                 }),
         },
-        T::Time => match lit {
-            Literal::Integer(_) => s
-                .parse::<i64>()
-                .map_err(|_| unable("long", s))
-                .and_then(|v| b(&v.to_be_bytes())),
-            _ => parse_time(s)
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "Timestamp format must be hh:mm:ss[.fffffffff]; got '{s}'"
-                    ))
-                })
-                .and_then(|v| b(&v.to_be_bytes())),
-        },
+        // `TimeSerializer`: digits are raw nanoseconds of the day, quoted or not.
+        T::Time if digit_string(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (0..NANOS_PER_DAY).contains(v))
+            .ok_or_else(|| invalid(format!("Unable to make long (for time) from: '{s}'")))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::Time => parse_time(s)
+            .ok_or_else(|| {
+                invalid(format!(
+                    "(TimeType) Unable to coerce '{s}' to a formatted time (long)"
+                ))
+            })
+            .and_then(|v| b(&v.to_be_bytes())),
         T::Duration => super::duration::parse(s).map(|(m, d, n)| duration_bytes(m, d, n)),
         T::Blob | T::Custom(_) => match lit {
             Literal::String(_) => Err(invalid(format!("cannot parse '{s}' as hex bytes"))),
@@ -212,8 +215,7 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
 /// `^-?\d+$`) is the unsigned day number itself (epoch at 2^31), whether written as an integer
 /// or quoted; `None` when `s` is not of that form (then it is parsed as `yyyy-mm-dd`).
 fn raw_days(s: &str) -> Option<Result<u32, ServerError>> {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+    if !digit_string(s) {
         return None;
     }
     let day = s.parse::<i64>().ok().and_then(|v| u32::try_from(v).ok());
@@ -223,6 +225,14 @@ fn raw_days(s: &str) -> Option<Result<u32, ServerError>> {
         ))
     }))
 }
+
+/// Java's `^-?\d+$`: the raw forms of `date` and `time`.
+fn digit_string(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit())
+}
+
+const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 
 fn parse_float(s: &str) -> Option<f64> {
     match s {

@@ -98,7 +98,12 @@ pub(crate) fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), Se
                     let n = <[u8; 8]>::try_from(b.as_ref())
                         .map(i64::from_be_bytes)
                         .unwrap_or(0);
-                    row.counter_add(col.id, n.wrapping_neg(), ctx.ts, ctx.outer, ctx.now);
+                    let Some(negated) = n.checked_neg() else {
+                        return Err(invalid(format!(
+                            "The negation of {n} overflows supported counter precision (signed 8 bytes integer)"
+                        )));
+                    };
+                    row.counter_add(col.id, negated, ctx.ts, ctx.outer, ctx.now);
                 }
                 return Ok(());
             }

@@ -59,7 +59,7 @@ pub(crate) fn eval(term: &Term, recv: Receiver<'_>, binds: &Binds<'_>) -> Result
             Some(RawValue::Unset) => Ok(Val::Unset),
             Some(RawValue::Value(v)) => {
                 validate(recv.typ, v).map_err(invalid)?;
-                Ok(Val::Value(canonical(recv.typ, v)))
+                canonical(recv.typ, v).map(Val::Value).map_err(invalid)
             }
             None => Err(invalid(format!(
                 "There were {} markers(?) in CQL but {} bound variables",

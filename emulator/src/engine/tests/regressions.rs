@@ -250,3 +250,156 @@ fn a_batch_with_a_refused_child_changes_nothing() {
         )
     );
 }
+
+#[test]
+fn digit_strings_are_raw_nanoseconds_for_time() {
+    let (e, mut c) = engine();
+    q(&e, &mut c, "CREATE TABLE tm (id int PRIMARY KEY, t time)");
+    for (id, literal, raw) in [
+        (1, "'0'", 0i64),
+        (2, "'86399999999999'", 86_399_999_999_999),
+        (3, "42", 42),
+        (4, "'00:00:01.5'", 1_500_000_000),
+    ] {
+        q(
+            &e,
+            &mut c,
+            &format!("INSERT INTO tm (id, t) VALUES ({id}, {literal})"),
+        );
+        let o = q(&e, &mut c, &format!("SELECT t FROM tm WHERE id = {id}"));
+        assert_eq!(
+            cells(rows(&o)),
+            vec![vec![Some(raw.to_be_bytes().to_vec())]]
+        );
+    }
+    for (literal, message) in [
+        (
+            "'86400000000000'",
+            "Unable to make long (for time) from: '86400000000000'",
+        ),
+        ("-1", "Unable to make long (for time) from: '-1'"),
+        (
+            "'25:00:00'",
+            "(TimeType) Unable to coerce '25:00:00' to a formatted time (long)",
+        ),
+    ] {
+        let error = err(
+            &e,
+            &mut c,
+            &format!("INSERT INTO tm (id, t) VALUES (9, {literal})"),
+        );
+        assert_eq!(error.message, message, "{literal}");
+    }
+}
+
+#[test]
+fn digit_strings_are_raw_milliseconds_for_timestamp() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE ts (id int PRIMARY KEY, t timestamp)",
+    );
+    for (id, literal, raw) in [
+        (1, "'1700000000123'", 1_700_000_000_123i64),
+        (2, "'-5'", -5),
+        (3, "42", 42),
+        (4, "'2024-01-02 03:04:05+0000'", 1_704_164_645_000),
+    ] {
+        q(
+            &e,
+            &mut c,
+            &format!("INSERT INTO ts (id, t) VALUES ({id}, {literal})"),
+        );
+        let o = q(&e, &mut c, &format!("SELECT t FROM ts WHERE id = {id}"));
+        assert_eq!(
+            cells(rows(&o)),
+            vec![vec![Some(raw.to_be_bytes().to_vec())]]
+        );
+    }
+    q(&e, &mut c, "INSERT INTO ts (id, t) VALUES (5, 'NOW')");
+    let o = q(&e, &mut c, "SELECT t FROM ts WHERE id = 5");
+    let now = cells(rows(&o))
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .map(|b| i64::from_be_bytes(b.try_into().unwrap()));
+    assert!(now.is_some_and(|ms| ms > 1_700_000_000_000), "{now:?}");
+    let error = err(
+        &e,
+        &mut c,
+        "INSERT INTO ts (id, t) VALUES (9, '99999999999999999999')",
+    );
+    assert_eq!(
+        error.message,
+        "Unable to make long (for date) from: '99999999999999999999'"
+    );
+}
+
+#[test]
+fn malformed_nested_bound_values_are_refused() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE mb (id int PRIMARY KEY, l frozen<list<int>>, v vector<int, 2>)",
+    );
+    let short_int = collection(&[&[1, 2, 3]]);
+    let three = [0u8, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3];
+    for (cql, value, message) in [
+        (
+            "INSERT INTO mb (id, l) VALUES (1, ?)",
+            &short_int[..],
+            "Expected 4 or 0 byte int (3)",
+        ),
+        (
+            "INSERT INTO mb (id, l) VALUES (1, ?)",
+            &[0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 1][..],
+            "Not enough bytes to read a list",
+        ),
+        (
+            "INSERT INTO mb (id, v) VALUES (1, ?)",
+            &three[..],
+            "Unexpected 4 extraneous bytes after vector<int, 2> value",
+        ),
+    ] {
+        let error = e
+            .query(&mut c, cql, &with_values(&[Some(value)]))
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.message.as_str()),
+            (ErrorKind::Invalid, message)
+        );
+    }
+    assert_eq!(rows(&q(&e, &mut c, "SELECT id FROM mb")).row_count, 0);
+}
+
+#[test]
+fn subtracting_the_smallest_long_from_a_counter_is_refused() {
+    let (e, mut c) = engine();
+    q(
+        &e,
+        &mut c,
+        "CREATE TABLE cn (id int PRIMARY KEY, n counter)",
+    );
+    q(&e, &mut c, "UPDATE cn SET n = n + 5 WHERE id = 1");
+    let error = err(
+        &e,
+        &mut c,
+        "UPDATE cn SET n = n - -9223372036854775808 WHERE id = 1",
+    );
+    assert_eq!(
+        error.message,
+        "The negation of -9223372036854775808 overflows supported counter precision (signed 8 bytes integer)"
+    );
+    q(
+        &e,
+        &mut c,
+        "UPDATE cn SET n = n - 9223372036854775807 WHERE id = 1",
+    );
+    let o = q(&e, &mut c, "SELECT n FROM cn WHERE id = 1");
+    let expected = 5i64.wrapping_sub(i64::MAX);
+    assert_eq!(
+        cells(rows(&o)),
+        vec![vec![Some(expected.to_be_bytes().to_vec())]]
+    );
+}
