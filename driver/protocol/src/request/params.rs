@@ -138,7 +138,8 @@ impl QueryParameters {
         let on = |bit: u32| flags & bit != 0;
         let values = if on(VALUES) {
             let count = r.u16("value count")?;
-            SerializedValues::read(r, count, on(NAMES_FOR_VALUES))?
+            // Zero named values are zero values: normalise so re-encoding is stable.
+            SerializedValues::read(r, count, on(NAMES_FOR_VALUES) && count > 0)?
         } else {
             SerializedValues::new()
         };
@@ -249,5 +250,21 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// Found by the `messages` fuzz target: the values and names flags with a count of 0
+    /// decoded as "named" but re-encoded without the flags, so decoding was not stable.
+    #[test]
+    fn zero_named_values_decode_as_no_values() {
+        // consistency ONE, flags VALUES | NAMES_FOR_VALUES, count 0.
+        let body = [0x00, 0x01, 0x41, 0x00, 0x00];
+        let p =
+            QueryParameters::decode(&mut Reader::new(&body), ProtocolVersion::V4).expect("decodes");
+        assert_eq!(p.values, SerializedValues::new());
+        let mut again = Vec::new();
+        p.encode(ProtocolVersion::V4, &mut again).expect("encodes");
+        let q = QueryParameters::decode(&mut Reader::new(&again), ProtocolVersion::V4)
+            .expect("decodes");
+        assert_eq!(p, q);
     }
 }
