@@ -2,8 +2,17 @@
 //!
 //! `frozen<>` is not visible on the wire and is therefore not represented here; schema
 //! layers (the emulator's catalogue, the mapper's descriptors) track it themselves.
+//!
+//! The `[option]` codec lives in `option.rs`, the parser and printer of Cassandra's marshal
+//! class names (needed for `vector<>`, which travels as a custom type) in `marshal.rs`.
 
 use std::fmt;
+
+mod marshal;
+mod option;
+
+pub use marshal::{MarshalParseError, marshal_class_name, parse_marshal_class};
+pub use option::{read_type, write_type};
 
 /// The Java class name Cassandra uses for `vector<...>` in a custom-type option.
 pub const VECTOR_TYPE_CLASS: &str = "org.apache.cassandra.db.marshal.VectorType";

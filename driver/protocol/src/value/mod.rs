@@ -2,12 +2,25 @@
 //!
 //! A cell that is null is `None` at the row level (`Option<CqlValue>`); a zero-length value of a
 //! fixed-width type (legal on the wire, e.g. `blobAsInt(0x)`) is [`CqlValue::Empty`].
+//!
+//! The codec is split by direction and layer: `decode.rs`/`encode.rs` are the dynamic codec
+//! of [`CqlValue`]; `scalar.rs` and `nested.rs` hold the encodings both it and the typed
+//! traits share; `vint.rs` is Cassandra's variable-length integer; `error.rs` the errors.
 
 use std::net::IpAddr;
 
 use bigdecimal::BigDecimal;
 use num_bigint::BigInt;
 use uuid::Uuid;
+
+mod decode;
+mod encode;
+mod error;
+pub mod nested;
+mod scalar;
+mod vint;
+
+pub use error::{DeserializeError, SerializeError};
 
 /// `date`: days since -5877641-06-23, i.e. the unix epoch is `2^31` (the wire representation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
