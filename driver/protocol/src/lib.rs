@@ -9,10 +9,16 @@
 
 #![warn(missing_docs)]
 
+pub mod codec;
+pub mod compression;
 pub mod consistency;
+pub mod envelope;
 pub mod frame;
 pub mod request;
 pub mod response;
+pub mod row;
+pub mod segment;
+pub mod token;
 pub mod types;
 pub mod value;
 pub mod wire;

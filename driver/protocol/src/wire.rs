@@ -54,6 +54,9 @@ pub enum DecodeError {
     },
 }
 
+/// A decoded `[bytes map]`: entries in wire order, `None` for a null value.
+pub type BytesMap = Vec<(String, Option<Vec<u8>>)>;
+
 /// A cursor over a byte slice with checked reads of the protocol's notations.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
@@ -248,10 +251,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `[bytes map]`, in wire order.
-    pub fn bytes_map(
-        &mut self,
-        what: &'static str,
-    ) -> Result<Vec<(String, Option<Vec<u8>>)>, DecodeError> {
+    pub fn bytes_map(&mut self, what: &'static str) -> Result<BytesMap, DecodeError> {
         let n = self.u16(what)? as usize;
         let mut out = Vec::with_capacity(n.min(self.remaining() / 6));
         for _ in 0..n {
@@ -302,6 +302,14 @@ pub enum EncodeError {
         what: &'static str,
         /// Version number.
         version: u8,
+    },
+    /// The message's fields contradict each other (e.g. named and positional values mixed).
+    #[error("invalid {what}: {detail}")]
+    Invalid {
+        /// Field or message.
+        what: &'static str,
+        /// Explanation.
+        detail: String,
     },
 }
 

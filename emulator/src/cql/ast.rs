@@ -195,6 +195,10 @@ pub enum Term {
     Udt(Vec<(String, Term)>),
     /// A function call, e.g. `now()`, `uuid()`, `toTimestamp(now())`, `blobAsInt(0x)`,
     /// `token(a, b)`.
+    ///
+    /// Arithmetic (`a + b`, `now() - 2d`, `2 * ?`) is a call of Cassandra's internal operator
+    /// functions with two arguments, as in Cassandra itself: `_add`, `_substract`, `_multiply`,
+    /// `_divide`, `_modulo`.
     Function {
         /// Lower-cased function name (keyspace prefix dropped for system functions).
         name: String,
@@ -366,6 +370,9 @@ pub enum SelectorExpr {
     Ttl(String),
     /// A function or aggregate call: `min(x)`, `max(x)`, `sum(x)`, `avg(x)`, `count(x)`,
     /// `token(a, b)`, `toJson(x)`, `blobAsText(x)`...
+    ///
+    /// Arithmetic on selectors uses Cassandra's operator functions as for [`Term::Function`]
+    /// (`_add`, `_substract`, `_multiply`, `_divide`, `_modulo`), and `_negate` for `-x`.
     Function {
         /// Lower-cased name.
         name: String,

@@ -3,12 +3,49 @@
 //! The transport layer (server, connections) hands it decoded requests and sends back what it
 //! returns; the engine knows nothing about sockets, framing or compression. It is synchronous:
 //! everything is in memory, so a call is short and connections call it directly.
+//!
+//! Layout: `plan` turns a parsed statement into an executable plan (prepared statements keep
+//! theirs, so EXECUTE never re-parses); `select`, `modify`, `conditions` and `batch` run
+//! plans against the `store`; `schema` is the runtime view of a catalog table.
 
+mod batch;
+mod binds;
+mod conditions;
+mod cqlvalue;
+mod functions;
+mod literal;
+mod modify;
+mod paging;
+mod plan;
+mod read;
+mod restrict;
+mod result;
+mod schema;
+mod select;
+mod selection;
+mod specs;
+mod system;
+mod term;
+
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, RwLock};
 
+use bytes::Bytes;
 use cassia_protocol::frame::ProtocolVersion;
 use cassia_protocol::request::{Batch, Execute, QueryParameters};
-use cassia_protocol::response::{ErrorKind, ResultBody, SchemaChange, ServerError};
+use cassia_protocol::response::{
+    ErrorKind, Prepared, PreparedMetadata, ResultBody, ResultMetadata, SchemaChange,
+    SchemaChangeTarget, SchemaChangeType, ServerError,
+};
+use uuid::Uuid;
+
+use crate::catalog::{Catalog, invalid};
+use crate::cql::ast::{QualifiedName, Statement};
+use crate::store::{now_micros, now_secs};
+use plan::{Plan, Planned, Tables};
+use schema::{Table, TableRuntime};
+use term::Binds;
 
 /// Facts about the node reported in `system.local` and friends.
 #[derive(Debug, Clone)]
@@ -55,20 +92,105 @@ pub struct Outcome {
     pub warnings: Vec<String>,
 }
 
+impl Outcome {
+    fn new(body: ResultBody) -> Outcome {
+        Outcome {
+            body,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// A cached prepared statement.
+#[derive(Debug)]
+struct PreparedEntry {
+    planned: Planned,
+}
+
 /// The engine. Shared by all connections (`Arc<Engine>`); internally synchronised.
 #[derive(Debug)]
 pub struct Engine {
     config: EngineConfig,
     schema_events: tokio::sync::broadcast::Sender<SchemaChange>,
+    catalog: RwLock<Catalog>,
+    /// Runtime tables by table id, rebuilt when the catalog's definition changes.
+    tables: RwLock<HashMap<Uuid, Arc<Table>>>,
+    /// Data and column ids by table id (survive ALTER, dropped with the table).
+    runtimes: Mutex<HashMap<Uuid, Arc<TableRuntime>>>,
+    prepared: RwLock<HashMap<Bytes, Arc<PreparedEntry>>>,
+}
+
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|p| p.into_inner())
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Cassandra's Unprepared error for an unknown statement id.
+fn unprepared(id: &Bytes) -> ServerError {
+    ServerError {
+        kind: ErrorKind::Unprepared { id: id.clone() },
+        message: format!(
+            "Prepared query with ID {} not found (either the query was not prepared on this host (maybe the host has been restarted?) or you have prepared too many queries and it has been evicted from the internal cache)",
+            hex(id)
+        ),
+    }
+}
+
+fn parse(cql: &str) -> Result<Statement, ServerError> {
+    crate::cql::parse_statement(cql).map_err(|e| ServerError {
+        kind: ErrorKind::SyntaxError,
+        message: e.to_string(),
+    })
+}
+
+impl Tables for Engine {
+    fn table(
+        &self,
+        name: &QualifiedName,
+        keyspace: Option<&str>,
+    ) -> Result<Arc<Table>, ServerError> {
+        let def = read(&self.catalog).table_for(name, keyspace)?;
+        if let Some(t) = read(&self.tables).get(&def.id) {
+            if Arc::ptr_eq(&t.def, &def) {
+                return Ok(t.clone());
+            }
+        }
+        let existing = self
+            .runtimes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&def.id)
+            .cloned();
+        let table = Arc::new(Table::build(def.clone(), existing));
+        self.runtimes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(def.id)
+            .or_insert_with(|| table.runtime.clone());
+        write(&self.tables).insert(def.id, table.clone());
+        Ok(table)
+    }
 }
 
 impl Engine {
     /// A fresh engine holding only the system keyspaces.
     pub fn new(config: EngineConfig) -> Engine {
         let (schema_events, _) = tokio::sync::broadcast::channel(1024);
+        let catalog = Catalog::for_datacenter(&config.datacenter);
         Engine {
             config,
             schema_events,
+            catalog: RwLock::new(catalog),
+            tables: RwLock::new(HashMap::new()),
+            runtimes: Mutex::new(HashMap::new()),
+            prepared: RwLock::new(HashMap::new()),
         }
     }
 
@@ -84,8 +206,11 @@ impl Engine {
         cql: &str,
         params: &QueryParameters,
     ) -> Result<Outcome, ServerError> {
-        let _ = (client, cql, params);
-        Err(not_yet())
+        let stmt = parse(cql)?;
+        let keyspace = params.keyspace.clone().or_else(|| client.keyspace.clone());
+        let planned = plan::plan(self, &stmt, keyspace.as_deref())?;
+        let binds = binds::decode(&params.values, &planned)?;
+        self.run(client, &planned, &binds, params, keyspace.as_deref())
     }
 
     /// PREPARE: returns `ResultBody::Prepared` (id = MD5 of keyspace + query as Cassandra does).
@@ -95,8 +220,38 @@ impl Engine {
         cql: &str,
         keyspace: Option<&str>,
     ) -> Result<Outcome, ServerError> {
-        let _ = (client, cql, keyspace);
-        Err(not_yet())
+        let stmt = parse(cql)?;
+        let ks = keyspace.or(client.keyspace.as_deref());
+        let planned = plan::plan(self, &stmt, ks)?;
+        let qualified = planned.fully_qualified && !planned.tables.is_empty();
+        let id = result::statement_id(if qualified { None } else { ks }, cql);
+        let mut warnings = Vec::new();
+        if let (Some(used), false) = (client.keyspace.as_deref(), qualified) {
+            if !planned.tables.is_empty() {
+                warnings.push(format!(
+                    "`USE <keyspace>` with prepared statements is considered to be an anti-pattern due to ambiguity in non-qualified table names. Please consider removing instances of `Session#setKeyspace(<keyspace>)`, `Session#execute(\"USE <keyspace>\")` and `cluster.newSession(<keyspace>)` from your code, and always use fully qualified table names (e.g. <keyspace>.<table>). Keyspace used: {used}, statement keyspace: {}, statement id: {}",
+                    ks.unwrap_or(used),
+                    hex(&id)
+                ));
+            }
+        }
+        let body = ResultBody::Prepared(Prepared {
+            id: id.clone(),
+            result_metadata_id: (client.protocol_version == ProtocolVersion::V5)
+                .then(|| planned.metadata_id.clone()),
+            metadata: PreparedMetadata {
+                pk_indexes: planned.pk_indexes.clone(),
+                columns: planned.bind_specs.clone(),
+            },
+            result_metadata: ResultMetadata {
+                column_count: planned.result_columns.len(),
+                paging_state: None,
+                new_metadata_id: None,
+                columns: planned.result_columns.clone(),
+            },
+        });
+        write(&self.prepared).insert(id, Arc::new(PreparedEntry { planned }));
+        Ok(Outcome { body, warnings })
     }
 
     /// EXECUTE a prepared statement (Unprepared error for unknown ids).
@@ -105,14 +260,38 @@ impl Engine {
         client: &mut ClientState,
         execute: &Execute,
     ) -> Result<Outcome, ServerError> {
-        let _ = (client, execute);
-        Err(not_yet())
+        let entry = read(&self.prepared)
+            .get(&execute.id)
+            .cloned()
+            .ok_or_else(|| unprepared(&execute.id))?;
+        let planned = &entry.planned;
+        let binds = binds::decode(&execute.params.values, planned)?;
+        let keyspace = execute
+            .params
+            .keyspace
+            .clone()
+            .or_else(|| client.keyspace.clone());
+        let mut out = self.run(
+            client,
+            planned,
+            &binds,
+            &execute.params,
+            keyspace.as_deref(),
+        )?;
+        if let (ResultBody::Rows(rows), Some(sent)) = (&mut out.body, &execute.result_metadata_id) {
+            if client.protocol_version == ProtocolVersion::V5
+                && matches!(planned.plan, Plan::Select(_))
+                && *sent != planned.metadata_id
+            {
+                rows.metadata.new_metadata_id = Some(planned.metadata_id.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// BATCH.
     pub fn batch(&self, client: &mut ClientState, batch: &Batch) -> Result<Outcome, ServerError> {
-        let _ = (client, batch);
-        Err(not_yet())
+        batch::execute_message(self, client, batch)
     }
 
     /// Schema changes as they happen, for connections that sent REGISTER SCHEMA_CHANGE.
@@ -121,12 +300,108 @@ impl Engine {
     pub fn subscribe_schema_changes(&self) -> tokio::sync::broadcast::Receiver<SchemaChange> {
         self.schema_events.subscribe()
     }
-}
 
-// Placeholder until the engine lands; removed by the engine engineer.
-fn not_yet() -> ServerError {
-    ServerError {
-        kind: ErrorKind::ServerError,
-        message: "the emulator engine is not implemented yet".to_owned(),
+    fn prepared_entry(&self, id: &Bytes) -> Result<Arc<PreparedEntry>, ServerError> {
+        read(&self.prepared)
+            .get(id)
+            .cloned()
+            .ok_or_else(|| unprepared(id))
+    }
+
+    /// Runs a planned statement.
+    fn run(
+        &self,
+        client: &mut ClientState,
+        planned: &Planned,
+        binds: &Binds<'_>,
+        params: &QueryParameters,
+        keyspace: Option<&str>,
+    ) -> Result<Outcome, ServerError> {
+        let now = params.now_in_seconds.map_or_else(now_secs, i64::from);
+        match &planned.plan {
+            Plan::Select(p) => {
+                let warnings = p.warnings();
+                let paging = params.paging_state.as_deref();
+                let body = if p.table.def.is_system {
+                    let rows = read(&self.catalog).system_rows(
+                        &self.config,
+                        p.table.keyspace(),
+                        p.table.name(),
+                    );
+                    match rows {
+                        Some(rows) => {
+                            let data = system::materialize(&p.table, &rows);
+                            p.execute_on(&data, binds, params.page_size, paging, now)?
+                        }
+                        None => p.execute(binds, params.page_size, paging, now)?,
+                    }
+                } else {
+                    p.execute(binds, params.page_size, paging, now)?
+                };
+                Ok(Outcome { body, warnings })
+            }
+            Plan::Write(w) => {
+                let ts = params.timestamp.unwrap_or_else(now_micros);
+                batch::execute_write(w, binds, ts, now).map(Outcome::new)
+            }
+            Plan::Batch(b) => batch::execute_statement(b, binds, params.timestamp, now),
+            Plan::Use(ks) => {
+                if read(&self.catalog).find_keyspace(ks).is_none() {
+                    return Err(invalid(format!("Keyspace '{ks}' does not exist")));
+                }
+                client.keyspace = Some(ks.clone());
+                Ok(Outcome::new(ResultBody::SetKeyspace(ks.clone())))
+            }
+            Plan::Truncate(t) => {
+                t.runtime.lock().truncate();
+                Ok(Outcome::new(ResultBody::Void))
+            }
+            Plan::Ddl(stmt) => self.ddl(stmt, keyspace),
+        }
+    }
+
+    /// Executes DDL through the catalog, then broadcasts its events and drops what the
+    /// change made stale (prepared statements, runtime tables, data of dropped tables).
+    fn ddl(&self, stmt: &Statement, keyspace: Option<&str>) -> Result<Outcome, ServerError> {
+        let outcome = write(&self.catalog).apply(stmt, keyspace)?;
+        for ev in &outcome.events {
+            self.invalidate(ev);
+            let _ = self.schema_events.send(ev.clone());
+        }
+        if !outcome.events.is_empty() {
+            let live: std::collections::HashSet<Uuid> = read(&self.catalog)
+                .keyspaces()
+                .flat_map(|k| k.tables.values().map(|t| t.id).collect::<Vec<_>>())
+                .collect();
+            self.runtimes
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .retain(|id, _| live.contains(id));
+            write(&self.tables).retain(|id, _| live.contains(id));
+        }
+        Ok(Outcome {
+            body: outcome.result(),
+            warnings: outcome.warnings.clone(),
+        })
+    }
+
+    fn invalidate(&self, ev: &SchemaChange) {
+        if ev.change == SchemaChangeType::Created {
+            return;
+        }
+        let hit = |tables: &[(String, String)]| match &ev.target {
+            SchemaChangeTarget::Table { keyspace, table } => {
+                tables.iter().any(|(k, t)| k == keyspace && t == table)
+            }
+            SchemaChangeTarget::Keyspace { keyspace }
+            | SchemaChangeTarget::Type { keyspace, .. } => {
+                tables.iter().any(|(k, _)| k == keyspace)
+            }
+            _ => false,
+        };
+        write(&self.prepared).retain(|_, e| !hit(&e.planned.tables));
     }
 }
+
+#[cfg(test)]
+mod tests;

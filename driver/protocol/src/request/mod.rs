@@ -4,6 +4,15 @@ use bytes::Bytes;
 
 use crate::consistency::Consistency;
 
+mod batch;
+mod codec;
+pub(crate) mod params;
+mod query;
+mod simple;
+mod values;
+
+pub use values::ValuesIter;
+
 /// One bound value as it sits on the wire: `null` and `unset` are distinct.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RawValue<'a> {

@@ -4,8 +4,16 @@ use bytes::Bytes;
 
 use crate::types::ColumnType;
 
+mod codec;
 pub mod error;
+mod error_codec;
+mod event;
+mod metadata;
+mod result;
+mod rows;
+
 pub use error::{ErrorKind, ServerError, WriteType};
+pub use rows::{CellsIter, RawRow, RowsBuilder, RowsIter};
 
 /// A column in result or prepared metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -91,21 +91,24 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
-    /// The fixed serialized size of a value of this type, if it has one
-    /// (used by `vector<>`, whose fixed-size elements carry no length prefix).
+    /// The fixed serialized size of a value of this type inside a `vector<>`, if it has one:
+    /// such elements are packed without a length prefix.
+    ///
+    /// This follows Cassandra's `valueLengthIfFixed`, not intuition: `tinyint`, `smallint`,
+    /// `date` and `time` are *variable*-length there (Cassandra 5.0 declares no fixed length
+    /// for them, and the DataStax drivers match it), so their vector elements carry a vint
+    /// length even though their values always have 1, 2, 4 or 8 bytes.
     pub fn fixed_size(&self) -> Option<usize> {
         Some(match self {
-            ColumnType::Boolean | ColumnType::TinyInt => 1,
-            ColumnType::SmallInt => 2,
-            ColumnType::Int | ColumnType::Float | ColumnType::Date => 4,
+            ColumnType::Boolean => 1,
+            ColumnType::Int | ColumnType::Float => 4,
             ColumnType::BigInt
             | ColumnType::Counter
             | ColumnType::Double
-            | ColumnType::Timestamp
-            | ColumnType::Time => 8,
+            | ColumnType::Timestamp => 8,
             ColumnType::Uuid | ColumnType::Timeuuid => 16,
             ColumnType::Vector { element, dimension } => {
-                element.fixed_size()? * (*dimension as usize)
+                element.fixed_size()?.checked_mul(*dimension as usize)?
             }
             _ => return None,
         })

@@ -5,7 +5,8 @@
 //!
 //! The codec is split by direction and layer: `decode.rs`/`encode.rs` are the dynamic codec
 //! of [`CqlValue`]; `scalar.rs` and `nested.rs` hold the encodings both it and the typed
-//! traits share; `vint.rs` is Cassandra's variable-length integer; `error.rs` the errors.
+//! traits share; `vint.rs` is Cassandra's variable-length integer; `error.rs` the errors;
+//! `typed/` the typed conversion traits [`SerializeValue`] and [`DeserializeValue`].
 
 use std::net::IpAddr;
 
@@ -14,13 +15,18 @@ use num_bigint::BigInt;
 use uuid::Uuid;
 
 mod decode;
+mod display;
 mod encode;
 mod error;
 pub mod nested;
 mod scalar;
+mod typed;
 mod vint;
 
 pub use error::{DeserializeError, SerializeError};
+pub use typed::{
+    Counter, DeserializeValue, MaybeUnset, Raw, SerializeValue, Timeuuid, Unset, write_value,
+};
 
 /// `date`: days since -5877641-06-23, i.e. the unix epoch is `2^31` (the wire representation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,0 +1,367 @@
+//! The driver's error families: connecting ([`ConnectError`]), running statements
+//! ([`ExecuteError`], also returned by `prepare` and `batch`) and turning rows into Rust values
+//! ([`RowDecodeError`]).
+//!
+//! Every variant carries where it happened (node address, a short excerpt of the statement)
+//! so a log line alone says what failed. Server errors keep their typed form
+//! ([`ServerError`] with its [`ErrorKind`] fields) so callers and retry policies can match on
+//! them. Credentials never appear here: authenticators only contribute the server's message.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use cassia_protocol::response::{ErrorKind, ServerError, WriteType};
+
+/// Longest statement excerpt kept in an error (in characters).
+const EXCERPT_CHARS: usize = 80;
+
+/// A short, single-line excerpt of a statement for error messages and spans.
+pub(crate) fn excerpt(cql: &str) -> Arc<str> {
+    let flat: String = cql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= EXCERPT_CHARS {
+        return flat.into();
+    }
+    let cut: String = flat.chars().take(EXCERPT_CHARS).collect();
+    format!("{cut}...").into()
+}
+
+/// Which part of a TLS handshake failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsFailure {
+    /// The server's certificate is not trusted (unknown issuer, expired, bad signature).
+    ServerCertificate,
+    /// The certificate is valid but not for the host name the driver connected to.
+    HostName,
+    /// The server rejected the client certificate (mutual TLS).
+    ClientCertificate,
+    /// The TLS configuration itself is unusable (bad PEM, no key, ...).
+    Configuration,
+    /// Any other handshake failure.
+    Other,
+}
+
+impl std::fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TlsFailure::ServerCertificate => "server certificate not trusted",
+            TlsFailure::HostName => "server certificate does not match the host name",
+            TlsFailure::ClientCertificate => "client certificate rejected",
+            TlsFailure::Configuration => "invalid TLS configuration",
+            TlsFailure::Other => "handshake failed",
+        })
+    }
+}
+
+/// Opening a connection or a session failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectError {
+    /// No contact point was given or none could be resolved.
+    #[error("no contact points: {detail}")]
+    NoContactPoints {
+        /// What was wrong.
+        detail: String,
+    },
+    /// Resolving or connecting the socket failed.
+    #[error("cannot connect to {node}: {source}")]
+    Io {
+        /// Node address.
+        node: SocketAddr,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The connection attempt (TCP, TLS and handshake) took longer than `connect_timeout`.
+    #[error("connecting to {node} timed out after {after:?}")]
+    Timeout {
+        /// Node address.
+        node: SocketAddr,
+        /// The configured limit.
+        after: Duration,
+    },
+    /// TLS failed; `failure` says whether it was the certificate, the host name or the client cert.
+    #[error("TLS with {node} failed: {failure}: {detail}")]
+    Tls {
+        /// Node address (or `0.0.0.0:0` for configuration errors found before connecting).
+        node: SocketAddr,
+        /// Which part failed.
+        failure: TlsFailure,
+        /// The TLS library's explanation.
+        detail: String,
+    },
+    /// The server rejected the credentials (or no authenticator was configured).
+    #[error("authentication with {node} failed: {message}")]
+    Authentication {
+        /// Node address.
+        node: SocketAddr,
+        /// Server or authenticator message (never the credentials).
+        message: String,
+    },
+    /// No protocol version both sides speak.
+    #[error("{node} does not support protocol v{version}: {message}")]
+    UnsupportedVersion {
+        /// Node address.
+        node: SocketAddr,
+        /// The lowest version tried.
+        version: u8,
+        /// Server message.
+        message: String,
+    },
+    /// The server answered the handshake with something unexpected or an error.
+    #[error("handshake with {node} failed: {detail}")]
+    Handshake {
+        /// Node address.
+        node: SocketAddr,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A connection-level failure while handshaking (closed, corrupt frame, ...).
+    #[error("handshake with {node} failed: {source}")]
+    Connection {
+        /// Node address.
+        node: SocketAddr,
+        /// Cause.
+        #[source]
+        source: Box<ExecuteError>,
+    },
+    /// Every contact point failed; one error per node.
+    #[error("could not connect to any contact point: {}", join_errors(.errors))]
+    AllNodesFailed {
+        /// Node and why it failed.
+        errors: Vec<ConnectError>,
+    },
+    /// The session's configuration is unusable.
+    #[error("invalid session configuration: {detail}")]
+    Config {
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+fn join_errors(errors: &[ConnectError]) -> String {
+    let parts: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    parts.join("; ")
+}
+
+/// Why a connection stopped working. Shared by every request that was in flight on it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectionError {
+    /// The socket failed.
+    #[error("I/O error: {0}")]
+    Io(Arc<std::io::Error>),
+    /// The peer closed the connection.
+    #[error("connection closed by the server")]
+    ClosedByPeer,
+    /// The server sent bytes that are not a valid frame (truncated, oversized, bad CRC,
+    /// unknown opcode, undecodable body).
+    #[error("invalid frame from server: {0}")]
+    BadFrame(String),
+    /// The connection was closed by the driver (shutdown or pool resize).
+    #[error("connection closed by the driver")]
+    ClosedByDriver,
+    /// The node has no open connection right now (the pool is reconnecting).
+    #[error("no open connection (reconnecting)")]
+    NotConnected,
+    /// Heartbeat (OPTIONS) got no answer in time.
+    #[error("heartbeat not answered within {0:?}")]
+    HeartbeatTimeout(Duration),
+}
+
+/// Running a statement (query, prepare, execute, batch) failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExecuteError {
+    /// The server answered with an ERROR.
+    #[error("{node} rejected \"{statement}\": {}", .error.message)]
+    Server {
+        /// Node that answered.
+        node: SocketAddr,
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// The typed server error (boxed: it is large and errors travel by value).
+        error: Box<ServerError>,
+    },
+    /// No answer within the request timeout.
+    #[error("\"{statement}\" on {node} timed out after {after:?}")]
+    Timeout {
+        /// Node the request was sent to.
+        node: SocketAddr,
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// The timeout that fired.
+        after: Duration,
+    },
+    /// The connection carrying the request broke before the answer arrived.
+    #[error("\"{statement}\" on {node} failed: {source}")]
+    Connection {
+        /// Node.
+        node: SocketAddr,
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// Why the connection broke.
+        #[source]
+        source: ConnectionError,
+    },
+    /// All 32768 stream ids of every connection to the node are in use.
+    #[error("too many requests in flight to {node}")]
+    Busy {
+        /// Node.
+        node: SocketAddr,
+    },
+    /// No node could take the request (all down or none in the plan).
+    #[error("no node available for \"{statement}\": {}", join_exec(.errors))]
+    NoNodeAvailable {
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// The errors from nodes that were tried.
+        errors: Vec<ExecuteError>,
+    },
+    /// The request could not be encoded (value too large, feature not in this protocol version).
+    #[error("cannot encode \"{statement}\": {detail}")]
+    Encode {
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// Why.
+        detail: String,
+    },
+    /// Values did not fit the statement's bind markers.
+    #[error("cannot bind values to \"{statement}\": {source}")]
+    Bind {
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// Which value and why (names the bind marker and the CQL type).
+        #[source]
+        source: cassia_protocol::row::SerializeRowError,
+    },
+    /// A batch was given a different number of value sets than it has statements.
+    #[error("the batch has {statements} statements but {values} sets of values were given")]
+    BatchValueCount {
+        /// Statements in the batch.
+        statements: usize,
+        /// Value sets given.
+        values: usize,
+    },
+    /// The server answered with a message that does not fit the request.
+    #[error("unexpected response from {node} to \"{statement}\": {detail}")]
+    UnexpectedResponse {
+        /// Node.
+        node: SocketAddr,
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// What came back.
+        detail: String,
+    },
+    /// The session was shut down; no new requests are accepted.
+    #[error("the session has been shut down")]
+    SessionClosed,
+    /// The named execution profile does not exist.
+    #[error("unknown execution profile {0:?}")]
+    UnknownProfile(String),
+    /// A trace or schema agreement did not complete in time.
+    #[error("{what} did not complete within {after:?}")]
+    NotComplete {
+        /// What was awaited.
+        what: &'static str,
+        /// How long the driver waited.
+        after: Duration,
+    },
+    /// A row returned by the server could not be read.
+    #[error(transparent)]
+    Decode(#[from] RowDecodeError),
+}
+
+fn join_exec(errors: &[ExecuteError]) -> String {
+    if errors.is_empty() {
+        return "no node in the query plan".to_owned();
+    }
+    let parts: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    parts.join("; ")
+}
+
+impl ExecuteError {
+    /// The server error, if the server answered with one.
+    pub fn server_error(&self) -> Option<&ServerError> {
+        match self {
+            ExecuteError::Server { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Reading rows of a result into Rust values failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum RowDecodeError {
+    /// The result carries no rows (it was a write, a schema change, ...).
+    #[error("the result has no rows (it is {kind})")]
+    NotRows {
+        /// What the result is.
+        kind: &'static str,
+    },
+    /// `one()` found zero or several rows.
+    #[error("expected exactly one row, got {count}")]
+    NotExactlyOne {
+        /// Rows found.
+        count: usize,
+    },
+    /// A column's value could not be converted to the requested Rust type.
+    #[error("column {column:?} (CQL type {cql_type}): cannot read as {rust_type}: {detail}")]
+    Column {
+        /// Column name.
+        column: String,
+        /// The column's CQL type.
+        cql_type: String,
+        /// The requested Rust type.
+        rust_type: &'static str,
+        /// Why.
+        detail: String,
+    },
+    /// A row could not be read into the requested type; the message names the column, the
+    /// Rust type and the expected and actual CQL types.
+    #[error(transparent)]
+    Row(#[from] cassia_protocol::row::FromRowError),
+    /// The row's shape does not fit the requested type (column count, missing column).
+    #[error("row does not fit {rust_type}: {detail}")]
+    Shape {
+        /// Requested type.
+        rust_type: &'static str,
+        /// Why.
+        detail: String,
+    },
+    /// The cells themselves are malformed.
+    #[error("malformed row data: {0}")]
+    Malformed(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_flattens_and_truncates() {
+        assert_eq!(&*excerpt("SELECT *\n  FROM t"), "SELECT * FROM t");
+        let long = "x".repeat(200);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), EXCERPT_CHARS + 3);
+        assert!(e.ends_with("..."));
+    }
+
+    #[test]
+    fn server_error_message_names_node_and_statement() {
+        let err = ExecuteError::Server {
+            node: "127.0.0.1:9042".parse().expect("literal"),
+            statement: excerpt("SELECT * FROM ks.missing"),
+            error: Box::new(ServerError {
+                kind: ErrorKind::Invalid,
+                message: "table missing does not exist".into(),
+            }),
+        };
+        assert_eq!(
+            err.to_string(),
+            "127.0.0.1:9042 rejected \"SELECT * FROM ks.missing\": table missing does not exist"
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! Execution profiles: named bundles of consistency, timeout and policies that statements
+//! select by name (as in the DataStax Python driver).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cassia_protocol::consistency::Consistency;
+
+use crate::policies::{DefaultRetryPolicy, LoadBalancingPolicy, RetryPolicy, RoundRobinPolicy};
+
+/// Default request timeout, as in the DataStax drivers.
+pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(12);
+
+/// How requests run: consistency, serial consistency, timeout, retry and load balancing.
+///
+/// The session has a default profile (built from `default_consistency` and the defaults
+/// below); more are registered with `SessionBuilder::execution_profile` and chosen per
+/// statement with `with_execution_profile(name)`.
+#[derive(Debug, Clone)]
+pub struct ExecutionProfile {
+    pub(crate) consistency: Option<Consistency>,
+    pub(crate) serial_consistency: Option<Consistency>,
+    pub(crate) request_timeout: Duration,
+    pub(crate) retry_policy: Arc<dyn RetryPolicy>,
+    pub(crate) load_balancing: Arc<dyn LoadBalancingPolicy>,
+}
+
+impl Default for ExecutionProfile {
+    fn default() -> Self {
+        ExecutionProfile {
+            consistency: None,
+            serial_consistency: None,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            retry_policy: Arc::new(DefaultRetryPolicy),
+            load_balancing: Arc::new(RoundRobinPolicy::new()),
+        }
+    }
+}
+
+impl ExecutionProfile {
+    /// A profile with the defaults: session consistency, no serial consistency, 12 s
+    /// timeout, [`DefaultRetryPolicy`], [`RoundRobinPolicy`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Consistency for statements that do not set one.
+    pub fn with_consistency(mut self, c: Consistency) -> Self {
+        self.consistency = Some(c);
+        self
+    }
+
+    /// Serial consistency for statements that do not set one.
+    pub fn with_serial_consistency(mut self, c: Consistency) -> Self {
+        self.serial_consistency = Some(c);
+        self
+    }
+
+    /// Request timeout for statements that do not set one.
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Retry policy.
+    pub fn with_retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// Load-balancing policy.
+    pub fn with_load_balancing_policy(mut self, policy: Arc<dyn LoadBalancingPolicy>) -> Self {
+        self.load_balancing = policy;
+        self
+    }
+}

@@ -1,0 +1,124 @@
+//! The statement-running methods of [`Session`]: `query`, `execute`, `batch` and their
+//! paging forms.
+//!
+//! Values are serialized against the bind markers' types, so a simple statement that has
+//! values is prepared first (once: prepared statements are cached per session).
+
+use cassia_protocol::request::SerializedValues;
+use cassia_protocol::row::Row;
+
+use super::Session;
+use super::paging::{Pageable, RowStream};
+use crate::error::{ExecuteError, excerpt};
+use crate::result::QueryResult;
+use crate::statement::batch::BatchEntry;
+use crate::statement::{Batch, PreparedStatement, Statement};
+use crate::values::{SerializeRow, serialize};
+
+/// What a simple statement with values becomes.
+enum Ready {
+    Simple(Statement),
+    Prepared(PreparedStatement, SerializedValues),
+}
+
+impl Session {
+    async fn ready(
+        &self,
+        statement: Statement,
+        values: &impl SerializeRow,
+    ) -> Result<Ready, ExecuteError> {
+        if values.is_empty() {
+            return Ok(Ready::Simple(statement));
+        }
+        let prepared = self.prepare(statement).await?;
+        let bound = serialize(values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        Ok(Ready::Prepared(prepared, bound))
+    }
+
+    /// Runs a statement with positional values (a tuple, slice or `Vec`) or named values
+    /// ([`NamedValues`](crate::values::NamedValues), a map). Returns the first page; see
+    /// [`Session::query_iter`] for every row.
+    ///
+    /// Without values the statement is sent as QUERY; with values it is prepared first
+    /// (cached), because values are typed against the server's bind-marker types.
+    pub async fn query(
+        &self,
+        statement: impl Into<Statement>,
+        values: impl SerializeRow,
+    ) -> Result<QueryResult, ExecuteError> {
+        match self.ready(statement.into(), &values).await? {
+            Ready::Simple(s) => self.query_serialized(&s, &SerializedValues::new()).await,
+            Ready::Prepared(p, v) => self.execute_serialized(&p, &v).await,
+        }
+    }
+
+    /// Runs a prepared statement (EXECUTE).
+    pub async fn execute(
+        &self,
+        prepared: &PreparedStatement,
+        values: impl SerializeRow,
+    ) -> Result<QueryResult, ExecuteError> {
+        let values = serialize(&values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        self.execute_serialized(prepared, &values).await
+    }
+
+    /// Runs a batch; `values` holds one set of values per statement, in order (`()` for a
+    /// statement without markers). To mix value types, pass `&[&dyn SerializeRow]`.
+    pub async fn batch<V: SerializeRow>(
+        &self,
+        batch: &Batch,
+        values: &[V],
+    ) -> Result<QueryResult, ExecuteError> {
+        if values.len() != batch.entries.len() {
+            return Err(ExecuteError::BatchValueCount {
+                statements: batch.entries.len(),
+                values: values.len(),
+            });
+        }
+        let mut ready = batch.clone();
+        let mut all = Vec::with_capacity(values.len());
+        for (entry, v) in ready.entries.iter_mut().zip(values) {
+            if let BatchEntry::Simple(cql) = entry
+                && !v.is_empty()
+            {
+                *entry = BatchEntry::Prepared(self.prepare(Statement::new(cql.to_string())).await?);
+            }
+            let bound = match entry {
+                BatchEntry::Prepared(p) => serialize(v, p.bind_columns(), &excerpt(p.cql()))?,
+                BatchEntry::Simple(cql) => serialize(v, &[], &excerpt(cql))?,
+            };
+            all.push(bound);
+        }
+        self.batch_serialized(&ready, &all).await
+    }
+
+    /// Runs a statement and streams every row of every page, fetched one page ahead
+    /// (`page_size` rows at a time). Rows are dynamic [`Row`]s; use
+    /// [`RowStream::rows_stream`] to read them as tuples or mapped types.
+    pub async fn query_iter(
+        &self,
+        statement: impl Into<Statement>,
+        values: impl SerializeRow,
+    ) -> Result<RowStream<Row>, ExecuteError> {
+        Ok(match self.ready(statement.into(), &values).await? {
+            Ready::Simple(s) => {
+                RowStream::start(self.clone(), Pageable::Simple(s), SerializedValues::new())
+            }
+            Ready::Prepared(p, v) => RowStream::start(self.clone(), Pageable::Prepared(p), v),
+        })
+    }
+
+    /// Runs a prepared statement and streams every row of every page.
+    pub async fn execute_iter(
+        &self,
+        prepared: &PreparedStatement,
+        values: impl SerializeRow,
+    ) -> Result<RowStream<Row>, ExecuteError> {
+        let values = serialize(&values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        Ok(RowStream::start(
+            self.clone(),
+            Pageable::Prepared(prepared.clone()),
+            values,
+        ))
+    }
+}

@@ -1,0 +1,248 @@
+//! [`SessionBuilder`]: every session setting, with the DataStax drivers' defaults, and
+//! `build()` which opens the control connection and the pools.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cassia_protocol::consistency::Consistency;
+use cassia_protocol::frame::ProtocolVersion;
+
+use super::Session;
+use crate::auth::Authenticator;
+use crate::config::{
+    Compression, ConnectionConfig, DEFAULT_MAX_FRAME_SIZE, SessionConfig, TlsSetup,
+};
+use crate::connection::stream_ids::MAX_STREAMS;
+use crate::error::ConnectError;
+use crate::policies::{
+    ExponentialReconnectionPolicy, MonotonicTimestampGenerator, ReconnectionPolicy,
+    TimestampGenerator,
+};
+use crate::profile::ExecutionProfile;
+use crate::tls::TlsConfig;
+
+/// Configures and opens a [`Session`].
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), cassia_driver::error::ConnectError> {
+/// use cassia_driver::{Consistency, Session};
+/// let session = Session::builder()
+///     .known_node("127.0.0.1:9042")
+///     .default_keyspace("shop")
+///     .default_consistency(Consistency::LocalQuorum)
+///     .build()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SessionBuilder {
+    contact_points: Vec<String>,
+    protocol_version: Option<ProtocolVersion>,
+    compression: Option<Compression>,
+    authenticator: Option<Arc<dyn Authenticator>>,
+    tls: Option<TlsConfig>,
+    keyspace: Option<String>,
+    pool_size: usize,
+    connect_timeout: Duration,
+    heartbeat_interval: Option<Duration>,
+    reconnection_policy: Arc<dyn ReconnectionPolicy>,
+    default_profile: ExecutionProfile,
+    profiles: HashMap<String, ExecutionProfile>,
+    default_consistency: Consistency,
+    timestamp_generator: Arc<dyn TimestampGenerator>,
+    max_frame_size: usize,
+    max_streams: usize,
+    schema_agreement_timeout: Duration,
+}
+
+impl Default for SessionBuilder {
+    fn default() -> Self {
+        SessionBuilder {
+            contact_points: Vec::new(),
+            protocol_version: None,
+            compression: None,
+            authenticator: None,
+            tls: None,
+            keyspace: None,
+            pool_size: 1,
+            connect_timeout: Duration::from_secs(5),
+            heartbeat_interval: Some(Duration::from_secs(30)),
+            reconnection_policy: Arc::new(ExponentialReconnectionPolicy::default()),
+            default_profile: ExecutionProfile::default(),
+            profiles: HashMap::new(),
+            default_consistency: Consistency::LocalOne,
+            timestamp_generator: Arc::new(MonotonicTimestampGenerator::new()),
+            max_frame_size: DEFAULT_MAX_FRAME_SIZE,
+            max_streams: MAX_STREAMS,
+            schema_agreement_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl SessionBuilder {
+    /// A builder with the defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a contact point, `host:port` (the port defaults to 9042 when omitted).
+    pub fn known_node(mut self, address: impl Into<String>) -> Self {
+        self.contact_points.push(address.into());
+        self
+    }
+
+    /// Adds several contact points.
+    pub fn known_nodes<I, S>(mut self, addresses: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.contact_points
+            .extend(addresses.into_iter().map(Into::into));
+        self
+    }
+
+    /// Fixes the protocol version. By default the driver tries v5 and steps down to v4 when
+    /// the server rejects it.
+    pub fn protocol_version(mut self, version: ProtocolVersion) -> Self {
+        self.protocol_version = Some(version);
+        self
+    }
+
+    /// Compression to use when the server offers it (Snappy only exists in v4).
+    pub fn compression(mut self, compression: Option<Compression>) -> Self {
+        self.compression = compression;
+        self
+    }
+
+    /// Authenticates connections, e.g. with a [`PlainTextAuthenticator`](crate::auth::PlainTextAuthenticator).
+    pub fn authenticator(mut self, authenticator: impl Authenticator + 'static) -> Self {
+        self.authenticator = Some(Arc::new(authenticator));
+        self
+    }
+
+    /// Encrypts connections with TLS.
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// Keyspace every connection starts in (`USE`).
+    pub fn default_keyspace(mut self, keyspace: impl Into<String>) -> Self {
+        self.keyspace = Some(keyspace.into());
+        self
+    }
+
+    /// Connections per node (default 1; each carries up to 32768 concurrent requests).
+    pub fn pool_size(mut self, connections: usize) -> Self {
+        self.pool_size = connections.max(1);
+        self
+    }
+
+    /// Limit for opening one connection, TLS and handshake included (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Idle time after which a connection is probed with OPTIONS (default 30 s; `None`
+    /// disables heartbeats).
+    pub fn heartbeat_interval(mut self, interval: Option<Duration>) -> Self {
+        self.heartbeat_interval = interval;
+        self
+    }
+
+    /// Delays between reconnection attempts (default: exponential, 1 s to 10 min).
+    pub fn reconnection_policy(mut self, policy: impl ReconnectionPolicy + 'static) -> Self {
+        self.reconnection_policy = Arc::new(policy);
+        self
+    }
+
+    /// Replaces the default execution profile.
+    pub fn default_execution_profile(mut self, profile: ExecutionProfile) -> Self {
+        self.default_profile = profile;
+        self
+    }
+
+    /// Registers a named execution profile, selected per statement with
+    /// `with_execution_profile(name)`.
+    pub fn execution_profile(mut self, name: impl Into<String>, profile: ExecutionProfile) -> Self {
+        self.profiles.insert(name.into(), profile);
+        self
+    }
+
+    /// Consistency for statements and profiles that set none (default `LOCAL_ONE`).
+    pub fn default_consistency(mut self, consistency: Consistency) -> Self {
+        self.default_consistency = consistency;
+        self
+    }
+
+    /// Source of client timestamps (default: monotonic microseconds).
+    pub fn timestamp_generator(mut self, generator: impl TimestampGenerator + 'static) -> Self {
+        self.timestamp_generator = Arc::new(generator);
+        self
+    }
+
+    /// Largest frame accepted from the server (default 256 MiB); a larger one closes the
+    /// connection.
+    pub fn max_frame_size(mut self, bytes: usize) -> Self {
+        self.max_frame_size = bytes;
+        self
+    }
+
+    /// Concurrent requests per connection (default and maximum 32768).
+    pub fn max_requests_per_connection(mut self, requests: usize) -> Self {
+        self.max_streams = requests.clamp(1, MAX_STREAMS);
+        self
+    }
+
+    /// How long `await_schema_agreement` waits (default 10 s).
+    pub fn schema_agreement_timeout(mut self, timeout: Duration) -> Self {
+        self.schema_agreement_timeout = timeout;
+        self
+    }
+
+    /// Connects to the contact points and returns the session.
+    pub async fn build(self) -> Result<Session, ConnectError> {
+        if self.contact_points.is_empty() {
+            return Err(ConnectError::NoContactPoints {
+                detail: "call known_node() at least once".into(),
+            });
+        }
+        let tls = match self.tls {
+            Some(config) => {
+                let client = config.build()?;
+                Some(Arc::new(TlsSetup { config, client }))
+            }
+            None => None,
+        };
+        let connection = ConnectionConfig {
+            protocol_version: self.protocol_version,
+            compression: self.compression,
+            authenticator: self.authenticator,
+            tls,
+            connect_timeout: self.connect_timeout,
+            heartbeat_interval: self.heartbeat_interval,
+            max_frame_size: self.max_frame_size,
+            max_streams: self.max_streams,
+            keyspace: self.keyspace,
+        };
+        let config = SessionConfig {
+            contact_points: self.contact_points,
+            connection,
+            pool_size: self.pool_size,
+            reconnection_policy: self.reconnection_policy,
+            default_profile: Arc::new(self.default_profile),
+            profiles: self
+                .profiles
+                .into_iter()
+                .map(|(k, v)| (k, Arc::new(v)))
+                .collect(),
+            default_consistency: self.default_consistency,
+            timestamp_generator: self.timestamp_generator,
+            schema_agreement_timeout: self.schema_agreement_timeout,
+        };
+        Session::connect(config).await
+    }
+}

@@ -1,0 +1,398 @@
+//! [`Session`]: the handle applications share (an `Arc` inside) to run statements.
+//!
+//! A session owns a control connection (cluster metadata, events, schema agreement) and a
+//! pool of connections per node. Submodules: `builder` (settings), `execute` (the request
+//! path with retries), `pool`, `control`, `paging` (row streams), `trace`.
+
+mod api;
+mod builder;
+mod control;
+mod execute;
+mod paging;
+mod pool;
+mod trace;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use cassia_protocol::request::{Prepare, Request, SerializedValues};
+use cassia_protocol::response::{Response, ResultBody};
+
+pub use builder::SessionBuilder;
+pub use paging::RowStream;
+pub use trace::{TraceEvent, TracingInfo};
+
+use crate::cluster::Node;
+use crate::config::{ConnectionConfig, SessionConfig};
+use crate::connection::{self, Envelope, send_error};
+use crate::error::{ConnectError, ExecuteError, excerpt};
+use crate::result::QueryResult;
+use crate::statement::{Batch, PreparedStatement, Statement};
+use control::ControlConnection;
+use execute::Work;
+use pool::NodePool;
+
+/// A connected session, cheap to clone and meant to be shared by a whole application.
+#[derive(Clone, Debug)]
+pub struct Session {
+    inner: Arc<SessionInner>,
+}
+
+/// Key of the prepared-statement cache: query text and the keyspace it was prepared in.
+type PreparedKey = (String, Option<String>);
+
+#[derive(Debug)]
+pub(crate) struct SessionInner {
+    config: SessionConfig,
+    /// Settings for new connections; the keyspace and negotiated version change over time.
+    connection_config: Arc<RwLock<ConnectionConfig>>,
+    nodes: Vec<Arc<Node>>,
+    pools: HashMap<SocketAddr, Arc<NodePool>>,
+    control: ControlConnection,
+    prepared: Mutex<HashMap<PreparedKey, PreparedStatement>>,
+    closed: AtomicBool,
+}
+
+/// A contact point as given, resolved.
+struct ContactPoint {
+    host: String,
+    addr: SocketAddr,
+}
+
+async fn resolve(points: &[String]) -> Result<Vec<ContactPoint>, ConnectError> {
+    let mut out: Vec<ContactPoint> = Vec::new();
+    let mut errors = Vec::new();
+    for p in points {
+        let (host, target) = match p.rsplit_once(':') {
+            Some((h, port)) if port.parse::<u16>().is_ok() && !h.ends_with(':') => {
+                (h.trim_matches(['[', ']']).to_owned(), p.clone())
+            }
+            _ => (p.trim_matches(['[', ']']).to_owned(), format!("{p}:9042")),
+        };
+        match tokio::net::lookup_host(target.as_str()).await {
+            Ok(addrs) => {
+                for addr in addrs {
+                    if !out.iter().any(|c| c.addr == addr) {
+                        out.push(ContactPoint {
+                            host: host.clone(),
+                            addr,
+                        });
+                    }
+                }
+            }
+            Err(e) => errors.push(format!("{p}: {e}")),
+        }
+    }
+    if out.is_empty() {
+        return Err(ConnectError::NoContactPoints {
+            detail: errors.join("; "),
+        });
+    }
+    Ok(out)
+}
+
+impl Session {
+    /// Starts configuring a session.
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::new()
+    }
+
+    async fn connect(config: SessionConfig) -> Result<Session, ConnectError> {
+        let points = resolve(&config.contact_points).await?;
+        let (control, version) = ControlConnection::open(&points_ref(&points), &config).await?;
+        let mut conn_config = config.connection.clone();
+        conn_config.protocol_version = Some(version);
+        let shared_cfg = Arc::new(RwLock::new(conn_config.clone()));
+        let mut nodes = Vec::new();
+        let mut pools = HashMap::new();
+        let mut errors = Vec::new();
+        for p in &points {
+            match connection::open(p.addr, &p.host, &conn_config, None).await {
+                Ok(first) => {
+                    let node = Arc::new(Node::new(p.addr));
+                    nodes.push(node.clone());
+                    let pool = NodePool::start(
+                        node,
+                        p.host.clone(),
+                        config.pool_size,
+                        first,
+                        shared_cfg.clone(),
+                        config.reconnection_policy.clone(),
+                    )
+                    .await;
+                    pools.insert(p.addr, pool);
+                }
+                // A missing keyspace or bad credentials will fail everywhere: report it.
+                Err(
+                    e @ (ConnectError::Connection { .. } | ConnectError::Authentication { .. }),
+                ) => {
+                    control.close();
+                    return Err(e);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if pools.is_empty() {
+            control.close();
+            return Err(ConnectError::AllNodesFailed { errors });
+        }
+        control.refresh_placement(&nodes).await;
+        let inner = SessionInner {
+            connection_config: shared_cfg,
+            config,
+            nodes,
+            pools,
+            control,
+            prepared: Mutex::new(HashMap::new()),
+            closed: AtomicBool::new(false),
+        };
+        Ok(Session {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Runs a simple statement with already serialized values.
+    pub(crate) async fn query_serialized(
+        &self,
+        statement: &Statement,
+        values: &SerializedValues,
+    ) -> Result<QueryResult, ExecuteError> {
+        let work = Work::Query {
+            cql: &statement.cql,
+            values,
+        };
+        self.inner
+            .run(work, &statement.opts, &excerpt(&statement.cql))
+            .await
+    }
+
+    /// Runs a prepared statement with already serialized values.
+    pub(crate) async fn execute_serialized(
+        &self,
+        prepared: &PreparedStatement,
+        values: &SerializedValues,
+    ) -> Result<QueryResult, ExecuteError> {
+        let work = Work::Execute { prepared, values };
+        self.inner
+            .run(work, &prepared.opts, &excerpt(prepared.cql()))
+            .await
+    }
+
+    /// Runs a batch with already serialized values (one set per statement).
+    pub(crate) async fn batch_serialized(
+        &self,
+        batch: &Batch,
+        values: &[SerializedValues],
+    ) -> Result<QueryResult, ExecuteError> {
+        let work = Work::Batch { batch, values };
+        self.inner
+            .run(work, &batch.opts, &excerpt(&batch.describe()))
+            .await
+    }
+
+    /// Prepares a statement (PREPARE), or returns the cached one for the same text and
+    /// keyspace. The statement's options are copied to the result.
+    pub async fn prepare(
+        &self,
+        statement: impl Into<Statement>,
+    ) -> Result<PreparedStatement, ExecuteError> {
+        let statement = statement.into();
+        let inner = &self.inner;
+        if inner.is_closed() {
+            return Err(ExecuteError::SessionClosed);
+        }
+        let keyspace = statement
+            .opts
+            .keyspace
+            .clone()
+            .or_else(|| inner.current_keyspace());
+        let key = (statement.cql.to_string(), keyspace.clone());
+        if let Some(found) = inner.lock_prepared().get(&key) {
+            let mut p = found.clone();
+            p.opts = statement.opts.clone();
+            return Ok(p);
+        }
+        let prepared = inner.prepare_on_nodes(&statement).await?;
+        inner.lock_prepared().insert(key, prepared.clone());
+        let mut p = prepared;
+        p.opts = statement.opts;
+        Ok(p)
+    }
+
+    /// Switches every connection to `keyspace` (`USE`); new connections start there too.
+    pub async fn use_keyspace(&self, keyspace: &str) -> Result<(), ExecuteError> {
+        let inner = &self.inner;
+        let timeout = inner.config.default_profile.request_timeout;
+        for pool in inner.pools.values() {
+            for conn in pool.connections() {
+                connection::use_keyspace(&conn, keyspace, timeout).await?;
+            }
+        }
+        inner
+            .connection_config
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .keyspace = Some(keyspace.to_owned());
+        Ok(())
+    }
+
+    /// The keyspace new statements run in (from `default_keyspace` or `use_keyspace`).
+    pub fn keyspace(&self) -> Option<String> {
+        self.inner.current_keyspace()
+    }
+
+    /// The nodes the session knows.
+    pub fn nodes(&self) -> &[Arc<Node>] {
+        &self.inner.nodes
+    }
+
+    /// The negotiated protocol version.
+    pub fn protocol_version(&self) -> cassia_protocol::frame::ProtocolVersion {
+        self.inner.control.version()
+    }
+
+    /// Waits until every node reports the same schema version (after DDL), or fails after
+    /// the configured `schema_agreement_timeout`.
+    pub async fn await_schema_agreement(&self) -> Result<uuid::Uuid, ExecuteError> {
+        let limit = self.inner.config.schema_agreement_timeout;
+        self.inner.control.await_schema_agreement(limit).await
+    }
+
+    /// Closes the session gracefully: new requests fail with
+    /// [`ExecuteError::SessionClosed`], requests in flight complete (up to their timeout),
+    /// then every connection is closed.
+    pub async fn shutdown(&self) {
+        let inner = &self.inner;
+        if inner.closed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let limit = inner.config.default_profile.request_timeout;
+        let mut drains = Vec::new();
+        for pool in inner.pools.values() {
+            pool.begin_shutdown();
+            for conn in pool.connections() {
+                drains.push(tokio::spawn(
+                    async move { conn.drain_and_close(limit).await },
+                ));
+            }
+        }
+        for d in drains {
+            let _ = d.await;
+        }
+        inner.control.close();
+        tracing::debug!("session shut down");
+    }
+}
+
+impl SessionInner {
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
+    }
+
+    fn pool(&self, addr: SocketAddr) -> Option<&Arc<NodePool>> {
+        self.pools.get(&addr)
+    }
+
+    fn current_keyspace(&self) -> Option<String> {
+        self.connection_config
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .keyspace
+            .clone()
+    }
+
+    fn lock_prepared(&self) -> std::sync::MutexGuard<'_, HashMap<PreparedKey, PreparedStatement>> {
+        self.prepared.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Prepares on every node with an open connection (so that `execute` works on any of
+    /// them); the first success is the statement, and a server error is returned as is.
+    async fn prepare_on_nodes(
+        &self,
+        statement: &Statement,
+    ) -> Result<PreparedStatement, ExecuteError> {
+        let cql_excerpt = excerpt(&statement.cql);
+        let timeout = statement
+            .opts
+            .request_timeout
+            .unwrap_or(self.config.default_profile.request_timeout);
+        let mut result = None;
+        let mut errors = Vec::new();
+        for node in &self.nodes {
+            let Some(pool) = self.pool(node.address()) else {
+                continue;
+            };
+            let conn = match pool.pick() {
+                Ok(c) => c,
+                Err(source) => {
+                    errors.push(ExecuteError::Connection {
+                        node: node.address(),
+                        statement: cql_excerpt.clone(),
+                        source,
+                    });
+                    continue;
+                }
+            };
+            let addr = conn.node();
+            let keyspace = match conn.version() {
+                cassia_protocol::frame::ProtocolVersion::V5 => statement.opts.keyspace.clone(),
+                cassia_protocol::frame::ProtocolVersion::V4 => None,
+            };
+            let request = Request::Prepare(Prepare {
+                query: statement.cql.to_string(),
+                keyspace,
+            });
+            let reply = match conn.send(&Envelope::new(request), timeout).await {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(send_error(addr, cql_excerpt.clone(), e));
+                    continue;
+                }
+            };
+            match reply.response {
+                Response::Result(ResultBody::Prepared(p)) => {
+                    if result.is_none() {
+                        let ks = statement
+                            .opts
+                            .keyspace
+                            .clone()
+                            .or_else(|| self.current_keyspace());
+                        result = Some(PreparedStatement::from_prepared(
+                            statement.cql.clone(),
+                            ks,
+                            p,
+                        ));
+                    }
+                }
+                Response::Error(error) => {
+                    return Err(ExecuteError::Server {
+                        node: addr,
+                        statement: cql_excerpt,
+                        error: Box::new(error),
+                    });
+                }
+                other => {
+                    errors.push(ExecuteError::UnexpectedResponse {
+                        node: addr,
+                        statement: cql_excerpt.clone(),
+                        detail: connection::response_name(&other).to_owned(),
+                    });
+                }
+            }
+        }
+        result.ok_or(ExecuteError::NoNodeAvailable {
+            statement: cql_excerpt,
+            errors,
+        })
+    }
+}
+
+fn points_ref(points: &[ContactPoint]) -> Vec<(String, SocketAddr)> {
+    points.iter().map(|p| (p.host.clone(), p.addr)).collect()
+}
+
+/// Timeout used by internal metadata queries.
+pub(crate) const INTERNAL_TIMEOUT: Duration = Duration::from_secs(10);

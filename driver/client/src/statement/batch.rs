@@ -1,0 +1,84 @@
+//! Batches: several simple and prepared statements applied together (BATCH).
+
+use std::sync::Arc;
+
+pub use cassia_protocol::request::BatchType;
+
+use super::options::{StatementOptions, statement_options};
+use super::{PreparedStatement, Statement};
+
+/// One statement of a batch.
+#[derive(Debug, Clone)]
+pub(crate) enum BatchEntry {
+    Simple(Arc<str>),
+    Prepared(PreparedStatement),
+}
+
+/// A logged, unlogged or counter batch mixing simple and prepared statements. Values are
+/// given to `Session::batch`, one set per statement in order.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub(crate) batch_type: BatchType,
+    pub(crate) entries: Vec<BatchEntry>,
+    pub(crate) opts: StatementOptions,
+}
+
+impl Batch {
+    /// An empty batch of the given type.
+    pub fn new(batch_type: BatchType) -> Self {
+        Batch {
+            batch_type,
+            entries: Vec::new(),
+            opts: StatementOptions::default(),
+        }
+    }
+
+    /// Appends a simple statement.
+    pub fn add_statement(&mut self, statement: impl Into<Statement>) {
+        self.entries.push(BatchEntry::Simple(statement.into().cql));
+    }
+
+    /// Appends a prepared statement.
+    pub fn add_prepared(&mut self, statement: &PreparedStatement) {
+        self.entries.push(BatchEntry::Prepared(statement.clone()));
+    }
+
+    /// Builder form of [`Batch::add_statement`].
+    pub fn with_statement(mut self, statement: impl Into<Statement>) -> Self {
+        self.add_statement(statement);
+        self
+    }
+
+    /// Builder form of [`Batch::add_prepared`].
+    pub fn with_prepared(mut self, statement: &PreparedStatement) -> Self {
+        self.add_prepared(statement);
+        self
+    }
+
+    /// Number of statements.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the batch holds no statement.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The batch type.
+    pub fn batch_type(&self) -> BatchType {
+        self.batch_type
+    }
+
+    /// A short description for errors and spans: the first statement's text.
+    pub(crate) fn describe(&self) -> String {
+        let first = match self.entries.first() {
+            Some(BatchEntry::Simple(cql)) => cql.to_string(),
+            Some(BatchEntry::Prepared(p)) => p.cql().to_owned(),
+            None => String::new(),
+        };
+        format!("BATCH of {} [{first}]", self.entries.len())
+    }
+}
+
+statement_options!(Batch);

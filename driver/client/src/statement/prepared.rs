@@ -1,0 +1,103 @@
+//! Prepared statements: the server's id for a parsed statement, the bind markers' types and
+//! the result metadata (refreshed when the server reports a change in protocol v5).
+
+use std::sync::{Arc, RwLock};
+
+use bytes::Bytes;
+use cassia_protocol::response::{ColumnSpec, Prepared, PreparedMetadata};
+
+use super::options::{StatementOptions, paging_options, statement_options};
+
+/// A statement prepared on the server (PREPARE), run with `Session::execute`.
+///
+/// Cheap to clone: clones share the server-side metadata; options are per clone. The session
+/// caches prepared statements by query text and keyspace, and re-prepares transparently when
+/// a node answers UNPREPARED.
+#[derive(Debug, Clone)]
+pub struct PreparedStatement {
+    pub(crate) shared: Arc<PreparedShared>,
+    pub(crate) opts: StatementOptions,
+}
+
+/// What every clone of a prepared statement shares.
+#[derive(Debug)]
+pub(crate) struct PreparedShared {
+    pub(crate) id: Bytes,
+    pub(crate) cql: Arc<str>,
+    pub(crate) keyspace: Option<String>,
+    pub(crate) bind: PreparedMetadata,
+    pub(crate) result: RwLock<ResultState>,
+}
+
+/// Result metadata, replaced when a v5 server sends Metadata_changed.
+#[derive(Debug, Clone)]
+pub(crate) struct ResultState {
+    pub(crate) metadata_id: Option<Bytes>,
+    pub(crate) columns: Arc<Vec<ColumnSpec>>,
+}
+
+impl PreparedStatement {
+    pub(crate) fn from_prepared(cql: Arc<str>, keyspace: Option<String>, p: Prepared) -> Self {
+        let shared = PreparedShared {
+            id: p.id,
+            cql,
+            keyspace,
+            bind: p.metadata,
+            result: RwLock::new(ResultState {
+                metadata_id: p.result_metadata_id,
+                columns: Arc::new(p.result_metadata.columns),
+            }),
+        };
+        PreparedStatement {
+            shared: Arc::new(shared),
+            opts: StatementOptions::default(),
+        }
+    }
+
+    /// The CQL text that was prepared.
+    pub fn cql(&self) -> &str {
+        &self.shared.cql
+    }
+
+    /// The server's statement id.
+    pub fn id(&self) -> &[u8] {
+        &self.shared.id
+    }
+
+    /// The bind markers, in order (name and CQL type of each).
+    pub fn bind_columns(&self) -> &[ColumnSpec] {
+        &self.shared.bind.columns
+    }
+
+    /// Indexes of the bind markers that form the partition key, in key order.
+    pub fn partition_key_indexes(&self) -> &[u16] {
+        &self.shared.bind.pk_indexes
+    }
+
+    /// The columns a row of the result will have (empty for statements without rows).
+    pub fn result_columns(&self) -> Arc<Vec<ColumnSpec>> {
+        self.result_state().columns
+    }
+
+    pub(crate) fn result_state(&self) -> ResultState {
+        match self.shared.result.read() {
+            Ok(state) => state.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Records new result metadata (v5 Metadata_changed).
+    pub(crate) fn update_result(&self, metadata_id: Bytes, columns: Vec<ColumnSpec>) {
+        let mut guard = match self.shared.result.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = ResultState {
+            metadata_id: Some(metadata_id),
+            columns: Arc::new(columns),
+        };
+    }
+}
+
+statement_options!(PreparedStatement);
+paging_options!(PreparedStatement);

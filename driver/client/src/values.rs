@@ -1,0 +1,27 @@
+//! Binding values to statements and reading rows back: the protocol crate's conversion
+//! traits, re-exported so applications depend on `cassia-driver` only.
+//!
+//! Values are typed against the statement's bind markers, so a simple statement that has
+//! values is prepared first (and cached) — the way the server learns the marker types.
+
+pub use cassia_protocol::row::{
+    ColumnIndex, FromRow, FromRowError, NamedValues, Row, SerializeRow, SerializeRowError,
+};
+pub use cassia_protocol::value::{DeserializeValue, SerializeValue};
+
+use cassia_protocol::request::SerializedValues;
+use cassia_protocol::response::ColumnSpec;
+
+/// Serializes `values` for bind markers `markers`, naming the statement in errors.
+pub(crate) fn serialize(
+    values: &(impl SerializeRow + ?Sized),
+    markers: &[ColumnSpec],
+    statement: &std::sync::Arc<str>,
+) -> Result<SerializedValues, crate::error::ExecuteError> {
+    cassia_protocol::row::serialize_values(values, markers).map_err(|source| {
+        crate::error::ExecuteError::Bind {
+            statement: statement.clone(),
+            source,
+        }
+    })
+}

@@ -1,0 +1,502 @@
+//! Running statements against the mock server: pipelining, stream ids, timeouts,
+//! re-preparing, paging, LWT results, warnings, retries and batches.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use cassia_driver::SerializeRow;
+use cassia_driver::error::ExecuteError;
+use cassia_driver::{Batch, BatchType, Consistency, CqlValue, ProtocolVersion, Session, Statement};
+use cassia_protocol::envelope::ResponseFrame;
+use cassia_protocol::request::{BatchStatement, Request};
+use cassia_protocol::response::{
+    ErrorKind, Prepared, PreparedMetadata, Response, ResultBody, ResultMetadata, RowsBuilder,
+};
+use cassia_protocol::types::ColumnType;
+use common::mock::{Action, MockConfig, MockServer, error, void};
+use common::{col, int_rows};
+
+async fn session_with(
+    server: &MockServer,
+    f: impl FnOnce(cassia_driver::SessionBuilder) -> cassia_driver::SessionBuilder,
+) -> Session {
+    f(Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4))
+    .build()
+    .await
+    .expect("session")
+}
+
+fn query_text(req: &Request) -> &str {
+    match req {
+        Request::Query(q) => &q.query,
+        _ => "",
+    }
+}
+
+#[tokio::test]
+async fn pipelined_requests_share_writes_and_all_complete() {
+    let server = MockServer::start(MockConfig::new(|req, _| {
+        let n: i32 = query_text(&req.request)
+            .trim_start_matches("SELECT ")
+            .parse()
+            .unwrap_or(-1);
+        vec![Action::Reply(int_rows(&["n"], &[vec![Some(n)]], None))]
+    }))
+    .await;
+    let session = session_with(&server, |b| b.heartbeat_interval(None)).await;
+    let reads_before = server.reads.lock().expect("reads").len();
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let s = session.clone();
+            tokio::spawn(async move { (i, s.query(format!("SELECT {i}"), ()).await) })
+        })
+        .collect();
+    for t in tasks {
+        let (i, result) = t.await.expect("task");
+        let rows: Vec<(i32,)> = result.expect("query").rows().expect("rows");
+        assert_eq!(rows, vec![(i,)]);
+    }
+    let reads = server.reads.lock().expect("reads").len() - reads_before;
+    assert!(
+        reads <= 20,
+        "200 pipelined requests arrived in {reads} reads; writes are not coalesced"
+    );
+}
+
+#[tokio::test]
+async fn stream_ids_are_reused_and_exhaustion_is_reported() {
+    let server = MockServer::start(MockConfig::new(|req, _| match query_text(&req.request) {
+        "HANG" => vec![Action::Ignore],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| {
+        b.max_requests_per_connection(2).heartbeat_interval(None)
+    })
+    .await;
+    for _ in 0..10 {
+        session
+            .query("SELECT 1", ())
+            .await
+            .expect("ids are freed after each response");
+    }
+    let ids: std::collections::BTreeSet<i16> = server
+        .user_requests()
+        .iter()
+        .map(|(_, f)| f.stream)
+        .collect();
+    assert!(
+        ids.iter().all(|id| *id < 2),
+        "only ids 0 and 1 exist: {ids:?}"
+    );
+
+    let hang = |s: Session| tokio::spawn(async move { s.query("HANG", ()).await });
+    let _h1 = hang(session.clone());
+    let _h2 = hang(session.clone());
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let err = session.query("SELECT 1", ()).await.expect_err("no id left");
+    assert!(matches!(err, ExecuteError::Busy { .. }), "{err}");
+    assert!(
+        err.to_string().contains("too many requests in flight"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn timed_out_request_keeps_its_stream_id_until_the_late_response() {
+    let server = MockServer::start(MockConfig::new(|req, _| match query_text(&req.request) {
+        "SLOW" => vec![Action::Delay(
+            Duration::from_millis(400),
+            Box::new(Action::Reply(void())),
+        )],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| {
+        b.max_requests_per_connection(1).heartbeat_interval(None)
+    })
+    .await;
+    let slow = Statement::new("SLOW").with_request_timeout(Duration::from_millis(100));
+    let err = session.query(slow, ()).await.expect_err("times out");
+    assert!(matches!(err, ExecuteError::Timeout { .. }), "{err}");
+    assert!(err.to_string().contains("\"SLOW\""), "{err}");
+    assert!(err.to_string().contains("timed out after 100ms"), "{err}");
+    // The only id is still reserved for the late answer.
+    let busy = session
+        .query("SELECT 1", ())
+        .await
+        .expect_err("id reserved");
+    assert!(matches!(busy, ExecuteError::Busy { .. }), "{busy}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    session
+        .query("SELECT 1", ())
+        .await
+        .expect("id freed by the late response");
+}
+
+fn prepared(id: &[u8]) -> Response {
+    Response::Result(ResultBody::Prepared(Prepared {
+        id: Bytes::copy_from_slice(id),
+        result_metadata_id: None,
+        metadata: PreparedMetadata {
+            pk_indexes: vec![0],
+            columns: vec![col("k", ColumnType::Int)],
+        },
+        result_metadata: ResultMetadata {
+            column_count: 1,
+            paging_state: None,
+            new_metadata_id: None,
+            columns: vec![col("v", ColumnType::Int)],
+        },
+    }))
+}
+
+#[tokio::test]
+async fn unprepared_is_handled_by_re_preparing_transparently() {
+    let executes = Arc::new(AtomicUsize::new(0));
+    let e = executes.clone();
+    let server = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Prepare(_) => vec![Action::Reply(prepared(b"stmt-1"))],
+        Request::Execute(x) => {
+            if e.fetch_add(1, Ordering::SeqCst) == 1 {
+                vec![Action::Reply(error(
+                    ErrorKind::Unprepared { id: x.id.clone() },
+                    "Prepared query with ID 73746d742d31 not found",
+                ))]
+            } else {
+                vec![Action::Reply(int_rows(&["v"], &[vec![Some(7)]], None))]
+            }
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let p = session
+        .prepare("SELECT v FROM t WHERE k = ?")
+        .await
+        .expect("prepare");
+    assert_eq!(p.id(), b"stmt-1");
+    assert_eq!(p.bind_columns()[0].name, "k");
+    let again = session
+        .prepare("SELECT v FROM t WHERE k = ?")
+        .await
+        .expect("cached");
+    assert_eq!(again.id(), p.id());
+
+    let first = session.execute(&p, (1i32,)).await.expect("first execute");
+    assert_eq!(first.one::<(i32,)>().expect("one row"), (7,));
+    let second = session
+        .execute(&p, (1i32,))
+        .await
+        .expect("re-prepared and retried");
+    assert_eq!(second.one::<(i32,)>().expect("one row"), (7,));
+    // Values are checked against the bind markers' types.
+    let err = session
+        .execute(&p, ("text",))
+        .await
+        .expect_err("wrong type");
+    assert!(matches!(err, ExecuteError::Bind { .. }), "{err}");
+    assert!(
+        err.to_string().contains("ks.t.k"),
+        "names the marker: {err}"
+    );
+
+    let kinds: Vec<&str> = server
+        .user_requests()
+        .iter()
+        .filter_map(|(_, f)| match &f.request {
+            Request::Prepare(_) => Some("PREPARE"),
+            Request::Execute(_) => Some("EXECUTE"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["PREPARE", "EXECUTE", "EXECUTE", "PREPARE", "EXECUTE"]
+    );
+}
+
+#[tokio::test]
+async fn automatic_paging_walks_every_page() {
+    let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
+        Request::Query(q) => {
+            let state = q.params.paging_state.as_deref();
+            let page_size = q.params.page_size;
+            assert_eq!(page_size, Some(2), "page size is sent");
+            let rows = match state {
+                None => int_rows(&["n"], &[vec![Some(1)], vec![Some(2)]], Some(b"p1")),
+                Some(b"p1") => int_rows(&["n"], &[vec![Some(3)], vec![None]], Some(b"p2")),
+                _ => int_rows(&["n"], &[vec![Some(5)]], None),
+            };
+            vec![Action::Reply(rows)]
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let mut stream = session
+        .query_iter(Statement::new("SELECT n FROM t").with_page_size(2), ())
+        .await
+        .expect("stream");
+    // The first row as a dynamic Row, the rest typed.
+    let first = stream.next_row().await.expect("a row").expect("row");
+    assert_eq!(first.get("n").expect("column n"), Some(&CqlValue::Int(1)));
+    let mut typed = stream.rows_stream::<(Option<i32>,)>();
+    let mut seen = vec![Some(CqlValue::Int(1))];
+    while let Some(row) = typed.next_row().await {
+        seen.push(row.expect("row").0.map(CqlValue::Int));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            Some(CqlValue::Int(1)),
+            Some(CqlValue::Int(2)),
+            Some(CqlValue::Int(3)),
+            None,
+            Some(CqlValue::Int(5))
+        ]
+    );
+
+    // Manual paging: the state from one page starts the next.
+    let first = session
+        .query(Statement::new("SELECT n FROM t").with_page_size(2), ())
+        .await
+        .expect("page 1");
+    let state = first.paging_state().cloned().expect("more pages");
+    assert_eq!(state.as_bytes(), b"p1");
+    let second = session
+        .query(
+            Statement::new("SELECT n FROM t")
+                .with_page_size(2)
+                .with_paging_state(state),
+            (),
+        )
+        .await
+        .expect("page 2");
+    assert_eq!(second.row_count(), 2);
+    assert_eq!(
+        second.paging_state().map(|p| p.as_bytes().to_vec()),
+        Some(b"p2".to_vec())
+    );
+}
+
+fn lwt_result(applied: bool) -> Response {
+    let mut columns = vec![col("[applied]", ColumnType::Boolean)];
+    if !applied {
+        columns.push(col("v", ColumnType::Int));
+    }
+    let mut b = RowsBuilder::new(ResultMetadata {
+        column_count: columns.len(),
+        paging_state: None,
+        new_metadata_id: None,
+        columns,
+    });
+    b.push_value(&[u8::from(applied)]).expect("cell");
+    if !applied {
+        b.push_value(&5i32.to_be_bytes()).expect("cell");
+    }
+    Response::Result(ResultBody::Rows(b.finish().expect("rows")))
+}
+
+#[tokio::test]
+async fn lwt_helper_reads_applied() {
+    let server = MockServer::start(MockConfig::new(|req, _| match query_text(&req.request) {
+        "INSERT IF NOT EXISTS" => vec![Action::Reply(lwt_result(true))],
+        "UPDATE IF v = 1" => vec![Action::Reply(lwt_result(false))],
+        "SELECT" => vec![Action::Reply(int_rows(&["n"], &[], None))],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let r = session
+        .query("INSERT IF NOT EXISTS", ())
+        .await
+        .expect("lwt");
+    assert!(r.was_applied().expect("applied column"));
+    let r = session.query("UPDATE IF v = 1", ()).await.expect("lwt");
+    assert!(!r.was_applied().expect("applied column"));
+    assert_eq!(r.one::<(bool, i32)>().expect("row"), (false, 5));
+    let r = session.query("plain write", ()).await.expect("write");
+    assert!(r.was_applied().expect("void counts as applied"));
+    let r = session.query("SELECT", ()).await.expect("select");
+    let err = r.was_applied().expect_err("not an LWT");
+    assert!(err.to_string().contains("no [applied] column"), "{err}");
+}
+
+#[tokio::test]
+async fn warnings_and_tracing_id_are_surfaced() {
+    let trace = uuid::Uuid::from_u128(0x1234);
+    let server = MockServer::start(MockConfig::new(move |_, _| {
+        let mut f = ResponseFrame::new(0, void());
+        f.warnings =
+            vec!["Batch for [ks.t] is of size 6.0KiB, exceeding specified threshold".into()];
+        f.tracing_id = Some(trace);
+        vec![Action::ReplyFrame(f)]
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let r = session
+        .query(Statement::new("INSERT").with_tracing(true), ())
+        .await
+        .expect("query");
+    assert_eq!(r.warnings().len(), 1);
+    assert!(r.warnings()[0].contains("exceeding specified threshold"));
+    assert_eq!(r.tracing_id(), Some(trace));
+    let sent = server.user_requests();
+    assert!(sent.last().expect("sent").1.tracing, "tracing flag is sent");
+}
+
+#[tokio::test]
+async fn statement_options_reach_the_wire() {
+    let server = MockServer::start(MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    let session = session_with(&server, |b| b.default_consistency(Consistency::Quorum)).await;
+    session.query("A", ()).await.expect("query");
+    session
+        .query(
+            Statement::new("B")
+                .with_consistency(Consistency::One)
+                .with_serial_consistency(Consistency::LocalSerial)
+                .with_timestamp(42)
+                .with_custom_payload("k", Bytes::from_static(b"v")),
+            (),
+        )
+        .await
+        .expect("query");
+    let sent = server.user_requests();
+    let params = |i: usize| match &sent[i].1.request {
+        Request::Query(q) => q.params.clone(),
+        other => panic!("unexpected {other:?}"),
+    };
+    let a = params(sent.len() - 2);
+    assert_eq!(a.consistency, Consistency::Quorum);
+    assert_eq!(a.page_size, Some(5000));
+    assert!(
+        a.timestamp.is_some_and(|t| t > 1_600_000_000_000_000),
+        "monotonic µs timestamp"
+    );
+    let b = params(sent.len() - 1);
+    assert_eq!(b.consistency, Consistency::One);
+    assert_eq!(b.serial_consistency, Some(Consistency::LocalSerial));
+    assert_eq!(b.timestamp, Some(42));
+    assert_eq!(
+        sent.last().expect("sent").1.custom_payload,
+        Some(vec![("k".to_owned(), Some(b"v".to_vec()))])
+    );
+}
+
+#[tokio::test]
+async fn batch_mixes_simple_and_prepared_statements() {
+    let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
+        Request::Prepare(_) => vec![Action::Reply(prepared(b"ins"))],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let p = session
+        .prepare("INSERT INTO t (k) VALUES (?)")
+        .await
+        .expect("prepare");
+    let batch = Batch::new(BatchType::Unlogged)
+        .with_statement("INSERT INTO t (k) VALUES (1)")
+        .with_prepared(&p)
+        .with_consistency(Consistency::Quorum);
+    let values: [&dyn SerializeRow; 2] = [&(), &(2i32,)];
+    session.batch(&batch, &values).await.expect("batch");
+    let Some((_, frame)) = server.user_requests().pop() else {
+        panic!("nothing sent")
+    };
+    let Request::Batch(b) = frame.request else {
+        panic!("not a batch: {:?}", frame.request)
+    };
+    assert_eq!(b.batch_type, BatchType::Unlogged);
+    assert_eq!(b.consistency, Consistency::Quorum);
+    assert_eq!(b.statements.len(), 2);
+    assert!(
+        matches!(&b.statements[0], BatchStatement::Query { query, .. } if query == "INSERT INTO t (k) VALUES (1)")
+    );
+    assert!(
+        matches!(&b.statements[1], BatchStatement::Prepared { id, values } if id.as_ref() == b"ins" && values.bytes == [0, 0, 0, 4, 0, 0, 0, 2])
+    );
+
+    let err = session
+        .batch(&batch, &[()])
+        .await
+        .expect_err("value count mismatch");
+    assert!(
+        err.to_string()
+            .contains("2 statements but 1 sets of values"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_lets_in_flight_requests_finish_and_refuses_new_ones() {
+    let server = MockServer::start(MockConfig::new(|req, _| match query_text(&req.request) {
+        "SLOW" => vec![Action::Delay(
+            Duration::from_millis(200),
+            Box::new(Action::Reply(void())),
+        )],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let s = session.clone();
+    let slow = tokio::spawn(async move { s.query("SLOW", ()).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    session.shutdown().await;
+    slow.await
+        .expect("task")
+        .expect("in-flight request completes");
+    let err = session.query("SELECT 1", ()).await.expect_err("closed");
+    assert!(matches!(err, ExecuteError::SessionClosed), "{err}");
+    assert_eq!(err.to_string(), "the session has been shut down");
+}
+
+#[tokio::test]
+async fn simple_statement_with_values_is_prepared_and_rows_decode_typed() {
+    let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
+        Request::Prepare(_) => vec![Action::Reply(prepared(b"sel"))],
+        Request::Execute(_) => vec![Action::Reply(int_rows(
+            &["v"],
+            &[vec![Some(7)], vec![None]],
+            None,
+        ))],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let named = cassia_driver::NamedValues::new().with("k", 1i32);
+    let r = session
+        .query("SELECT v FROM t WHERE k = :k", named)
+        .await
+        .expect("query with named values");
+    assert_eq!(
+        r.rows::<(Option<i32>,)>().expect("rows"),
+        vec![(Some(7),), (None,)]
+    );
+    let err = r.one::<(i32,)>().expect_err("two rows");
+    assert_eq!(err.to_string(), "expected exactly one row, got 2");
+    let err = r.rows::<(String,)>().expect_err("wrong type");
+    let text = err.to_string();
+    assert!(text.contains("ks.t.v"), "names the column: {text}");
+    assert!(text.contains("int"), "names the CQL type: {text}");
+    let err = r.rows::<(i32,)>().expect_err("null into i32");
+    assert!(err.to_string().contains("ks.t.v"), "{err}");
+    let kinds: Vec<&str> = server
+        .user_requests()
+        .iter()
+        .filter_map(|(_, f)| match &f.request {
+            Request::Prepare(p) if p.query.contains(":k") => Some("PREPARE"),
+            Request::Execute(_) => Some("EXECUTE"),
+            Request::Query(q) if q.query.contains(":k") => Some("QUERY"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, ["PREPARE", "EXECUTE"]);
+}

@@ -1,0 +1,204 @@
+//! Codec tests: every mode round-trips through arbitrary chunking, and the byte vectors of
+//! the wire-capture README come out exactly.
+
+use bytes::BytesMut;
+
+use super::*;
+use crate::compression::Compression;
+use crate::envelope::{RequestFrame, ResponseFrame};
+use crate::frame::{Opcode, ProtocolVersion};
+use crate::request::{Query, QueryParameters, Request};
+use crate::response::Response;
+use crate::segment::{MAX_PAYLOAD, encode_segment};
+
+fn query_frame(stream: i16, text_len: usize) -> Vec<u8> {
+    let q = Request::Query(Query {
+        query: "x".repeat(text_len),
+        params: QueryParameters::default(),
+    });
+    RequestFrame::new(stream, q)
+        .encode(ProtocolVersion::V5)
+        .expect("encodes")
+}
+
+/// Feeds `wire` in chunks of `step` bytes and collects every frame.
+fn decode_chunked(decoder: &mut FrameDecoder, wire: &[u8], step: usize) -> Vec<Frame> {
+    let mut buf = BytesMut::new();
+    let mut frames = Vec::new();
+    for chunk in wire.chunks(step) {
+        buf.extend_from_slice(chunk);
+        while let Some(f) = decoder.decode(&mut buf).expect("valid stream") {
+            frames.push(f);
+        }
+    }
+    assert!(buf.is_empty(), "{} bytes left over", buf.len());
+    frames
+}
+
+fn as_bytes(frame: &Frame) -> Vec<u8> {
+    let mut out = frame.header.to_bytes().to_vec();
+    out.extend_from_slice(&frame.body);
+    out
+}
+
+#[test]
+fn compressed_ready_frames_match_the_captures() {
+    let ready = ResponseFrame::new(1, Response::Ready)
+        .encode(ProtocolVersion::V4)
+        .expect("encodes");
+    for (compression, expected) in [
+        (
+            Compression::Lz4,
+            &b"\x84\x01\x00\x01\x02\x00\x00\x00\x05\x00\x00\x00\x00\x00"[..],
+        ),
+        (
+            Compression::Snappy,
+            &b"\x84\x01\x00\x01\x02\x00\x00\x00\x01\x00"[..],
+        ),
+    ] {
+        let mut enc = FrameEncoder::new();
+        enc.set_compression(Some(compression));
+        let mut out = BytesMut::new();
+        enc.encode(&ready, &mut out).expect("encodes");
+        assert_eq!(&out[..], expected);
+
+        let mut dec = FrameDecoder::new();
+        dec.set_compression(Some(compression));
+        let frames = decode_chunked(&mut dec, expected, 1);
+        assert_eq!(frames.len(), 1);
+        assert_eq!(frames[0].header.opcode, Opcode::Ready);
+        assert!(frames[0].body.is_empty());
+    }
+}
+
+#[test]
+fn plain_and_compressed_streams_round_trip_through_any_chunking() {
+    let frames = [
+        query_frame(0, 10),
+        query_frame(1, 70_000),
+        query_frame(2, 0),
+    ];
+    for compression in [None, Some(Compression::Lz4), Some(Compression::Snappy)] {
+        let mut enc = FrameEncoder::new();
+        enc.set_compression(compression);
+        let mut wire = BytesMut::new();
+        enc.encode_all(frames.iter().map(Vec::as_slice), &mut wire)
+            .expect("encodes");
+        for step in [1, 7, 4096, wire.len()] {
+            let mut dec = FrameDecoder::new();
+            dec.set_compression(compression);
+            let got = decode_chunked(&mut dec, &wire, step);
+            let bodies: Vec<_> = got.iter().map(|f| f.body.to_vec()).collect();
+            let expected: Vec<_> = frames.iter().map(|f| f[9..].to_vec()).collect();
+            assert_eq!(bodies, expected, "{compression:?} step {step}");
+        }
+    }
+}
+
+#[test]
+fn segments_coalesce_small_frames_and_split_large_ones() {
+    let small = [query_frame(0, 5), query_frame(1, 6)];
+    let large = query_frame(2, 200_000);
+    for lz4 in [false, true] {
+        let mut enc = FrameEncoder::new();
+        enc.use_segments(lz4);
+        let mut wire = BytesMut::new();
+        enc.encode_all(small.iter().map(Vec::as_slice), &mut wire)
+            .expect("encodes");
+        let hlen = if lz4 { 5 } else { 3 };
+        let payload: usize = small.iter().map(Vec::len).sum();
+        if !lz4 {
+            assert_eq!(wire.len(), hlen + 3 + payload + 4, "one segment for both");
+        }
+        let coalesced = wire.len();
+        enc.encode(&large, &mut wire).expect("encodes");
+        if !lz4 {
+            let split = wire.len() - coalesced;
+            assert_eq!(split, 2 * (hlen + 3 + 4) + large.len(), "two segments");
+            assert_eq!(&wire[coalesced..coalesced + 3], &[0xff, 0xff, 0x01]);
+        }
+        for step in [1, 1000, wire.len()] {
+            let mut dec = FrameDecoder::new();
+            dec.use_segments(lz4);
+            let got = decode_chunked(&mut dec, &wire, step);
+            let got: Vec<_> = got.iter().map(as_bytes).collect();
+            assert_eq!(got, vec![small[0].clone(), small[1].clone(), large.clone()]);
+        }
+    }
+}
+
+#[test]
+fn frame_cap_applies_to_headers_and_decompressed_bodies() {
+    let frame = query_frame(0, 100);
+    let mut dec = FrameDecoder::new();
+    dec.set_max_frame_size(50);
+    let mut buf = BytesMut::from(&frame[..9]);
+    assert!(matches!(
+        dec.decode(&mut buf),
+        Err(FrameError::FrameTooLarge { max: 50, .. })
+    ));
+
+    let mut enc = FrameEncoder::new();
+    enc.set_compression(Some(Compression::Lz4));
+    let mut wire = BytesMut::new();
+    enc.encode(&query_frame(0, 1000), &mut wire)
+        .expect("encodes");
+    let mut dec = FrameDecoder::new();
+    dec.set_compression(Some(Compression::Lz4));
+    dec.set_max_frame_size(200);
+    assert!(matches!(
+        dec.decode(&mut wire),
+        Err(FrameError::FrameTooLarge { max: 200, .. })
+    ));
+}
+
+#[test]
+fn header_errors_are_typed() {
+    let mut dec = FrameDecoder::new();
+    let mut buf = BytesMut::from(&[0x06, 0, 0, 9, 0x05, 0, 0, 0, 0][..]);
+    assert_eq!(
+        dec.decode(&mut buf),
+        Err(FrameError::BadVersion { byte: 6, stream: 9 })
+    );
+    let mut buf = BytesMut::from(&[0x04, 0, 0, 1, 0x44, 0, 0, 0, 0][..]);
+    assert!(matches!(
+        dec.decode(&mut buf),
+        Err(FrameError::UnknownOpcode { opcode: 0x44, .. })
+    ));
+    let mut buf = BytesMut::from(&[0x84, 0x01, 0, 1, 0x02, 0, 0, 0, 1, 0][..]);
+    assert_eq!(
+        dec.decode(&mut buf),
+        Err(FrameError::UnexpectedCompression { stream: 1 })
+    );
+    let mut enc = FrameEncoder::new();
+    assert!(matches!(
+        enc.encode(&[0x04, 0, 0, 1, 0x05, 0, 0, 0, 3], &mut BytesMut::new()),
+        Err(FrameError::NotAFrame { .. })
+    ));
+}
+
+#[test]
+fn malformed_segment_contents_are_rejected() {
+    let frame = query_frame(0, 10);
+    // A self-contained segment that ends in the middle of a frame.
+    let mut wire = BytesMut::new();
+    encode_segment(&frame[..frame.len() - 1], true, false, &mut wire).expect("fits");
+    let mut dec = FrameDecoder::new();
+    dec.use_segments(false);
+    assert!(matches!(
+        dec.decode(&mut wire),
+        Err(FrameError::MalformedSegment { .. })
+    ));
+    // Non-self-contained pieces that overrun their frame.
+    let mut long = frame.clone();
+    long.extend_from_slice(&[0; 3]);
+    let mut wire = BytesMut::new();
+    encode_segment(&long, false, false, &mut wire).expect("fits");
+    let mut dec = FrameDecoder::new();
+    dec.use_segments(false);
+    assert!(matches!(
+        dec.decode(&mut wire),
+        Err(FrameError::MalformedSegment { .. })
+    ));
+    assert!(MAX_PAYLOAD > frame.len());
+}

@@ -1,0 +1,295 @@
+//! Table options (`WITH ...` of CREATE/ALTER TABLE) with Cassandra 4.0's defaults.
+//!
+//! They are only stored and echoed back (in `system_schema.tables` and `to_cql`), except
+//! `default_time_to_live`, which the engine applies to writes without a TTL.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cassia_protocol::response::ServerError;
+
+use crate::cql::ast::OptionValue;
+
+use super::ddl::{literal_text, parse_bool};
+use super::errors::{config, syntax};
+
+/// The options of a table, as `system_schema.tables` reports them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableOptions {
+    /// `additional_write_policy` (default `99p`).
+    pub additional_write_policy: String,
+    /// `bloom_filter_fp_chance` (default 0.01).
+    pub bloom_filter_fp_chance: f64,
+    /// `caching` (default `{'keys': 'ALL', 'rows_per_partition': 'NONE'}`).
+    pub caching: BTreeMap<String, String>,
+    /// `cdc` (default false).
+    pub cdc: bool,
+    /// `comment` (default empty).
+    pub comment: String,
+    /// `compaction` (default SizeTieredCompactionStrategy with thresholds 4/32).
+    pub compaction: BTreeMap<String, String>,
+    /// `compression` (default LZ4Compressor, 16 KiB chunks).
+    pub compression: BTreeMap<String, String>,
+    /// `crc_check_chance` (default 1.0).
+    pub crc_check_chance: f64,
+    /// `default_time_to_live` in seconds (default 0: none).
+    pub default_time_to_live: i32,
+    /// `extensions` (default empty).
+    pub extensions: BTreeMap<String, Vec<u8>>,
+    /// `gc_grace_seconds` (default 864000).
+    pub gc_grace_seconds: i32,
+    /// `max_index_interval` (default 2048).
+    pub max_index_interval: i32,
+    /// `memtable_flush_period_in_ms` (default 0).
+    pub memtable_flush_period_in_ms: i32,
+    /// `min_index_interval` (default 128).
+    pub min_index_interval: i32,
+    /// `read_repair` (default `BLOCKING`).
+    pub read_repair: String,
+    /// `speculative_retry` (default `99p`).
+    pub speculative_retry: String,
+}
+
+fn string_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            additional_write_policy: "99p".to_owned(),
+            bloom_filter_fp_chance: 0.01,
+            caching: string_map(&[("keys", "ALL"), ("rows_per_partition", "NONE")]),
+            cdc: false,
+            comment: String::new(),
+            compaction: string_map(&[
+                (
+                    "class",
+                    "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy",
+                ),
+                ("max_threshold", "32"),
+                ("min_threshold", "4"),
+            ]),
+            compression: string_map(&[
+                ("chunk_length_in_kb", "16"),
+                ("class", "org.apache.cassandra.io.compress.LZ4Compressor"),
+            ]),
+            crc_check_chance: 1.0,
+            default_time_to_live: 0,
+            extensions: BTreeMap::new(),
+            gc_grace_seconds: 864_000,
+            max_index_interval: 2048,
+            memtable_flush_period_in_ms: 0,
+            min_index_interval: 128,
+            read_repair: "BLOCKING".to_owned(),
+            speculative_retry: "99p".to_owned(),
+        }
+    }
+}
+
+impl TableOptions {
+    /// `flags` of `system_schema.tables` for a CQL table (`compound`, plus `counter`).
+    pub fn flags(is_counter: bool) -> BTreeSet<String> {
+        let mut flags = BTreeSet::new();
+        flags.insert("compound".to_owned());
+        if is_counter {
+            flags.insert("counter".to_owned());
+        }
+        flags
+    }
+}
+
+impl TableOptions {
+    /// Applies `WITH` options on top of `self` (defaults for CREATE, the current options for
+    /// ALTER), validating names and values as Cassandra 4.0 does.
+    pub(crate) fn apply(&mut self, options: &[(String, OptionValue)]) -> Result<(), ServerError> {
+        for (name, value) in options {
+            match name.as_str() {
+                "additional_write_policy" => self.additional_write_policy = text(name, value)?,
+                "bloom_filter_fp_chance" => {
+                    let v = double(name, value)?;
+                    if !(v > 0.0 && v <= 1.0) {
+                        return Err(config(format!(
+                            "bloom_filter_fp_chance must be larger than 0.0 and less than or equal to 1.0 (got {v})"
+                        )));
+                    }
+                    self.bloom_filter_fp_chance = v;
+                }
+                "caching" => {
+                    let given = map(name, value)?;
+                    let mut caching = TableOptions::default().caching;
+                    for (k, v) in given {
+                        if k != "keys" && k != "rows_per_partition" {
+                            return Err(config(format!(
+                                "Invalid caching sub-options {{{k}={v}}}: only 'keys' and 'rows_per_partition' are allowed"
+                            )));
+                        }
+                        caching.insert(k, v.to_ascii_uppercase());
+                    }
+                    self.caching = caching;
+                }
+                "cdc" => self.cdc = parse_bool(&text(name, value)?),
+                "comment" => self.comment = text(name, value)?,
+                "compaction" => {
+                    let mut given = map(name, value)?;
+                    let Some(class) = given.remove("class") else {
+                        return Err(config(
+                            "Missing sub-option 'class' for the 'compaction' option.",
+                        ));
+                    };
+                    let class = qualify(&class, "org.apache.cassandra.db.compaction");
+                    let mut out = BTreeMap::new();
+                    if class.ends_with("SizeTieredCompactionStrategy")
+                        || class.ends_with("TimeWindowCompactionStrategy")
+                    {
+                        out.insert("max_threshold".to_owned(), "32".to_owned());
+                        out.insert("min_threshold".to_owned(), "4".to_owned());
+                    }
+                    out.insert("class".to_owned(), class);
+                    out.extend(given);
+                    self.compaction = out;
+                }
+                "compression" => {
+                    let mut given = map(name, value)?;
+                    let enabled = given.get("enabled").is_none_or(|v| parse_bool(v));
+                    let mut out = BTreeMap::new();
+                    if !enabled {
+                        out.insert("enabled".to_owned(), "false".to_owned());
+                    } else {
+                        let class = given
+                            .remove("class")
+                            .or_else(|| given.remove("sstable_compression"))
+                            .ok_or_else(|| {
+                                config("Missing sub-option 'class' for the 'compression' option.")
+                            })?;
+                        given.remove("enabled");
+                        let chunk = given
+                            .remove("chunk_length_in_kb")
+                            .or_else(|| {
+                                given
+                                    .remove("chunk_length_kb")
+                                    .map(|kb| kb.trim().to_owned())
+                            })
+                            .unwrap_or_else(|| "16".to_owned());
+                        out.insert("chunk_length_in_kb".to_owned(), chunk);
+                        out.insert(
+                            "class".to_owned(),
+                            qualify(&class, "org.apache.cassandra.io.compress"),
+                        );
+                        out.extend(given);
+                    }
+                    self.compression = out;
+                }
+                "crc_check_chance" => {
+                    let v = double(name, value)?;
+                    if !(0.0..=1.0).contains(&v) {
+                        return Err(config("crc_check_chance should be between 0.0 and 1.0"));
+                    }
+                    self.crc_check_chance = v;
+                }
+                "default_time_to_live" => {
+                    let v = int(name, value)?;
+                    if v < 0 {
+                        return Err(config(format!(
+                            "default_time_to_live must be greater than or equal to 0 (got {v})"
+                        )));
+                    }
+                    if v > MAX_TTL {
+                        return Err(config(format!(
+                            "default_time_to_live must be less than or equal to {MAX_TTL} (got {v})"
+                        )));
+                    }
+                    self.default_time_to_live = v;
+                }
+                "gc_grace_seconds" => {
+                    let v = int(name, value)?;
+                    if v < 0 {
+                        return Err(config(format!(
+                            "gc_grace_seconds must be greater than or equal to 0 (got {v})"
+                        )));
+                    }
+                    self.gc_grace_seconds = v;
+                }
+                "max_index_interval" => self.max_index_interval = int(name, value)?,
+                "memtable_flush_period_in_ms" => {
+                    self.memtable_flush_period_in_ms = int(name, value)?
+                }
+                "min_index_interval" => self.min_index_interval = int(name, value)?,
+                "read_repair" => {
+                    let v = text(name, value)?.to_ascii_uppercase();
+                    if v != "BLOCKING" && v != "NONE" {
+                        return Err(config(format!(
+                            "No enum constant org.apache.cassandra.service.reads.repair.ReadRepairStrategy.{v}"
+                        )));
+                    }
+                    self.read_repair = v;
+                }
+                "speculative_retry" => self.speculative_retry = text(name, value)?,
+                // Obsolete since 4.0 and ignored, as Cassandra does.
+                "read_repair_chance" | "dclocal_read_repair_chance" => {}
+                "extensions" => {
+                    self.extensions = map(name, value)?
+                        .into_iter()
+                        .map(|(k, v)| (k, v.into_bytes()))
+                        .collect();
+                }
+                other => return Err(syntax(format!("Unknown property '{other}'"))),
+            }
+        }
+        if self.min_index_interval > self.max_index_interval {
+            return Err(config(
+                "max_index_interval must be greater than min_index_interval",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Cassandra's maximum TTL (20 years, in seconds).
+const MAX_TTL: i32 = 630_720_000;
+
+fn qualify(class: &str, package: &str) -> String {
+    if class.contains('.') {
+        class.to_owned()
+    } else {
+        format!("{package}.{class}")
+    }
+}
+
+fn text(name: &str, value: &OptionValue) -> Result<String, ServerError> {
+    match value {
+        OptionValue::Literal(l) => Ok(literal_text(l)),
+        OptionValue::Identifier(i) => Ok(i.clone()),
+        OptionValue::Map(_) => Err(syntax(format!(
+            "Invalid value for property '{name}'. It should be a string"
+        ))),
+    }
+}
+
+fn map(name: &str, value: &OptionValue) -> Result<BTreeMap<String, String>, ServerError> {
+    match value {
+        OptionValue::Map(entries) => Ok(entries
+            .iter()
+            .map(|(k, v)| (literal_text(k), literal_text(v)))
+            .collect()),
+        _ => Err(syntax(format!(
+            "Invalid value for property '{name}'. It should be a map."
+        ))),
+    }
+}
+
+fn double(name: &str, value: &OptionValue) -> Result<f64, ServerError> {
+    let t = text(name, value)?;
+    t.trim()
+        .parse()
+        .map_err(|_| syntax(format!("Invalid double value {t} for '{name}'")))
+}
+
+fn int(name: &str, value: &OptionValue) -> Result<i32, ServerError> {
+    let t = text(name, value)?;
+    t.trim()
+        .parse()
+        .map_err(|_| syntax(format!("Invalid integer value {t} for '{name}'")))
+}

@@ -1,0 +1,339 @@
+//! The per-connection state machine: which requests are allowed in which stage
+//! (handshake, authentication, ready) and what each one answers.
+//!
+//! It knows nothing about bytes: it takes a decoded request and returns the response plus
+//! what the I/O loop must change afterwards (compression, v5 segments, event subscription).
+//! The stage rules and the error messages follow Cassandra 4.0's `ServerConnection` and
+//! `StartupMessage`, because drivers react to them.
+
+use std::sync::Arc;
+
+use cassia_protocol::compression::Compression;
+use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
+use cassia_protocol::frame::{Opcode, ProtocolVersion};
+use cassia_protocol::request::{Request, Startup};
+use cassia_protocol::response::{ErrorKind, Response, ServerError};
+
+use crate::auth::PASSWORD_AUTHENTICATOR;
+use crate::engine::{ClientState, Outcome};
+use crate::server::Shared;
+
+/// Where the connection is in its life, as Cassandra's `ConnectionStage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Only OPTIONS and STARTUP are accepted.
+    Established,
+    /// STARTUP was answered with AUTHENTICATE; only AUTH_RESPONSE is accepted.
+    Authenticating,
+    /// Everything but STARTUP is accepted.
+    Ready,
+}
+
+/// What the I/O loop must do once the reply is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum After {
+    Nothing,
+    /// STARTUP succeeded: compress from now on (v4: every later frame, this reply
+    /// included; v5: segments start after this reply).
+    Started(Option<Compression>),
+    /// REGISTER for SCHEMA_CHANGE: start forwarding schema events.
+    SubscribeSchema,
+    /// Send the reply, then close the connection.
+    Close,
+}
+
+/// Per-connection protocol state.
+#[derive(Debug)]
+pub(crate) struct Dispatcher {
+    shared: Arc<Shared>,
+    stage: Stage,
+    client: ClientState,
+}
+
+impl Dispatcher {
+    pub(crate) fn new(shared: Arc<Shared>, version: ProtocolVersion) -> Dispatcher {
+        Dispatcher {
+            shared,
+            stage: Stage::Established,
+            client: ClientState {
+                keyspace: None,
+                protocol_version: version,
+            },
+        }
+    }
+
+    /// The connection's protocol version.
+    pub(crate) fn version(&self) -> ProtocolVersion {
+        self.client.protocol_version
+    }
+
+    /// Checks that `opcode` may be sent now; Cassandra's messages, as a ProtocolError.
+    pub(crate) fn check_stage(&self, opcode: Opcode) -> Result<(), ServerError> {
+        let name = opcode_name(opcode);
+        match self.stage {
+            Stage::Established if !matches!(opcode, Opcode::Startup | Opcode::Options) => {
+                Err(protocol_error(format!(
+                    "Unexpected message {name}, expecting STARTUP or OPTIONS"
+                )))
+            }
+            Stage::Authenticating if opcode != Opcode::AuthResponse => Err(protocol_error(
+                format!("Unexpected message {name}, expecting SASL_RESPONSE"),
+            )),
+            Stage::Ready if opcode == Opcode::Startup => Err(protocol_error(
+                "Unexpected message STARTUP, the connection is already initialized".to_owned(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Handles one decoded request.
+    pub(crate) fn handle(&mut self, frame: RequestFrame) -> (ResponseFrame, After) {
+        let traced = frame.tracing;
+        let version = self.client.protocol_version;
+        let mut reply = ResponseFrame::new(frame.stream, Response::Ready);
+        let after = match frame.request {
+            Request::Options => {
+                reply.response = Response::Supported(self.supported());
+                After::Nothing
+            }
+            Request::Startup(startup) => match self.startup(version, &startup) {
+                Ok((response, compression)) => {
+                    reply.response = response;
+                    After::Started(compression)
+                }
+                Err(e) => {
+                    reply.response = Response::Error(e);
+                    After::Nothing
+                }
+            },
+            Request::AuthResponse(auth) => {
+                let token = auth.token.as_deref().unwrap_or_default();
+                match self.shared.credentials.as_ref().map(|c| c.verify(token)) {
+                    Some(Ok(_)) | None => {
+                        self.stage = Stage::Ready;
+                        reply.response = Response::AuthSuccess(None);
+                        After::Nothing
+                    }
+                    Some(Err(e)) => {
+                        reply.response = Response::Error(ServerError {
+                            kind: ErrorKind::AuthenticationError,
+                            message: e.to_string(),
+                        });
+                        After::Nothing
+                    }
+                }
+            }
+            Request::Register(register) => {
+                // Cassandra upper-cases event names before looking them up.
+                if let Some(bad) = register.events.iter().find(|e| {
+                    !["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"]
+                        .iter()
+                        .any(|known| e.eq_ignore_ascii_case(known))
+                }) {
+                    reply.response =
+                        Response::Error(protocol_error(format!("Invalid value '{bad}' for Type")));
+                    After::Nothing
+                } else {
+                    reply.response = Response::Ready;
+                    if register
+                        .events
+                        .iter()
+                        .any(|e| e.eq_ignore_ascii_case("SCHEMA_CHANGE"))
+                    {
+                        After::SubscribeSchema
+                    } else {
+                        After::Nothing
+                    }
+                }
+            }
+            Request::Query(query) => {
+                let (engine, client) = (&self.shared.engine, &mut self.client);
+                let outcome = guarded(|| engine.query(client, &query.query, &query.params));
+                finish(&mut reply, outcome, traced);
+                After::Nothing
+            }
+            Request::Prepare(prepare) => {
+                let (engine, client) = (&self.shared.engine, &self.client);
+                let outcome =
+                    guarded(|| engine.prepare(client, &prepare.query, prepare.keyspace.as_deref()));
+                finish(&mut reply, outcome, traced);
+                After::Nothing
+            }
+            Request::Execute(execute) => {
+                let (engine, client) = (&self.shared.engine, &mut self.client);
+                let outcome = guarded(|| engine.execute(client, &execute));
+                finish(&mut reply, outcome, traced);
+                After::Nothing
+            }
+            Request::Batch(batch) => {
+                let (engine, client) = (&self.shared.engine, &mut self.client);
+                let outcome = guarded(|| engine.batch(client, &batch));
+                finish(&mut reply, outcome, traced);
+                After::Nothing
+            }
+            // A request kind added to the protocol crate later: say so rather than guess.
+            #[allow(unreachable_patterns)]
+            _ => {
+                reply.response = Response::Error(protocol_error(
+                    "Unexpected message type for this server".to_owned(),
+                ));
+                After::Close
+            }
+        };
+        (reply, after)
+    }
+
+    /// SUPPORTED, shaped as Cassandra 4.0 sends it, listing what this server accepts.
+    fn supported(&self) -> Vec<(String, Vec<String>)> {
+        vec![
+            (
+                "PROTOCOL_VERSIONS".to_owned(),
+                self.shared
+                    .versions
+                    .iter()
+                    .map(|v| version_label(*v))
+                    .collect(),
+            ),
+            (
+                "COMPRESSION".to_owned(),
+                vec!["snappy".to_owned(), "lz4".to_owned()],
+            ),
+            ("CQL_VERSION".to_owned(), vec![CQL_VERSION.to_owned()]),
+        ]
+    }
+
+    fn startup(
+        &mut self,
+        version: ProtocolVersion,
+        startup: &Startup,
+    ) -> Result<(Response, Option<Compression>), ServerError> {
+        let option = |key: &str| {
+            startup
+                .options
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v.as_str())
+        };
+        let Some(cql_version) = option("CQL_VERSION") else {
+            return Err(protocol_error(
+                "Missing value CQL_VERSION in STARTUP message".to_owned(),
+            ));
+        };
+        let major = cql_version
+            .split('.')
+            .next()
+            .and_then(|m| m.parse::<u32>().ok());
+        if major.is_none_or(|m| m < 3) {
+            return Err(protocol_error(format!(
+                "CQL version {cql_version} is not supported by the binary protocol (supported version are >= 3.0.0)"
+            )));
+        }
+        let compression = match option("COMPRESSION")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None => None,
+            Some("lz4") => Some(Compression::Lz4),
+            // Cassandra 4.0 only frames v5 segments with LZ4.
+            Some("snappy") if version == ProtocolVersion::V5 => {
+                return Err(protocol_error(
+                    "Unsupported compression type: snappy".to_owned(),
+                ));
+            }
+            Some("snappy") => Some(Compression::Snappy),
+            Some(other) => {
+                return Err(protocol_error(format!(
+                    "Unknown compression algorithm: {other}"
+                )));
+            }
+        };
+        if self.shared.credentials.is_some() {
+            self.stage = Stage::Authenticating;
+            Ok((
+                Response::Authenticate(PASSWORD_AUTHENTICATOR.to_owned()),
+                compression,
+            ))
+        } else {
+            self.stage = Stage::Ready;
+            Ok((Response::Ready, compression))
+        }
+    }
+}
+
+/// Fills `reply` from what the engine returned.
+fn finish(reply: &mut ResponseFrame, outcome: Result<Outcome, ServerError>, traced: bool) {
+    match outcome {
+        Ok(outcome) => {
+            // Cassandra attaches the session id to successful results only.
+            if traced {
+                reply.tracing_id = Some(new_trace_id());
+            }
+            reply.warnings = outcome.warnings;
+            reply.response = Response::Result(outcome.body);
+        }
+        Err(e) => reply.response = Response::Error(e),
+    }
+}
+
+/// Runs an engine call so that a bug in it becomes a ServerError for this request instead
+/// of killing the connection (and leaving the client waiting for its answer).
+fn guarded(call: impl FnOnce() -> Result<Outcome, ServerError>) -> Result<Outcome, ServerError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_owned());
+        tracing::error!(%detail, "the engine panicked while executing a request");
+        Err(ServerError {
+            kind: ErrorKind::ServerError,
+            message: format!("Internal emulator error: {detail}"),
+        })
+    })
+}
+
+/// The CQL version Cassandra 4.0 reports.
+const CQL_VERSION: &str = "3.4.5";
+
+/// `4/v4`, `5/v5`: the labels Cassandra uses in SUPPORTED and in version errors.
+pub(crate) fn version_label(v: ProtocolVersion) -> String {
+    format!("{}/v{}", v.number(), v.number())
+}
+
+/// A ProtocolError (0x000A) with `message`.
+pub(crate) fn protocol_error(message: String) -> ServerError {
+    ServerError {
+        kind: ErrorKind::ProtocolError,
+        message,
+    }
+}
+
+/// Cassandra's names for request types, used in its stage errors.
+fn opcode_name(opcode: Opcode) -> &'static str {
+    match opcode {
+        Opcode::Error => "ERROR",
+        Opcode::Startup => "STARTUP",
+        Opcode::Ready => "READY",
+        Opcode::Authenticate => "AUTHENTICATE",
+        Opcode::Options => "OPTIONS",
+        Opcode::Supported => "SUPPORTED",
+        Opcode::Query => "QUERY",
+        Opcode::Result => "RESULT",
+        Opcode::Prepare => "PREPARE",
+        Opcode::Execute => "EXECUTE",
+        Opcode::Register => "REGISTER",
+        Opcode::Event => "EVENT",
+        Opcode::Batch => "BATCH",
+        Opcode::AuthChallenge => "AUTH_CHALLENGE",
+        Opcode::AuthResponse => "AUTH_RESPONSE",
+        Opcode::AuthSuccess => "AUTH_SUCCESS",
+        #[allow(unreachable_patterns)]
+        _ => "UNKNOWN",
+    }
+}
+
+/// A time-based (v1) id, as Cassandra's tracing session ids are.
+fn new_trace_id() -> uuid::Uuid {
+    // A fixed, locally administered node id: the emulator is a single node.
+    uuid::Uuid::now_v1(&[0x02, 0xca, 0x55, 0x1a, 0x00, 0x01])
+}

@@ -1,0 +1,344 @@
+//! Bytes ↔ frames for one connection, on top of the protocol crate's streaming codec
+//! (`FrameDecoder`/`FrameEncoder`: v4 bodies, LZ4/Snappy, v5 segments).
+//!
+//! What is added here is the server's side of the rules: which versions this server accepts
+//! (the first frame fixes the connection's), that clients send requests only, the frame size
+//! cap, and Cassandra's wording for each refusal, answered on the offending stream when the
+//! header was readable and in a version the client can read.
+
+use bytes::{Bytes, BytesMut};
+use cassia_protocol::codec::{FrameDecoder, FrameEncoder, FrameError};
+use cassia_protocol::compression::Compression;
+use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
+use cassia_protocol::frame::{Direction, FrameHeader, HEADER_LEN, Opcode, ProtocolVersion};
+use cassia_protocol::response::{ErrorKind, Response, ServerError};
+use cassia_protocol::wire::DecodeError;
+
+use super::dispatch::{protocol_error, version_label};
+use crate::server::Shared;
+
+/// A request frame whose header passed the checks, body decompressed.
+#[derive(Debug)]
+pub(crate) struct Frame {
+    pub header: FrameHeader,
+    body: Bytes,
+}
+
+impl Frame {
+    /// Decodes the message and its envelope (custom payload, tracing flag).
+    pub(crate) fn decode(&self) -> Result<RequestFrame, DecodeError> {
+        RequestFrame::decode(&self.header, &self.body)
+    }
+}
+
+/// Input that ends the connection, with what to answer.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", error.message)]
+pub(crate) struct BadInput {
+    /// Version number for the error frame: one the client can read.
+    version: u8,
+    stream: i16,
+    error: ServerError,
+}
+
+/// Splits the input into checked request frames.
+#[derive(Debug)]
+pub(crate) struct FrameReader {
+    decoder: FrameDecoder,
+    versions: Vec<ProtocolVersion>,
+    max_frame_size: usize,
+    /// Fixed by the first frame.
+    version: Option<ProtocolVersion>,
+}
+
+impl FrameReader {
+    pub(crate) fn new(shared: &Shared) -> FrameReader {
+        let mut decoder = FrameDecoder::new();
+        // Our cap counts the header, as Cassandra's `native_transport_max_frame_size` does.
+        decoder.set_max_frame_size(shared.max_frame_size.saturating_sub(HEADER_LEN));
+        FrameReader {
+            decoder,
+            versions: shared.versions.clone(),
+            max_frame_size: shared.max_frame_size,
+            version: None,
+        }
+    }
+
+    /// STARTUP was accepted: v4 bodies are compressed from now on; v5 switches to segments
+    /// (the client does so right after sending STARTUP).
+    pub(crate) fn started(&mut self, compression: Option<Compression>) {
+        match self.version {
+            Some(ProtocolVersion::V5) => self
+                .decoder
+                .use_segments(compression == Some(Compression::Lz4)),
+            _ => self.decoder.set_compression(compression),
+        }
+    }
+
+    /// The next complete frame (`Ok(None)`: more bytes needed), or the reason to close.
+    pub(crate) fn next(&mut self, input: &mut BytesMut) -> Result<Option<Frame>, BadInput> {
+        // Peeked before decoding so a refusal can name the stream and answer in the frame's
+        // version (plain framing only: inside segments the header is not at the front).
+        let peeked = match input.get(..4) {
+            Some(h) if !self.decoder.uses_segments() => {
+                Some((h[0] & 0x7f, i16::from_be_bytes([h[2], h[3]])))
+            }
+            _ => None,
+        };
+        let frame = match self.decoder.decode(input) {
+            Ok(None) => return Ok(None),
+            Ok(Some(frame)) => frame,
+            Err(e) => return Err(self.refusal(e, peeked)),
+        };
+        let header = frame.header;
+        let bad = |version: u8, error: ServerError| BadInput {
+            version,
+            stream: header.stream,
+            error,
+        };
+        let version = self
+            .check_version(header.version.number())
+            .map_err(|(v, e)| bad(v, e))?;
+        if header.direction != Direction::Request || !is_request(header.opcode) {
+            return Err(bad(version.number(), wrong_direction(header.opcode)));
+        }
+        Ok(Some(Frame {
+            header,
+            body: frame.body,
+        }))
+    }
+
+    /// The first frame fixes the version; later ones must repeat it.
+    fn check_version(&mut self, number: u8) -> Result<ProtocolVersion, (u8, ServerError)> {
+        if let Some(fixed) = self.version {
+            if number == fixed.number() {
+                return Ok(fixed);
+            }
+            let got = ProtocolVersion::from_number(number)
+                .map_or_else(|| number.to_string(), version_label);
+            return Err((
+                fixed.number(),
+                protocol_error(format!(
+                    "Invalid message version. Got {got} but previous messages on this connection had version {}",
+                    version_label(fixed)
+                )),
+            ));
+        }
+        match ProtocolVersion::from_number(number).filter(|v| self.versions.contains(v)) {
+            Some(v) => {
+                self.version = Some(v);
+                Ok(v)
+            }
+            None => Err(self.unsupported_version(number)),
+        }
+    }
+
+    /// Cassandra's "Invalid or unsupported protocol version" error, in the client's own
+    /// version if it is older than ours (drivers then step down), else in our newest.
+    fn unsupported_version(&self, number: u8) -> (u8, ServerError) {
+        let labels: Vec<String> = self.versions.iter().map(|v| version_label(*v)).collect();
+        let message = format!(
+            "Invalid or unsupported protocol version ({number}); supported versions are ({})",
+            labels.join(", ")
+        );
+        let min = self.versions.first().map_or(4, |v| v.number());
+        let max = self.versions.last().map_or(4, |v| v.number());
+        let reply = if number < min { number.max(1) } else { max };
+        (reply, protocol_error(message))
+    }
+
+    fn refusal(&mut self, e: FrameError, peeked: Option<(u8, i16)>) -> BadInput {
+        let peeked_version = peeked
+            .and_then(|(v, _)| ProtocolVersion::from_number(v))
+            .filter(|v| self.versions.contains(v));
+        let peeked_stream = peeked.map_or(0, |(_, s)| s);
+        let current = self
+            .version
+            .or(peeked_version)
+            .or(self.versions.last().copied())
+            .unwrap_or(ProtocolVersion::V4)
+            .number();
+        let (version, stream, error) = match e {
+            FrameError::BadVersion { byte, stream } => match self.version {
+                // A frame of another (unknown) version on an established connection.
+                Some(_) => (
+                    current,
+                    stream,
+                    self.check_version(byte & 0x7f).err().map(|x| x.1),
+                ),
+                None => {
+                    let (v, err) = self.unsupported_version(byte & 0x7f);
+                    (v, stream, Some(err))
+                }
+            },
+            FrameError::UnknownOpcode { opcode, stream } => (
+                current,
+                stream,
+                Some(protocol_error(format!("Unknown opcode {opcode}"))),
+            ),
+            FrameError::FrameTooLarge { length, .. } => (
+                current,
+                peeked_stream,
+                Some(protocol_error(format!(
+                    "Request is too big: length {} exceeds maximum allowed length {}.",
+                    length + HEADER_LEN as u64,
+                    self.max_frame_size
+                ))),
+            ),
+            FrameError::UnexpectedCompression { stream } => (
+                current,
+                stream,
+                Some(protocol_error(format!(
+                    "Frame on stream {stream} is flagged compressed but no compression was negotiated"
+                ))),
+            ),
+            other => (
+                current,
+                0,
+                Some(protocol_error(capitalize(&other.to_string()))),
+            ),
+        };
+        BadInput {
+            version,
+            stream,
+            error: error.unwrap_or_else(|| protocol_error("Invalid frame".to_owned())),
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn is_request(op: Opcode) -> bool {
+    matches!(
+        op,
+        Opcode::Startup
+            | Opcode::Options
+            | Opcode::Query
+            | Opcode::Prepare
+            | Opcode::Execute
+            | Opcode::Register
+            | Opcode::Batch
+            | Opcode::AuthResponse
+    )
+}
+
+fn wrong_direction(op: Opcode) -> ServerError {
+    protocol_error(format!(
+        "Wrong protocol direction (expected RESPONSE, got REQUEST) for opcode {} ({op:?})",
+        op.code()
+    ))
+}
+
+/// Encodes responses into the output buffer in the connection's current framing.
+#[derive(Debug, Default)]
+pub(crate) struct FrameWriter {
+    encoder: FrameEncoder,
+    /// Whether frames are collected for one `encode_all` (v5 segments share segments).
+    segments: bool,
+    pending: Vec<Vec<u8>>,
+}
+
+impl FrameWriter {
+    /// Called before writing the STARTUP reply: v4 compresses that reply already.
+    pub(crate) fn started_before_reply(
+        &mut self,
+        version: ProtocolVersion,
+        compression: Option<Compression>,
+    ) {
+        if version == ProtocolVersion::V4 {
+            self.encoder.set_compression(compression);
+        }
+    }
+
+    /// Called after writing the STARTUP reply: v5 frames everything after it in segments.
+    pub(crate) fn started_after_reply(
+        &mut self,
+        version: ProtocolVersion,
+        compression: Option<Compression>,
+        out: &mut BytesMut,
+    ) {
+        if version == ProtocolVersion::V5 {
+            self.flush(out);
+            self.encoder
+                .use_segments(compression == Some(Compression::Lz4));
+            self.segments = true;
+        }
+    }
+
+    /// Appends one response frame.
+    pub(crate) fn write(
+        &mut self,
+        version: ProtocolVersion,
+        reply: &ResponseFrame,
+        out: &mut BytesMut,
+    ) {
+        let frame = match reply.encode(version) {
+            Ok(frame) => frame,
+            Err(e) => {
+                // A result we cannot put on the wire: tell the client instead of hanging it.
+                tracing::warn!(error = %e, "response could not be encoded");
+                let error = ResponseFrame::new(
+                    reply.stream,
+                    Response::Error(ServerError {
+                        kind: ErrorKind::ServerError,
+                        message: format!("Response could not be encoded: {e}"),
+                    }),
+                );
+                match error.encode(version) {
+                    Ok(frame) => frame,
+                    Err(_) => return,
+                }
+            }
+        };
+        if self.segments {
+            self.pending.push(frame);
+        } else if let Err(e) = self.encoder.encode(&frame, out) {
+            tracing::warn!(error = %e, "frame could not be written");
+        }
+    }
+
+    /// Wraps frames written since the last flush into segments (v5); no-op otherwise.
+    pub(crate) fn flush(&mut self, out: &mut BytesMut) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let frames = self.pending.iter().map(Vec::as_slice);
+        if let Err(e) = self.encoder.encode_all(frames, out) {
+            tracing::warn!(error = %e, "frames could not be written");
+        }
+        self.pending.clear();
+    }
+
+    /// The error frame for input we reject (then the connection closes).
+    pub(crate) fn write_rejection(&mut self, bad: &BadInput, out: &mut BytesMut) {
+        let reply = ResponseFrame::new(bad.stream, Response::Error(bad.error.clone()));
+        match ProtocolVersion::from_number(bad.version) {
+            Some(version) => {
+                self.write(version, &reply, out);
+                self.flush(out);
+            }
+            None => {
+                // v1-v3 (or unknown): the error body has the same layout in every version,
+                // but the codec only speaks v4+, so write this one frame by hand.
+                let mut body = Vec::new();
+                cassia_protocol::wire::put_i32(&mut body, 0x000A);
+                if cassia_protocol::wire::put_string(&mut body, &bad.error.message, "message")
+                    .is_err()
+                {
+                    return;
+                }
+                out.extend_from_slice(&[0x80 | bad.version, 0]);
+                out.extend_from_slice(&bad.stream.to_be_bytes());
+                out.extend_from_slice(&[Opcode::Error.code()]);
+                out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+                out.extend_from_slice(&body);
+            }
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! CQL constants to serialized values for a receiving column, with Cassandra's assignability
+//! rules (`Constants.Literal.testAssignment`) and messages (`Invalid STRING constant (x) for
+//! "v" of type int`, `Unable to make int from 'x'`, ...).
+
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use bigdecimal::BigDecimal;
+use bytes::Bytes;
+use cassia_protocol::response::ServerError;
+use cassia_protocol::types::ColumnType;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use num_bigint::BigInt;
+
+use crate::catalog::invalid;
+use crate::cql::ast::Literal;
+
+/// The kind name Cassandra prints for a literal in assignment errors.
+fn kind_name(lit: &Literal) -> &'static str {
+    match lit {
+        Literal::Null => "NULL",
+        Literal::Bool(_) => "BOOLEAN",
+        Literal::Integer(_) => "INTEGER",
+        Literal::Float(_) => "FLOAT",
+        Literal::String(_) => "STRING",
+        Literal::Blob(_) => "HEX",
+        Literal::Uuid(_) => "UUID",
+        Literal::Duration(_) => "DURATION",
+    }
+}
+
+/// The literal as written (what Cassandra shows between parentheses).
+pub(crate) fn text(lit: &Literal) -> String {
+    match lit {
+        Literal::Null => "null".to_owned(),
+        Literal::Bool(b) => b.to_string(),
+        Literal::Integer(s) | Literal::Float(s) | Literal::String(s) | Literal::Duration(s) => {
+            s.clone()
+        }
+        Literal::Blob(b) => {
+            let mut out = String::from("0x");
+            for byte in b {
+                out.push_str(&format!("{byte:02x}"));
+            }
+            out
+        }
+        Literal::Uuid(u) => u.to_string(),
+    }
+}
+
+fn assignable(lit: &Literal, typ: &ColumnType) -> bool {
+    use ColumnType as T;
+    match (lit, typ) {
+        (_, T::Custom(_)) => true,
+        (Literal::String(_), T::Ascii | T::Text | T::Inet | T::Date | T::Time | T::Timestamp) => {
+            true
+        }
+        (
+            Literal::Integer(_),
+            T::BigInt
+            | T::Counter
+            | T::Date
+            | T::Decimal
+            | T::Double
+            | T::Duration
+            | T::Float
+            | T::Int
+            | T::SmallInt
+            | T::Time
+            | T::Timestamp
+            | T::TinyInt
+            | T::Varint,
+        ) => true,
+        (Literal::Uuid(u), T::Uuid) => {
+            let _ = u;
+            true
+        }
+        (Literal::Uuid(u), T::Timeuuid) => u.get_version_num() == 1,
+        (Literal::Float(_), T::Decimal | T::Double | T::Float) => true,
+        (Literal::Bool(_), T::Boolean) => true,
+        (Literal::Blob(_), T::Blob) => true,
+        (Literal::Duration(_), T::Duration) => true,
+        _ => false,
+    }
+}
+
+/// Serializes a non-null constant for a column `name` of type `typ`.
+pub(crate) fn serialize(lit: &Literal, name: &str, typ: &ColumnType) -> Result<Bytes, ServerError> {
+    if !assignable(lit, typ) {
+        return Err(invalid(format!(
+            "Invalid {} constant ({}) for \"{name}\" of type {}",
+            kind_name(lit),
+            text(lit),
+            cql_type_name(typ)
+        )));
+    }
+    if let Literal::Blob(b) = lit {
+        return Ok(Bytes::copy_from_slice(b));
+    }
+    from_string(lit, typ)
+}
+
+/// The type as Cassandra names it in messages (`text`, `list<int>`, `frozen<...>` omitted).
+pub(crate) fn cql_type_name(typ: &ColumnType) -> String {
+    typ.to_string()
+}
+
+fn unable(what: &str, s: &str) -> ServerError {
+    invalid(format!("Unable to make {what} from '{s}'"))
+}
+
+/// `AbstractType.fromString` for the native types.
+fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
+    use ColumnType as T;
+    let s = text(lit);
+    let s = s.as_str();
+    let b = |v: &[u8]| Ok(Bytes::copy_from_slice(v));
+    match typ {
+        T::Int => s
+            .parse::<i32>()
+            .map_err(|_| unable("int", s))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::BigInt | T::Counter => s
+            .parse::<i64>()
+            .map_err(|_| unable("long", s))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::SmallInt => s
+            .parse::<i16>()
+            .map_err(|_| unable("short", s))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::TinyInt => s
+            .parse::<i8>()
+            .map_err(|_| unable("byte", s))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::Varint => BigInt::from_str(s)
+            .map_err(|_| unable("int", s))
+            .and_then(|v| b(&v.to_signed_bytes_be())),
+        T::Decimal => {
+            let d = BigDecimal::from_str(s).map_err(|_| {
+                invalid(format!(
+                    "Value '{s}' is not a valid representation of a decimal value"
+                ))
+            })?;
+            Ok(decimal_bytes(&d))
+        }
+        T::Double => parse_float(s)
+            .ok_or_else(|| invalid(format!("Unable to make double from '{s}'")))
+            .and_then(|v| b(&v.to_be_bytes())),
+        T::Float => parse_float(s)
+            .ok_or_else(|| invalid(format!("Unable to make float from '{s}'")))
+            .and_then(|v| b(&(v as f32).to_be_bytes())),
+        T::Boolean => b(&[u8::from(matches!(lit, Literal::Bool(true)))]),
+        T::Ascii | T::Text => Ok(Bytes::copy_from_slice(s.as_bytes())),
+        T::Uuid | T::Timeuuid => match lit {
+            Literal::Uuid(u) => b(u.as_bytes()),
+            _ => Err(invalid(format!("Unable to make UUID from '{s}'"))),
+        },
+        T::Inet => IpAddr::from_str(s)
+            .map_err(|_| invalid(format!("Unable to make inet address from '{s}'")))
+            .map(|ip| match ip {
+                IpAddr::V4(v4) => Bytes::copy_from_slice(&v4.octets()),
+                IpAddr::V6(v6) => Bytes::copy_from_slice(&v6.octets()),
+            }),
+        T::Timestamp => match lit {
+            Literal::Integer(_) => s
+                .parse::<i64>()
+                .map_err(|_| unable("long", s))
+                .and_then(|v| b(&v.to_be_bytes())),
+            _ => parse_timestamp(s)
+                .ok_or_else(|| invalid(format!("Unable to parse a date/time from '{s}'")))
+                .and_then(|v| b(&v.to_be_bytes())),
+        },
+        T::Date => match lit {
+            Literal::Integer(_) => s
+                .parse::<u32>()
+                .map_err(|_| {
+                    invalid(format!(
+                        "Unable to make unsigned int (for date) from: '{s}'"
+                    ))
+                })
+                .and_then(|v| b(&v.to_be_bytes())),
+            _ => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| invalid(format!("Unable to coerce '{s}' to a formatted date (long)")))
+                .map(|d| {
+                    let days = (d - epoch_date()).num_days();
+                    let wire = (days + (1i64 << 31)) as u32;
+                    Bytes::copy_from_slice(&wire.to_be_bytes())
+                }),
+        },
+        T::Time => match lit {
+            Literal::Integer(_) => s
+                .parse::<i64>()
+                .map_err(|_| unable("long", s))
+                .and_then(|v| b(&v.to_be_bytes())),
+            _ => parse_time(s)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "Timestamp format must be hh:mm:ss[.fffffffff]; got '{s}'"
+                    ))
+                })
+                .and_then(|v| b(&v.to_be_bytes())),
+        },
+        T::Duration => parse_duration(s)
+            .map(|(m, d, n)| duration_bytes(m, d, n))
+            .ok_or_else(|| invalid(format!("Unable to convert '{s}' to a duration"))),
+        T::Blob | T::Custom(_) => match lit {
+            Literal::String(_) => Err(invalid(format!("cannot parse '{s}' as hex bytes"))),
+            _ => Ok(Bytes::copy_from_slice(s.as_bytes())),
+        },
+        _ => Err(invalid(format!(
+            "Invalid {} constant ({s}) for type {}",
+            kind_name(lit),
+            cql_type_name(typ)
+        ))),
+    }
+}
+
+fn parse_float(s: &str) -> Option<f64> {
+    match s {
+        "NaN" | "-NaN" => Some(f64::NAN),
+        "Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        _ => s.parse::<f64>().ok(),
+    }
+}
+
+/// `decimal` wire form: scale then the unscaled two's complement integer.
+pub(crate) fn decimal_bytes(d: &BigDecimal) -> Bytes {
+    let (unscaled, scale) = d.as_bigint_and_exponent();
+    let mut out = Vec::with_capacity(8);
+    out.extend_from_slice(&(scale as i32).to_be_bytes());
+    out.extend_from_slice(&unscaled.to_signed_bytes_be());
+    Bytes::from(out)
+}
+
+fn epoch_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+}
+
+/// Milliseconds since the epoch for the formats `TimestampSerializer` accepts (a missing
+/// zone means UTC here).
+pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(dt.timestamp_millis());
+    }
+    const WITH_ZONE: [&str; 6] = [
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+    ];
+    for f in WITH_ZONE {
+        if let Ok(dt) = chrono::DateTime::parse_from_str(s, f) {
+            return Some(dt.timestamp_millis());
+        }
+    }
+    let naive = s.strip_suffix('Z').unwrap_or(s);
+    const NAIVE: [&str; 4] = [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ];
+    for f in NAIVE {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(naive, f) {
+            return Some(dt.and_utc().timestamp_millis());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(naive, "%Y-%m-%d") {
+        return Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
+    }
+    None
+}
+
+/// Nanoseconds since midnight for `hh:mm:ss[.fffffffff]`.
+fn parse_time(s: &str) -> Option<i64> {
+    let t = NaiveTime::parse_from_str(s.trim(), "%H:%M:%S%.f").ok()?;
+    Some(i64::from(t.num_seconds_from_midnight()) * 1_000_000_000 + i64::from(t.nanosecond()))
+}
+
+/// `(months, days, nanoseconds)` from `1y2mo3d4h5m6s7ms8us9ns` or ISO 8601 (`P1Y2M3DT4H`).
+pub(crate) fn parse_duration(s: &str) -> Option<(i32, i32, i64)> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (mut months, mut days, mut nanos) = (0i64, 0i64, 0i64);
+    if let Some(iso) = body.strip_prefix('P') {
+        let mut in_time = false;
+        let mut num = String::new();
+        for ch in iso.chars() {
+            if ch.is_ascii_digit() {
+                num.push(ch);
+                continue;
+            }
+            if ch == 'T' {
+                in_time = true;
+                continue;
+            }
+            let n: i64 = num.parse().ok()?;
+            num.clear();
+            match (ch, in_time) {
+                ('Y', false) => months += n * 12,
+                ('M', false) => months += n,
+                ('W', false) => days += n * 7,
+                ('D', false) => days += n,
+                ('H', true) => nanos += n * 3_600_000_000_000,
+                ('M', true) => nanos += n * 60_000_000_000,
+                ('S', true) => nanos += n * 1_000_000_000,
+                _ => return None,
+            }
+        }
+        if !num.is_empty() {
+            return None;
+        }
+    } else {
+        let lower = body.to_ascii_lowercase();
+        let mut rest = lower.as_str();
+        if rest.is_empty() {
+            return None;
+        }
+        while !rest.is_empty() {
+            let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+            let n: i64 = rest.get(..digits)?.parse().ok()?;
+            rest = rest.get(digits..)?;
+            let units = [
+                ("mo", 0),
+                ("ms", 1),
+                ("us", 2),
+                ("µs", 2),
+                ("ns", 3),
+                ("y", 4),
+                ("w", 5),
+                ("d", 6),
+                ("h", 7),
+                ("m", 8),
+                ("s", 9),
+            ];
+            let (unit, code) = units.iter().find(|(u, _)| rest.starts_with(u))?;
+            rest = rest.get(unit.len()..)?;
+            match code {
+                0 => months += n,
+                1 => nanos += n * 1_000_000,
+                2 => nanos += n * 1_000,
+                3 => nanos += n,
+                4 => months += n * 12,
+                5 => days += n * 7,
+                6 => days += n,
+                7 => nanos += n * 3_600_000_000_000,
+                8 => nanos += n * 60_000_000_000,
+                _ => nanos += n * 1_000_000_000,
+            }
+        }
+    }
+    let sign = if neg { -1 } else { 1 };
+    Some((
+        i32::try_from(months * sign).ok()?,
+        i32::try_from(days * sign).ok()?,
+        nanos * sign,
+    ))
+}
+
+/// `duration` wire form: three zig-zag vints.
+pub(crate) fn duration_bytes(months: i32, days: i32, nanos: i64) -> Bytes {
+    let mut out = Vec::with_capacity(12);
+    for v in [i64::from(months), i64::from(days), nanos] {
+        put_vint(&mut out, ((v << 1) ^ (v >> 63)) as u64);
+    }
+    Bytes::from(out)
+}
+
+/// Cassandra's unsigned vint: the count of leading one bits of the first byte is the
+/// number of extra bytes.
+fn put_vint(out: &mut Vec<u8>, v: u64) {
+    let bits = 64 - v.leading_zeros() as usize;
+    let extra = if bits <= 7 {
+        0
+    } else {
+        ((bits - 1) / 7).min(8)
+    };
+    if extra >= 8 {
+        out.push(0xff);
+        out.extend_from_slice(&v.to_be_bytes());
+        return;
+    }
+    let bytes = v.to_be_bytes();
+    let mut buf: Vec<u8> = bytes[8 - (extra + 1)..].to_vec();
+    let mask: u8 = !(0xffu8 >> extra);
+    if let Some(first) = buf.first_mut() {
+        *first |= mask;
+    }
+    out.append(&mut buf);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_kind_names_column_and_type() {
+        let err =
+            serialize(&Literal::String("not an int".into()), "v", &ColumnType::Int).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Invalid STRING constant (not an int) for \"v\" of type int"
+        );
+        let err = serialize(&Literal::Integer("5".into()), "col", &ColumnType::Text).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Invalid INTEGER constant (5) for \"col\" of type text"
+        );
+    }
+
+    #[test]
+    fn numbers_dates_and_durations() {
+        let v = serialize(&Literal::Integer("7".into()), "c", &ColumnType::BigInt).unwrap();
+        assert_eq!(v.as_ref(), &7i64.to_be_bytes());
+        let d = serialize(
+            &Literal::String("2024-02-29".into()),
+            "c",
+            &ColumnType::Date,
+        )
+        .unwrap();
+        assert_eq!(d.as_ref(), &(0x8000_0000u32 + 19_782).to_be_bytes());
+        let dec = serialize(&Literal::Float("1E+3".into()), "c", &ColumnType::Decimal).unwrap();
+        assert_eq!(dec.as_ref(), &[0xff, 0xff, 0xff, 0xfd, 0x01]);
+        assert_eq!(
+            parse_duration("1y2mo3d4h"),
+            Some((14, 3, 4 * 3_600_000_000_000))
+        );
+        assert_eq!(duration_bytes(1, 2, 3).as_ref(), &[2, 4, 6]);
+        assert_eq!(
+            parse_timestamp("2024-01-02 03:04:05+0000"),
+            Some(1_704_164_645_000)
+        );
+        let err = serialize(
+            &Literal::Integer("99999999999".into()),
+            "c",
+            &ColumnType::Int,
+        )
+        .unwrap_err();
+        assert_eq!(err.message, "Unable to make int from '99999999999'");
+    }
+}

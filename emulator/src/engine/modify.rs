@@ -1,0 +1,1006 @@
+//! INSERT, UPDATE and DELETE: planning (which columns, which operations, which rows) and
+//! applying them to the store with the statement's timestamp and TTL, plus the row reads
+//! that collection operations by index or value need.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cassia_protocol::response::ServerError;
+use cassia_protocol::types::ColumnType;
+
+use super::conditions::CondPlan;
+use super::restrict::{Restr, Where};
+use super::schema::{Col, Table};
+use super::specs::Specs;
+use super::term::{Binds, Receiver, Val, eval, normalize};
+use crate::catalog::{ColumnKind, invalid};
+use crate::cql::ast::{Assignment, Delete, DeleteTarget, Insert, Term, Update, Using};
+use crate::store::compare::{compare, elements};
+use crate::store::{Bound, Cell, ClusteringKey, ElemKey, Row, Slice, TableData, list_position};
+
+/// One change to one column.
+#[derive(Debug, Clone)]
+pub(crate) enum Op {
+    Set(usize, Term),
+    SetElement(usize, Term, Term),
+    SetField(usize, usize, Term),
+    Add(usize, Term),
+    Prepend(usize, Term),
+    Remove(usize, Term),
+    Delete(usize),
+    DeleteElement(usize, Term),
+    DeleteField(usize, usize),
+}
+
+impl Op {
+    fn col(&self) -> usize {
+        match self {
+            Op::Set(c, _)
+            | Op::SetElement(c, ..)
+            | Op::SetField(c, ..)
+            | Op::Add(c, _)
+            | Op::Prepend(c, _)
+            | Op::Remove(c, _)
+            | Op::Delete(c)
+            | Op::DeleteElement(c, _)
+            | Op::DeleteField(c, _) => *c,
+        }
+    }
+}
+
+/// Which statement a plan came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Insert,
+    Update,
+    Delete,
+}
+
+/// A prepared INSERT/UPDATE/DELETE.
+#[derive(Debug)]
+pub(crate) struct WritePlan {
+    pub table: Arc<Table>,
+    pub kind: Kind,
+    pub restrictions: Where,
+    pub ops: Vec<Op>,
+    pub ttl: Option<Term>,
+    pub timestamp: Option<Term>,
+    pub condition: Option<CondPlan>,
+}
+
+fn col_index(table: &Table, name: &str) -> Result<usize, ServerError> {
+    table
+        .col(name)
+        .map(|(i, _)| i)
+        .ok_or_else(|| invalid(format!("Undefined column name {name}")))
+}
+
+fn using(u: &Using, specs: &mut Specs) {
+    if let Some(t) = &u.ttl {
+        specs.term(t, "[ttl]", &ColumnType::Int);
+    }
+    if let Some(t) = &u.timestamp {
+        specs.term(t, "[timestamp]", &ColumnType::BigInt);
+    }
+}
+
+fn check_counter_use(table: &Table, col: &Col, op: &Op) -> Result<(), ServerError> {
+    let is_counter = col.typ == ColumnType::Counter;
+    match op {
+        Op::Set(..) if is_counter => Err(invalid(format!(
+            "Cannot set the value of counter column {} (counters can only be incremented/decremented, not set)",
+            col.name
+        ))),
+        Op::Add(..) | Op::Remove(..) if !is_counter && !col.typ.is_collection() => {
+            Err(invalid(format!(
+                "Invalid operation ({0} = {0} + ?) for non counter column {0}",
+                col.name
+            )))
+        }
+        _ if table.def.is_counter && !is_counter && !col.kind.is_primary_key() => Err(invalid(
+            "Cannot mix counter and non counter columns in the same table",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn element_types(col: &Col) -> (ColumnType, ColumnType) {
+    match &col.typ {
+        ColumnType::List(e) => (ColumnType::Int, (**e).clone()),
+        ColumnType::Set(e) => ((**e).clone(), (**e).clone()),
+        ColumnType::Map(k, v) => ((**k).clone(), (**v).clone()),
+        other => (other.clone(), other.clone()),
+    }
+}
+
+impl WritePlan {
+    /// Plans an INSERT.
+    pub fn insert(
+        table: Arc<Table>,
+        stmt: &Insert,
+        specs: &mut Specs,
+    ) -> Result<WritePlan, ServerError> {
+        if stmt.json.is_some() {
+            // TODO(emu-exec): INSERT JSON is not implemented yet.
+            return Err(invalid("INSERT JSON is not supported by the emulator yet"));
+        }
+        if table.def.is_counter {
+            return Err(invalid(
+                "INSERT statements are not allowed on counter tables, use UPDATE instead",
+            ));
+        }
+        if stmt.columns.len() != stmt.values.len() {
+            return Err(invalid("Unmatched column names/values"));
+        }
+        let mut restrictions = Where {
+            pk: vec![None; table.pk.len()],
+            ck: vec![None; table.ck.len()],
+            ..Where::default()
+        };
+        let mut ops = Vec::new();
+        let mut seen = Vec::new();
+        for (name, value) in stmt.columns.iter().zip(stmt.values.iter()) {
+            let idx = col_index(&table, name)?;
+            if seen.contains(&idx) {
+                return Err(invalid(format!(
+                    "Multiple definitions found for column {name}"
+                )));
+            }
+            seen.push(idx);
+            let col = &table.cols[idx];
+            specs.term(value, name, &col.typ);
+            match col.kind {
+                ColumnKind::PartitionKey(_) => {
+                    let pos = table.pk.iter().position(|i| *i == idx).unwrap_or(0);
+                    if let Some(slot) = restrictions.pk.get_mut(pos) {
+                        *slot = Some(Restr::Eq(value.clone()));
+                    }
+                }
+                ColumnKind::Clustering(..) => {
+                    let pos = table.ck.iter().position(|i| *i == idx).unwrap_or(0);
+                    if let Some(slot) = restrictions.ck.get_mut(pos) {
+                        *slot = Some(Restr::Eq(value.clone()));
+                    }
+                }
+                _ => ops.push(Op::Set(idx, value.clone())),
+            }
+        }
+        let missing_pk = restrictions.missing_pk(&table);
+        if !missing_pk.is_empty() {
+            return Err(invalid(format!(
+                "Some partition key parts are missing: {}",
+                missing_pk.join(", ")
+            )));
+        }
+        let missing_ck: Vec<String> = restrictions
+            .ck
+            .iter()
+            .zip(table.ck.iter())
+            .filter(|(r, _)| r.is_none())
+            .map(|(_, i)| table.cols[*i].name.clone())
+            .collect();
+        let static_only = !ops.is_empty()
+            && ops
+                .iter()
+                .all(|o| table.cols[o.col()].kind == ColumnKind::Static);
+        let no_ck_given = missing_ck.len() == table.ck.len();
+        if !(missing_ck.is_empty() || static_only && no_ck_given) {
+            return Err(invalid(format!(
+                "Some clustering keys are missing: {}",
+                missing_ck.join(", ")
+            )));
+        }
+        using(&stmt.using, specs);
+        if stmt.if_not_exists && stmt.using.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
+        }
+        Ok(WritePlan {
+            table,
+            kind: Kind::Insert,
+            restrictions,
+            ops,
+            ttl: stmt.using.ttl.clone(),
+            timestamp: stmt.using.timestamp.clone(),
+            condition: stmt.if_not_exists.then_some(CondPlan::NotExists),
+        })
+    }
+
+    /// Plans an UPDATE.
+    pub fn update(
+        table: Arc<Table>,
+        stmt: &Update,
+        specs: &mut Specs,
+    ) -> Result<WritePlan, ServerError> {
+        using(&stmt.using, specs);
+        let mut ops = Vec::new();
+        for a in &stmt.assignments {
+            let (name, op) = match a {
+                Assignment::Set { column, value } => {
+                    (column, Op::Set(col_index(&table, column)?, value.clone()))
+                }
+                Assignment::SetElement { column, key, value } => (
+                    column,
+                    Op::SetElement(col_index(&table, column)?, key.clone(), value.clone()),
+                ),
+                Assignment::SetField {
+                    column,
+                    field,
+                    value,
+                } => {
+                    let idx = col_index(&table, column)?;
+                    let ColumnType::Udt { fields, .. } = &table.cols[idx].typ else {
+                        return Err(invalid(format!(
+                            "Invalid operation ({column}.{field} = ...) for non-UDT column {column}"
+                        )));
+                    };
+                    let Some(pos) = fields.iter().position(|(f, _)| f == field) else {
+                        return Err(invalid(format!(
+                            "UDT column {column} does not have a field named {field}"
+                        )));
+                    };
+                    (column, Op::SetField(idx, pos, value.clone()))
+                }
+                Assignment::Add { column, value } => {
+                    (column, Op::Add(col_index(&table, column)?, value.clone()))
+                }
+                Assignment::Prepend { column, value } => (
+                    column,
+                    Op::Prepend(col_index(&table, column)?, value.clone()),
+                ),
+                Assignment::Remove { column, value } => (
+                    column,
+                    Op::Remove(col_index(&table, column)?, value.clone()),
+                ),
+            };
+            let col = &table.cols[op.col()];
+            if col.kind.is_primary_key() {
+                return Err(invalid(format!(
+                    "PRIMARY KEY part {name} found in SET part"
+                )));
+            }
+            check_counter_use(&table, col, &op)?;
+            op_specs(&op, col, specs);
+            ops.push(op);
+        }
+        let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
+        let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
+        if condition.is_some() && stmt.using.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
+        }
+        Ok(WritePlan {
+            table,
+            kind: Kind::Update,
+            restrictions,
+            ops,
+            ttl: stmt.using.ttl.clone(),
+            timestamp: stmt.using.timestamp.clone(),
+            condition,
+        })
+    }
+
+    /// Plans a DELETE.
+    pub fn delete(
+        table: Arc<Table>,
+        stmt: &Delete,
+        specs: &mut Specs,
+    ) -> Result<WritePlan, ServerError> {
+        if let Some(t) = &stmt.timestamp {
+            specs.term(t, "[timestamp]", &ColumnType::BigInt);
+        }
+        let mut ops = Vec::new();
+        for t in &stmt.targets {
+            let op = match t {
+                DeleteTarget::Column(c) => Op::Delete(col_index(&table, c)?),
+                DeleteTarget::Element { column, key } => {
+                    Op::DeleteElement(col_index(&table, column)?, key.clone())
+                }
+                DeleteTarget::Field { column, field } => {
+                    let idx = col_index(&table, column)?;
+                    let ColumnType::Udt { fields, .. } = &table.cols[idx].typ else {
+                        return Err(invalid(format!(
+                            "Invalid deletion operation for non-UDT column {column}"
+                        )));
+                    };
+                    let pos = fields.iter().position(|(f, _)| f == field).ok_or_else(|| {
+                        invalid(format!(
+                            "UDT column {column} does not have a field named {field}"
+                        ))
+                    })?;
+                    Op::DeleteField(idx, pos)
+                }
+            };
+            let col = &table.cols[op.col()];
+            if col.kind.is_primary_key() {
+                return Err(invalid(format!(
+                    "Invalid identifier {} for deletion (should not be a PRIMARY KEY part)",
+                    col.name
+                )));
+            }
+            op_specs(&op, col, specs);
+            ops.push(op);
+        }
+        let restrictions = modification_where(&table, &stmt.where_clause, specs, &ops)?;
+        let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
+        if condition.is_some() && stmt.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
+        }
+        Ok(WritePlan {
+            table,
+            kind: Kind::Delete,
+            restrictions,
+            ops,
+            ttl: None,
+            timestamp: stmt.timestamp.clone(),
+            condition,
+        })
+    }
+
+    /// The statement's timestamp (USING TIMESTAMP, else the client's, else the server clock).
+    pub fn timestamp(&self, binds: &Binds<'_>, default: i64) -> Result<i64, ServerError> {
+        match &self.timestamp {
+            Some(t) => match eval(
+                t,
+                Receiver {
+                    name: "[timestamp]",
+                    typ: &ColumnType::BigInt,
+                },
+                binds,
+            )? {
+                Val::Value(b) => Ok(<[u8; 8]>::try_from(b.as_ref())
+                    .map(i64::from_be_bytes)
+                    .unwrap_or(default)),
+                Val::Null => Err(invalid("Invalid null value of timestamp")),
+                Val::Unset => Ok(default),
+            },
+            None => Ok(default),
+        }
+    }
+
+    fn ttl(&self, binds: &Binds<'_>) -> Result<i32, ServerError> {
+        let default = self.table.def.options.default_time_to_live;
+        match &self.ttl {
+            Some(t) => match eval(
+                t,
+                Receiver {
+                    name: "[ttl]",
+                    typ: &ColumnType::Int,
+                },
+                binds,
+            )? {
+                Val::Value(b) => {
+                    let v = <[u8; 4]>::try_from(b.as_ref())
+                        .map(i32::from_be_bytes)
+                        .unwrap_or(0);
+                    if v < 0 {
+                        return Err(invalid(format!(
+                            "A TTL must be greater or equal to 0, but was {v}"
+                        )));
+                    }
+                    if v > 630_720_000 {
+                        return Err(invalid(format!(
+                            "ttl is too large. requested ({v}) maximum (630720000)"
+                        )));
+                    }
+                    Ok(v)
+                }
+                Val::Null => Ok(0),
+                Val::Unset => Ok(default),
+            },
+            None => Ok(default),
+        }
+    }
+
+    /// The partition keys and rows this statement targets.
+    pub fn targets(&self, binds: &Binds<'_>) -> Result<(Vec<Bytes>, Target), ServerError> {
+        let keys = match self.restrictions.partitions(&self.table, binds)? {
+            Some(super::restrict::Partitions::Keys(k)) => k,
+            _ => {
+                let missing = self.restrictions.missing_pk(&self.table);
+                return Err(invalid(format!(
+                    "Some partition key parts are missing: {}",
+                    missing.join(", ")
+                )));
+            }
+        };
+        if keys.iter().any(|k| k.is_empty()) {
+            return Err(invalid("Key may not be empty"));
+        }
+        let ck = self.restrictions.clustering(&self.table, binds)?;
+        let ck_len = self.table.ck.len();
+        let target = if ck_len == 0 {
+            Target::Rows(vec![Vec::new()])
+        } else if let Some(rows) = ck.exact_keys(ck_len) {
+            Target::Rows(rows)
+        } else if ck.is_empty() && self.kind == Kind::Delete && self.ops.is_empty() {
+            Target::Partition
+        } else if ck.is_empty() && self.static_only() {
+            Target::Static
+        } else if self.kind == Kind::Delete && self.ops.is_empty() {
+            Target::Range(self.slice(binds)?)
+        } else {
+            let missing: Vec<String> = self
+                .restrictions
+                .ck
+                .iter()
+                .zip(self.table.ck.iter())
+                .filter(|(r, _)| !matches!(r, Some(Restr::Eq(_) | Restr::In(_))))
+                .map(|(_, i)| self.table.cols[*i].name.clone())
+                .collect();
+            return Err(invalid(format!(
+                "Some clustering keys are missing: {}",
+                missing.join(", ")
+            )));
+        };
+        Ok((keys, target))
+    }
+
+    fn static_only(&self) -> bool {
+        !self.ops.is_empty()
+            && self
+                .ops
+                .iter()
+                .all(|o| self.table.cols[o.col()].kind == ColumnKind::Static)
+    }
+
+    /// A clustering slice for range deletions: an EQ prefix then an optional range.
+    fn slice(&self, binds: &Binds<'_>) -> Result<Slice, ServerError> {
+        let table = &self.table;
+        let mut prefix = Vec::new();
+        let mut start = Bound::unbounded();
+        let mut end = Bound::unbounded();
+        for (pos, r) in self.restrictions.ck.iter().enumerate() {
+            let col = &table.cols[table.ck[pos]];
+            let recv = Receiver {
+                name: &col.name,
+                typ: &col.typ,
+            };
+            match r {
+                Some(Restr::Eq(t)) => match eval(t, recv, binds)? {
+                    Val::Value(b) => prefix.push(b),
+                    _ => {
+                        return Err(invalid(format!(
+                            "Invalid null value in condition for column {}",
+                            col.name
+                        )));
+                    }
+                },
+                Some(Restr::Range(lo, hi)) => {
+                    let desc = matches!(
+                        col.kind,
+                        ColumnKind::Clustering(_, crate::cql::ast::Order::Desc)
+                    );
+                    let mk = |x: &Option<(Term, bool)>| -> Result<Option<Bound>, ServerError> {
+                        let Some((t, inc)) = x else { return Ok(None) };
+                        let Some(v) = eval(t, recv, binds)?.bytes().cloned() else {
+                            return Ok(None);
+                        };
+                        let mut p = prefix.clone();
+                        p.push(v);
+                        Ok(Some(Bound {
+                            prefix: p,
+                            inclusive: *inc,
+                        }))
+                    };
+                    let (lo_b, hi_b) = (mk(lo)?, mk(hi)?);
+                    let (first, last) = if desc { (hi_b, lo_b) } else { (lo_b, hi_b) };
+                    let whole = Bound {
+                        prefix: prefix.clone(),
+                        inclusive: true,
+                    };
+                    start = first.unwrap_or_else(|| whole.clone());
+                    end = last.unwrap_or(whole);
+                    return Ok(Slice { start, end });
+                }
+                Some(Restr::In(_)) => {
+                    return Err(invalid(
+                        "IN restrictions are not supported on range deletions",
+                    ));
+                }
+                None => break,
+            }
+        }
+        if !prefix.is_empty() {
+            start = Bound {
+                prefix: prefix.clone(),
+                inclusive: true,
+            };
+            end = Bound {
+                prefix,
+                inclusive: true,
+            };
+        }
+        Ok(Slice { start, end })
+    }
+
+    /// Applies the statement to one partition (no condition checks).
+    pub fn apply(
+        &self,
+        data: &mut TableData,
+        key: Bytes,
+        target: &Target,
+        binds: &Binds<'_>,
+        ts: i64,
+        now: i64,
+    ) -> Result<(), ServerError> {
+        let ttl = self.ttl(binds)?;
+        let table = &self.table;
+        let layout = data.layout.clone();
+        let partition = data.partition_mut(TableData::position(key));
+        match target {
+            Target::Partition => {
+                partition.delete(ts);
+                return Ok(());
+            }
+            Target::Range(slice) => {
+                partition.delete_range(slice.clone(), ts);
+                return Ok(());
+            }
+            Target::Static => {
+                let ctx = OpCtx {
+                    table,
+                    binds,
+                    ts,
+                    ttl,
+                    now,
+                    outer: partition.deleted_at,
+                };
+                if self.kind == Kind::Insert {
+                    partition
+                        .static_row
+                        .write_marker(Cell::live(ts, ttl, now, Bytes::new()));
+                }
+                for op in &self.ops {
+                    apply_op(&ctx, &mut partition.static_row, op)?;
+                }
+                return Ok(());
+            }
+            Target::Rows(rows) => {
+                for ck in rows {
+                    let ck_key = ClusteringKey {
+                        parts: ck.clone(),
+                        layout: layout.clone(),
+                    };
+                    let outer = partition.outer_deletion(&layout, ck);
+                    let ctx = OpCtx {
+                        table,
+                        binds,
+                        ts,
+                        ttl,
+                        now,
+                        outer,
+                    };
+                    if self.kind == Kind::Delete && self.ops.is_empty() {
+                        partition.row_mut(ck_key).delete(ts);
+                        continue;
+                    }
+                    if self.kind == Kind::Insert {
+                        partition.row_mut(ck_key.clone()).write_marker(Cell::live(
+                            ts,
+                            ttl,
+                            now,
+                            Bytes::new(),
+                        ));
+                    }
+                    for op in &self.ops {
+                        let col = &table.cols[op.col()];
+                        let row = if col.kind == ColumnKind::Static {
+                            &mut partition.static_row
+                        } else {
+                            partition.row_mut(ck_key.clone())
+                        };
+                        apply_op(&ctx, row, op)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What rows of a partition a statement touches.
+#[derive(Debug, Clone)]
+pub(crate) enum Target {
+    /// These full clustering keys (one empty key for tables without clustering).
+    Rows(Vec<Vec<Bytes>>),
+    /// Only the static row.
+    Static,
+    /// The whole partition (DELETE without clustering restriction).
+    Partition,
+    /// A clustering range (range deletion).
+    Range(Slice),
+}
+
+fn op_specs(op: &Op, col: &Col, specs: &mut Specs) {
+    let (key_typ, val_typ) = element_types(col);
+    match op {
+        Op::Set(_, t) | Op::Add(_, t) | Op::Prepend(_, t) => specs.term(t, &col.name, &col.typ),
+        Op::Remove(_, t) => {
+            let typ = match &col.typ {
+                ColumnType::Map(k, _) => ColumnType::Set(k.clone()),
+                other => other.clone(),
+            };
+            specs.term(t, &col.name, &typ)
+        }
+        Op::SetElement(_, k, v) => {
+            let kname = if matches!(col.typ, ColumnType::List(_)) {
+                "idx"
+            } else {
+                "key"
+            };
+            specs.term(k, &format!("{kname}({})", col.name), &key_typ);
+            specs.term(v, &format!("value({})", col.name), &val_typ);
+        }
+        Op::SetField(_, pos, v) => {
+            if let ColumnType::Udt { fields, .. } = &col.typ {
+                if let Some((f, t)) = fields.get(*pos) {
+                    specs.term(v, &format!("{}.{f}", col.name), t);
+                }
+            }
+        }
+        Op::DeleteElement(_, k) => {
+            let kname = if matches!(col.typ, ColumnType::List(_)) {
+                "idx"
+            } else {
+                "key"
+            };
+            specs.term(k, &format!("{kname}({})", col.name), &key_typ);
+        }
+        Op::Delete(_) | Op::DeleteField(..) => {}
+    }
+}
+
+fn modification_where(
+    table: &Table,
+    relations: &[crate::cql::ast::Relation],
+    specs: &mut Specs,
+    ops: &[Op],
+) -> Result<Where, ServerError> {
+    let w = Where::prepare(table, relations, specs, true)?;
+    if let Some(f) = w.filters.first() {
+        return Err(invalid(format!(
+            "Non PRIMARY KEY columns found in where clause: {}",
+            table.cols[f.col].name
+        )));
+    }
+    let missing = w.missing_pk(table);
+    if !missing.is_empty() {
+        return Err(invalid(format!(
+            "Some partition key parts are missing: {}",
+            missing.join(", ")
+        )));
+    }
+    let _ = ops;
+    Ok(w)
+}
+
+struct OpCtx<'a> {
+    table: &'a Table,
+    binds: &'a Binds<'a>,
+    ts: i64,
+    ttl: i32,
+    now: i64,
+    outer: Option<i64>,
+}
+
+fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> {
+    let col = &ctx.table.cols[op.col()];
+    let recv = Receiver {
+        name: &col.name,
+        typ: &col.typ,
+    };
+    let live = |v: Bytes| Cell::live(ctx.ts, ctx.ttl, ctx.now, v);
+    let elem_typ = col.elem_key.clone();
+    let key = |b: Bytes| ElemKey {
+        bytes: b,
+        typ: elem_typ
+            .clone()
+            .unwrap_or_else(|| Arc::new(ColumnType::Blob)),
+    };
+    match op {
+        Op::Set(_, t) => {
+            let v = eval(t, recv, ctx.binds)?;
+            if !col.multi_cell() {
+                match v {
+                    Val::Value(b) => row.write_cell(col.id, live(normalize(&col.typ, b))),
+                    Val::Null => row.write_cell(col.id, Cell::tombstone(ctx.ts)),
+                    Val::Unset => {}
+                }
+                return Ok(());
+            }
+            match v {
+                Val::Unset => {}
+                Val::Null => row.delete_complex(col.id, ctx.ts),
+                Val::Value(b) => {
+                    row.delete_complex(col.id, ctx.ts - 1);
+                    write_elements(ctx, row, col, &b, false, key)?;
+                }
+            }
+        }
+        Op::Add(_, t) => {
+            if col.typ == ColumnType::Counter {
+                if let Val::Value(b) = eval(t, recv, ctx.binds)? {
+                    let n = <[u8; 8]>::try_from(b.as_ref())
+                        .map(i64::from_be_bytes)
+                        .unwrap_or(0);
+                    row.counter_add(col.id, n, ctx.ts, ctx.outer, ctx.now);
+                } else {
+                    return Err(invalid("Invalid null value for counter increment"));
+                }
+                return Ok(());
+            }
+            if !col.multi_cell() {
+                return Err(invalid(format!(
+                    "Invalid operation ({0} = {0} + ?) for frozen collection column {0}",
+                    col.name
+                )));
+            }
+            if let Val::Value(b) = eval(t, recv, ctx.binds)? {
+                write_elements(ctx, row, col, &b, false, key)?;
+            }
+        }
+        Op::Prepend(_, t) => {
+            if !matches!(col.typ, ColumnType::List(_)) || !col.multi_cell() {
+                return Err(invalid(format!(
+                    "Invalid operation ({0} = ? + {0}) for non list column {0}",
+                    col.name
+                )));
+            }
+            if let Val::Value(b) = eval(t, recv, ctx.binds)? {
+                write_elements(ctx, row, col, &b, true, key)?;
+            }
+        }
+        Op::Remove(_, t) => {
+            if col.typ == ColumnType::Counter {
+                if let Val::Value(b) = eval(t, recv, ctx.binds)? {
+                    let n = <[u8; 8]>::try_from(b.as_ref())
+                        .map(i64::from_be_bytes)
+                        .unwrap_or(0);
+                    row.counter_add(col.id, n.wrapping_neg(), ctx.ts, ctx.outer, ctx.now);
+                }
+                return Ok(());
+            }
+            if !col.multi_cell() {
+                return Err(invalid(format!(
+                    "Invalid operation ({0} = {0} - ?) for frozen collection column {0}",
+                    col.name
+                )));
+            }
+            let typ = match &col.typ {
+                ColumnType::Map(k, _) => ColumnType::Set(k.clone()),
+                other => other.clone(),
+            };
+            let Val::Value(b) = eval(
+                t,
+                Receiver {
+                    name: &col.name,
+                    typ: &typ,
+                },
+                ctx.binds,
+            )?
+            else {
+                return Ok(());
+            };
+            let items: Vec<Bytes> = elements(&b)
+                .into_iter()
+                .map(Bytes::copy_from_slice)
+                .collect();
+            match &col.typ {
+                ColumnType::List(e) => {
+                    let doomed: Vec<ElemKey> = row
+                        .elems(col.id, ctx.outer, ctx.now)
+                        .filter(|(_, c)| {
+                            c.value
+                                .as_ref()
+                                .is_some_and(|v| items.iter().any(|x| compare(e, v, x).is_eq()))
+                        })
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for k in doomed {
+                        row.write_elem(col.id, k, Cell::tombstone(ctx.ts));
+                    }
+                }
+                _ => {
+                    for it in items {
+                        row.write_elem(col.id, key(it), Cell::tombstone(ctx.ts));
+                    }
+                }
+            }
+        }
+        Op::SetElement(_, k, v) => {
+            let (kt, vt) = element_types(col);
+            if !col.multi_cell() {
+                return Err(invalid(format!(
+                    "Invalid operation ({}[?] = ?) for frozen collection column {}",
+                    col.name, col.name
+                )));
+            }
+            let kv = eval(
+                k,
+                Receiver {
+                    name: &col.name,
+                    typ: &kt,
+                },
+                ctx.binds,
+            )?;
+            let vv = eval(
+                v,
+                Receiver {
+                    name: &col.name,
+                    typ: &vt,
+                },
+                ctx.binds,
+            )?;
+            let Some(kb) = kv.bytes().cloned() else {
+                return Err(invalid(format!("Invalid null value for {} key", col.name)));
+            };
+            let cell = match vv {
+                Val::Value(b) => live(b),
+                Val::Null => Cell::tombstone(ctx.ts),
+                Val::Unset => return Ok(()),
+            };
+            match &col.typ {
+                ColumnType::List(_) => {
+                    let ek = list_index(row, col, &kb, ctx)?;
+                    row.write_elem(col.id, ek, cell);
+                }
+                _ => row.write_elem(col.id, key(kb), cell),
+            }
+        }
+        Op::SetField(_, pos, v) => {
+            let ColumnType::Udt { fields, .. } = &col.typ else {
+                return Ok(());
+            };
+            let Some((_, ft)) = fields.get(*pos) else {
+                return Ok(());
+            };
+            let cell = match eval(
+                v,
+                Receiver {
+                    name: &col.name,
+                    typ: ft,
+                },
+                ctx.binds,
+            )? {
+                Val::Value(b) => live(b),
+                Val::Null => Cell::tombstone(ctx.ts),
+                Val::Unset => return Ok(()),
+            };
+            if col.multi_cell() {
+                row.write_elem(
+                    col.id,
+                    key(Bytes::copy_from_slice(&(*pos as i16).to_be_bytes())),
+                    cell,
+                );
+            } else {
+                return Err(invalid(format!(
+                    "Invalid operation ({}.{} = ?) for frozen UDT column {}",
+                    col.name, fields[*pos].0, col.name
+                )));
+            }
+        }
+        Op::Delete(_) => {
+            if col.multi_cell() {
+                row.delete_complex(col.id, ctx.ts);
+            } else {
+                row.write_cell(col.id, Cell::tombstone(ctx.ts));
+            }
+        }
+        Op::DeleteElement(_, k) => {
+            let (kt, _) = element_types(col);
+            if !col.multi_cell() {
+                return Err(invalid(format!(
+                    "Invalid deletion operation for frozen collection column {}",
+                    col.name
+                )));
+            }
+            let Some(kb) = eval(
+                k,
+                Receiver {
+                    name: &col.name,
+                    typ: &kt,
+                },
+                ctx.binds,
+            )?
+            .bytes()
+            .cloned() else {
+                return Err(invalid(format!("Invalid null value for {} key", col.name)));
+            };
+            match &col.typ {
+                ColumnType::List(_) => {
+                    let ek = list_index(row, col, &kb, ctx)?;
+                    row.write_elem(col.id, ek, Cell::tombstone(ctx.ts));
+                }
+                _ => row.write_elem(col.id, key(kb), Cell::tombstone(ctx.ts)),
+            }
+        }
+        Op::DeleteField(_, pos) => {
+            row.write_elem(
+                col.id,
+                key(Bytes::copy_from_slice(&(*pos as i16).to_be_bytes())),
+                Cell::tombstone(ctx.ts),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The element key at a list index, or Cassandra's out-of-bound error.
+fn list_index(row: &Row, col: &Col, idx: &[u8], ctx: &OpCtx<'_>) -> Result<ElemKey, ServerError> {
+    let i = <[u8; 4]>::try_from(idx)
+        .map(i32::from_be_bytes)
+        .unwrap_or(-1);
+    let live: Vec<ElemKey> = row
+        .elems(col.id, ctx.outer, ctx.now)
+        .map(|(k, _)| k.clone())
+        .collect();
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| live.get(i).cloned())
+        .ok_or_else(|| {
+            invalid(format!(
+                "List index {i} out of bound, list has size {}",
+                live.len()
+            ))
+        })
+}
+
+fn write_elements(
+    ctx: &OpCtx<'_>,
+    row: &mut Row,
+    col: &Col,
+    value: &[u8],
+    prepend: bool,
+    key: impl Fn(Bytes) -> ElemKey,
+) -> Result<(), ServerError> {
+    let live = |v: Bytes| Cell::live(ctx.ts, ctx.ttl, ctx.now, v);
+    match &col.typ {
+        ColumnType::Set(_) => {
+            for e in elements(value) {
+                row.write_elem(col.id, key(Bytes::copy_from_slice(e)), live(Bytes::new()));
+            }
+        }
+        ColumnType::Map(..) => {
+            for kv in elements(value).chunks_exact(2) {
+                row.write_elem(
+                    col.id,
+                    key(Bytes::copy_from_slice(kv[0])),
+                    live(Bytes::copy_from_slice(kv[1])),
+                );
+            }
+        }
+        ColumnType::List(_) => {
+            let items = elements(value);
+            let ordered: Vec<&[u8]> = if prepend {
+                items.into_iter().rev().collect()
+            } else {
+                items
+            };
+            for e in ordered {
+                row.write_elem(
+                    col.id,
+                    key(list_position(prepend)),
+                    live(Bytes::copy_from_slice(e)),
+                );
+            }
+        }
+        ColumnType::Udt { .. } => {
+            let parts = super::restrict::split_tuple(value);
+            for (i, p) in parts.into_iter().enumerate() {
+                let k = key(Bytes::copy_from_slice(&(i as i16).to_be_bytes()));
+                if p.is_empty() {
+                    row.write_elem(col.id, k, Cell::tombstone(ctx.ts));
+                } else {
+                    row.write_elem(col.id, k, live(p));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,566 @@
+//! SELECT: planning (restrictions, selection, ORDER BY, limits) and execution over the
+//! store, with paging that resumes exactly after the last returned row.
+
+use std::ops::Bound as RangeBound;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use cassia_protocol::response::{ResultBody, ServerError};
+use cassia_protocol::types::ColumnType;
+
+use super::paging::PagingState;
+use super::read::{RowRef, passes};
+use super::restrict::{CkMatch, FILTERING_MESSAGE, Partitions, Where, in_list};
+use super::result::RowsBuilder;
+use super::schema::Table;
+use super::selection::{self, Acc, Selected};
+use super::specs::Specs;
+use super::term::{Binds, Receiver, Val, eval};
+use crate::catalog::{ColumnKind, invalid};
+use crate::cql::ast::{Select, Term};
+use crate::store::{Partition, PartitionPos, Row, TableData, split_partition_key};
+
+/// The warning Cassandra attaches to aggregates over several partitions.
+pub(crate) const AGGREGATE_WARNING: &str = "Aggregation query used without partition key";
+
+/// A prepared SELECT.
+#[derive(Debug)]
+pub(crate) struct SelectPlan {
+    pub table: Arc<Table>,
+    pub restrictions: Where,
+    pub selected: Selected,
+    pub reversed: bool,
+    pub distinct: bool,
+    pub limit: Option<Term>,
+    pub per_partition_limit: Option<Term>,
+}
+
+impl SelectPlan {
+    /// Plans `stmt` against `table`.
+    pub fn prepare(
+        table: Arc<Table>,
+        stmt: &Select,
+        specs: &mut Specs,
+    ) -> Result<SelectPlan, ServerError> {
+        let selected = selection::plan(&table, &stmt.selection, &Binds::default())?;
+        let restrictions = Where::prepare(&table, &stmt.where_clause, specs, stmt.allow_filtering)?;
+        if restrictions.needs_filtering && !stmt.allow_filtering && !restrictions.indexed {
+            return Err(invalid(FILTERING_MESSAGE));
+        }
+        if restrictions.needs_filtering
+            && !stmt.allow_filtering
+            && restrictions.indexed
+            && restrictions.filters.len() > 1
+        {
+            return Err(invalid(FILTERING_MESSAGE));
+        }
+        let mut reversed = false;
+        for (i, (name, order)) in stmt.order_by.iter().enumerate() {
+            let Some((idx, col)) = table.col(name) else {
+                return Err(invalid(format!("Undefined column name {name}")));
+            };
+            let ColumnKind::Clustering(pos, natural) = col.kind else {
+                return Err(invalid(format!(
+                    "Order by is currently only supported on the clustered columns of the PRIMARY KEY, got {name}"
+                )));
+            };
+            if pos != i {
+                return Err(invalid(
+                    "Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY",
+                ));
+            }
+            let _ = idx;
+            let flip = *order != natural;
+            if i == 0 {
+                reversed = flip;
+            } else if flip != reversed {
+                return Err(invalid("Unsupported order by relation"));
+            }
+        }
+        if !stmt.order_by.is_empty() && !restrictions.pk_complete() {
+            return Err(invalid(
+                "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
+            ));
+        }
+        if stmt.distinct {
+            for c in &selected.columns {
+                if let Some((_, col)) = table.col(&c.name) {
+                    if !matches!(col.kind, ColumnKind::PartitionKey(_) | ColumnKind::Static) {
+                        return Err(invalid(format!(
+                            "SELECT DISTINCT queries must only request partition key columns and/or static columns (not {})",
+                            c.name
+                        )));
+                    }
+                }
+            }
+        }
+        if let Some(t) = &stmt.limit {
+            specs.term(t, "[limit]", &ColumnType::Int);
+        }
+        if let Some(t) = &stmt.per_partition_limit {
+            specs.term(t, "[per_partition_limit]", &ColumnType::Int);
+        }
+        Ok(SelectPlan {
+            table,
+            restrictions,
+            selected,
+            reversed,
+            distinct: stmt.distinct,
+            limit: stmt.limit.clone(),
+            per_partition_limit: stmt.per_partition_limit.clone(),
+        })
+    }
+
+    /// Warnings this statement produces whenever it runs.
+    pub fn warnings(&self) -> Vec<String> {
+        if self.selected.aggregate && !self.restrictions.pk_complete() {
+            vec![AGGREGATE_WARNING.to_owned()]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Runs the query over the table's stored data.
+    pub fn execute(
+        &self,
+        binds: &Binds<'_>,
+        page_size: Option<i32>,
+        paging_state: Option<&[u8]>,
+        now: i64,
+    ) -> Result<ResultBody, ServerError> {
+        let data = self.table.runtime.lock();
+        self.execute_on(&data, binds, page_size, paging_state, now)
+    }
+
+    /// Runs the query over `data` (the table's, or generated system rows).
+    pub fn execute_on(
+        &self,
+        data: &TableData,
+        binds: &Binds<'_>,
+        page_size: Option<i32>,
+        paging_state: Option<&[u8]>,
+        now: i64,
+    ) -> Result<ResultBody, ServerError> {
+        let table = &self.table;
+        let limit = limit_value(self.limit.as_ref(), "[limit]", "LIMIT", binds)?;
+        let ppl = limit_value(
+            self.per_partition_limit.as_ref(),
+            "[per_partition_limit]",
+            "PER PARTITION LIMIT",
+            binds,
+        )?;
+        let partitions = self.restrictions.partitions(table, binds)?;
+        let ck = self.restrictions.clustering(table, binds)?;
+        let pk_filter = if self.restrictions.pk_complete() {
+            None
+        } else {
+            Some(self.restrictions.pk_filter(table, binds)?)
+        };
+        let mut filters = Vec::with_capacity(self.restrictions.filters.len());
+        for f in &self.restrictions.filters {
+            let col = &table.cols[f.col];
+            let recv_typ = match (f.op, &col.typ, &f.map_key) {
+                (_, ColumnType::Map(_, v), Some(_)) => (**v).clone(),
+                (
+                    crate::cql::ast::Operator::Contains,
+                    ColumnType::List(e) | ColumnType::Set(e),
+                    _,
+                ) => (**e).clone(),
+                (crate::cql::ast::Operator::Contains, ColumnType::Map(_, v), _) => (**v).clone(),
+                (crate::cql::ast::Operator::ContainsKey, ColumnType::Map(k, _), _) => (**k).clone(),
+                _ => col.typ.clone(),
+            };
+            let values = match &f.value {
+                Ok(t) => match eval(
+                    t,
+                    Receiver {
+                        name: &col.name,
+                        typ: &recv_typ,
+                    },
+                    binds,
+                )? {
+                    Val::Value(b) => vec![b],
+                    _ => {
+                        return Err(invalid(format!(
+                            "Unsupported null value for column {}",
+                            col.name
+                        )));
+                    }
+                },
+                Err(iv) => in_list(iv, &col.name, &recv_typ, binds)?,
+            };
+            let key = match (&f.map_key, &col.typ) {
+                (Some(k), ColumnType::Map(kt, _)) => eval(
+                    k,
+                    Receiver {
+                        name: &col.name,
+                        typ: kt,
+                    },
+                    binds,
+                )?
+                .bytes()
+                .cloned(),
+                _ => None,
+            };
+            filters.push((f.col, f.op, values, key));
+        }
+        let resume = match paging_state {
+            Some(b) => Some(PagingState::decode(b).ok_or_else(|| {
+                cassia_protocol::response::ServerError {
+                    kind: cassia_protocol::response::ErrorKind::ProtocolError,
+                    message: "Invalid value for the paging state".to_owned(),
+                }
+            })?),
+            None => None,
+        };
+        let page = if self.selected.aggregate {
+            None
+        } else {
+            page_size.filter(|p| *p > 0).map(|p| p as usize)
+        };
+        let single = matches!(&partitions, Some(Partitions::Keys(k)) if k.len() == 1);
+        let total_limit = resume
+            .as_ref()
+            .map_or(limit, |r| r.remaining.min(limit as u64) as usize);
+
+        let mut out = Output {
+            plan: self,
+            builder: RowsBuilder::default(),
+            accs: vec![Acc::default(); self.selected.sels.len()],
+            any: false,
+            emitted: 0,
+            limit: total_limit,
+            page,
+            ppl,
+            resume_budget: resume
+                .as_ref()
+                .map(|r| r.remaining_in_partition.min(ppl as u64) as usize),
+            last: None,
+        };
+        let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
+            let pk_parts = split_partition_key(&pos.1, table.pk.len());
+            let ctx = Ctx {
+                table,
+                ck: &ck,
+                pk_filter: pk_filter.as_ref(),
+                filters: &filters,
+                now,
+            };
+            out.partition(&ctx, &pos.1, &pk_parts, p, resume_ck)
+        };
+        let resume_pos = resume
+            .as_ref()
+            .filter(|r| !r.partition_key.is_empty())
+            .map(|r| TableData::position(r.partition_key.clone()));
+        let resume_ck = resume.as_ref().map(|r| r.clustering.clone());
+        match &partitions {
+            Some(Partitions::Keys(keys)) => {
+                let mut positions: Vec<PartitionPos> =
+                    keys.iter().cloned().map(TableData::position).collect();
+                positions.sort();
+                positions.dedup();
+                let mut skipping = resume.is_some() && !single;
+                for pos in &positions {
+                    let mut rck = None;
+                    if let Some(rp) = &resume_pos {
+                        if skipping {
+                            if pos < rp {
+                                continue;
+                            }
+                            skipping = false;
+                            if pos == rp {
+                                rck = resume_ck.as_deref();
+                            }
+                        }
+                    } else if single {
+                        rck = resume_ck.as_deref();
+                    }
+                    if let Some(p) = data.partitions.get(pos) {
+                        if !visit(pos, p, rck) {
+                            break;
+                        }
+                    }
+                }
+            }
+            other => {
+                let (lo, hi) = match other {
+                    Some(Partitions::Tokens(lo, hi)) => (*lo, *hi),
+                    _ => (RangeBound::Unbounded, RangeBound::Unbounded),
+                };
+                for (pos, p) in data.partitions.iter() {
+                    let tok = pos.0;
+                    let after_lo = match lo {
+                        RangeBound::Included(t) => tok >= t,
+                        RangeBound::Excluded(t) => tok > t,
+                        RangeBound::Unbounded => true,
+                    };
+                    let before_hi = match hi {
+                        RangeBound::Included(t) => tok <= t,
+                        RangeBound::Excluded(t) => tok < t,
+                        RangeBound::Unbounded => true,
+                    };
+                    if !after_lo || !before_hi {
+                        continue;
+                    }
+                    let mut rck = None;
+                    if let Some(rp) = &resume_pos {
+                        if pos < rp {
+                            continue;
+                        }
+                        if pos == rp {
+                            rck = resume_ck.as_deref();
+                        }
+                    }
+                    if !visit(pos, p, rck) {
+                        break;
+                    }
+                }
+            }
+        }
+        out.finish(single, limit)
+    }
+}
+
+fn limit_value(
+    t: Option<&Term>,
+    name: &str,
+    what: &str,
+    binds: &Binds<'_>,
+) -> Result<usize, ServerError> {
+    let Some(t) = t else {
+        return Ok(i32::MAX as usize);
+    };
+    match eval(
+        t,
+        Receiver {
+            name,
+            typ: &ColumnType::Int,
+        },
+        binds,
+    )? {
+        Val::Value(b) => {
+            let v = <[u8; 4]>::try_from(b.as_ref())
+                .map(i32::from_be_bytes)
+                .unwrap_or(0);
+            if v <= 0 {
+                return Err(invalid(format!("{what} must be strictly positive")));
+            }
+            Ok(v as usize)
+        }
+        Val::Null => Err(invalid(format!(
+            "Invalid null value of {}",
+            what.to_lowercase()
+        ))),
+        Val::Unset => Ok(i32::MAX as usize),
+    }
+}
+
+struct Ctx<'a> {
+    table: &'a Table,
+    ck: &'a CkMatch,
+    pk_filter: Option<&'a CkMatch>,
+    filters: &'a [(usize, crate::cql::ast::Operator, Vec<Bytes>, Option<Bytes>)],
+    now: i64,
+}
+
+struct Output<'p> {
+    plan: &'p SelectPlan,
+    builder: RowsBuilder,
+    accs: Vec<Acc>,
+    any: bool,
+    emitted: usize,
+    limit: usize,
+    page: Option<usize>,
+    ppl: usize,
+    /// PER PARTITION LIMIT budget left in the partition the last page stopped in.
+    resume_budget: Option<usize>,
+    last: Option<(Bytes, Vec<Bytes>, usize)>,
+}
+
+impl Output<'_> {
+    /// Visits one partition; false stops the scan.
+    fn partition(
+        &mut self,
+        ctx: &Ctx<'_>,
+        key: &Bytes,
+        pk: &[&[u8]],
+        p: &Partition,
+        resume_ck: Option<&[Bytes]>,
+    ) -> bool {
+        let table = ctx.table;
+        if let Some(f) = ctx.pk_filter {
+            let owned: Vec<Bytes> = pk.iter().map(|b| Bytes::copy_from_slice(b)).collect();
+            if !f.matches(&owned) {
+                return true;
+            }
+        }
+        let mut in_partition = 0usize;
+        let budget = match (resume_ck, self.resume_budget) {
+            (Some(_), Some(b)) => b,
+            _ => self.ppl,
+        };
+        let layout = &*table.layout;
+        if self.plan.distinct {
+            let live = p.static_live(ctx.now)
+                || p.rows
+                    .iter()
+                    .any(|(k, r)| r.is_live(p.outer_deletion(layout, &k.parts), ctx.now));
+            if live && resume_ck.is_none() {
+                let row = RowRef {
+                    pk,
+                    ck: &[],
+                    row: None,
+                    outer: p.deleted_at,
+                    statics: &p.static_row,
+                    partition_del: p.deleted_at,
+                    now: ctx.now,
+                };
+                return self.emit(ctx, key, &row, &mut in_partition, budget);
+            }
+            return true;
+        }
+        let mut emitted_rows = false;
+        let iter: Box<dyn Iterator<Item = (&crate::store::ClusteringKey, &Row)>> =
+            if self.plan.reversed {
+                Box::new(p.rows.iter().rev())
+            } else {
+                Box::new(p.rows.iter())
+            };
+        let mut skipping = resume_ck.is_some_and(|c| !c.is_empty());
+        if resume_ck.is_some_and(|c| c.is_empty()) {
+            // The last page ended on this partition's static-only row.
+            return true;
+        }
+        for (k, r) in iter {
+            if skipping {
+                if let Some(rc) = resume_ck {
+                    let o = layout.compare_prefix(&k.parts, rc);
+                    let past = if self.plan.reversed {
+                        o.is_lt()
+                    } else {
+                        o.is_gt()
+                    };
+                    if !past {
+                        continue;
+                    }
+                }
+                skipping = false;
+            }
+            let outer = p.outer_deletion(layout, &k.parts);
+            if !r.is_live(outer, ctx.now) || !ctx.ck.matches(&k.parts) {
+                continue;
+            }
+            let row = RowRef {
+                pk,
+                ck: &k.parts,
+                row: Some(r),
+                outer,
+                statics: &p.static_row,
+                partition_del: p.deleted_at,
+                now: ctx.now,
+            };
+            if !self.filtered_in(ctx, &row) {
+                continue;
+            }
+            emitted_rows = true;
+            if !self.emit(ctx, key, &row, &mut in_partition, budget) {
+                return false;
+            }
+            if in_partition >= budget {
+                return true;
+            }
+        }
+        // A partition with only static data shows up as one row with null clustering
+        // columns, unless clustering columns are restricted.
+        if !emitted_rows
+            && resume_ck.is_none()
+            && ctx.ck.is_empty()
+            && p.static_live(ctx.now)
+            && !table.ck.is_empty()
+            && !p
+                .rows
+                .iter()
+                .any(|(k, r)| r.is_live(p.outer_deletion(layout, &k.parts), ctx.now))
+        {
+            let row = RowRef {
+                pk,
+                ck: &[],
+                row: None,
+                outer: p.deleted_at,
+                statics: &p.static_row,
+                partition_del: p.deleted_at,
+                now: ctx.now,
+            };
+            if self.filtered_in(ctx, &row) {
+                return self.emit(ctx, key, &row, &mut in_partition, budget);
+            }
+        }
+        true
+    }
+
+    fn filtered_in(&self, ctx: &Ctx<'_>, row: &RowRef<'_>) -> bool {
+        ctx.filters.iter().all(|(col, op, values, key)| {
+            let typ = &ctx.table.cols[*col].typ;
+            let cell = row.value(ctx.table, *col);
+            values
+                .iter()
+                .any(|v| passes(typ, cell.as_deref(), *op, v, key.as_deref()))
+        })
+    }
+
+    fn emit(
+        &mut self,
+        ctx: &Ctx<'_>,
+        key: &Bytes,
+        row: &RowRef<'_>,
+        in_partition: &mut usize,
+        budget: usize,
+    ) -> bool {
+        let sels = &self.plan.selected.sels;
+        if self.plan.selected.aggregate {
+            for (acc, sel) in self.accs.iter_mut().zip(sels.iter()) {
+                acc.add(sel, ctx.table, row);
+            }
+            self.any = true;
+            return true;
+        }
+        self.builder
+            .push(sels.iter().map(|s| selection::value(s, ctx.table, row)));
+        self.emitted += 1;
+        *in_partition += 1;
+        self.last = Some((
+            key.clone(),
+            row.ck.to_vec(),
+            budget.saturating_sub(*in_partition),
+        ));
+        if self.emitted >= self.limit {
+            return false;
+        }
+        self.page.is_none_or(|p| self.builder.len() < p)
+    }
+
+    fn finish(mut self, single: bool, _limit: usize) -> Result<ResultBody, ServerError> {
+        let columns = self.plan.selected.columns.clone();
+        if self.plan.selected.aggregate {
+            let accs = std::mem::take(&mut self.accs);
+            let sels = &self.plan.selected.sels;
+            self.builder
+                .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+            return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
+        }
+        let full_page = self.page.is_some_and(|p| self.builder.len() >= p);
+        let state = match (&self.last, full_page && self.emitted < self.limit) {
+            (Some((key, ck, left_in_partition)), true) => Some(
+                PagingState {
+                    partition_key: if single { Bytes::new() } else { key.clone() },
+                    clustering: ck.clone(),
+                    remaining: (self.limit - self.emitted) as u64,
+                    remaining_in_partition: *left_in_partition as u64,
+                }
+                .encode(),
+            ),
+            _ => None,
+        };
+        Ok(ResultBody::Rows(self.builder.finish(columns, state)))
+    }
+}

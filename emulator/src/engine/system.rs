@@ -1,0 +1,92 @@
+//! System tables the catalog generates (`system.local`, `system.peers*`, `system_schema.*`):
+//! their rows are materialized into a scratch table so SELECT runs through the same path as
+//! for user tables (restrictions, selection, paging).
+
+use bytes::Bytes;
+use cassia_protocol::value::CqlValue;
+
+use super::cqlvalue::serialize;
+use super::schema::Table;
+use crate::catalog::ColumnKind;
+use crate::store::compare::elements;
+use crate::store::{Cell, ClusteringKey, ElemKey, TableData, partition_key_bytes};
+
+/// A scratch copy of `rows` (each in the table's column order) laid out like stored data.
+pub(crate) fn materialize(table: &Table, rows: &[Vec<Option<CqlValue>>]) -> TableData {
+    let mut data = TableData::new(table.layout.clone());
+    for row in rows {
+        let cell = |i: usize| row.get(i).and_then(|v| v.as_ref()).map(serialize);
+        let pk: Vec<Bytes> = table
+            .pk
+            .iter()
+            .map(|i| cell(*i).unwrap_or_default())
+            .collect();
+        let refs: Vec<&[u8]> = pk.iter().map(|b| b.as_ref()).collect();
+        let key = partition_key_bytes(&refs);
+        let ck: Vec<Bytes> = table
+            .ck
+            .iter()
+            .map(|i| cell(*i).unwrap_or_default())
+            .collect();
+        let partition = data.partition_mut(TableData::position(key));
+        let ck_key = ClusteringKey {
+            parts: ck,
+            layout: table.layout.clone(),
+        };
+        partition
+            .row_mut(ck_key.clone())
+            .write_marker(Cell::live(0, 0, 0, Bytes::new()));
+        for (i, col) in table.cols.iter().enumerate() {
+            if col.kind.is_primary_key() {
+                continue;
+            }
+            let Some(v) = cell(i) else { continue };
+            let target = if col.kind == ColumnKind::Static {
+                &mut partition.static_row
+            } else {
+                partition.row_mut(ck_key.clone())
+            };
+            match &col.elem_key {
+                None => target.write_cell(col.id, Cell::live(0, 0, 0, v)),
+                Some(kt) => {
+                    let items = elements(&v);
+                    let is_map = matches!(col.typ, cassia_protocol::types::ColumnType::Map(..));
+                    let is_set = matches!(col.typ, cassia_protocol::types::ColumnType::Set(_));
+                    if is_map {
+                        for kv in items.chunks_exact(2) {
+                            let k = ElemKey {
+                                bytes: Bytes::copy_from_slice(kv[0]),
+                                typ: kt.clone(),
+                            };
+                            target.write_elem(
+                                col.id,
+                                k,
+                                Cell::live(0, 0, 0, Bytes::copy_from_slice(kv[1])),
+                            );
+                        }
+                    } else {
+                        for (n, it) in items.iter().enumerate() {
+                            let (k, val) = if is_set {
+                                (Bytes::copy_from_slice(it), Bytes::new())
+                            } else {
+                                (
+                                    Bytes::copy_from_slice(&(n as i64).to_be_bytes()),
+                                    Bytes::copy_from_slice(it),
+                                )
+                            };
+                            target.write_elem(
+                                col.id,
+                                ElemKey {
+                                    bytes: k,
+                                    typ: kt.clone(),
+                                },
+                                Cell::live(0, 0, 0, val),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    data
+}
