@@ -63,7 +63,7 @@ impl Op for ScyllaOp {
                     .map_err(err)?;
                 let mut n = 0usize;
                 for row in rows
-                    .rows::<(i64, &str, f64, CqlTimestamp, uuid::Uuid)>()
+                    .rows::<(i64, String, f64, CqlTimestamp, uuid::Uuid)>()
                     .map_err(err)?
                 {
                     std::hint::black_box(row.map_err(err)?);
@@ -134,7 +134,7 @@ pub(crate) async fn run(
         batch,
         blob: crate::clients::blob(case.workload.blob_len()),
     });
-    let window = timing.window_from_now();
+    let window = timing.window_from_now_for(case.inflight);
     on_window(window);
     Ok(lanes::run(op, case.inflight, window).await)
 }
