@@ -13,7 +13,6 @@
 mod alloc;
 mod chart;
 mod clients;
-mod codec;
 mod pin;
 mod procfs;
 mod report;

@@ -1,31 +1,39 @@
 //! One client connection of the responder: handshake, then request → precomputed answer.
 //!
-//! Reads whatever the socket has, answers every complete frame into one output buffer
-//! (v5: packed into shared segments), and writes it with one syscall. No per-request
-//! allocation beyond the decoder's body slices.
+//! Framing is the protocol crate's `FrameDecoder`/`FrameEncoder`. The handshake and
+//! connection-time requests are decoded in full with its envelope decoder; EXECUTE, the
+//! measured path, only has its prepared id and flags read. Every complete request of one
+//! read is answered into one buffer (v5: frames sharing segments) and written with one call.
 
 use std::sync::Arc;
 
+use bytes::BytesMut;
+use cassia_protocol::codec::{Frame, FrameDecoder, FrameEncoder};
+use cassia_protocol::compression::Compression;
+use cassia_protocol::envelope::RequestFrame;
+use cassia_protocol::frame::{Direction, FrameFlags, FrameHeader, Opcode, ProtocolVersion};
+use cassia_protocol::request::Request;
+use cassia_protocol::response::ErrorKind;
 use cassia_protocol::wire::Reader;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::ResponderError;
 use super::answers::Answers;
-use super::body::{self, Body};
-use crate::codec::decode::Decoder;
-use crate::codec::encode::{SegmentWriter, put_header};
-use crate::codec::{Frame, Framing, op};
+use super::body::Body;
 
 /// Per-connection protocol state.
 struct Conn {
     answers: Arc<Answers>,
-    /// Response version byte (0x84/0x85), fixed by the first frame.
-    version_byte: u8,
-    /// v4 bodies compressed after STARTUP.
+    /// v4 bodies go out LZ4-compressed (after STARTUP asked for it).
     v4_lz4: bool,
-    /// v5 segment writer after READY.
-    segments: Option<SegmentWriter>,
+    /// v5 segments are on (after READY); frames then queue in `pending`.
+    segments: bool,
+    encoder: FrameEncoder,
+    /// Whole response frames waiting to be packed into segments.
+    pending: Vec<u8>,
+    /// End offset of each frame in `pending`.
+    ends: Vec<usize>,
 }
 
 /// Serves one connection until the peer closes it.
@@ -34,29 +42,30 @@ pub(crate) async fn serve(
     answers: Arc<Answers>,
 ) -> Result<(), ResponderError> {
     stream.set_nodelay(true).map_err(ResponderError::Io)?;
-    let mut dec = Decoder::new(Framing::Frames { lz4: false });
+    let mut decoder = FrameDecoder::new();
+    let mut input = BytesMut::with_capacity(64 * 1024);
     let mut conn = Conn {
         answers,
-        version_byte: 0x84,
         v4_lz4: false,
-        segments: None,
+        segments: false,
+        encoder: FrameEncoder::new(),
+        pending: Vec::with_capacity(64 * 1024),
+        ends: Vec::new(),
     };
-    let mut out = Vec::with_capacity(64 * 1024);
+    let mut out = BytesMut::with_capacity(64 * 1024);
     loop {
         if stream
-            .read_buf(&mut dec.buf)
+            .read_buf(&mut input)
             .await
             .map_err(ResponderError::Io)?
             == 0
         {
             return Ok(());
         }
-        while let Some(frame) = dec.next_frame()? {
-            conn.answer(&frame, &mut out, &mut dec)?;
+        while let Some(frame) = decoder.decode(&mut input)? {
+            conn.answer(&frame, &mut out, &mut decoder)?;
         }
-        if let Some(seg) = conn.segments.as_mut() {
-            seg.flush(&mut out);
-        }
+        conn.flush_segments(&mut out)?;
         if !out.is_empty() {
             stream.write_all(&out).await.map_err(ResponderError::Io)?;
             out.clear();
@@ -65,128 +74,145 @@ pub(crate) async fn serve(
 }
 
 impl Conn {
-    fn send(&mut self, out: &mut Vec<u8>, stream: i16, opcode: u8, body: &Body) {
-        let vb = self.version_byte;
-        match self.segments.as_mut() {
-            Some(seg) => seg.push_with(out, |p| {
-                put_header(p, vb, 0, stream, opcode, body.plain.len());
-                p.extend_from_slice(&body.plain);
-            }),
-            None if self.v4_lz4 => {
-                put_header(out, vb, 0x01, stream, opcode, body.lz4.len());
-                out.extend_from_slice(&body.lz4);
-            }
-            None => {
-                put_header(out, vb, 0, stream, opcode, body.plain.len());
-                out.extend_from_slice(&body.plain);
-            }
+    fn send(
+        &mut self,
+        out: &mut BytesMut,
+        version: ProtocolVersion,
+        stream: i16,
+        opcode: Opcode,
+        body: &Body,
+    ) {
+        let compressed = self.v4_lz4 && !self.segments;
+        let payload = if compressed { &body.lz4 } else { &body.plain };
+        let mut flags = FrameFlags::default();
+        flags.set(FrameFlags::COMPRESSION, compressed);
+        let header = FrameHeader {
+            version,
+            direction: Direction::Response,
+            flags,
+            stream,
+            opcode,
+            length: payload.len() as u32,
+        }
+        .to_bytes();
+        if self.segments {
+            self.pending.extend_from_slice(&header);
+            self.pending.extend_from_slice(payload);
+            self.ends.push(self.pending.len());
+        } else {
+            out.extend_from_slice(&header);
+            out.extend_from_slice(payload);
         }
     }
 
-    fn send_error(&mut self, out: &mut Vec<u8>, stream: i16, code: i32, msg: &str) {
-        self.send(out, stream, op::ERROR, &Body::new(body::error(code, msg)));
+    fn flush_segments(&mut self, out: &mut BytesMut) -> Result<(), ResponderError> {
+        if self.ends.is_empty() {
+            return Ok(());
+        }
+        let mut start = 0;
+        let pending = &self.pending;
+        let frames = self.ends.iter().map(|&end| {
+            let frame = pending.get(start..end).unwrap_or_default();
+            start = end;
+            frame
+        });
+        self.encoder.encode_all(frames, out)?;
+        self.pending.clear();
+        self.ends.clear();
+        Ok(())
     }
 
     fn answer(
         &mut self,
         f: &Frame,
-        out: &mut Vec<u8>,
-        dec: &mut Decoder,
+        out: &mut BytesMut,
+        decoder: &mut FrameDecoder,
     ) -> Result<(), ResponderError> {
-        if f.version != 4 && f.version != 5 {
-            let msg = format!(
-                "Invalid or unsupported protocol version ({}); supported versions are (3/v3, 4/v4, 5/v5)",
-                f.version
-            );
-            self.version_byte = 0x80 | f.version;
-            self.send_error(out, f.stream, 0x000A, &msg);
-            return Ok(());
-        }
-        self.version_byte = 0x80 | f.version;
-        let v5 = f.version == 5;
-        match f.opcode {
-            op::OPTIONS => {
-                let b = self.answers.supported.clone();
-                self.send(out, f.stream, op::SUPPORTED, &b);
-            }
-            op::STARTUP => {
-                let options = Reader::new(&f.body).string_map("startup options")?;
-                let lz4 = options
-                    .iter()
-                    .any(|(k, v)| k.eq_ignore_ascii_case("COMPRESSION") && v == "lz4");
-                if v5 {
-                    // READY goes out bare; everything after it inside segments.
-                    let b = self.answers.ready.clone();
-                    self.send(out, f.stream, op::READY, &b);
-                    self.segments = Some(SegmentWriter::new(lz4));
-                    dec.set_framing(Framing::Segments { lz4 });
-                } else {
-                    self.v4_lz4 = lz4;
-                    dec.set_framing(Framing::Frames { lz4 });
-                    let b = self.answers.ready.clone();
-                    self.send(out, f.stream, op::READY, &b);
-                }
-            }
-            op::REGISTER => {
-                let b = self.answers.ready.clone();
-                self.send(out, f.stream, op::READY, &b);
-            }
-            op::EXECUTE => self.execute(f, v5, out)?,
-            op::QUERY => {
-                let text = Reader::new(&f.body).long_string("query")?;
-                let b = self.answers.query(text)?;
-                self.send(out, f.stream, op::RESULT, &b);
-            }
-            op::PREPARE => {
-                let text = Reader::new(&f.body).long_string("query")?;
-                match self.answers.prepare(text, v5).cloned() {
-                    Some(b) => self.send(out, f.stream, op::RESULT, &b),
+        let version = f.header.version;
+        let answers = Arc::clone(&self.answers);
+        let table = answers.table(version);
+        let stream = f.header.stream;
+        match f.header.opcode {
+            Opcode::Execute => {
+                let (id, skip_metadata) = execute_id(&f.body, version)?;
+                match table.execute(id) {
+                    Some(e) => {
+                        let b = if skip_metadata {
+                            &e.no_meta
+                        } else {
+                            &e.with_meta
+                        };
+                        self.send(out, version, stream, Opcode::Result, b);
+                    }
                     None => {
-                        let msg = format!("bench responder does not know statement: {text:.80}");
-                        self.send_error(out, f.stream, 0x2200, &msg);
+                        let kind = ErrorKind::Unprepared {
+                            id: bytes::Bytes::copy_from_slice(id),
+                        };
+                        let b = table
+                            .error(kind, "Prepared query with ID not found (bench responder)")?;
+                        self.send(out, version, stream, Opcode::Error, &b);
                     }
                 }
             }
-            op::BATCH => {
-                let b = self.answers.void.clone();
-                self.send(out, f.stream, op::RESULT, &b);
+            Opcode::Batch => self.send(out, version, stream, Opcode::Result, &table.void),
+            Opcode::Options => self.send(out, version, stream, Opcode::Supported, &table.supported),
+            Opcode::Register => self.send(out, version, stream, Opcode::Ready, &table.ready),
+            Opcode::Startup | Opcode::Query | Opcode::Prepare => {
+                let request = RequestFrame::decode(&f.header, &f.body)?.request;
+                match request {
+                    Request::Startup(s) => {
+                        let lz4 = s.options.iter().any(|(k, v)| {
+                            k.eq_ignore_ascii_case("COMPRESSION") && v.eq_ignore_ascii_case("lz4")
+                        });
+                        if version == ProtocolVersion::V5 {
+                            // READY goes out bare; everything after it inside segments.
+                            self.send(out, version, stream, Opcode::Ready, &table.ready);
+                            self.segments = true;
+                            self.encoder.use_segments(lz4);
+                            decoder.use_segments(lz4);
+                        } else {
+                            self.v4_lz4 = lz4;
+                            decoder.set_compression(lz4.then_some(Compression::Lz4));
+                            self.send(out, version, stream, Opcode::Ready, &table.ready);
+                        }
+                    }
+                    Request::Query(q) => {
+                        let b = answers.query(version, &q.query)?;
+                        self.send(out, version, stream, Opcode::Result, &b);
+                    }
+                    Request::Prepare(p) => match table.prepare(&p.query) {
+                        Some(b) => self.send(out, version, stream, Opcode::Result, b),
+                        None => {
+                            let msg =
+                                format!("bench responder does not know statement: {:.80}", p.query);
+                            let b = table.error(ErrorKind::Invalid, msg)?;
+                            self.send(out, version, stream, Opcode::Error, &b);
+                        }
+                    },
+                    _ => {}
+                }
             }
             other => {
-                let msg = format!("bench responder does not handle opcode {other:#04x}");
-                self.send_error(out, f.stream, 0x000A, &msg);
+                let msg = format!("bench responder does not handle {other:?}");
+                let b = table.error(ErrorKind::ProtocolError, msg)?;
+                self.send(out, version, stream, Opcode::Error, &b);
             }
         }
         Ok(())
     }
+}
 
-    fn execute(&mut self, f: &Frame, v5: bool, out: &mut Vec<u8>) -> Result<(), ResponderError> {
-        let mut r = Reader::new(&f.body);
-        let id = r.short_bytes("prepared id")?;
-        if v5 {
-            r.short_bytes("result metadata id")?;
-        }
-        r.u16("consistency")?;
-        let flags = if v5 {
-            r.u32("flags")?
-        } else {
-            u32::from(r.u8("flags")?)
-        };
-        let skip_metadata = flags & 0x02 != 0;
-        let answers = Arc::clone(&self.answers);
-        match answers.execute(id) {
-            Some(e) => {
-                let b = if skip_metadata {
-                    &e.no_meta
-                } else {
-                    &e.with_meta
-                };
-                self.send(out, f.stream, op::RESULT, b);
-            }
-            None => {
-                let b = Body::new(body::unprepared(id));
-                self.send(out, f.stream, op::ERROR, &b);
-            }
-        }
-        Ok(())
+/// The prepared id and skip_metadata flag of an EXECUTE body, without decoding its values.
+fn execute_id(body: &[u8], version: ProtocolVersion) -> Result<(&[u8], bool), ResponderError> {
+    let mut r = Reader::new(body);
+    let id = r.short_bytes("prepared id")?;
+    if version == ProtocolVersion::V5 {
+        r.short_bytes("result metadata id")?;
     }
+    r.u16("consistency")?;
+    let flags = match version {
+        ProtocolVersion::V5 => r.u32("flags")?,
+        ProtocolVersion::V4 => u32::from(r.u8("flags")?),
+    };
+    Ok((id, flags & 0x02 != 0))
 }

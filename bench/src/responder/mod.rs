@@ -14,8 +14,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::codec::CodecError;
 use crate::procfs;
+use cassia_protocol::codec::FrameError;
 
 /// Why the responder failed.
 #[derive(Debug, thiserror::Error)]
@@ -24,9 +24,9 @@ pub(crate) enum ResponderError {
     /// Socket or runtime I/O.
     #[error("responder I/O: {0}")]
     Io(#[source] std::io::Error),
-    /// Framing.
+    /// Framing (the protocol crate's codec).
     #[error("responder framing: {0}")]
-    Codec(#[from] CodecError),
+    Frame(#[from] FrameError),
     /// A request body could not be parsed.
     #[error("responder could not decode a request: {0}")]
     Decode(#[from] cassia_protocol::wire::DecodeError),

@@ -1,14 +1,32 @@
 //! The responder answers a real handshake and prepared statements correctly, on every
-//! protocol setting, as decoded by the raw client's codec and the protocol crate's reader.
+//! protocol setting, as decoded by the protocol crate's codec.
 
-use cassia_protocol::types::{ColumnType, read_type};
-use cassia_protocol::wire::Reader;
+use cassia_protocol::request::{Query, QueryParameters, Request};
+use cassia_protocol::response::{ErrorKind, Response, ResultBody, Rows};
+use cassia_protocol::types::ColumnType;
 
 use super::Responder;
 use super::answers::statement_id;
-use crate::clients::raw::RawConn;
-use crate::codec::op;
+use crate::clients::raw::{RawConn, execute};
 use crate::workload::{SELECT_KV, Setting};
+
+fn rows(response: Response) -> Rows {
+    match response {
+        Response::Result(ResultBody::Rows(rows)) => rows,
+        other => panic!("expected Rows, got {other:?}"),
+    }
+}
+
+fn cells(rows: &Rows) -> Vec<Vec<Option<Vec<u8>>>> {
+    rows.iter()
+        .map(|r| {
+            r.expect("row")
+                .cells()
+                .map(|c| c.map(<[u8]>::to_vec))
+                .collect()
+        })
+        .collect()
+}
 
 #[tokio::test]
 async fn handshake_prepare_and_execute_on_every_setting() {
@@ -18,57 +36,76 @@ async fn handshake_prepare_and_execute_on_every_setting() {
             .await
             .expect("handshake");
 
-        let supported = conn.request(op::OPTIONS, &[]).await.expect("options");
-        assert_eq!(supported.opcode, op::SUPPORTED, "{setting}");
-        assert_eq!(supported.version, setting.version);
-        let map = Reader::new(&supported.body)
-            .string_multimap("supported")
-            .expect("multimap");
-        assert!(
-            map.iter().any(|(k, v)| k == "COMPRESSION" && v == &["lz4"]),
-            "{map:?}"
-        );
+        match conn.call(Request::Options).await.expect("options") {
+            Response::Supported(map) => {
+                assert!(
+                    map.iter().any(|(k, v)| k == "COMPRESSION" && v == &["lz4"]),
+                    "{map:?}"
+                )
+            }
+            other => panic!("{setting}: expected SUPPORTED, got {other:?}"),
+        }
 
         let (id, meta_id) = conn.prepare(SELECT_KV).await.expect("prepare");
-        assert_eq!(id, statement_id(SELECT_KV).to_vec());
-        assert_eq!(meta_id.len(), if setting.version == 5 { 16 } else { 0 });
+        assert_eq!(id, statement_id(SELECT_KV));
+        assert_eq!(meta_id.is_some(), setting.version == 5, "{setting}");
 
-        // With metadata: kind Rows, global spec bench.kv, (v1 bigint, v2 bigint), one row.
-        let body = conn.execute_body(&id, &meta_id, &[7i64.to_be_bytes().to_vec()], false);
-        let f = conn.request(op::EXECUTE, &body).await.expect("execute");
-        assert_eq!((f.opcode, f.flags), (op::RESULT, 0), "{setting}");
-        let mut r = Reader::new(&f.body);
-        assert_eq!(r.i32("kind").expect("kind"), 2);
-        assert_eq!(r.i32("flags").expect("flags"), 0x0001);
-        assert_eq!(r.i32("count").expect("count"), 2);
-        assert_eq!(r.string("ks").expect("ks"), "bench");
-        assert_eq!(r.string("table").expect("table"), "kv");
-        for name in ["v1", "v2"] {
-            assert_eq!(r.string("name").expect("name"), name);
-            assert_eq!(read_type(&mut r).expect("type"), ColumnType::BigInt);
-        }
-        assert_eq!(r.i32("rows").expect("rows"), 1);
-        assert_eq!(r.bytes("v1").expect("v1"), Some(&42i64.to_be_bytes()[..]));
-        assert_eq!(r.bytes("v2").expect("v2"), Some(&(-7i64).to_be_bytes()[..]));
-        r.finish("rows").expect("nothing left");
+        // With metadata: bench.kv (v1 bigint, v2 bigint), one row (42, -7).
+        let key = 7i64.to_be_bytes();
+        let full = rows(
+            conn.call(execute(&id, &meta_id, &[&key], false))
+                .await
+                .expect("execute"),
+        );
+        let names: Vec<(&str, &str, &str, &ColumnType)> = full
+            .metadata
+            .columns
+            .iter()
+            .map(|c| {
+                (
+                    c.keyspace.as_str(),
+                    c.table.as_str(),
+                    c.name.as_str(),
+                    &c.typ,
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("bench", "kv", "v1", &ColumnType::BigInt),
+                ("bench", "kv", "v2", &ColumnType::BigInt)
+            ],
+            "{setting}"
+        );
+        let expected = vec![vec![
+            Some(42i64.to_be_bytes().to_vec()),
+            Some((-7i64).to_be_bytes().to_vec()),
+        ]];
+        assert_eq!(cells(&full), expected, "{setting}");
 
-        // skip_metadata: No_metadata flag and no column specs.
-        let body = conn.execute_body(&id, &meta_id, &[7i64.to_be_bytes().to_vec()], true);
-        let f = conn.request(op::EXECUTE, &body).await.expect("execute");
-        let mut r = Reader::new(&f.body);
-        assert_eq!(r.i32("kind").expect("kind"), 2);
-        assert_eq!(r.i32("flags").expect("flags"), 0x0004);
-        assert_eq!(r.i32("count").expect("count"), 2);
-        assert_eq!(r.i32("rows").expect("rows"), 1);
+        // skip_metadata: No_metadata (count kept, no specs), same cells.
+        let bare = rows(
+            conn.call(execute(&id, &meta_id, &[&key], true))
+                .await
+                .expect("execute"),
+        );
+        assert_eq!(
+            (bare.metadata.column_count, bare.metadata.columns.len()),
+            (2, 0)
+        );
+        assert_eq!(cells(&bare), expected);
 
         // An unknown id is Unprepared (0x2500) carrying that id.
-        let body = conn.execute_body(&[1, 2, 3], &meta_id, &[], false);
-        let f = conn.request(op::EXECUTE, &body).await.expect("execute");
-        assert_eq!(f.opcode, op::ERROR);
-        let mut r = Reader::new(&f.body);
-        assert_eq!(r.i32("code").expect("code"), 0x2500);
-        r.string("message").expect("message");
-        assert_eq!(r.short_bytes("id").expect("id"), &[1, 2, 3]);
+        let unknown = bytes::Bytes::from_static(&[1, 2, 3]);
+        match conn
+            .call(execute(&unknown, &meta_id, &[], false))
+            .await
+            .expect("execute")
+        {
+            Response::Error(e) => assert_eq!(e.kind, ErrorKind::Unprepared { id: unknown }),
+            other => panic!("expected Unprepared, got {other:?}"),
+        }
     }
 }
 
@@ -84,28 +121,25 @@ async fn system_local_answers_the_columns_asked_for() {
     )
     .await
     .expect("handshake");
-    let mut body = Vec::new();
-    cassia_protocol::wire::put_long_string(
-        &mut body,
-        "SELECT rpc_address, tokens FROM system.local WHERE key='local'",
-        "q",
-    )
-    .expect("query");
-    body.extend_from_slice(&[0, 1, 0]); // consistency ONE, no flags
-    let f = conn.request(op::QUERY, &body).await.expect("query");
-    let mut r = Reader::new(&f.body);
-    assert_eq!(r.i32("kind").expect("kind"), 2);
-    r.i32("flags").expect("flags");
-    assert_eq!(r.i32("count").expect("count"), 2);
-    r.string("ks").expect("ks");
-    r.string("table").expect("table");
-    assert_eq!(r.string("c1").expect("c1"), "rpc_address");
-    assert_eq!(read_type(&mut r).expect("t1"), ColumnType::Inet);
-    assert_eq!(r.string("c2").expect("c2"), "tokens");
+    let query = Request::Query(Query {
+        query: "SELECT rpc_address, tokens FROM system.local WHERE key='local'".into(),
+        params: QueryParameters::default(),
+    });
+    let local = rows(conn.call(query).await.expect("query"));
+    let cols: Vec<(&str, &ColumnType)> = local
+        .metadata
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), &c.typ))
+        .collect();
     assert_eq!(
-        read_type(&mut r).expect("t2"),
-        ColumnType::Set(Box::new(ColumnType::Text))
+        cols,
+        [
+            ("rpc_address", &ColumnType::Inet),
+            ("tokens", &ColumnType::Set(Box::new(ColumnType::Text)))
+        ]
     );
-    assert_eq!(r.i32("rows").expect("rows"), 1);
-    assert_eq!(r.bytes("rpc").expect("rpc"), Some(&[127, 0, 0, 1][..]));
+    let row = cells(&local);
+    assert_eq!(row.len(), 1);
+    assert_eq!(row[0][0], Some(vec![127, 0, 0, 1]));
 }
