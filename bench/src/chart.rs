@@ -95,7 +95,7 @@ pub(crate) fn draw(
         .map_err(e)?;
     chart
         .draw_series(bars.iter().enumerate().map(|(i, (_, c, ops))| {
-            let i = i as u32;
+            let i = n - 1 - i as u32;
             Rectangle::new(
                 [
                     (1.0, SegmentValue::Exact(i)),

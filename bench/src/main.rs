@@ -315,3 +315,32 @@ fn check_smoke(mode: Mode, results: &[CaseResult]) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_cover_the_promised_matrix() {
+        let full = plan_for(Mode::Full, &[]).expect("full");
+        // insert and select at 1/64/1024, four others at 16, on four settings.
+        assert_eq!(full.cases.len(), (3 + 3 + 4) * 4);
+        assert_eq!(full.pairs, 5);
+        assert_eq!(full.clients, ClientKind::ALL.to_vec());
+        let quick = plan_for(Mode::Quick, &[]).expect("quick");
+        assert_eq!(
+            (quick.cases.len(), quick.pairs, quick.timing.measure),
+            (10, 1, Duration::from_secs(1))
+        );
+        let smoke = plan_for(Mode::Smoke, &["--clients=raw,python".to_string()]).expect("smoke");
+        assert_eq!(smoke.cases.len(), 1);
+        assert_eq!(smoke.clients, vec![ClientKind::Raw, ClientKind::Python]);
+        assert!(plan_for(Mode::Smoke, &["--clients=java".to_string()]).is_err());
+    }
+
+    #[test]
+    fn lockfile_versions_are_found() {
+        assert!(locked_version("scylla").starts_with("1."));
+        assert_eq!(locked_version("no-such-crate"), "unknown");
+    }
+}

@@ -184,3 +184,41 @@ pub(crate) fn main(args: &[String]) -> i32 {
         0
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worker_args_roundtrip_through_the_command_line() {
+        let a = WorkerArgs {
+            client: ClientKind::Scylla,
+            case: Case {
+                workload: Workload::Blob256k,
+                inflight: 16,
+                setting: Setting {
+                    version: 5,
+                    lz4: true,
+                },
+            },
+            addr: "127.0.0.1:9042".parse().expect("addr"),
+            timing: Timing {
+                warmup: Duration::from_millis(300),
+                measure: Duration::from_millis(1000),
+                rate: Some(5000.0),
+            },
+            core: Some(1),
+        };
+        let back = WorkerArgs::parse(&a.to_args()).expect("parses");
+        assert_eq!(back.client, a.client);
+        assert_eq!(back.case, a.case);
+        assert_eq!(back.addr, a.addr);
+        assert_eq!(
+            (back.timing.warmup, back.timing.measure, back.timing.rate),
+            (a.timing.warmup, a.timing.measure, a.timing.rate)
+        );
+        assert_eq!(back.core, Some(1));
+        let err = WorkerArgs::parse(&["--client=nope".to_string()]).expect_err("bad client");
+        assert!(err.contains("unknown --client"), "{err}");
+    }
+}
