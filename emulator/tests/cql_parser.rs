@@ -288,9 +288,74 @@ fn error_messages_have_cassandras_shape() {
         error("SELEC * FROM kv"),
         "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)"
     );
+    // Messages recorded from real Cassandra nodes (its own audit-log tests, cqlsh sessions,
+    // driver test suites).
     assert_eq!(
-        error("SELECT * FORM kv"),
-        "line 1:9 no viable alternative at input 'FORM' (SELECT * [FORM]...)"
+        error("SELECT * FORM ks.t"),
+        "line 1:9 mismatched input 'FORM' expecting K_FROM (SELECT * [FORM]...)"
+    );
+    assert_eq!(
+        error("select*\n;"),
+        "line 2:0 mismatched input ';' expecting K_FROM (select*[;])"
+    );
+    assert_eq!(
+        error("DROP cqlkeyspace.t;"),
+        "line 1:5 no viable alternative at input 'cqlkeyspace' ([DROP] cqlkeyspace...)"
+    );
+    assert_eq!(
+        error("DELETE cqlkeyspace.t;"),
+        "line 1:20 mismatched input ';' expecting K_FROM (DELETE cqlkeyspace.t[;])"
+    );
+    assert_eq!(
+        error("ISERT INTO ks.t (pk, value) VALUES (1, 2)"),
+        "line 1:0 no viable alternative at input 'ISERT' ([ISERT]...)"
+    );
+    // Cassandra lexes lazily: a parse error before a bad character is reported first.
+    assert_eq!(
+        error("SELEC # FROM t"),
+        "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)"
+    );
+    assert_eq!(
+        error("SELECT # FROM t"),
+        "line 1:7 no viable alternative at character '#'"
+    );
+    assert_eq!(
+        error("SELECT * FROM t WHERE a = 'x"),
+        "line 1:28 mismatched character '<EOF>' expecting '''"
+    );
+    // Recorded without their snippet (older cqlsh output): the part before it must match.
+    for (cql, start) in [
+        (
+            "UPDATE user SET phone_numbers = ['1-800-111-2222']\n;",
+            "line 2:0 mismatched input ';' expecting K_WHERE",
+        ),
+        (
+            "delete from user;",
+            "line 1:16 mismatched input ';' expecting K_WHERE",
+        ),
+        ("BEGIN;", "line 1:5 mismatched input ';' expecting K_BATCH"),
+        (
+            "COMMIT;",
+            "line 1:0 no viable alternative at input 'COMMIT'",
+        ),
+        (
+            "INSERT INTO MyBooks (id,title,pages,price) VALUE (1, 'a', 2, 3.0)",
+            "line 1:43 mismatched input 'VALUE' expecting K_VALUES",
+        ),
+    ] {
+        let message = error(cql);
+        assert!(message.starts_with(start), "{cql:?}: {message}");
+    }
+    // Double quotes make a name, not a string; ANTLR measures the name without its quotes.
+    assert_eq!(
+        error(
+            "insert into \"xephonnaive\".metrics (metric_name, metric_timestamp, value) values (\"cpu.load\", now(), 30);"
+        ),
+        "line 1:91 no viable alternative at input ',' (... metric_timestamp, value) values ([\"cpu.loa]d\",...)"
+    );
+    assert_eq!(
+        error("SELECT * zeppelin.xxx"),
+        "line 1:9 mismatched input 'zeppelin' expecting K_FROM (SELECT * [zeppelin]...)"
     );
     assert_eq!(
         error("SELECT a b FROM t"),

@@ -255,6 +255,154 @@ impl Gen {
     }
 }
 
+impl Gen {
+    /// A selector in the shapes the parser produces.
+    fn selector(&mut self, depth: usize) -> SelectorExpr {
+        let choice = if depth == 0 {
+            self.next(5)
+        } else {
+            self.next(12)
+        };
+        match choice {
+            0 => SelectorExpr::Column(self.name()),
+            1 => SelectorExpr::CountStar,
+            2 => SelectorExpr::WriteTime(self.name()),
+            3 => SelectorExpr::Ttl(self.name()),
+            4 => SelectorExpr::Term(Term::Literal(self.literal())),
+            5 => {
+                let name = self
+                    .pick(&["now", "ks.fn", "Quoted", "token", "count", "ttl", "cast"])
+                    .to_owned();
+                let args: Vec<SelectorExpr> = (0..self.next(3))
+                    .map(|_| self.selector(depth - 1))
+                    .collect();
+                // `count(*)` / `count(1)` are CountStar.
+                match (&*name, &args) {
+                    ("count", a) if a.is_empty() => SelectorExpr::CountStar,
+                    _ => SelectorExpr::Function { name, args },
+                }
+            }
+            6 => SelectorExpr::Cast(Box::new(self.selector(depth - 1)), self.typ(1)),
+            7 => SelectorExpr::Field(Box::new(self.selector(depth - 1)), self.name()),
+            8 => {
+                let markers = self.markers;
+                let inner = match self.selector(depth - 1) {
+                    // A signed literal would fold into the number.
+                    SelectorExpr::Term(_) => {
+                        self.markers = markers;
+                        SelectorExpr::Column(self.name())
+                    }
+                    other => other,
+                };
+                SelectorExpr::Function {
+                    name: "_negate".to_owned(),
+                    args: vec![inner],
+                }
+            }
+            9 => {
+                let name = self
+                    .pick(&["_add", "_substract", "_multiply", "_divide", "_modulo"])
+                    .to_owned();
+                SelectorExpr::Function {
+                    name,
+                    args: vec![self.selector(depth - 1), self.selector(depth - 1)],
+                }
+            }
+            10 => SelectorExpr::Term(self.simple(depth - 1)),
+            _ => SelectorExpr::Column(self.name()),
+        }
+    }
+}
+
+/// Drops shapes the parser never builds: `count(1)`, terms that would re-read as selector
+/// syntax (negations, calls), one-element tuples.
+fn producible(expr: &SelectorExpr) -> bool {
+    match expr {
+        SelectorExpr::Function { name, args } => {
+            !(name == "count"
+                && matches!(args.as_slice(), [SelectorExpr::Term(Term::Literal(Literal::Integer(n)))] if n == "1"))
+                && args.iter().all(producible)
+        }
+        SelectorExpr::Cast(inner, _) | SelectorExpr::Field(inner, _) => producible(inner),
+        SelectorExpr::Term(t) => match t {
+            Term::Negate(_) | Term::Function { .. } => false,
+            Term::Tuple(items) => items.len() > 1,
+            Term::Literal(Literal::Integer(_) | Literal::Float(_) | Literal::Duration(_)) => true,
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+#[test]
+fn generated_selects_round_trip() {
+    let mut g = Gen {
+        state: 0x1234_5678,
+        markers: 0,
+    };
+    let mut failures = Vec::new();
+    for _ in 0..3000 {
+        g.markers = 0;
+        let mut selectors = Vec::new();
+        while selectors.len() < 1 + g.next(3) {
+            let markers = g.markers;
+            let expr = g.selector(3);
+            if producible(&expr) {
+                let alias = (g.next(3) == 0).then(|| g.name());
+                selectors.push(Selector { expr, alias });
+            } else {
+                g.markers = markers;
+            }
+        }
+        let select = Statement::Select(Select {
+            table: QualifiedName {
+                keyspace: None,
+                name: g.name(),
+            },
+            json: g.next(2) == 0,
+            distinct: g.next(2) == 0,
+            selection: Selection::Selectors(selectors),
+            where_clause: vec![
+                Relation::Simple {
+                    column: g.name(),
+                    op: Operator::Eq,
+                    value: g.term(2),
+                },
+                Relation::MapEntry {
+                    column: g.name(),
+                    key: g.term(1),
+                    op: Operator::Lt,
+                    value: g.term(1),
+                },
+                Relation::In {
+                    column: g.name(),
+                    values: InValues::List(vec![g.term(1), g.term(1)]),
+                },
+                Relation::MultiColumn {
+                    columns: vec![g.name(), g.name()],
+                    op: Operator::Ge,
+                    value: Term::Tuple(vec![g.term(1), g.term(1)]),
+                },
+            ],
+            group_by: vec![g.name()],
+            order_by: vec![(g.name(), Order::Desc)],
+            per_partition_limit: None,
+            limit: Some(g.marker()),
+            allow_filtering: g.next(2) == 0,
+        });
+        let shown = select.to_string();
+        match parse_statement(&shown) {
+            Ok(back) if back == select => {}
+            Ok(back) => failures.push(format!(
+                "{shown}\n  reads back as\n{back}\n{select:?}\n{back:?}"
+            )),
+            Err(e) => failures.push(format!("{shown}\n  fails: {e}")),
+        }
+    }
+    failures.truncate(3);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 #[test]
 fn generated_terms_and_types_round_trip() {
     let mut g = Gen {

@@ -207,3 +207,31 @@ async fn shutdown_closes_connections() {
     c.expect_closed().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[tokio::test]
+async fn shutdown_is_not_held_up_by_a_client_that_never_reads() {
+    let emu = Emulator::builder().start().await.expect("start");
+    let mut flood = tokio::net::TcpStream::connect(emu.addr())
+        .await
+        .expect("connect");
+    let frame = [0x04u8, 0, 0, 1, OPTIONS, 0, 0, 0, 0];
+    let burst: Vec<u8> = frame
+        .iter()
+        .copied()
+        .cycle()
+        .take(frame.len() * 20_000)
+        .collect();
+    // Write until the server stops reading (its replies fill the socket buffers).
+    for _ in 0..100 {
+        let write = flood.write_all(&burst);
+        if tokio::time::timeout(Duration::from_millis(200), write)
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    tokio::time::timeout(TIMEOUT, emu.shutdown())
+        .await
+        .expect("shutdown finishes while the client still does not read");
+}

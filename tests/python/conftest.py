@@ -12,7 +12,8 @@ import uuid
 
 import pytest
 from cassandra.auth import PlainTextAuthProvider
-from cassandra.cluster import Cluster
+from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
+from cassandra.policies import RoundRobinPolicy
 
 
 def contact():
@@ -39,9 +40,12 @@ def make_cluster(protocol_version, compression, **kw):
     if os.environ.get("CASSIA_USERNAME"):
         auth = PlainTextAuthProvider(os.environ["CASSIA_USERNAME"], os.environ.get("CASSIA_PASSWORD", ""))
     comp = False if compression == "none" else compression
+    # An explicit load-balancing policy: without one the driver warns at construction.
+    profile = ExecutionProfile(load_balancing_policy=RoundRobinPolicy(), request_timeout=30)
     return Cluster(
         [host],
         port=port,
+        execution_profiles={EXEC_PROFILE_DEFAULT: profile},
         protocol_version=protocol_version,
         compression=comp,
         auth_provider=auth,

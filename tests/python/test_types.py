@@ -26,7 +26,7 @@ CASES = [
                       Date(-1_000_000), Date(2**31 - 1), Date(-(2**31))], True),
     ("decimal", "decimal", [Decimal("0"), Decimal("1.5E+10"), Decimal("-1.5E+10"), Decimal("1E-100"),
                             Decimal("123456789012345678901234567890.123456789"), Decimal("-0.001"),
-                            Decimal("1E+1000")], True),
+                            Decimal("1E+1000")], False),  # the driver formats Decimal literals via float()
     ("double", "double", [0.0, 1.7976931348623157e308, 5e-324, -2.5, math.inf, -math.inf, math.nan], True),
     ("float", "float", [1.5, 3.4028234663852886e38, 1.401298464324817e-45, -math.inf, math.inf, math.nan], True),
     ("duration", "duration", [Duration(1, 2, 3), Duration(-1, -2, -3_000_000_000), Duration(0, 0, 0),
@@ -54,6 +54,11 @@ CASES = [
 ]
 
 
+def days(d):
+    """Days since the epoch of a datetime.date or the driver's Date."""
+    return d.days_from_epoch if isinstance(d, Date) else Date(d).days_from_epoch
+
+
 def same(a, b, cql_type):
     """Equality with the representation rules of the driver (NaN, float32, sets, dates)."""
     if isinstance(a, float) and isinstance(b, float):
@@ -63,7 +68,11 @@ def same(a, b, cql_type):
             return struct.pack(">f", a) == struct.pack(">f", b)
         return a == b
     if cql_type == "date":
-        return Date(a).days_from_epoch == Date(b).days_from_epoch
+        return days(a) == days(b)
+    if cql_type == "timestamp":
+        # CQL timestamps are milliseconds; the driver decodes them through a float, which
+        # loses microseconds far from 1970 (9999-12-31 reads back as ...59.998993).
+        return abs((a - b).total_seconds()) < 0.0005
     if cql_type.startswith("vector"):
         return len(a) == len(b) and all(same(x, y, "float") for x, y in zip(a, b))
     if cql_type.startswith("frozen<set<frozen<list"):

@@ -125,6 +125,21 @@ impl Session {
         self.runtime.block_on(self.inner.await_schema_agreement())
     }
 
+    /// See [`crate::Session::keyspace`].
+    pub fn keyspace(&self) -> Option<String> {
+        self.inner.keyspace()
+    }
+
+    /// See [`crate::Session::nodes`].
+    pub fn nodes(&self) -> Vec<Arc<crate::cluster::Node>> {
+        self.inner.nodes()
+    }
+
+    /// See [`crate::Session::protocol_version`].
+    pub fn protocol_version(&self) -> crate::ProtocolVersion {
+        self.inner.protocol_version()
+    }
+
     /// See [`crate::Session::shutdown`].
     pub fn shutdown(&self) {
         self.runtime.block_on(self.inner.shutdown());

@@ -11,7 +11,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use cassia_protocol::codec::FrameError;
 pub use cassia_protocol::response::{ErrorKind, ServerError, WriteType};
+pub use cassia_protocol::row::{FromRowError, SerializeRowError};
+pub use cassia_protocol::wire::DecodeError;
 
 /// Longest statement excerpt kept in an error (in characters).
 const EXCERPT_CHARS: usize = 80;
@@ -155,10 +158,10 @@ pub enum ConnectionError {
     /// The peer closed the connection.
     #[error("connection closed by the server")]
     ClosedByPeer,
-    /// The server sent bytes that are not a valid frame (truncated, oversized, bad CRC,
-    /// unknown opcode, undecodable body).
+    /// The server sent bytes that are not a valid frame or message; the connection was
+    /// closed because the stream can no longer be trusted.
     #[error("invalid frame from server: {0}")]
-    BadFrame(String),
+    BadFrame(#[source] BadFrame),
     /// The connection was closed by the driver (shutdown or pool resize).
     #[error("connection closed by the driver")]
     ClosedByDriver,
@@ -168,6 +171,42 @@ pub enum ConnectionError {
     /// Heartbeat (OPTIONS) got no answer in time.
     #[error("heartbeat not answered within {0:?}")]
     HeartbeatTimeout(Duration),
+}
+
+/// What exactly was wrong with a frame from the server.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum BadFrame {
+    /// The byte stream could not be cut into frames (oversized, bad CRC, unknown version or
+    /// opcode, failed decompression).
+    #[error(transparent)]
+    Framing(#[from] FrameError),
+    /// A frame's body is not a valid message (truncated, lying lengths, unknown codes).
+    #[error("cannot decode {opcode} on stream {stream}: {source}")]
+    Body {
+        /// The frame's opcode.
+        opcode: &'static str,
+        /// The frame's stream id.
+        stream: i16,
+        /// Why.
+        #[source]
+        source: DecodeError,
+    },
+    /// A response arrived on a stream id with no request in flight.
+    #[error("response on stream {stream}, which has no request in flight")]
+    UnknownStream {
+        /// The stream id.
+        stream: i16,
+    },
+    /// A negative (event) stream carried something other than an EVENT.
+    #[error("stream {stream} carries a non-event response")]
+    NotAnEvent {
+        /// The stream id.
+        stream: i16,
+    },
+    /// Frames could not be encoded for sending (a frame larger than the protocol allows).
+    #[error(transparent)]
+    Outgoing(FrameError),
 }
 
 /// Running a statement (query, prepare, execute, batch) failed.
@@ -234,7 +273,7 @@ pub enum ExecuteError {
         statement: Arc<str>,
         /// Which value and why (names the bind marker and the CQL type).
         #[source]
-        source: cassia_protocol::row::SerializeRowError,
+        source: SerializeRowError,
     },
     /// A batch was given a different number of value sets than it has statements.
     #[error("the batch has {statements} statements but {values} sets of values were given")]
@@ -322,7 +361,7 @@ pub enum RowDecodeError {
     /// A row could not be read into the requested type; the message names the column, the
     /// Rust type and the expected and actual CQL types.
     #[error(transparent)]
-    Row(#[from] cassia_protocol::row::FromRowError),
+    Row(#[from] FromRowError),
     /// The row's shape does not fit the requested type (column count, missing column).
     #[error("row does not fit {rust_type}: {detail}")]
     Shape {

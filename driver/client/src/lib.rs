@@ -10,6 +10,7 @@
 //! re-exported here, so applications never depend on `cassia-protocol` directly.
 
 #![warn(missing_docs)]
+#![doc = include_str!("../README.md")]
 
 pub mod auth;
 pub mod blocking;
@@ -38,4 +39,6 @@ pub use result::QueryResult;
 pub use session::{RowStream, Session, SessionBuilder, TraceEvent, TracingInfo};
 pub use statement::{Batch, BatchType, PagingState, PreparedStatement, Statement};
 pub use tls::TlsConfig;
+/// Tracing ids, host ids and `uuid` columns use the `uuid` crate's type.
+pub use uuid::Uuid;
 pub use values::{DeserializeValue, FromRow, NamedValues, Row, SerializeRow, SerializeValue};

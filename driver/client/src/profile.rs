@@ -8,8 +8,8 @@ use cassia_protocol::consistency::Consistency;
 
 use crate::policies::{DefaultRetryPolicy, LoadBalancingPolicy, RetryPolicy, RoundRobinPolicy};
 
-/// Default request timeout, as in the DataStax drivers.
-pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(12);
+/// Default request timeout, as in the DataStax Python driver (`Session.default_timeout`).
+pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How requests run: consistency, serial consistency, timeout, retry and load balancing.
 ///
@@ -38,7 +38,7 @@ impl Default for ExecutionProfile {
 }
 
 impl ExecutionProfile {
-    /// A profile with the defaults: session consistency, no serial consistency, 12 s
+    /// A profile with the defaults: session consistency, no serial consistency, 10 s
     /// timeout, [`DefaultRetryPolicy`], [`RoundRobinPolicy`].
     pub fn new() -> Self {
         Self::default()

@@ -98,6 +98,11 @@ impl QueryResult {
         self.paging_state.as_ref()
     }
 
+    /// Whether the server has more pages after this one.
+    pub fn has_more_pages(&self) -> bool {
+        self.paging_state.is_some()
+    }
+
     /// Warnings the server attached (also logged at warn level when received).
     pub fn warnings(&self) -> &[String] {
         &self.warnings

@@ -7,7 +7,10 @@
 pub use cassia_protocol::row::{
     ColumnIndex, FromRow, FromRowError, NamedValues, Row, SerializeRow, SerializeRowError,
 };
-pub use cassia_protocol::value::{DeserializeValue, SerializeValue};
+pub use cassia_protocol::value::{
+    Counter, DeserializeError, DeserializeValue, MaybeUnset, Raw, SerializeError, SerializeValue,
+    Timeuuid, Unset,
+};
 
 use cassia_protocol::request::SerializedValues;
 use cassia_protocol::response::ColumnSpec;

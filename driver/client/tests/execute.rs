@@ -500,3 +500,253 @@ async fn simple_statement_with_values_is_prepared_and_rows_decode_typed() {
         .collect();
     assert_eq!(kinds, ["PREPARE", "EXECUTE"]);
 }
+
+#[tokio::test]
+async fn v5_result_metadata_id_is_sent_and_updated_from_metadata_changed() {
+    fn prepared_v5() -> Response {
+        let Response::Result(ResultBody::Prepared(mut p)) = prepared(b"sel5") else {
+            unreachable!("prepared() builds a Prepared result")
+        };
+        p.result_metadata_id = Some(Bytes::from_static(b"meta-1"));
+        Response::Result(ResultBody::Prepared(p))
+    }
+    let server = MockServer::start({
+        let mut c = MockConfig::new(|req, _| match &req.request {
+            Request::Prepare(_) => vec![Action::Reply(prepared_v5())],
+            Request::Execute(x) if x.result_metadata_id.as_deref() == Some(b"meta-1") => {
+                // The table changed: new metadata id and columns.
+                let metadata = ResultMetadata {
+                    column_count: 2,
+                    paging_state: None,
+                    new_metadata_id: Some(Bytes::from_static(b"meta-2")),
+                    columns: vec![col("v", ColumnType::Int), col("w", ColumnType::Int)],
+                };
+                let mut b = RowsBuilder::new(metadata);
+                b.push_value(&1i32.to_be_bytes()).expect("cell");
+                b.push_value(&2i32.to_be_bytes()).expect("cell");
+                vec![Action::Reply(Response::Result(ResultBody::Rows(
+                    b.finish().expect("rows"),
+                )))]
+            }
+            Request::Execute(x) => {
+                assert!(
+                    x.params.skip_metadata,
+                    "v5 with a metadata id skips metadata"
+                );
+                // Rows without metadata: the driver must use the columns it cached.
+                let mut b = RowsBuilder::new(ResultMetadata {
+                    column_count: 2,
+                    paging_state: None,
+                    new_metadata_id: None,
+                    columns: Vec::new(),
+                });
+                b.push_value(&3i32.to_be_bytes()).expect("cell");
+                b.push_value(&4i32.to_be_bytes()).expect("cell");
+                vec![Action::Reply(Response::Result(ResultBody::Rows(
+                    b.finish().expect("rows"),
+                )))]
+            }
+            _ => vec![Action::Reply(void())],
+        });
+        c.max_version = 5;
+        c
+    })
+    .await;
+    let session = Session::builder()
+        .known_node(server.addr.to_string())
+        .build()
+        .await
+        .expect("session");
+    assert_eq!(session.protocol_version(), ProtocolVersion::V5);
+    let p = session
+        .prepare("SELECT * FROM t WHERE k = ?")
+        .await
+        .expect("prepare");
+    let r = session.execute(&p, (1i32,)).await.expect("execute");
+    assert_eq!(r.one::<(i32, i32)>().expect("row"), (1, 2));
+    assert_eq!(
+        p.result_columns().len(),
+        2,
+        "prepared statement learned the new columns"
+    );
+    let r = session.execute(&p, (1i32,)).await.expect("execute");
+    assert_eq!(
+        r.one::<(i32, i32)>().expect("row with cached metadata"),
+        (3, 4)
+    );
+    let ids: Vec<Option<Bytes>> = server
+        .user_requests()
+        .iter()
+        .filter_map(|(_, f)| match &f.request {
+            Request::Execute(x) => Some(x.result_metadata_id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            Some(Bytes::from_static(b"meta-1")),
+            Some(Bytes::from_static(b"meta-2"))
+        ]
+    );
+}
+
+#[tokio::test]
+async fn get_trace_polls_until_the_session_is_complete() {
+    use cassia_protocol::response::Rows;
+    let polls = Arc::new(AtomicUsize::new(0));
+    let p = polls.clone();
+    let trace_rows = move |complete: bool| -> Response {
+        let columns = vec![
+            col("coordinator", ColumnType::Inet),
+            col("duration", ColumnType::Int),
+            col(
+                "parameters",
+                ColumnType::Map(Box::new(ColumnType::Text), Box::new(ColumnType::Text)),
+            ),
+            col("request", ColumnType::Text),
+            col("started_at", ColumnType::Timestamp),
+        ];
+        let mut b = RowsBuilder::new(ResultMetadata {
+            column_count: columns.len(),
+            paging_state: None,
+            new_metadata_id: None,
+            columns,
+        });
+        b.push_value(&[127, 0, 0, 1]).expect("cell");
+        if complete {
+            b.push_value(&1500i32.to_be_bytes()).expect("cell");
+        } else {
+            b.push_null();
+        }
+        let mut map = Vec::new();
+        map.extend_from_slice(&1i32.to_be_bytes());
+        for s in ["query", "SELECT 1"] {
+            map.extend_from_slice(&(s.len() as i32).to_be_bytes());
+            map.extend_from_slice(s.as_bytes());
+        }
+        b.push_value(&map).expect("cell");
+        b.push_value(b"Execute CQL3 query").expect("cell");
+        b.push_value(&1_700_000_000_000i64.to_be_bytes())
+            .expect("cell");
+        let rows: Rows = b.finish().expect("rows");
+        Response::Result(ResultBody::Rows(rows))
+    };
+    let server = MockServer::start(MockConfig::new(move |req, _| match &req.request {
+        Request::Query(q) if q.query.contains("system_traces.sessions") => {
+            let n = p.fetch_add(1, Ordering::SeqCst);
+            vec![Action::Reply(trace_rows(n >= 2))]
+        }
+        Request::Query(q) if q.query.contains("system_traces.events") => {
+            let columns = vec![
+                col("activity", ColumnType::Text),
+                col("source", ColumnType::Inet),
+                col("source_elapsed", ColumnType::Int),
+                col("thread", ColumnType::Text),
+            ];
+            let mut b = RowsBuilder::new(ResultMetadata {
+                column_count: 4,
+                paging_state: None,
+                new_metadata_id: None,
+                columns,
+            });
+            b.push_value(b"Parsing SELECT 1").expect("cell");
+            b.push_value(&[127, 0, 0, 1]).expect("cell");
+            b.push_value(&42i32.to_be_bytes()).expect("cell");
+            b.push_value(b"Native-Transport-Requests-1").expect("cell");
+            vec![Action::Reply(Response::Result(ResultBody::Rows(
+                b.finish().expect("rows"),
+            )))]
+        }
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = session_with(&server, |b| b).await;
+    let id = uuid::Uuid::from_u128(7);
+    let trace = session.get_trace(id).await.expect("trace");
+    assert_eq!(
+        polls.load(Ordering::SeqCst),
+        3,
+        "polled until duration was set"
+    );
+    assert_eq!(trace.duration_micros, Some(1500));
+    assert_eq!(trace.request.as_deref(), Some("Execute CQL3 query"));
+    assert_eq!(
+        trace.parameters.get("query").map(String::as_str),
+        Some("SELECT 1")
+    );
+    assert_eq!(trace.started_at, Some(1_700_000_000_000));
+    assert_eq!(trace.events.len(), 1);
+    assert_eq!(
+        trace.events[0].activity.as_deref(),
+        Some("Parsing SELECT 1")
+    );
+    assert_eq!(trace.events[0].source_elapsed_micros, Some(42));
+    // The session id was bound as a uuid value.
+    let bound = server
+        .user_requests()
+        .iter()
+        .find_map(|(_, f)| match &f.request {
+            Request::Query(q) if q.query.contains("system_traces.sessions") => {
+                Some(q.params.values.bytes.clone())
+            }
+            _ => None,
+        })
+        .expect("trace query sent");
+    assert_eq!(&bound[4..], id.as_bytes());
+}
+
+#[tokio::test]
+async fn load_balancing_policy_sees_the_routing_key_and_token() {
+    use cassia_driver::cluster::Node;
+    use cassia_driver::policies::{LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo};
+    use std::sync::Mutex;
+
+    /// Routing key, token and keyspace of one plan request.
+    type Seen = (Option<Vec<u8>>, Option<i64>, Option<String>);
+
+    #[derive(Debug, Default)]
+    struct Recording {
+        seen: Mutex<Vec<Seen>>,
+        inner: RoundRobinPolicy,
+    }
+    impl LoadBalancingPolicy for Recording {
+        fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+            self.seen.lock().expect("lock").push((
+                request.routing_key.map(<[u8]>::to_vec),
+                request.token,
+                request.keyspace.map(str::to_owned),
+            ));
+            self.inner.plan(request, nodes)
+        }
+    }
+
+    let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
+        Request::Prepare(_) => vec![Action::Reply(prepared(b"p"))],
+        Request::Execute(_) => vec![Action::Reply(int_rows(&["v"], &[], None))],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let policy = Arc::new(Recording::default());
+    let session = session_with(&server, |b| {
+        b.default_execution_profile(
+            cassia_driver::ExecutionProfile::new().with_load_balancing_policy(policy.clone()),
+        )
+    })
+    .await;
+    let p = session
+        .prepare("SELECT v FROM t WHERE k = ?")
+        .await
+        .expect("prepare");
+    session.execute(&p, (1i32,)).await.expect("execute");
+    let seen = policy.seen.lock().expect("lock").clone();
+    let key = vec![0, 0, 0, 1];
+    assert_eq!(
+        seen.last(),
+        Some(&(
+            Some(key.clone()),
+            Some(cassia_protocol::token::murmur3_token(&key)),
+            None
+        ))
+    );
+}

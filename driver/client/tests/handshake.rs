@@ -42,9 +42,11 @@ async fn steps_down_from_v5_to_v4_when_the_server_rejects_v5() {
     );
     assert!(first.iter().any(|(k, _)| k == "DRIVER_VERSION"));
     assert!(!first.iter().any(|(k, _)| k == "COMPRESSION"));
-    // Every connection after the control connection was opened directly in v4.
-    let versions: Vec<_> = server.requests().iter().map(|(_, f)| f.stream).collect();
-    assert!(!versions.is_empty());
+    // One rejected v5 attempt, then the control and the pool connection directly in v4.
+    assert_eq!(
+        server.connections.load(std::sync::atomic::Ordering::SeqCst),
+        3
+    );
 }
 
 #[tokio::test]
@@ -96,12 +98,18 @@ async fn plain_text_authentication_succeeds_and_wrong_password_fails() {
     let mut config = MockConfig::new(|_, _| vec![Action::Reply(void())]);
     config.credentials = Some(("cassandra".into(), "s3cret".into()));
     let server = MockServer::start(config).await;
-    Session::builder()
+    let session = Session::builder()
         .known_node(server.addr.to_string())
         .authenticator(PlainTextAuthenticator::new("cassandra", "s3cret"))
         .build()
         .await
         .expect("good credentials");
+    let debug = format!("{session:?}");
+    assert!(debug.contains("PlainTextAuthenticator"), "{debug}");
+    assert!(
+        !debug.contains("s3cret"),
+        "credentials must not appear in Debug output"
+    );
 
     let err = Session::builder()
         .known_node(server.addr.to_string())
@@ -131,9 +139,9 @@ async fn plain_text_authentication_succeeds_and_wrong_password_fails() {
 #[tokio::test]
 async fn default_keyspace_is_used_on_pool_connections() {
     let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
-        Request::Query(q) if q.query == "USE shop" => {
+        Request::Query(q) if q.query.starts_with("USE ") => {
             vec![Action::Reply(cassia_protocol::response::Response::Result(
-                cassia_protocol::response::ResultBody::SetKeyspace("shop".into()),
+                cassia_protocol::response::ResultBody::SetKeyspace(q.query[4..].to_owned()),
             ))]
         }
         _ => vec![Action::Reply(void())],
@@ -157,6 +165,17 @@ async fn default_keyspace_is_used_on_pool_connections() {
         uses, 2,
         "one USE per pool connection, none on the control connection"
     );
+
+    // A `USE` statement run through query() switches every pool connection.
+    session.query("USE shop2", ()).await.expect("use");
+    let conns: std::collections::BTreeSet<usize> = server
+        .user_requests()
+        .iter()
+        .filter(|(_, f)| matches!(&f.request, Request::Query(q) if q.query == "USE shop2"))
+        .map(|(c, _)| *c)
+        .collect();
+    assert_eq!(conns.len(), 2, "both pool connections switched: {conns:?}");
+    assert_eq!(session.keyspace().as_deref(), Some("shop2"));
 }
 
 #[tokio::test]
@@ -226,5 +245,116 @@ async fn compression_negotiation_in_both_versions() {
     assert_eq!(
         roundtrip_with(5, Some(V4), Some(Compression::Snappy)).await,
         (V4, Some("snappy".into()))
+    );
+}
+
+#[tokio::test]
+async fn idle_connections_get_heartbeats() {
+    let server = MockServer::start(MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    let _session = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .heartbeat_interval(Some(std::time::Duration::from_millis(100)))
+        .build()
+        .await
+        .expect("session");
+    let options_after_handshake = || {
+        let mut per_conn = std::collections::HashMap::new();
+        for (conn, f) in server.requests() {
+            if matches!(f.request, Request::Options) {
+                *per_conn.entry(conn).or_insert(0usize) += 1;
+            }
+        }
+        per_conn
+    };
+    // Allow for a busy machine: at least one heartbeat after the handshake's OPTIONS.
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let counts = options_after_handshake();
+    assert!(
+        counts.len() >= 2 && counts.values().all(|n| *n >= 2),
+        "each idle connection sent OPTIONS after its handshake one: {counts:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_silent_server_hits_the_connect_timeout() {
+    // Accepts TCP connections but never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let started = std::time::Instant::now();
+    let err = Session::builder()
+        .known_node(addr.to_string())
+        .connect_timeout(std::time::Duration::from_millis(200))
+        .build()
+        .await
+        .expect_err("no answer");
+    assert!(matches!(err, ConnectError::Timeout { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        format!("connecting to {addr} timed out after 200ms")
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn an_unanswered_heartbeat_closes_the_connection_and_the_pool_reconnects() {
+    let mut config = MockConfig::new(|_, _| vec![Action::Reply(void())]);
+    config.ignore_heartbeats = true;
+    let server = MockServer::start(config).await;
+    let session = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .heartbeat_interval(Some(std::time::Duration::from_millis(100)))
+        .reconnection_policy(cassia_driver::policies::ConstantReconnectionPolicy::new(
+            std::time::Duration::from_millis(20),
+        ))
+        .build()
+        .await
+        .expect("session");
+    let before = server.connections.load(std::sync::atomic::Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let after = server.connections.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        after > before,
+        "dead connections were replaced ({before} -> {after})"
+    );
+    // Between heartbeats the session still works.
+    session
+        .query("SELECT 1", ())
+        .await
+        .expect("query on a fresh connection");
+}
+
+#[tokio::test]
+async fn dropping_the_last_session_handle_closes_its_connections() {
+    let server = MockServer::start(MockConfig::new(|_, _| vec![Action::Reply(void())])).await;
+    let session = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .pool_size(2)
+        .build()
+        .await
+        .expect("session");
+    session.query("SELECT 1", ()).await.expect("query");
+    let open = server.open_connections();
+    assert_eq!(open, 3, "control + 2 pool connections");
+    drop(session);
+    for _ in 0..100 {
+        if server.open_connections() == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!(
+        "{} connections still open after the session was dropped",
+        server.open_connections()
     );
 }

@@ -269,3 +269,44 @@ async fn unknown_execution_profile_is_reported() {
     assert_eq!(err.to_string(), "unknown execution profile \"nope\"");
     let _ = Bytes::new();
 }
+
+#[tokio::test]
+async fn the_request_timeout_covers_retries() {
+    let server = MockServer::start(MockConfig::new(|req, _| match &req.request {
+        Request::Query(q) if q.query == "SELECT slow" => vec![Action::Delay(
+            Duration::from_millis(300),
+            Box::new(Action::Reply(error(
+                ErrorKind::ReadTimeout {
+                    consistency: Consistency::Quorum,
+                    received: 2,
+                    block_for: 2,
+                    data_present: false,
+                },
+                "Operation timed out - received only 2 responses.",
+            ))),
+        )],
+        _ => vec![Action::Reply(void())],
+    }))
+    .await;
+    let session = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(ProtocolVersion::V4)
+        .build()
+        .await
+        .expect("session");
+    let started = std::time::Instant::now();
+    let err = session
+        .query(
+            Statement::new("SELECT slow").with_request_timeout(Duration::from_millis(450)),
+            (),
+        )
+        .await
+        .expect_err("times out during the retry");
+    assert!(matches!(err, ExecuteError::Timeout { .. }), "{err}");
+    assert!(err.to_string().contains("timed out after 450ms"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "the retry only got the time left: {:?}",
+        started.elapsed()
+    );
+}

@@ -6,6 +6,12 @@
 //! returns the schema-change result with the events Cassandra would push.
 //!
 //! This module is internal to the emulator and not a stable interface.
+//!
+//! Known differences from Cassandra 4.0: `WITH COMPACT STORAGE` is only recorded (no dense
+//! or static-compact layouts); materialized views, functions, aggregates and triggers are not
+//! supported (their schema tables stay empty); table ids of system tables are generated at
+//! start rather than derived from their names; `DROP KEYSPACE` reports its tables in name
+//! order, where Cassandra uses its internal hash order.
 
 mod ddl;
 mod errors;

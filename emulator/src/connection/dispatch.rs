@@ -55,10 +55,7 @@ impl Dispatcher {
         Dispatcher {
             shared,
             stage: Stage::Established,
-            client: ClientState {
-                keyspace: None,
-                protocol_version: version,
-            },
+            client: ClientState::new(version),
         }
     }
 

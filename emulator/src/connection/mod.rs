@@ -28,6 +28,9 @@ use framing::{BadInput, FrameReader, FrameWriter};
 /// Initial read buffer; it grows to the largest frame seen (capped by `max_frame_size`).
 const READ_BUFFER: usize = 64 * 1024;
 
+/// How long closing a connection may wait for the peer.
+const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Serves one connection until the client leaves, sends garbage, or the server stops.
 pub(crate) async fn serve<S>(mut stream: S, peer: SocketAddr, shared: Arc<Shared>)
 where
@@ -88,7 +91,8 @@ where
             input.reserve(READ_BUFFER);
         }
     }
-    let _ = stream.shutdown().await;
+    // TLS sends close_notify here, which a client that never reads could block forever.
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, stream.shutdown()).await;
     tracing::debug!(%peer, "connection closed");
 }
 

@@ -7,13 +7,18 @@
 //! snippet shows up to ten tokens (whitespace counts as a token, as in ANTLR's token stream)
 //! before the offending one, which is put in square brackets.
 //!
-//! Wording is exact for the cases checked against real Cassandra (an unknown first keyword,
-//! recorded in the wire captures). For other cases the kind of message matches what ANTLR
+//! When ANTLR fails while predicting which statement follows (`DROP cqlkeyspace.t`), its token
+//! stream still stands at the first word, so that word is bracketed and the snippet runs two
+//! tokens further: `line 1:5 no viable alternative at input 'cqlkeyspace' ([DROP] cqlkeyspace...)`.
+//!
+//! Wording is exact for the cases checked against messages recorded from real Cassandra nodes
+//! (the wire captures, Cassandra's own tests, cqlsh sessions; see `tests/cql_parser.rs`).
+//! For other cases the kind of message matches what ANTLR
 //! would say, but which alternative ANTLR reports ("no viable alternative" vs. "mismatched
 //! input ... expecting ...") and the expected-token list can differ, because ANTLR's LL(*)
-//! prediction looks ahead differently from this recursive-descent parser. The snippet uses
-//! the real source span of the offending token (ANTLR uses the unescaped text length, which
-//! misplaces the closing bracket for string literals).
+//! prediction looks ahead differently from this recursive-descent parser. Like Cassandra, the
+//! snippet measures tokens by their text as ANTLR keeps it, so for a string literal or a quoted
+//! name the closing bracket lands before the closing quote(s): `(... values (["cpu.loa]d",...)`.
 
 /// What went wrong, without the position (which [`SyntaxError`] carries).
 #[derive(Debug, Clone, PartialEq, Eq)]

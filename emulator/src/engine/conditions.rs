@@ -13,7 +13,7 @@ use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::invalid;
 use crate::cql::ast::{Condition, ConditionValue, InValues, Operator, Term};
-use crate::store::compare::{compare, elements};
+use crate::store::compare::{compare, elements, map_elements};
 
 /// One `IF` column condition.
 #[derive(Debug, Clone)]
@@ -195,24 +195,22 @@ fn cond_holds(
             binds,
         )?;
         current = match (&current, key.bytes()) {
-            (Some(cur), Some(k)) => {
-                let items = elements(cur);
-                match &col.typ {
-                    ColumnType::List(_) => {
-                        let i = <[u8; 4]>::try_from(k.as_ref())
-                            .map(i32::from_be_bytes)
-                            .unwrap_or(-1);
-                        usize::try_from(i)
-                            .ok()
-                            .and_then(|i| items.get(i))
-                            .map(|b| Bytes::copy_from_slice(b))
-                    }
-                    _ => items
-                        .chunks_exact(2)
-                        .find(|kv| compare(&kt, kv[0], k).is_eq())
-                        .map(|kv| Bytes::copy_from_slice(kv[1])),
+            (Some(cur), Some(k)) => match &col.typ {
+                ColumnType::List(_) => {
+                    let items = elements(cur);
+                    let i = <[u8; 4]>::try_from(k.as_ref())
+                        .map(i32::from_be_bytes)
+                        .unwrap_or(-1);
+                    usize::try_from(i)
+                        .ok()
+                        .and_then(|i| items.get(i))
+                        .map(|b| Bytes::copy_from_slice(b))
                 }
-            }
+                _ => map_elements(cur)
+                    .chunks_exact(2)
+                    .find(|kv| compare(&kt, kv[0], k).is_eq())
+                    .map(|kv| Bytes::copy_from_slice(kv[1])),
+            },
             _ => None,
         };
         typ = vt;

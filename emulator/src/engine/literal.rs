@@ -136,11 +136,8 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
             .map_err(|_| unable("int", s))
             .and_then(|v| b(&v.to_signed_bytes_be())),
         T::Decimal => {
-            let d = BigDecimal::from_str(s).map_err(|_| {
-                invalid(format!(
-                    "Value '{s}' is not a valid representation of a decimal value"
-                ))
-            })?;
+            let d = BigDecimal::from_str(s)
+                .map_err(|_| invalid(format!("unable to make BigDecimal from '{s}'")))?;
             Ok(decimal_bytes(&d))
         }
         T::Double => parse_float(s)

@@ -11,10 +11,11 @@
 mod batch;
 mod binds;
 mod conditions;
-mod cqlvalue;
 mod functions;
 mod literal;
+mod matching;
 mod modify;
+mod mutation;
 mod paging;
 mod plan;
 mod read;
@@ -29,6 +30,7 @@ mod term;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use bytes::Bytes;
@@ -75,12 +77,31 @@ impl Default for EngineConfig {
 }
 
 /// Per-connection state the engine reads and updates (`USE` changes the keyspace).
+///
+/// Build it with [`ClientState::new`]; it also carries private per-connection flags.
 #[derive(Debug, Clone)]
 pub struct ClientState {
     /// Current keyspace.
     pub keyspace: Option<String>,
     /// Negotiated protocol version (affects result encoding, e.g. v5 metadata ids).
     pub protocol_version: ProtocolVersion,
+    /// Whether this connection already got the `USE` + PREPARE warning (Cassandra sends it
+    /// once per connection). Shared by clones, as they stand for the same connection.
+    use_warning_issued: Arc<AtomicBool>,
+}
+
+impl ClientState {
+    /// The state of a fresh connection (no keyspace) speaking `protocol_version`.
+    ///
+    /// Prefer this to a struct literal: the engine will add per-connection fields (for
+    /// example, Cassandra warns about `USE` + PREPARE only once per connection).
+    pub fn new(protocol_version: ProtocolVersion) -> ClientState {
+        ClientState {
+            keyspace: None,
+            protocol_version,
+            use_warning_issued: Arc::new(AtomicBool::new(false)),
+        }
+    }
 }
 
 /// What a successful request produced.
@@ -226,7 +247,11 @@ impl Engine {
         let qualified = planned.fully_qualified && !planned.tables.is_empty();
         let id = result::statement_id(if qualified { None } else { ks }, cql);
         let mut warnings = Vec::new();
-        if let (Some(used), false) = (client.keyspace.as_deref(), qualified) {
+        // Cassandra warns once per connection; a v5 PREPARE carrying its own keyspace runs
+        // on a fresh copy of the connection state, so it warns again.
+        let first_warning =
+            keyspace.is_some() || !client.use_warning_issued.swap(true, Ordering::Relaxed);
+        if let (Some(used), false, true) = (client.keyspace.as_deref(), qualified, first_warning) {
             if !planned.tables.is_empty() {
                 warnings.push(format!(
                     "`USE <keyspace>` with prepared statements is considered to be an anti-pattern due to ambiguity in non-qualified table names. Please consider removing instances of `Session#setKeyspace(<keyspace>)`, `Session#execute(\"USE <keyspace>\")` and `cluster.newSession(<keyspace>)` from your code, and always use fully qualified table names (e.g. <keyspace>.<table>). Keyspace used: {used}, statement keyspace: {}, statement id: {}",
@@ -366,6 +391,17 @@ impl Engine {
         let outcome = write(&self.catalog).apply(stmt, keyspace)?;
         for ev in &outcome.events {
             self.invalidate(ev);
+            // Rebuild altered tables now, so a dropped column's id is retired before a
+            // column of the same name can be added back (its old cells must stay hidden).
+            if let (SchemaChangeType::Updated, SchemaChangeTarget::Table { keyspace, table }) =
+                (ev.change, &ev.target)
+            {
+                let name = QualifiedName {
+                    keyspace: Some(keyspace.clone()),
+                    name: table.clone(),
+                };
+                let _ = Tables::table(self, &name, None);
+            }
             let _ = self.schema_events.send(ev.clone());
         }
         if !outcome.events.is_empty() {

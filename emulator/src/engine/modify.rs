@@ -1,6 +1,6 @@
-//! INSERT, UPDATE and DELETE: planning (which columns, which operations, which rows) and
-//! applying them to the store with the statement's timestamp and TTL, plus the row reads
-//! that collection operations by index or value need.
+//! INSERT, UPDATE and DELETE: planning (which columns, which operations, which rows, with
+//! Cassandra's validation messages) and applying a plan to one partition; the per-column
+//! operations themselves live in `mutation`.
 
 use std::sync::Arc;
 
@@ -9,14 +9,14 @@ use cassia_protocol::response::ServerError;
 use cassia_protocol::types::ColumnType;
 
 use super::conditions::CondPlan;
+use super::mutation::{OpCtx, apply_op};
 use super::restrict::{Restr, Where};
 use super::schema::{Col, Table};
 use super::specs::Specs;
-use super::term::{Binds, Receiver, Val, eval, normalize};
+use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::{ColumnKind, invalid};
 use crate::cql::ast::{Assignment, Delete, DeleteTarget, Insert, Term, Update, Using};
-use crate::store::compare::{compare, elements};
-use crate::store::{Bound, Cell, ClusteringKey, ElemKey, Row, Slice, TableData, list_position};
+use crate::store::{Bound, Cell, ClusteringKey, Slice, TableData};
 
 /// One change to one column.
 #[derive(Debug, Clone)]
@@ -33,7 +33,7 @@ pub(crate) enum Op {
 }
 
 impl Op {
-    fn col(&self) -> usize {
+    pub(crate) fn col(&self) -> usize {
         match self {
             Op::Set(c, _)
             | Op::SetElement(c, ..)
@@ -104,7 +104,7 @@ fn check_counter_use(table: &Table, col: &Col, op: &Op) -> Result<(), ServerErro
     }
 }
 
-fn element_types(col: &Col) -> (ColumnType, ColumnType) {
+pub(crate) fn element_types(col: &Col) -> (ColumnType, ColumnType) {
     match &col.typ {
         ColumnType::List(e) => (ColumnType::Int, (**e).clone()),
         ColumnType::Set(e) => ((**e).clone(), (**e).clone()),
@@ -579,21 +579,34 @@ impl WritePlan {
                         partition.row_mut(ck_key).delete(ts);
                         continue;
                     }
-                    if self.kind == Kind::Insert {
-                        partition.row_mut(ck_key.clone()).write_marker(Cell::live(
-                            ts,
-                            ttl,
-                            now,
-                            Bytes::new(),
-                        ));
+                    // Static columns first (on the partition), then one lookup of the row.
+                    let static_ctx = OpCtx {
+                        outer: partition.deleted_at,
+                        ..ctx
+                    };
+                    for op in self
+                        .ops
+                        .iter()
+                        .filter(|o| table.cols[o.col()].kind == ColumnKind::Static)
+                    {
+                        apply_op(&static_ctx, &mut partition.static_row, op)?;
                     }
-                    for op in &self.ops {
-                        let col = &table.cols[op.col()];
-                        let row = if col.kind == ColumnKind::Static {
-                            &mut partition.static_row
-                        } else {
-                            partition.row_mut(ck_key.clone())
-                        };
+                    let has_regular = self
+                        .ops
+                        .iter()
+                        .any(|o| table.cols[o.col()].kind != ColumnKind::Static);
+                    if self.kind != Kind::Insert && !has_regular {
+                        continue;
+                    }
+                    let row = partition.row_mut(ck_key);
+                    if self.kind == Kind::Insert {
+                        row.write_marker(Cell::live(ts, ttl, now, Bytes::new()));
+                    }
+                    for op in self
+                        .ops
+                        .iter()
+                        .filter(|o| table.cols[o.col()].kind != ColumnKind::Static)
+                    {
                         apply_op(&ctx, row, op)?;
                     }
                 }
@@ -677,330 +690,4 @@ fn modification_where(
     }
     let _ = ops;
     Ok(w)
-}
-
-struct OpCtx<'a> {
-    table: &'a Table,
-    binds: &'a Binds<'a>,
-    ts: i64,
-    ttl: i32,
-    now: i64,
-    outer: Option<i64>,
-}
-
-fn apply_op(ctx: &OpCtx<'_>, row: &mut Row, op: &Op) -> Result<(), ServerError> {
-    let col = &ctx.table.cols[op.col()];
-    let recv = Receiver {
-        name: &col.name,
-        typ: &col.typ,
-    };
-    let live = |v: Bytes| Cell::live(ctx.ts, ctx.ttl, ctx.now, v);
-    let elem_typ = col.elem_key.clone();
-    let key = |b: Bytes| ElemKey {
-        bytes: b,
-        typ: elem_typ
-            .clone()
-            .unwrap_or_else(|| Arc::new(ColumnType::Blob)),
-    };
-    match op {
-        Op::Set(_, t) => {
-            let v = eval(t, recv, ctx.binds)?;
-            if !col.multi_cell() {
-                match v {
-                    Val::Value(b) => row.write_cell(col.id, live(normalize(&col.typ, b))),
-                    Val::Null => row.write_cell(col.id, Cell::tombstone(ctx.ts)),
-                    Val::Unset => {}
-                }
-                return Ok(());
-            }
-            match v {
-                Val::Unset => {}
-                Val::Null => row.delete_complex(col.id, ctx.ts),
-                Val::Value(b) => {
-                    row.delete_complex(col.id, ctx.ts - 1);
-                    write_elements(ctx, row, col, &b, false, key)?;
-                }
-            }
-        }
-        Op::Add(_, t) => {
-            if col.typ == ColumnType::Counter {
-                if let Val::Value(b) = eval(t, recv, ctx.binds)? {
-                    let n = <[u8; 8]>::try_from(b.as_ref())
-                        .map(i64::from_be_bytes)
-                        .unwrap_or(0);
-                    row.counter_add(col.id, n, ctx.ts, ctx.outer, ctx.now);
-                } else {
-                    return Err(invalid("Invalid null value for counter increment"));
-                }
-                return Ok(());
-            }
-            if !col.multi_cell() {
-                return Err(invalid(format!(
-                    "Invalid operation ({0} = {0} + ?) for frozen collection column {0}",
-                    col.name
-                )));
-            }
-            if let Val::Value(b) = eval(t, recv, ctx.binds)? {
-                write_elements(ctx, row, col, &b, false, key)?;
-            }
-        }
-        Op::Prepend(_, t) => {
-            if !matches!(col.typ, ColumnType::List(_)) || !col.multi_cell() {
-                return Err(invalid(format!(
-                    "Invalid operation ({0} = ? + {0}) for non list column {0}",
-                    col.name
-                )));
-            }
-            if let Val::Value(b) = eval(t, recv, ctx.binds)? {
-                write_elements(ctx, row, col, &b, true, key)?;
-            }
-        }
-        Op::Remove(_, t) => {
-            if col.typ == ColumnType::Counter {
-                if let Val::Value(b) = eval(t, recv, ctx.binds)? {
-                    let n = <[u8; 8]>::try_from(b.as_ref())
-                        .map(i64::from_be_bytes)
-                        .unwrap_or(0);
-                    row.counter_add(col.id, n.wrapping_neg(), ctx.ts, ctx.outer, ctx.now);
-                }
-                return Ok(());
-            }
-            if !col.multi_cell() {
-                return Err(invalid(format!(
-                    "Invalid operation ({0} = {0} - ?) for frozen collection column {0}",
-                    col.name
-                )));
-            }
-            let typ = match &col.typ {
-                ColumnType::Map(k, _) => ColumnType::Set(k.clone()),
-                other => other.clone(),
-            };
-            let Val::Value(b) = eval(
-                t,
-                Receiver {
-                    name: &col.name,
-                    typ: &typ,
-                },
-                ctx.binds,
-            )?
-            else {
-                return Ok(());
-            };
-            let items: Vec<Bytes> = elements(&b)
-                .into_iter()
-                .map(Bytes::copy_from_slice)
-                .collect();
-            match &col.typ {
-                ColumnType::List(e) => {
-                    let doomed: Vec<ElemKey> = row
-                        .elems(col.id, ctx.outer, ctx.now)
-                        .filter(|(_, c)| {
-                            c.value
-                                .as_ref()
-                                .is_some_and(|v| items.iter().any(|x| compare(e, v, x).is_eq()))
-                        })
-                        .map(|(k, _)| k.clone())
-                        .collect();
-                    for k in doomed {
-                        row.write_elem(col.id, k, Cell::tombstone(ctx.ts));
-                    }
-                }
-                _ => {
-                    for it in items {
-                        row.write_elem(col.id, key(it), Cell::tombstone(ctx.ts));
-                    }
-                }
-            }
-        }
-        Op::SetElement(_, k, v) => {
-            let (kt, vt) = element_types(col);
-            if !col.multi_cell() {
-                return Err(invalid(format!(
-                    "Invalid operation ({}[?] = ?) for frozen collection column {}",
-                    col.name, col.name
-                )));
-            }
-            let kv = eval(
-                k,
-                Receiver {
-                    name: &col.name,
-                    typ: &kt,
-                },
-                ctx.binds,
-            )?;
-            let vv = eval(
-                v,
-                Receiver {
-                    name: &col.name,
-                    typ: &vt,
-                },
-                ctx.binds,
-            )?;
-            let Some(kb) = kv.bytes().cloned() else {
-                return Err(invalid(format!("Invalid null value for {} key", col.name)));
-            };
-            let cell = match vv {
-                Val::Value(b) => live(b),
-                Val::Null => Cell::tombstone(ctx.ts),
-                Val::Unset => return Ok(()),
-            };
-            match &col.typ {
-                ColumnType::List(_) => {
-                    let ek = list_index(row, col, &kb, ctx)?;
-                    row.write_elem(col.id, ek, cell);
-                }
-                _ => row.write_elem(col.id, key(kb), cell),
-            }
-        }
-        Op::SetField(_, pos, v) => {
-            let ColumnType::Udt { fields, .. } = &col.typ else {
-                return Ok(());
-            };
-            let Some((_, ft)) = fields.get(*pos) else {
-                return Ok(());
-            };
-            let cell = match eval(
-                v,
-                Receiver {
-                    name: &col.name,
-                    typ: ft,
-                },
-                ctx.binds,
-            )? {
-                Val::Value(b) => live(b),
-                Val::Null => Cell::tombstone(ctx.ts),
-                Val::Unset => return Ok(()),
-            };
-            if col.multi_cell() {
-                row.write_elem(
-                    col.id,
-                    key(Bytes::copy_from_slice(&(*pos as i16).to_be_bytes())),
-                    cell,
-                );
-            } else {
-                return Err(invalid(format!(
-                    "Invalid operation ({}.{} = ?) for frozen UDT column {}",
-                    col.name, fields[*pos].0, col.name
-                )));
-            }
-        }
-        Op::Delete(_) => {
-            if col.multi_cell() {
-                row.delete_complex(col.id, ctx.ts);
-            } else {
-                row.write_cell(col.id, Cell::tombstone(ctx.ts));
-            }
-        }
-        Op::DeleteElement(_, k) => {
-            let (kt, _) = element_types(col);
-            if !col.multi_cell() {
-                return Err(invalid(format!(
-                    "Invalid deletion operation for frozen collection column {}",
-                    col.name
-                )));
-            }
-            let Some(kb) = eval(
-                k,
-                Receiver {
-                    name: &col.name,
-                    typ: &kt,
-                },
-                ctx.binds,
-            )?
-            .bytes()
-            .cloned() else {
-                return Err(invalid(format!("Invalid null value for {} key", col.name)));
-            };
-            match &col.typ {
-                ColumnType::List(_) => {
-                    let ek = list_index(row, col, &kb, ctx)?;
-                    row.write_elem(col.id, ek, Cell::tombstone(ctx.ts));
-                }
-                _ => row.write_elem(col.id, key(kb), Cell::tombstone(ctx.ts)),
-            }
-        }
-        Op::DeleteField(_, pos) => {
-            row.write_elem(
-                col.id,
-                key(Bytes::copy_from_slice(&(*pos as i16).to_be_bytes())),
-                Cell::tombstone(ctx.ts),
-            );
-        }
-    }
-    Ok(())
-}
-
-/// The element key at a list index, or Cassandra's out-of-bound error.
-fn list_index(row: &Row, col: &Col, idx: &[u8], ctx: &OpCtx<'_>) -> Result<ElemKey, ServerError> {
-    let i = <[u8; 4]>::try_from(idx)
-        .map(i32::from_be_bytes)
-        .unwrap_or(-1);
-    let live: Vec<ElemKey> = row
-        .elems(col.id, ctx.outer, ctx.now)
-        .map(|(k, _)| k.clone())
-        .collect();
-    usize::try_from(i)
-        .ok()
-        .and_then(|i| live.get(i).cloned())
-        .ok_or_else(|| {
-            invalid(format!(
-                "List index {i} out of bound, list has size {}",
-                live.len()
-            ))
-        })
-}
-
-fn write_elements(
-    ctx: &OpCtx<'_>,
-    row: &mut Row,
-    col: &Col,
-    value: &[u8],
-    prepend: bool,
-    key: impl Fn(Bytes) -> ElemKey,
-) -> Result<(), ServerError> {
-    let live = |v: Bytes| Cell::live(ctx.ts, ctx.ttl, ctx.now, v);
-    match &col.typ {
-        ColumnType::Set(_) => {
-            for e in elements(value) {
-                row.write_elem(col.id, key(Bytes::copy_from_slice(e)), live(Bytes::new()));
-            }
-        }
-        ColumnType::Map(..) => {
-            for kv in elements(value).chunks_exact(2) {
-                row.write_elem(
-                    col.id,
-                    key(Bytes::copy_from_slice(kv[0])),
-                    live(Bytes::copy_from_slice(kv[1])),
-                );
-            }
-        }
-        ColumnType::List(_) => {
-            let items = elements(value);
-            let ordered: Vec<&[u8]> = if prepend {
-                items.into_iter().rev().collect()
-            } else {
-                items
-            };
-            for e in ordered {
-                row.write_elem(
-                    col.id,
-                    key(list_position(prepend)),
-                    live(Bytes::copy_from_slice(e)),
-                );
-            }
-        }
-        ColumnType::Udt { .. } => {
-            let parts = super::restrict::split_tuple(value);
-            for (i, p) in parts.into_iter().enumerate() {
-                let k = key(Bytes::copy_from_slice(&(i as i16).to_be_bytes()));
-                if p.is_empty() {
-                    row.write_elem(col.id, k, Cell::tombstone(ctx.ts));
-                } else {
-                    row.write_elem(col.id, k, live(p));
-                }
-            }
-        }
-        _ => {}
-    }
-    Ok(())
 }

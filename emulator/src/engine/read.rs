@@ -10,7 +10,7 @@ use cassia_protocol::types::ColumnType;
 use super::schema::{Col, Table};
 use crate::catalog::ColumnKind;
 use crate::cql::ast::Operator;
-use crate::store::compare::{compare, elements};
+use crate::store::compare::{compare, elements, map_elements};
 use crate::store::{Cell, Row};
 
 /// One row as the read path sees it.
@@ -136,7 +136,7 @@ pub(crate) fn passes(
         let ColumnType::Map(k, v) = typ else {
             return false;
         };
-        let items = elements(cell);
+        let items = map_elements(cell);
         return items
             .chunks_exact(2)
             .any(|kv| compare(k, kv[0], key).is_eq() && cmp_op(compare(v, kv[1], value), op));
@@ -145,10 +145,10 @@ pub(crate) fn passes(
         (Operator::Contains, ColumnType::List(e) | ColumnType::Set(e)) => {
             elements(cell).iter().any(|x| compare(e, x, value).is_eq())
         }
-        (Operator::Contains, ColumnType::Map(_, v)) => elements(cell)
+        (Operator::Contains, ColumnType::Map(_, v)) => map_elements(cell)
             .chunks_exact(2)
             .any(|kv| compare(v, kv[1], value).is_eq()),
-        (Operator::ContainsKey, ColumnType::Map(k, _)) => elements(cell)
+        (Operator::ContainsKey, ColumnType::Map(k, _)) => map_elements(cell)
             .chunks_exact(2)
             .any(|kv| compare(k, kv[0], value).is_eq()),
         _ => cmp_op(compare(typ, cell, value), op),

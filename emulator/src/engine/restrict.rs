@@ -2,19 +2,17 @@
 //! restrictions at prepare time (with Cassandra's validation messages), and evaluating them
 //! against bound values at execution time.
 
-use std::cmp::Ordering;
-use std::collections::BTreeSet;
-
 use bytes::Bytes;
 use cassia_protocol::response::ServerError;
 use cassia_protocol::types::ColumnType;
 
+pub(crate) use super::matching::{CkMatch, in_list, split_tuple};
+use super::matching::{cartesian, conditions, multi_positions, restr_values};
 use super::schema::Table;
 use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::{ColumnKind, IndexTargetKind, invalid};
 use crate::cql::ast::{InValues, Operator, Relation, Term};
-use crate::store::compare::{compare, elements};
 use crate::store::partition_key_bytes;
 
 /// The ALLOW FILTERING refusal, word for word.
@@ -83,7 +81,7 @@ pub(crate) enum Partitions {
     Tokens(std::ops::Bound<i64>, std::ops::Bound<i64>),
 }
 
-fn col_index(table: &Table, name: &str) -> Result<usize, ServerError> {
+pub(crate) fn col_index(table: &Table, name: &str) -> Result<usize, ServerError> {
     table
         .col(name)
         .map(|(i, _)| i)
@@ -289,7 +287,15 @@ impl Where {
                             expected.join(", ")
                         )));
                     }
-                    specs.term(value, "partition key token", &ColumnType::BigInt);
+                    match value {
+                        Term::Function { name, args } if name == "token" => {
+                            for (a, idx) in args.iter().zip(table.pk.iter()) {
+                                let col = &table.cols[*idx];
+                                specs.term(a, &col.name, &col.typ);
+                            }
+                        }
+                        _ => specs.term(value, "partition key token", &ColumnType::BigInt),
+                    }
                     w.token.push((*op, value.clone()));
                 }
                 Relation::MapEntry {
@@ -342,6 +348,21 @@ impl Where {
                     }
             })
         });
+        // Equality on an indexed key column (a partition key component or a clustering
+        // column) is served by the index too.
+        let key_indexed = self
+            .pk
+            .iter()
+            .zip(table.pk.iter())
+            .chain(self.ck.iter().zip(table.ck.iter()))
+            .any(|(r, idx)| {
+                matches!(r, Some(Restr::Eq(_)))
+                    && table.def.indexes.iter().any(|i| {
+                        i.column == table.cols[*idx].name && i.target == IndexTargetKind::Simple
+                    })
+            })
+            && !pk_complete;
+        self.indexed |= key_indexed;
         let mut filtering = false;
         if pk_restricted > 0 && !pk_complete {
             filtering = true;
@@ -391,6 +412,9 @@ impl Where {
                 filtering = true;
             }
         }
+        if key_indexed && self.filters.is_empty() && self.multi.is_empty() {
+            filtering = false;
+        }
         self.needs_filtering = filtering;
         Ok(())
     }
@@ -439,18 +463,36 @@ impl Where {
             let mut lo = std::ops::Bound::Unbounded;
             let mut hi = std::ops::Bound::Unbounded;
             for (op, t) in &self.token {
-                let v = eval(
-                    t,
-                    Receiver {
-                        name: "partition key token",
-                        typ: &ColumnType::BigInt,
-                    },
-                    binds,
-                )?;
-                let Some(b) = v.bytes() else { continue };
-                let tok = <[u8; 8]>::try_from(b.as_ref())
-                    .map(i64::from_be_bytes)
-                    .unwrap_or(0);
+                let tok = match t {
+                    // `token(x, y)` on the right: the token of that partition key.
+                    Term::Function { name, args } if name == "token" => {
+                        let mut parts = Vec::with_capacity(args.len());
+                        for (a, idx) in args.iter().zip(table.pk.iter()) {
+                            let col = &table.cols[*idx];
+                            let recv = Receiver {
+                                name: &col.name,
+                                typ: &col.typ,
+                            };
+                            parts.push(eval(a, recv, binds)?.bytes().cloned().unwrap_or_default());
+                        }
+                        let refs: Vec<&[u8]> = parts.iter().map(|b| b.as_ref()).collect();
+                        crate::store::token::murmur3_token(&partition_key_bytes(&refs))
+                    }
+                    _ => {
+                        let v = eval(
+                            t,
+                            Receiver {
+                                name: "partition key token",
+                                typ: &ColumnType::BigInt,
+                            },
+                            binds,
+                        )?;
+                        let Some(b) = v.bytes() else { continue };
+                        <[u8; 8]>::try_from(b.as_ref())
+                            .map(i64::from_be_bytes)
+                            .unwrap_or(0)
+                    }
+                };
                 match op {
                     Operator::Gt => lo = std::ops::Bound::Excluded(tok),
                     Operator::Ge => lo = std::ops::Bound::Included(tok),
@@ -507,274 +549,5 @@ impl Where {
             multis.push((m.positions.clone(), types, m.op, tuples));
         }
         Ok(CkMatch { conds, multis })
-    }
-}
-
-fn conditions(
-    restrs: &[Option<Restr>],
-    cols: &[usize],
-    table: &Table,
-    binds: &Binds<'_>,
-) -> Result<Vec<(usize, ColumnType, CkCond)>, ServerError> {
-    let mut conds = Vec::new();
-    for (pos, r) in restrs.iter().enumerate() {
-        let Some(r) = r else { continue };
-        let Some(col) = cols.get(pos).and_then(|i| table.cols.get(*i)) else {
-            continue;
-        };
-        let cond = match r {
-            Restr::Eq(_) | Restr::In(_) => CkCond::In(restr_values(r, &col.name, &col.typ, binds)?),
-            Restr::Range(lo, hi) => {
-                let b = |x: &Option<(Term, bool)>| -> Result<Option<(Bytes, bool)>, ServerError> {
-                    match x {
-                        Some((t, inc)) => Ok(eval(
-                            t,
-                            Receiver {
-                                name: &col.name,
-                                typ: &col.typ,
-                            },
-                            binds,
-                        )?
-                        .bytes()
-                        .cloned()
-                        .map(|v| (v, *inc))),
-                        None => Ok(None),
-                    }
-                };
-                CkCond::Range(b(lo)?, b(hi)?)
-            }
-        };
-        conds.push((pos, col.typ.clone(), cond));
-    }
-    Ok(conds)
-}
-
-/// Evaluated clustering restrictions.
-#[derive(Debug, Default)]
-pub(crate) struct CkMatch {
-    conds: Vec<(usize, ColumnType, CkCond)>,
-    multis: Vec<MultiMatch>,
-}
-
-/// A multi-column relation: clustering positions, their types, the operator (None = IN)
-/// and the tuples to compare with.
-type MultiMatch = (
-    Vec<usize>,
-    Vec<ColumnType>,
-    Option<Operator>,
-    Vec<Vec<Bytes>>,
-);
-
-#[derive(Debug)]
-enum CkCond {
-    In(Vec<Bytes>),
-    Range(Option<(Bytes, bool)>, Option<(Bytes, bool)>),
-}
-
-impl CkMatch {
-    /// Whether a row's clustering values pass.
-    pub fn matches(&self, ck: &[Bytes]) -> bool {
-        for (pos, typ, cond) in &self.conds {
-            let Some(v) = ck.get(*pos) else { return false };
-            let ok = match cond {
-                CkCond::In(vals) => vals.iter().any(|x| compare(typ, v, x).is_eq()),
-                CkCond::Range(lo, hi) => {
-                    lo.as_ref().is_none_or(|(b, inc)| match compare(typ, v, b) {
-                        Ordering::Greater => true,
-                        Ordering::Equal => *inc,
-                        Ordering::Less => false,
-                    }) && hi.as_ref().is_none_or(|(b, inc)| match compare(typ, v, b) {
-                        Ordering::Less => true,
-                        Ordering::Equal => *inc,
-                        Ordering::Greater => false,
-                    })
-                }
-            };
-            if !ok {
-                return false;
-            }
-        }
-        for (positions, types, op, tuples) in &self.multis {
-            let cmp_with = |t: &Vec<Bytes>| -> Ordering {
-                for ((p, typ), x) in positions.iter().zip(types.iter()).zip(t.iter()) {
-                    let o = ck.get(*p).map_or(Ordering::Less, |v| compare(typ, v, x));
-                    if o != Ordering::Equal {
-                        return o;
-                    }
-                }
-                Ordering::Equal
-            };
-            let ok = match op {
-                None | Some(Operator::Eq) => tuples.iter().any(|t| cmp_with(t).is_eq()),
-                Some(Operator::Gt) => tuples.iter().all(|t| cmp_with(t) == Ordering::Greater),
-                Some(Operator::Ge) => tuples.iter().all(|t| cmp_with(t) != Ordering::Less),
-                Some(Operator::Lt) => tuples.iter().all(|t| cmp_with(t) == Ordering::Less),
-                Some(Operator::Le) => tuples.iter().all(|t| cmp_with(t) != Ordering::Greater),
-                _ => true,
-            };
-            if !ok {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// Full clustering keys when every clustering column is restricted by EQ/IN.
-    pub fn exact_keys(&self, ck_len: usize) -> Option<Vec<Vec<Bytes>>> {
-        if !self.multis.is_empty() {
-            let (positions, _, op, tuples) = self.multis.first()?;
-            if self.multis.len() == 1
-                && self.conds.is_empty()
-                && matches!(op, None | Some(Operator::Eq))
-                && positions.len() == ck_len
-            {
-                return Some(tuples.clone());
-            }
-            return None;
-        }
-        if self.conds.len() != ck_len {
-            return None;
-        }
-        let mut per: Vec<Vec<Bytes>> = Vec::new();
-        for (_, _, c) in &self.conds {
-            match c {
-                CkCond::In(v) => per.push(v.clone()),
-                CkCond::Range(..) => return None,
-            }
-        }
-        let mut out = Vec::new();
-        cartesian(&per, &mut Vec::new(), &mut |parts| out.push(parts.to_vec()));
-        Some(out)
-    }
-
-    /// Whether there is no clustering restriction at all.
-    pub fn is_empty(&self) -> bool {
-        self.conds.is_empty() && self.multis.is_empty()
-    }
-}
-
-fn multi_positions(table: &Table, columns: &[String]) -> Result<Vec<usize>, ServerError> {
-    let mut out = Vec::new();
-    for (n, c) in columns.iter().enumerate() {
-        let idx = col_index(table, c)?;
-        let Some(pos) = table.ck.iter().position(|i| *i == idx) else {
-            return Err(invalid(format!(
-                "Multi-column relations can only be applied to clustering columns but was applied to: {c}"
-            )));
-        };
-        if pos != n {
-            return Err(invalid(format!(
-                "Clustering columns must appear in the PRIMARY KEY order in multi-column relations: ({})",
-                columns.join(", ")
-            )));
-        }
-        out.push(pos);
-    }
-    Ok(out)
-}
-
-/// Splits a serialized tuple into components (null components become empty).
-pub(crate) fn split_tuple(b: &[u8]) -> Vec<Bytes> {
-    let mut out = Vec::new();
-    let mut rest = b;
-    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
-        let len = i32::from_be_bytes(*len);
-        if len < 0 {
-            out.push(Bytes::new());
-            rest = tail;
-            continue;
-        }
-        let Some((item, tail)) = tail.split_at_checked(len as usize) else {
-            break;
-        };
-        out.push(Bytes::copy_from_slice(item));
-        rest = tail;
-    }
-    out
-}
-
-/// The values of an `IN` (or a single `=`), deduplicated and sorted as Cassandra does.
-fn restr_values(
-    r: &Restr,
-    name: &str,
-    typ: &ColumnType,
-    binds: &Binds<'_>,
-) -> Result<Vec<Bytes>, ServerError> {
-    let mut vals = match r {
-        Restr::Eq(t) => match eval(t, Receiver { name, typ }, binds)? {
-            Val::Value(b) => vec![b],
-            Val::Null => {
-                return Err(invalid(format!(
-                    "Invalid null value in condition for column {name}"
-                )));
-            }
-            Val::Unset => return Err(invalid(format!("Invalid unset value for column {name}"))),
-        },
-        Restr::In(values) => in_list(values, name, typ, binds)?,
-        Restr::Range(..) => Vec::new(),
-    };
-    let set: BTreeSet<Vec<u8>> = vals.iter().map(|b| b.to_vec()).collect();
-    if set.len() != vals.len() {
-        vals = set.into_iter().map(Bytes::from).collect();
-    }
-    Ok(vals)
-}
-
-/// Evaluates the values of an `IN`.
-pub(crate) fn in_list(
-    values: &InValues,
-    name: &str,
-    typ: &ColumnType,
-    binds: &Binds<'_>,
-) -> Result<Vec<Bytes>, ServerError> {
-    match values {
-        InValues::List(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for t in items {
-                match eval(t, Receiver { name, typ }, binds)? {
-                    Val::Value(b) => out.push(b),
-                    Val::Null => {
-                        return Err(invalid(format!(
-                            "Invalid null value in condition for column {name}"
-                        )));
-                    }
-                    Val::Unset => {
-                        return Err(invalid(format!("Invalid unset value for column {name}")));
-                    }
-                }
-            }
-            Ok(out)
-        }
-        InValues::Bind(m) => {
-            let list_typ = ColumnType::List(Box::new(typ.clone()));
-            match eval(
-                &Term::Bind(m.clone()),
-                Receiver {
-                    name,
-                    typ: &list_typ,
-                },
-                binds,
-            )? {
-                Val::Value(b) => Ok(elements(&b)
-                    .into_iter()
-                    .map(Bytes::copy_from_slice)
-                    .collect()),
-                Val::Null => Err(invalid(format!("Invalid null value for column {name}"))),
-                Val::Unset => Err(invalid(format!("Invalid unset value for column {name}"))),
-            }
-        }
-    }
-}
-
-fn cartesian(per: &[Vec<Bytes>], acc: &mut Vec<Bytes>, out: &mut dyn FnMut(&[Bytes])) {
-    match per.split_first() {
-        None => out(acc),
-        Some((first, rest)) => {
-            for v in first {
-                acc.push(v.clone());
-                cartesian(rest, acc, out);
-                acc.pop();
-            }
-        }
     }
 }

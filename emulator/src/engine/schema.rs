@@ -164,43 +164,111 @@ fn elem_key_type(typ: &ColumnType) -> ColumnType {
     }
 }
 
-/// Cassandra's `AbstractType.toString()` for a column: frozen parts wrapped in
-/// `FrozenType(..)`, descending clustering columns in `ReversedType(..)`.
+/// Cassandra's `AbstractType.toString()` for a column, which result metadata ids hash:
+/// frozen collections and UDTs wrapped in `FrozenType(..)` (only where freezing is not
+/// implied by an enclosing frozen type; tuples never), descending clustering columns in
+/// `ReversedType(..)`. Checked against the ids in the wire captures.
 fn marshal(declared: &CqlType, wire: &ColumnType, reversed: bool) -> String {
-    let base = marshal_declared(declared, wire);
+    let base = render(Some(declared), wire, false, false);
     if reversed {
-        format!("org.apache.cassandra.db.marshal.ReversedType({base})")
+        format!("{P}ReversedType({base})")
     } else {
         base
     }
 }
 
-fn marshal_declared(declared: &CqlType, wire: &ColumnType) -> String {
+const P: &str = "org.apache.cassandra.db.marshal.";
+
+/// `declared` carries the `Frozen` wrappers where known (`None` inside UDT fields, which
+/// Cassandra always freezes).
+fn render(declared: Option<&CqlType>, wire: &ColumnType, frozen: bool, ignore: bool) -> String {
     use cassia_protocol::types::marshal_class_name;
-    const P: &str = "org.apache.cassandra.db.marshal.";
-    match (declared, wire) {
-        (CqlType::Frozen(inner), _) => {
-            format!("{P}FrozenType({})", marshal_declared(inner, wire))
-        }
-        (CqlType::List(e), ColumnType::List(we)) => {
-            format!("{P}ListType({})", marshal_declared(e, we))
-        }
-        (CqlType::Set(e), ColumnType::Set(we)) => {
-            format!("{P}SetType({})", marshal_declared(e, we))
-        }
-        (CqlType::Map(k, v), ColumnType::Map(wk, wv)) => format!(
-            "{P}MapType({},{})",
-            marshal_declared(k, wk),
-            marshal_declared(v, wv)
-        ),
-        (CqlType::Tuple(items), ColumnType::Tuple(witems)) => {
-            let parts: Vec<String> = items
-                .iter()
-                .zip(witems.iter())
-                .map(|(d, w)| marshal_declared(d, w))
-                .collect();
-            format!("{P}TupleType({})", parts.join(","))
-        }
-        _ => marshal_class_name(wire),
+    if let Some(CqlType::Frozen(inner)) = declared {
+        return render(Some(inner), wire, true, ignore);
     }
+    let frozen = frozen || declared.is_none();
+    let args = |d: Option<&CqlType>, idx: usize| -> Option<CqlType> {
+        match d? {
+            CqlType::List(e) | CqlType::Set(e) => Some((**e).clone()),
+            CqlType::Map(k, v) => Some(if idx == 0 {
+                (**k).clone()
+            } else {
+                (**v).clone()
+            }),
+            CqlType::Tuple(items) => items.get(idx).cloned(),
+            _ => None,
+        }
+    };
+    let (class, params, multi): (&str, Vec<String>, bool) = match wire {
+        ColumnType::List(e) | ColumnType::Set(e) => {
+            let inner_ignore = ignore || frozen;
+            let a = args(declared, 0);
+            let class = if matches!(wire, ColumnType::List(_)) {
+                "ListType"
+            } else {
+                "SetType"
+            };
+            (
+                class,
+                vec![render_nested(a.as_ref(), e, inner_ignore)],
+                !frozen,
+            )
+        }
+        ColumnType::Map(k, v) => {
+            let inner_ignore = ignore || frozen;
+            let (ka, va) = (args(declared, 0), args(declared, 1));
+            (
+                "MapType",
+                vec![
+                    render_nested(ka.as_ref(), k, inner_ignore),
+                    render_nested(va.as_ref(), v, inner_ignore),
+                ],
+                !frozen,
+            )
+        }
+        ColumnType::Tuple(items) => {
+            let params: Vec<String> = items
+                .iter()
+                .enumerate()
+                .map(|(i, t)| render_nested(args(declared, i).as_ref(), t, true))
+                .collect();
+            // Tuples are never multi-cell and never print FrozenType.
+            return format!("{P}TupleType({})", params.join(","));
+        }
+        ColumnType::Udt {
+            keyspace,
+            name,
+            fields,
+        } => {
+            let inner_ignore = ignore || frozen;
+            let mut parts = vec![keyspace.clone(), hex(name.as_bytes())];
+            for (f, t) in fields {
+                parts.push(format!(
+                    "{}:{}",
+                    hex(f.as_bytes()),
+                    render(None, t, true, inner_ignore)
+                ));
+            }
+            ("UserType", parts, !frozen)
+        }
+        other => return marshal_class_name(other),
+    };
+    let body = format!("{P}{class}({})", params.join(","));
+    if !ignore && !multi {
+        format!("{P}FrozenType({body})")
+    } else {
+        body
+    }
+}
+
+/// A type nested in a collection: frozen if it is a collection or UDT.
+fn render_nested(declared: Option<&CqlType>, wire: &ColumnType, ignore: bool) -> String {
+    match declared {
+        Some(d) => render(Some(d), wire, false, ignore),
+        None => render(None, wire, true, ignore),
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -33,6 +33,8 @@ pub(crate) struct SelectPlan {
     pub distinct: bool,
     pub limit: Option<Term>,
     pub per_partition_limit: Option<Term>,
+    /// GROUP BY: how many leading primary key columns form a group (0 = no grouping).
+    pub group_by: usize,
 }
 
 impl SelectPlan {
@@ -94,6 +96,22 @@ impl SelectPlan {
                 }
             }
         }
+        let key_cols: Vec<usize> = table.pk.iter().chain(table.ck.iter()).copied().collect();
+        for (i, name) in stmt.group_by.iter().enumerate() {
+            let Some((idx, col)) = table.col(name) else {
+                return Err(invalid(format!("Undefined column name {name}")));
+            };
+            if !col.kind.is_primary_key() {
+                return Err(invalid(format!(
+                    "Group by is currently only supported on the columns of the PRIMARY KEY, got {name}"
+                )));
+            }
+            if key_cols.get(i) != Some(&idx) {
+                return Err(invalid(
+                    "Group by currently only support groups of columns following their declared order in the PRIMARY KEY",
+                ));
+            }
+        }
         if let Some(t) = &stmt.limit {
             specs.term(t, "[limit]", &ColumnType::Int);
         }
@@ -108,6 +126,7 @@ impl SelectPlan {
             distinct: stmt.distinct,
             limit: stmt.limit.clone(),
             per_partition_limit: stmt.per_partition_limit.clone(),
+            group_by: stmt.group_by.len(),
         })
     }
 
@@ -213,7 +232,7 @@ impl SelectPlan {
             })?),
             None => None,
         };
-        let page = if self.selected.aggregate {
+        let page = if self.selected.aggregate || self.group_by > 0 {
             None
         } else {
             page_size.filter(|p| *p > 0).map(|p| p as usize)
@@ -226,7 +245,11 @@ impl SelectPlan {
         let mut out = Output {
             plan: self,
             builder: RowsBuilder::default(),
-            accs: vec![Acc::default(); self.selected.sels.len()],
+            accs: if self.selected.aggregate || self.group_by > 0 {
+                vec![Acc::default(); self.selected.sels.len()]
+            } else {
+                Vec::new()
+            },
             any: false,
             emitted: 0,
             limit: total_limit,
@@ -236,6 +259,7 @@ impl SelectPlan {
                 .as_ref()
                 .map(|r| r.remaining_in_partition.min(ppl as u64) as usize),
             last: None,
+            group: None,
         };
         let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
             let pk_parts = split_partition_key(&pos.1, table.pk.len());
@@ -375,6 +399,8 @@ struct Output<'p> {
     /// PER PARTITION LIMIT budget left in the partition the last page stopped in.
     resume_budget: Option<usize>,
     last: Option<(Bytes, Vec<Bytes>, usize)>,
+    /// The key of the GROUP BY group being accumulated.
+    group: Option<Vec<Bytes>>,
 }
 
 impl Output<'_> {
@@ -432,6 +458,9 @@ impl Output<'_> {
             return true;
         }
         for (k, r) in iter {
+            if in_partition >= budget {
+                return true;
+            }
             if skipping {
                 if let Some(rc) = resume_ck {
                     let o = layout.compare_prefix(&k.parts, rc);
@@ -517,7 +546,29 @@ impl Output<'_> {
         budget: usize,
     ) -> bool {
         let sels = &self.plan.selected.sels;
-        if self.plan.selected.aggregate {
+        if self.plan.group_by > 0 {
+            let pk_len = ctx.table.pk.len();
+            let key: Vec<Bytes> = (0..self.plan.group_by)
+                .map(|i| {
+                    if i < pk_len {
+                        row.pk
+                            .get(i)
+                            .map(|b| Bytes::copy_from_slice(b))
+                            .unwrap_or_default()
+                    } else {
+                        row.ck.get(i - pk_len).cloned().unwrap_or_default()
+                    }
+                })
+                .collect();
+            if self.group.as_ref().is_some_and(|g| *g != key) {
+                self.flush_group();
+                if self.builder.len() >= self.limit {
+                    return false;
+                }
+            }
+            self.group = Some(key);
+        }
+        if self.plan.selected.aggregate || self.plan.group_by > 0 {
             for (acc, sel) in self.accs.iter_mut().zip(sels.iter()) {
                 acc.add(sel, ctx.table, row);
             }
@@ -539,8 +590,25 @@ impl Output<'_> {
         self.page.is_none_or(|p| self.builder.len() < p)
     }
 
+    /// Emits the accumulated group as a row and starts a new one.
+    fn flush_group(&mut self) {
+        let accs = std::mem::replace(
+            &mut self.accs,
+            vec![Acc::default(); self.plan.selected.sels.len()],
+        );
+        let sels = &self.plan.selected.sels;
+        self.builder
+            .push(accs.iter().zip(sels.iter()).map(|(a, s)| a.finish(s)));
+    }
+
     fn finish(mut self, single: bool, _limit: usize) -> Result<ResultBody, ServerError> {
         let columns = self.plan.selected.columns.clone();
+        if self.plan.group_by > 0 {
+            if self.group.is_some() && self.builder.len() < self.limit {
+                self.flush_group();
+            }
+            return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
+        }
         if self.plan.selected.aggregate {
             let accs = std::mem::take(&mut self.accs);
             let sels = &self.plan.selected.sels;

@@ -5,17 +5,24 @@
 use bytes::Bytes;
 use cassia_protocol::value::CqlValue;
 
-use super::cqlvalue::serialize;
 use super::schema::Table;
 use crate::catalog::ColumnKind;
-use crate::store::compare::elements;
+use crate::store::compare::{elements, map_elements};
 use crate::store::{Cell, ClusteringKey, ElemKey, TableData, partition_key_bytes};
 
 /// A scratch copy of `rows` (each in the table's column order) laid out like stored data.
 pub(crate) fn materialize(table: &Table, rows: &[Vec<Option<CqlValue>>]) -> TableData {
     let mut data = TableData::new(table.layout.clone());
     for row in rows {
-        let cell = |i: usize| row.get(i).and_then(|v| v.as_ref()).map(serialize);
+        let cell = |i: usize| -> Option<Bytes> {
+            let v = row.get(i)?.as_ref()?;
+            let typ = &table.cols.get(i)?.typ;
+            let mut out = Vec::new();
+            // A value the catalog built for its own column type always serializes; skip it
+            // (null cell) rather than fail the whole system query if not.
+            v.serialize(typ, &mut out).ok()?;
+            Some(Bytes::from(out))
+        };
         let pk: Vec<Bytes> = table
             .pk
             .iter()
@@ -49,8 +56,12 @@ pub(crate) fn materialize(table: &Table, rows: &[Vec<Option<CqlValue>>]) -> Tabl
             match &col.elem_key {
                 None => target.write_cell(col.id, Cell::live(0, 0, 0, v)),
                 Some(kt) => {
-                    let items = elements(&v);
                     let is_map = matches!(col.typ, cassia_protocol::types::ColumnType::Map(..));
+                    let items = if is_map {
+                        map_elements(&v)
+                    } else {
+                        elements(&v)
+                    };
                     let is_set = matches!(col.typ, cassia_protocol::types::ColumnType::Set(_));
                     if is_map {
                         for kv in items.chunks_exact(2) {

@@ -11,7 +11,7 @@ use cassia_protocol::types::ColumnType;
 use super::literal::{self, cql_type_name};
 use crate::catalog::invalid;
 use crate::cql::ast::{Literal, Term};
-use crate::store::compare::{compare, elements};
+use crate::store::compare::{compare, elements, map_elements};
 use crate::store::now_micros;
 
 /// An evaluated term.
@@ -271,7 +271,7 @@ pub(crate) fn normalize(typ: &ColumnType, v: Bytes) -> Bytes {
             encode_collection(items.len(), items)
         }
         ColumnType::Map(k, _) => {
-            let flat = elements(&v);
+            let flat = map_elements(&v);
             let mut pairs: Vec<(&[u8], &[u8])> =
                 flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
             pairs.sort_by(|a, b| compare(k, a.0, b.0));

@@ -126,13 +126,23 @@ fn uuid(a: &[u8], b: &[u8]) -> Ordering {
     })
 }
 
-/// Splits a collection body (`[int] n` then `n` `[bytes]`) into its elements.
+/// Splits a list or set body (`[int] n` then `n` `[bytes]`) into its elements.
 pub(crate) fn elements(body: &[u8]) -> Vec<&[u8]> {
+    items(body, 1)
+}
+
+/// Splits a map body (`[int] n` then `n` key/value `[bytes]` pairs) into a flat
+/// key, value, key, value... list.
+pub(crate) fn map_elements(body: &[u8]) -> Vec<&[u8]> {
+    items(body, 2)
+}
+
+fn items(body: &[u8], per_entry: usize) -> Vec<&[u8]> {
     let mut out = Vec::new();
     let Some((count, mut rest)) = body.split_first_chunk::<4>() else {
         return out;
     };
-    let count = i32::from_be_bytes(*count).max(0) as usize;
+    let count = (i32::from_be_bytes(*count).max(0) as usize).saturating_mul(per_entry);
     for _ in 0..count {
         let Some((len, tail)) = rest.split_first_chunk::<4>() else {
             break;
@@ -164,7 +174,7 @@ fn sequence(a: &[u8], b: &[u8], cmp: impl Fn(&[u8], &[u8]) -> Ordering) -> Order
 }
 
 fn map(a: &[u8], b: &[u8], k: &ColumnType, v: &ColumnType) -> Ordering {
-    let (xs, ys) = (elements(a), elements(b));
+    let (xs, ys) = (map_elements(a), map_elements(b));
     for (i, (x, y)) in xs.iter().zip(ys.iter()).enumerate() {
         let typ = if i % 2 == 0 { k } else { v };
         let o = compare(typ, x, y);

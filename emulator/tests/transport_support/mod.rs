@@ -319,8 +319,14 @@ fn one_segment(frame: &[u8], lz4: bool, self_contained: bool) -> Vec<u8> {
     let sc = u64::from(self_contained);
     let (header, payload): (Vec<u8>, Vec<u8>) = if lz4 {
         let compressed = lz4_flex::block::compress(frame);
-        let h: u64 = compressed.len() as u64 | ((frame.len() as u64) << 17) | (sc << 34);
-        (h.to_le_bytes()[..5].to_vec(), compressed)
+        if compressed.len() < frame.len() {
+            let h: u64 = compressed.len() as u64 | ((frame.len() as u64) << 17) | (sc << 34);
+            (h.to_le_bytes()[..5].to_vec(), compressed)
+        } else {
+            // LZ4 cannot shrink it: stored as is, uncompressed length 0.
+            let h: u64 = frame.len() as u64 | (sc << 34);
+            (h.to_le_bytes()[..5].to_vec(), frame.to_vec())
+        }
     } else {
         let h: u32 = frame.len() as u32 | ((sc as u32) << 17);
         (h.to_le_bytes()[..3].to_vec(), frame.to_vec())

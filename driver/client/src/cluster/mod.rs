@@ -1,10 +1,13 @@
 //! What the driver knows about the cluster: its nodes ([`Node`]) and, through the control
 //! connection, their data centres, racks and schema versions.
 //!
-//! Today the session talks to its contact points; the control connection already reads
-//! `system.local` / `system.peers(_v2)` and registers for events, so multi-node discovery and
-//! token-aware routing can be added here without touching the request path.
+//! At startup the session connects to its contact points and to every peer the control
+//! connection finds in `system.peers_v2` / `system.peers`; later TOPOLOGY_CHANGE events add
+//! and remove nodes. The token ring and keyspace replication (`token_map`) give the
+//! replicas of a prepared statement's partition, which `TokenAwarePolicy` tries first.
 
 mod node;
+pub(crate) mod peers;
+pub(crate) mod token_map;
 
 pub use node::Node;

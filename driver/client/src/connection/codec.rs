@@ -12,21 +12,36 @@ use cassia_protocol::response::Response;
 use cassia_protocol::wire::EncodeError;
 use uuid::Uuid;
 
-/// A request plus its envelope options.
+use crate::error::BadFrame;
+
+/// A request plus its envelope options, ready to be encoded for any stream id.
 #[derive(Debug, Clone)]
 pub(crate) struct Envelope {
-    pub(crate) request: Request,
-    pub(crate) tracing: bool,
-    pub(crate) custom_payload: Vec<(String, Bytes)>,
+    frame: RequestFrame,
 }
 
 impl Envelope {
     pub(crate) fn new(request: Request) -> Self {
         Envelope {
-            request,
-            tracing: false,
-            custom_payload: Vec::new(),
+            frame: RequestFrame::new(0, request),
         }
+    }
+
+    /// Asks the server to trace the request.
+    pub(crate) fn with_tracing(mut self, tracing: bool) -> Self {
+        self.frame.tracing = tracing;
+        self
+    }
+
+    /// Attaches a custom payload (nothing when empty).
+    pub(crate) fn with_custom_payload(mut self, payload: &[(String, Bytes)]) -> Self {
+        self.frame.custom_payload = (!payload.is_empty()).then(|| {
+            payload
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.to_vec())))
+                .collect()
+        });
+        self
     }
 }
 
@@ -39,31 +54,21 @@ pub(crate) struct Incoming {
     pub(crate) response: Response,
 }
 
-/// Encodes one uncompressed frame (header + body) for `stream`.
+/// Encodes the whole uncompressed frame (header + body) with stream id 0; the stream is
+/// patched in with [`set_stream`] once one is reserved, so encoding happens outside the
+/// stream table's lock.
 pub(crate) fn encode_request(
     version: ProtocolVersion,
-    stream: i16,
     envelope: &Envelope,
-    out: &mut Vec<u8>,
-) -> Result<(), EncodeError> {
-    let frame = RequestFrame {
-        stream,
-        tracing: envelope.tracing,
-        custom_payload: if envelope.custom_payload.is_empty() {
-            None
-        } else {
-            Some(
-                envelope
-                    .custom_payload
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Some(v.to_vec())))
-                    .collect(),
-            )
-        },
-        request: envelope.request.clone(),
-    };
-    *out = frame.encode(version)?;
-    Ok(())
+) -> Result<Vec<u8>, EncodeError> {
+    envelope.frame.encode(version)
+}
+
+/// Writes `stream` into an encoded frame's header (bytes 2 and 3).
+pub(crate) fn set_stream(frame: &mut [u8], stream: i16) {
+    if let Some(slot) = frame.get_mut(2..4) {
+        slot.copy_from_slice(&stream.to_be_bytes());
+    }
 }
 
 /// How frames travel on the socket once the handshake is over.
@@ -97,10 +102,10 @@ impl FrameWriter {
 
     /// Appends the wire form of `frames` (each an uncompressed frame) to `out`; in v5 they
     /// share segments.
-    pub(crate) fn write(&mut self, frames: &[Vec<u8>], out: &mut BytesMut) -> Result<(), String> {
+    pub(crate) fn write(&mut self, frames: &[Vec<u8>], out: &mut BytesMut) -> Result<(), BadFrame> {
         self.encoder
             .encode_all(frames.iter().map(Vec::as_slice), out)
-            .map_err(|e| e.to_string())
+            .map_err(BadFrame::Outgoing)
     }
 }
 
@@ -133,22 +138,38 @@ impl FrameReader {
     }
 
     /// Takes one complete response from the front of `buf`, `None` when more bytes are needed.
-    pub(crate) fn read(&mut self, buf: &mut BytesMut) -> Result<Option<Incoming>, String> {
-        let Some(frame) = self.decoder.decode(buf).map_err(|e| e.to_string())? else {
+    pub(crate) fn read(&mut self, buf: &mut BytesMut) -> Result<Option<Incoming>, BadFrame> {
+        let Some(frame) = self.decoder.decode(buf)? else {
             return Ok(None);
         };
         let header = frame.header;
-        let decoded = ResponseFrame::decode_bytes(&header, &frame.body).map_err(|e| {
-            format!(
-                "cannot decode {:?} on stream {}: {e}",
-                header.opcode, header.stream
-            )
-        })?;
+        let decoded =
+            ResponseFrame::decode_bytes(&header, &frame.body).map_err(|source| BadFrame::Body {
+                opcode: opcode_name(header.opcode),
+                stream: header.stream,
+                source,
+            })?;
         Ok(Some(Incoming {
             stream: decoded.stream,
             tracing_id: decoded.tracing_id,
             warnings: decoded.warnings,
             response: decoded.response,
         }))
+    }
+}
+
+/// The protocol's name for an opcode, for errors.
+fn opcode_name(opcode: cassia_protocol::frame::Opcode) -> &'static str {
+    use cassia_protocol::frame::Opcode;
+    match opcode {
+        Opcode::Error => "ERROR",
+        Opcode::Ready => "READY",
+        Opcode::Authenticate => "AUTHENTICATE",
+        Opcode::Supported => "SUPPORTED",
+        Opcode::Result => "RESULT",
+        Opcode::Event => "EVENT",
+        Opcode::AuthChallenge => "AUTH_CHALLENGE",
+        Opcode::AuthSuccess => "AUTH_SUCCESS",
+        _ => "a request opcode",
     }
 }

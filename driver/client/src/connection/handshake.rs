@@ -134,17 +134,19 @@ struct RawChannel {
 impl RawChannel {
     async fn round_trip(&mut self, request: Request) -> Result<Incoming, ConnectError> {
         let node = self.node;
-        let mut frame = Vec::new();
-        codec::encode_request(self.version, 0, &Envelope::new(request), &mut frame).map_err(
-            |e| ConnectError::Handshake {
+        let frame = codec::encode_request(self.version, &Envelope::new(request)).map_err(|e| {
+            ConnectError::Handshake {
                 node,
                 detail: e.to_string(),
-            },
-        )?;
+            }
+        })?;
         let mut out = BytesMut::new();
         self.writer
             .write(&[frame], &mut out)
-            .map_err(|detail| ConnectError::Handshake { node, detail })?;
+            .map_err(|e| ConnectError::Handshake {
+                node,
+                detail: e.to_string(),
+            })?;
         let io_err =
             |e: std::io::Error| match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 Some(_) => crate::tls::classify(node, &e),
@@ -156,7 +158,12 @@ impl RawChannel {
             match self.reader.read(&mut self.buf) {
                 Ok(Some(incoming)) => return Ok(incoming),
                 Ok(None) => {}
-                Err(detail) => return Err(ConnectError::Handshake { node, detail }),
+                Err(e) => {
+                    return Err(ConnectError::Handshake {
+                        node,
+                        detail: e.to_string(),
+                    });
+                }
             }
             let n = self
                 .transport

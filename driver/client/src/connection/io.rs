@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 use super::Shared;
 use super::codec::{FrameReader, FrameWriter, Framing, Incoming};
 use super::handshake::Transport;
-use crate::error::ConnectionError;
+use crate::error::{BadFrame, ConnectionError};
 
 /// Most frames coalesced into one write.
 const MAX_BATCH: usize = 256;
@@ -108,9 +108,9 @@ async fn read_loop(
                     }
                 }
                 Ok(None) => break,
-                Err(detail) => {
-                    tracing::warn!(node = %shared.node, %detail, "invalid frame from server; closing connection");
-                    return ConnectionError::BadFrame(detail);
+                Err(bad) => {
+                    tracing::warn!(node = %shared.node, error = %bad, "invalid frame from server; closing connection");
+                    return ConnectionError::BadFrame(bad);
                 }
             }
         }
@@ -146,10 +146,9 @@ fn dispatch(
             }
             return Ok(());
         }
-        return Err(ConnectionError::BadFrame(format!(
-            "stream {} carries a non-event response",
-            incoming.stream
-        )));
+        return Err(ConnectionError::BadFrame(BadFrame::NotAnEvent {
+            stream: incoming.stream,
+        }));
     }
     let stream = incoming.stream;
     let waiter = shared.lock().ids.complete(stream);
@@ -162,8 +161,8 @@ fn dispatch(
             tracing::debug!(node = %shared.node, stream, "late response to a timed-out request");
             Ok(())
         }
-        None => Err(ConnectionError::BadFrame(format!(
-            "response on stream {stream}, which has no request in flight"
-        ))),
+        None => Err(ConnectionError::BadFrame(BadFrame::UnknownStream {
+            stream,
+        })),
     }
 }

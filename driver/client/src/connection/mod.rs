@@ -7,6 +7,8 @@
 //! in flight on it fails with the same [`ConnectionError`]; the owner (a pool) learns of it
 //! through [`Connection::closed`] and reconnects.
 
+#[cfg(test)]
+mod captures_test;
 pub(crate) mod codec;
 mod handshake;
 mod heartbeat;
@@ -183,7 +185,7 @@ impl Connection {
         if state.closed.is_some() {
             0
         } else {
-            state.ids.in_flight()
+            state.ids.waiting()
         }
     }
 
@@ -196,6 +198,8 @@ impl Connection {
         if self.shared.draining.load(Ordering::SeqCst) {
             return Err(SendError::Closed(ConnectionError::ClosedByDriver));
         }
+        let mut frame =
+            codec::encode_request(self.shared.version, envelope).map_err(SendError::Encode)?;
         let (tx, rx) = oneshot::channel();
         let stream = {
             let mut state = self.shared.lock();
@@ -204,11 +208,8 @@ impl Connection {
             }
             state.ids.allocate(tx).ok_or(SendError::Busy)?
         };
-        let mut frame = Vec::with_capacity(64);
-        if let Err(e) = codec::encode_request(self.shared.version, stream, envelope, &mut frame) {
-            self.shared.lock().ids.release_unsent(stream);
-            return Err(SendError::Encode(e));
-        }
+        codec::set_stream(&mut frame, stream);
+        tracing::Span::current().record("stream", stream);
         tracing::trace!(node = %self.shared.node, stream, "request queued");
         self.shared.active.store(true, Ordering::Relaxed);
         if self.shared.writer.send(frame).is_err() {

@@ -27,6 +27,7 @@ pub(crate) struct StreamIds<T, E> {
     /// Free ids, reused last-in first-out so the table stays dense.
     free: Vec<i16>,
     in_flight: usize,
+    orphaned: usize,
 }
 
 impl<T, E> std::fmt::Debug for StreamIds<T, E> {
@@ -53,6 +54,7 @@ impl<T, E> StreamIds<T, E> {
             slots,
             free,
             in_flight: 0,
+            orphaned: 0,
         }
     }
 
@@ -79,7 +81,10 @@ impl<T, E> StreamIds<T, E> {
         let result = match taken {
             Slot::Free => return None,
             Slot::Waiting(reply) => Some(reply),
-            Slot::Orphaned => None,
+            Slot::Orphaned => {
+                self.orphaned -= 1;
+                None
+            }
         };
         self.free.push(id);
         self.in_flight -= 1;
@@ -94,6 +99,7 @@ impl<T, E> StreamIds<T, E> {
             && matches!(slot, Slot::Waiting(reply) if reply.is_closed())
         {
             *slot = Slot::Orphaned;
+            self.orphaned += 1;
         }
     }
 
@@ -105,6 +111,11 @@ impl<T, E> StreamIds<T, E> {
     /// Number of ids in use (waiting or orphaned).
     pub(crate) fn in_flight(&self) -> usize {
         self.in_flight
+    }
+
+    /// Requests whose caller is still waiting (in flight minus orphaned).
+    pub(crate) fn waiting(&self) -> usize {
+        self.in_flight - self.orphaned
     }
 
     /// Removes every waiter (the connection is closing) so each can be failed.
@@ -121,6 +132,7 @@ impl<T, E> StreamIds<T, E> {
             }
         }
         self.in_flight = 0;
+        self.orphaned = 0;
         out
     }
 }
@@ -167,7 +179,9 @@ mod tests {
         let b = t.allocate(reply().0).expect("second id");
         assert_ne!(a, b);
         assert_eq!(t.allocate(reply().0), None, "orphan must not be reused");
+        assert_eq!((t.in_flight(), t.waiting()), (2, 1));
         assert!(matches!(t.complete(a), Some(None)));
+        assert_eq!((t.in_flight(), t.waiting()), (1, 1));
         assert_eq!(t.allocate(reply().0), Some(a));
     }
 

@@ -1,5 +1,6 @@
 //! Load balancing: the order in which nodes are tried for a request (the query plan).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,8 +13,12 @@ use crate::cluster::Node;
 pub struct RoutingInfo<'a> {
     /// Keyspace the statement runs in, if known.
     pub keyspace: Option<&'a str>,
-    /// Serialized partition key, if known (prepared statements).
+    /// Serialized partition key, if known (prepared statements whose key is bound).
     pub routing_key: Option<&'a [u8]>,
+    /// The Murmur3 token of `routing_key`.
+    pub token: Option<i64>,
+    /// The replicas of `token` in `keyspace`, primary first (empty when unknown).
+    pub replicas: &'a [Arc<Node>],
     /// Whether the statement may be retried on another node.
     pub idempotent: bool,
 }
@@ -53,12 +58,154 @@ impl LoadBalancingPolicy for RoundRobinPolicy {
     }
 }
 
+/// Round robin over the nodes of the local data centre first, then (optionally) a few nodes
+/// of each remote one, as the DataStax drivers' `DCAwareRoundRobinPolicy`. Nodes whose data
+/// centre is not known yet count as local.
+#[derive(Debug)]
+pub struct DcAwareRoundRobinPolicy {
+    local_dc: String,
+    remote_per_dc: usize,
+    next: AtomicUsize,
+}
+
+impl DcAwareRoundRobinPolicy {
+    /// Prefers nodes of `local_dc`; remote nodes are never used.
+    pub fn new(local_dc: impl Into<String>) -> Self {
+        DcAwareRoundRobinPolicy {
+            local_dc: local_dc.into(),
+            remote_per_dc: 0,
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// After the local nodes, tries up to `hosts` nodes of each remote data centre.
+    pub fn with_remote_hosts_per_dc(mut self, hosts: usize) -> Self {
+        self.remote_per_dc = hosts;
+        self
+    }
+}
+
+impl LoadBalancingPolicy for DcAwareRoundRobinPolicy {
+    fn plan(&self, _: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+        let is_local = |n: &Arc<Node>| n.datacenter().is_none_or(|dc| dc == self.local_dc);
+        let local: Vec<Arc<Node>> = nodes.iter().filter(|n| is_local(n)).cloned().collect();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut plan: Vec<Arc<Node>> = if local.is_empty() {
+            Vec::new()
+        } else {
+            let (tail, head) = local.split_at(start % local.len());
+            head.iter()
+                .chain(tail)
+                .filter(|n| n.is_up())
+                .cloned()
+                .collect()
+        };
+        if self.remote_per_dc > 0 {
+            let mut per_dc: HashMap<String, usize> = HashMap::new();
+            for n in nodes.iter().filter(|n| !is_local(n) && n.is_up()) {
+                let used = per_dc
+                    .entry(n.datacenter().unwrap_or_default())
+                    .or_insert(0);
+                if *used < self.remote_per_dc {
+                    *used += 1;
+                    plan.push(n.clone());
+                }
+            }
+        }
+        plan
+    }
+}
+
+/// Sends each request to a replica of its partition first (when the driver knows it: a
+/// prepared statement with its partition key bound, in a keyspace whose replication it
+/// knows), in the order the child policy ranks them, then to the rest of the child's plan.
+#[derive(Debug)]
+pub struct TokenAwarePolicy {
+    child: Arc<dyn LoadBalancingPolicy>,
+}
+
+impl TokenAwarePolicy {
+    /// Wraps `child` (e.g. [`RoundRobinPolicy`] or [`DcAwareRoundRobinPolicy`]).
+    pub fn new(child: Arc<dyn LoadBalancingPolicy>) -> Self {
+        TokenAwarePolicy { child }
+    }
+}
+
+impl LoadBalancingPolicy for TokenAwarePolicy {
+    fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+        let child = self.child.plan(request, nodes);
+        if request.replicas.is_empty() {
+            return child;
+        }
+        let is_replica = |n: &Arc<Node>| request.replicas.iter().any(|r| Arc::ptr_eq(r, n));
+        let (mut plan, rest): (Vec<_>, Vec<_>) = child.into_iter().partition(|n| is_replica(n));
+        plan.extend(rest);
+        plan
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn node(port: u16) -> Arc<Node> {
         Arc::new(Node::new(([127, 0, 0, 1], port).into()))
+    }
+
+    fn placed(port: u16, dc: &str) -> Arc<Node> {
+        let n = node(port);
+        n.set_placement(Some(dc.to_owned()), None, None);
+        n
+    }
+
+    #[test]
+    fn dc_aware_prefers_local_nodes_and_limits_remote_ones() {
+        let nodes = vec![
+            placed(1, "dc1"),
+            placed(2, "dc2"),
+            placed(3, "dc1"),
+            placed(4, "dc2"),
+            node(5),
+        ];
+        let ports = |plan: Vec<Arc<Node>>| -> Vec<u16> {
+            plan.iter().map(|n| n.address().port()).collect()
+        };
+        let local_only = DcAwareRoundRobinPolicy::new("dc1");
+        assert_eq!(
+            ports(local_only.plan(&RoutingInfo::default(), &nodes)),
+            vec![1, 3, 5]
+        );
+        assert_eq!(
+            ports(local_only.plan(&RoutingInfo::default(), &nodes)),
+            vec![3, 5, 1]
+        );
+        let with_remote = DcAwareRoundRobinPolicy::new("dc1").with_remote_hosts_per_dc(1);
+        assert_eq!(
+            ports(with_remote.plan(&RoutingInfo::default(), &nodes)),
+            vec![1, 3, 5, 2]
+        );
+    }
+
+    #[test]
+    fn token_aware_puts_replicas_first_in_child_order() {
+        let nodes = vec![node(1), node(2), node(3), node(4)];
+        let replicas = vec![nodes[3].clone(), nodes[1].clone()];
+        let policy = TokenAwarePolicy::new(Arc::new(RoundRobinPolicy::new()));
+        let info = RoutingInfo {
+            replicas: &replicas,
+            ..RoutingInfo::default()
+        };
+        let ports = |plan: Vec<Arc<Node>>| -> Vec<u16> {
+            plan.iter().map(|n| n.address().port()).collect()
+        };
+        assert_eq!(ports(policy.plan(&info, &nodes)), vec![2, 4, 1, 3]);
+        assert_eq!(ports(policy.plan(&info, &nodes)), vec![2, 4, 3, 1]);
+        assert_eq!(ports(policy.plan(&info, &nodes)), vec![4, 2, 3, 1]);
+        assert_eq!(
+            ports(policy.plan(&RoutingInfo::default(), &nodes)),
+            vec![4, 1, 2, 3],
+            "no replicas known: the child's plan"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ mod reconnection;
 mod retry;
 mod timestamp;
 
-pub use load_balancing::{LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo};
+pub use load_balancing::{
+    DcAwareRoundRobinPolicy, LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo, TokenAwarePolicy,
+};
 pub use reconnection::{
     ConstantReconnectionPolicy, ExponentialReconnectionPolicy, ReconnectionPolicy,
 };

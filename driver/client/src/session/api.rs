@@ -46,10 +46,15 @@ impl Session {
         statement: impl Into<Statement>,
         values: impl SerializeRow,
     ) -> Result<QueryResult, ExecuteError> {
-        match self.ready(statement.into(), &values).await? {
-            Ready::Simple(s) => self.query_serialized(&s, &SerializedValues::new()).await,
-            Ready::Prepared(p, v) => self.execute_serialized(&p, &v).await,
+        let result = match self.ready(statement.into(), &values).await? {
+            Ready::Simple(s) => self.query_serialized(&s, &SerializedValues::new()).await?,
+            Ready::Prepared(p, v) => self.execute_serialized(&p, &v).await?,
+        };
+        // `USE ks` ran on one connection; switch the others (and future ones) too.
+        if let Some(keyspace) = result.set_keyspace() {
+            self.use_keyspace(keyspace).await?;
         }
+        Ok(result)
     }
 
     /// Runs a prepared statement (EXECUTE).
@@ -93,19 +98,20 @@ impl Session {
     }
 
     /// Runs a statement and streams every row of every page, fetched one page ahead
-    /// (`page_size` rows at a time). Rows are dynamic [`Row`]s; use
+    /// (`page_size` rows at a time). The first page is fetched before this returns, so a
+    /// failing statement fails here. Rows are dynamic [`Row`]s; use
     /// [`RowStream::rows_stream`] to read them as tuples or mapped types.
     pub async fn query_iter(
         &self,
         statement: impl Into<Statement>,
         values: impl SerializeRow,
     ) -> Result<RowStream<Row>, ExecuteError> {
-        Ok(match self.ready(statement.into(), &values).await? {
+        match self.ready(statement.into(), &values).await? {
             Ready::Simple(s) => {
-                RowStream::start(self.clone(), Pageable::Simple(s), SerializedValues::new())
+                RowStream::start(self.clone(), Pageable::Simple(s), SerializedValues::new()).await
             }
-            Ready::Prepared(p, v) => RowStream::start(self.clone(), Pageable::Prepared(p), v),
-        })
+            Ready::Prepared(p, v) => RowStream::start(self.clone(), Pageable::Prepared(p), v).await,
+        }
     }
 
     /// Runs a prepared statement and streams every row of every page.
@@ -115,10 +121,6 @@ impl Session {
         values: impl SerializeRow,
     ) -> Result<RowStream<Row>, ExecuteError> {
         let values = serialize(&values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
-        Ok(RowStream::start(
-            self.clone(),
-            Pageable::Prepared(prepared.clone()),
-            values,
-        ))
+        RowStream::start(self.clone(), Pageable::Prepared(prepared.clone()), values).await
     }
 }

@@ -26,6 +26,8 @@ const EVENTS: [&str; 3] = ["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"];
 pub(crate) struct ControlConnection {
     current: Arc<RwLock<Option<Connection>>>,
     version: ProtocolVersion,
+    /// Where to reconnect: the contact points, then every node the session knows.
+    candidates: Arc<RwLock<Vec<(String, SocketAddr)>>>,
 }
 
 impl ControlConnection {
@@ -33,7 +35,14 @@ impl ControlConnection {
     pub(crate) async fn open(
         points: &[(String, SocketAddr)],
         config: &SessionConfig,
-    ) -> Result<(ControlConnection, ProtocolVersion), ConnectError> {
+    ) -> Result<
+        (
+            ControlConnection,
+            ProtocolVersion,
+            mpsc::UnboundedReceiver<Event>,
+        ),
+        ConnectError,
+    > {
         let mut cfg = config.connection.clone();
         // The control connection never needs a keyspace.
         cfg.keyspace = None;
@@ -45,16 +54,21 @@ impl ControlConnection {
                     let version = conn.version();
                     cfg.protocol_version = Some(version);
                     let current = Arc::new(RwLock::new(Some(conn.clone())));
-                    tokio::spawn(log_events(events_rx));
+                    let candidates = Arc::new(RwLock::new(points.to_vec()));
                     tokio::spawn(keep_alive(
                         Arc::downgrade(&current),
                         conn,
-                        points.to_vec(),
+                        candidates.clone(),
                         cfg,
                         config.reconnection_policy.clone(),
                         events_tx,
                     ));
-                    return Ok((ControlConnection { current, version }, version));
+                    let control = ControlConnection {
+                        current,
+                        version,
+                        candidates,
+                    };
+                    return Ok((control, version, events_rx));
                 }
                 Err(e @ (ConnectError::Authentication { .. } | ConnectError::Tls { .. })) => {
                     return Err(e);
@@ -75,6 +89,16 @@ impl ControlConnection {
 
     pub(crate) fn version(&self) -> ProtocolVersion {
         self.version
+    }
+
+    /// Adds nodes the control connection may fall back to when its node is lost.
+    pub(crate) fn add_candidates(&self, nodes: impl IntoIterator<Item = SocketAddr>) {
+        let mut list = self.candidates.write().unwrap_or_else(|p| p.into_inner());
+        for addr in nodes {
+            if !list.iter().any(|(_, a)| *a == addr) {
+                list.push((addr.ip().to_string(), addr));
+            }
+        }
     }
 
     pub(crate) fn close(&self) {
@@ -134,64 +158,129 @@ impl ControlConnection {
         }
     }
 
-    /// Polls `schema_version` in `system.local` and `system.peers` until they agree.
-    pub(crate) async fn await_schema_agreement(
+    /// The schema version of the control connection's node.
+    pub(crate) async fn local_schema_version(&self) -> Result<Option<uuid::Uuid>, ExecuteError> {
+        let result = self
+            .query(
+                "SELECT schema_version FROM system.local",
+                SerializedValues::default(),
+            )
+            .await?;
+        let rows: Vec<(Option<uuid::Uuid>,)> = result.rows()?;
+        Ok(rows.into_iter().next().and_then(|(v,)| v))
+    }
+
+    /// Each peer's address and schema version (null until it has reported one).
+    pub(crate) async fn peer_schema_versions(
         &self,
-        limit: Duration,
-    ) -> Result<uuid::Uuid, ExecuteError> {
-        let deadline = tokio::time::Instant::now() + limit;
-        loop {
-            let mut versions = self
-                .schema_versions("SELECT schema_version FROM system.local")
-                .await?;
-            versions.extend(
-                self.schema_versions("SELECT schema_version FROM system.peers")
-                    .await?,
-            );
-            versions.sort();
-            versions.dedup();
-            if let [only] = versions.as_slice() {
-                return Ok(*only);
+        default_port: u16,
+    ) -> Result<Vec<(std::net::SocketAddr, Option<uuid::Uuid>)>, ExecuteError> {
+        use cassia_protocol::row::Row;
+        use cassia_protocol::value::CqlValue;
+        let v2 = "SELECT native_address, native_port, schema_version FROM system.peers_v2";
+        let v1 = "SELECT rpc_address, schema_version FROM system.peers";
+        let rows: Vec<Row> = match self.query(v2, SerializedValues::default()).await {
+            Ok(r) => r.rows()?,
+            // Before Cassandra 4.0 there is no peers_v2.
+            Err(ExecuteError::Server { .. }) => {
+                self.query(v1, SerializedValues::default()).await?.rows()?
             }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(ExecuteError::NotComplete {
-                    what: "schema agreement",
-                    after: limit,
-                });
+            Err(e) => return Err(e),
+        };
+        Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let ip = match (row.get("native_address"), row.get("rpc_address")) {
+                    (Ok(Some(CqlValue::Inet(ip))), _) | (_, Ok(Some(CqlValue::Inet(ip)))) => *ip,
+                    _ => return None,
+                };
+                let port = match row.get("native_port") {
+                    Ok(Some(CqlValue::Int(p))) => u16::try_from(*p).ok()?,
+                    _ => default_port,
+                };
+                let version = match row.get("schema_version") {
+                    Ok(Some(CqlValue::Uuid(u))) => Some(*u),
+                    _ => None,
+                };
+                Some((std::net::SocketAddr::new(ip, port), version))
+            })
+            .collect())
+    }
+
+    /// The node of the control connection as `system.local` describes it (best effort).
+    pub(crate) async fn local(&self) -> Option<crate::cluster::peers::PeerInfo> {
+        let conn = self.connection().ok()?;
+        let rows = self
+            .query(crate::cluster::peers::LOCAL, SerializedValues::default())
+            .await
+            .and_then(|r| Ok(r.rows::<cassia_protocol::row::Row>()?));
+        match rows {
+            Ok(rows) => rows
+                .first()
+                .map(|row| crate::cluster::peers::local_from_row(row, conn.node())),
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot read system.local");
+                None
             }
-            tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
-    /// Fills in data centre, rack and host id of the nodes from `system.local` and
-    /// `system.peers` (best effort: failures are logged).
-    pub(crate) async fn refresh_placement(&self, nodes: &[Arc<crate::cluster::Node>]) {
-        let Ok(conn) = self.connection() else { return };
-        let local = self
+    /// Replication of every keyspace (best effort: an error yields none).
+    pub(crate) async fn replication(
+        &self,
+    ) -> std::collections::HashMap<String, crate::cluster::token_map::Replication> {
+        use crate::cluster::token_map::Replication;
+        let rows = self
             .query(
-                "SELECT data_center, rack, host_id FROM system.local",
+                "SELECT keyspace_name, replication FROM system_schema.keyspaces",
                 SerializedValues::default(),
             )
             .await
-            .and_then(|r| Ok(r.rows_values()?));
-        match local {
-            Ok(rows) => {
-                if let (Some(row), Some(node)) = (
-                    rows.first(),
-                    nodes.iter().find(|n| n.address() == conn.node()),
-                ) {
-                    node.set_placement(text(row.first()), text(row.get(1)), uuid(row.get(2)));
-                }
+            .and_then(|r| {
+                Ok(r.rows::<(String, Option<std::collections::BTreeMap<String, String>>)>()?)
+            });
+        match rows {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|(ks, map)| {
+                    let map: Vec<(String, String)> = map.unwrap_or_default().into_iter().collect();
+                    (ks, Replication::from_map(&map))
+                })
+                .collect(),
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot read keyspace replication");
+                std::collections::HashMap::new()
             }
-            Err(e) => tracing::debug!(error = %e, "cannot read system.local"),
         }
     }
 
-    async fn schema_versions(&self, cql: &str) -> Result<Vec<uuid::Uuid>, ExecuteError> {
-        let result = self.query(cql, SerializedValues::default()).await?;
-        // Peers that have not reported a schema version yet (null) are skipped.
-        let rows: Vec<(Option<uuid::Uuid>,)> = result.rows()?;
-        Ok(rows.into_iter().filter_map(|(v,)| v).collect())
+    /// The other nodes of the cluster (best effort: an error yields no peers).
+    pub(crate) async fn peers(&self, default_port: u16) -> Vec<crate::cluster::peers::PeerInfo> {
+        use crate::cluster::peers::{PEERS, PEERS_V2, from_rows};
+        let rows = match self.query(PEERS_V2, SerializedValues::default()).await {
+            Ok(r) => r.rows::<cassia_protocol::row::Row>(),
+            // Before Cassandra 4.0 there is no peers_v2.
+            Err(ExecuteError::Server { .. }) => {
+                match self.query(PEERS, SerializedValues::default()).await {
+                    Ok(r) => r.rows::<cassia_protocol::row::Row>(),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "cannot read system.peers");
+                        return Vec::new();
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot read system.peers_v2");
+                return Vec::new();
+            }
+        };
+        match rows {
+            Ok(rows) => from_rows(&rows, default_port),
+            Err(e) => {
+                tracing::debug!(error = %e, "unexpected system.peers rows");
+                Vec::new()
+            }
+        }
     }
 }
 
@@ -231,17 +320,11 @@ async fn open_registered(
     }
 }
 
-async fn log_events(mut rx: mpsc::UnboundedReceiver<Event>) {
-    while let Some(event) = rx.recv().await {
-        tracing::info!(?event, "cluster event");
-    }
-}
-
-/// Reopens the control connection when it closes, on any contact point.
+/// Reopens the control connection when it closes, on any contact point or known node.
 async fn keep_alive(
     slot: std::sync::Weak<RwLock<Option<Connection>>>,
     mut conn: Connection,
-    points: Vec<(String, SocketAddr)>,
+    candidates: Arc<RwLock<Vec<(String, SocketAddr)>>>,
     cfg: ConnectionConfig,
     reconnect: Arc<dyn crate::policies::ReconnectionPolicy>,
     events: mpsc::UnboundedSender<Event>,
@@ -258,6 +341,7 @@ async fn keep_alive(
         tracing::info!(reason = ?conn.close_reason(), "control connection lost; reconnecting");
         let mut schedule = reconnect.new_schedule();
         'retry: loop {
+            let points = candidates.read().unwrap_or_else(|p| p.into_inner()).clone();
             for (host, addr) in &points {
                 if let Ok(c) = open_registered(*addr, host, &cfg, events.clone()).await {
                     let Some(current) = slot.upgrade() else {
@@ -280,19 +364,5 @@ async fn keep_alive(
                 return;
             }
         }
-    }
-}
-
-fn text(v: Option<&Option<cassia_protocol::value::CqlValue>>) -> Option<String> {
-    match v {
-        Some(Some(cassia_protocol::value::CqlValue::Text(s))) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn uuid(v: Option<&Option<cassia_protocol::value::CqlValue>>) -> Option<uuid::Uuid> {
-    match v {
-        Some(Some(cassia_protocol::value::CqlValue::Uuid(u))) => Some(*u),
-        _ => None,
     }
 }

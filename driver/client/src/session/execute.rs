@@ -90,15 +90,43 @@ impl SessionInner {
         }
         let is_read = matches!(work, Work::Query { .. } | Work::Execute { .. });
         let mut resolved = self.resolve(opts, true)?;
-        let keyspace = opts.keyspace.as_deref();
+        let routing_key = match work {
+            Work::Execute { prepared, values } => {
+                super::routing::routing_key(prepared.partition_key_indexes(), values)
+            }
+            _ => None,
+        };
+        let keyspace = match work {
+            Work::Execute { prepared, .. } => opts
+                .keyspace
+                .as_deref()
+                .or(prepared.shared.keyspace.as_deref()),
+            _ => opts.keyspace.as_deref(),
+        };
+        let token = routing_key
+            .as_deref()
+            .map(cassia_protocol::token::murmur3_token);
+        let topology = self.topology();
+        let replicas = match (keyspace, token) {
+            (Some(ks), Some(t)) => topology.token_map.replicas(ks, t),
+            _ => Vec::new(),
+        };
         let routing = RoutingInfo {
             keyspace,
-            routing_key: None,
+            routing_key: routing_key.as_deref(),
+            token,
+            replicas: &replicas,
             idempotent: opts.idempotent,
         };
-        let plan = resolved.profile.load_balancing.plan(&routing, &self.nodes);
+        let plan = resolved
+            .profile
+            .load_balancing
+            .plan(&routing, &topology.nodes);
         let mut errors = Vec::new();
         let mut retries = 0u32;
+        // The timeout covers the whole execution, retries and re-preparing included, as the
+        // Python driver's `timeout` does.
+        let deadline = tokio::time::Instant::now() + resolved.timeout;
         'nodes: for node in plan {
             let Some(pool) = self.pool(node.address()) else {
                 continue;
@@ -117,6 +145,15 @@ impl SessionInner {
                     }
                 };
                 let addr = conn.node();
+                let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+                if remaining.is_zero() {
+                    // Out of time: report what the last attempt ran into, if anything.
+                    return Err(errors.pop().unwrap_or(ExecuteError::Timeout {
+                        node: addr,
+                        statement: statement.clone(),
+                        after: resolved.timeout,
+                    }));
+                }
                 let request =
                     build_request(work, opts, &resolved, conn.version()).map_err(|detail| {
                         ExecuteError::Encode {
@@ -124,22 +161,22 @@ impl SessionInner {
                             detail,
                         }
                     })?;
-                let envelope = Envelope {
-                    request,
-                    tracing: opts.tracing,
-                    custom_payload: opts.custom_payload.clone(),
-                };
-                let span = tracing::debug_span!("request", statement = %statement, node = %addr);
-                let sent = conn
-                    .send(&envelope, resolved.timeout)
-                    .instrument(span)
-                    .await;
+                let envelope = Envelope::new(request)
+                    .with_tracing(opts.tracing)
+                    .with_custom_payload(&opts.custom_payload);
+                let span = tracing::debug_span!(
+                    "request",
+                    statement = %statement,
+                    node = %addr,
+                    stream = tracing::field::Empty
+                );
+                let sent = conn.send(&envelope, remaining).instrument(span).await;
                 let (error, failure) = match sent {
                     Ok(incoming) => match self.on_response(incoming, work, addr, statement)? {
                         Outcome::Done(result) => return Ok(result),
                         Outcome::Unprepared(id) if !reprepared => {
                             reprepared = true;
-                            reprepare(&conn, work, &id, resolved.timeout, statement).await?;
+                            reprepare(&conn, work, &id, remaining, statement).await?;
                             continue;
                         }
                         Outcome::Unprepared(_) => {
@@ -159,6 +196,14 @@ impl SessionInner {
                     Err(e @ SendError::Encode(_)) => {
                         return Err(send_error(addr, statement.clone(), e));
                     }
+                    Err(SendError::Timeout(_)) => (
+                        ExecuteError::Timeout {
+                            node: addr,
+                            statement: statement.clone(),
+                            after: resolved.timeout,
+                        },
+                        FailureKind::Request,
+                    ),
                     Err(e) => (send_error(addr, statement.clone(), e), FailureKind::Request),
                 };
                 let failure = failure.as_request_failure(&error);

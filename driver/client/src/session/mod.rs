@@ -10,6 +10,8 @@ mod control;
 mod execute;
 mod paging;
 mod pool;
+mod routing;
+mod topology;
 mod trace;
 
 use std::collections::HashMap;
@@ -49,8 +51,9 @@ pub(crate) struct SessionInner {
     config: SessionConfig,
     /// Settings for new connections; the keyspace and negotiated version change over time.
     connection_config: Arc<RwLock<ConnectionConfig>>,
-    nodes: Vec<Arc<Node>>,
-    pools: HashMap<SocketAddr, Arc<NodePool>>,
+    topology: RwLock<Arc<topology::Topology>>,
+    /// Port for peers listed without one (`system.peers` before Cassandra 4).
+    default_port: u16,
     control: ControlConnection,
     prepared: Mutex<HashMap<PreparedKey, PreparedStatement>>,
     closed: AtomicBool,
@@ -102,7 +105,8 @@ impl Session {
 
     async fn connect(config: SessionConfig) -> Result<Session, ConnectError> {
         let points = resolve(&config.contact_points).await?;
-        let (control, version) = ControlConnection::open(&points_ref(&points), &config).await?;
+        let (control, version, events) =
+            ControlConnection::open(&points_ref(&points), &config).await?;
         let mut conn_config = config.connection.clone();
         conn_config.protocol_version = Some(version);
         let shared_cfg = Arc::new(RwLock::new(conn_config.clone()));
@@ -118,7 +122,7 @@ impl Session {
                         node,
                         p.host.clone(),
                         config.pool_size,
-                        first,
+                        Some(first),
                         shared_cfg.clone(),
                         config.reconnection_policy.clone(),
                     )
@@ -139,19 +143,47 @@ impl Session {
             control.close();
             return Err(ConnectError::AllNodesFailed { errors });
         }
-        control.refresh_placement(&nodes).await;
+        let default_port = points.first().map_or(9042, |p| p.addr.port());
+        let mut described: Vec<_> = control.local().await.into_iter().collect();
+        described.extend(control.peers(default_port).await);
+        let mut topology = topology::Topology {
+            nodes,
+            pools,
+            token_map: Default::default(),
+        };
+        for peer in &described {
+            if let Some(node) = topology.nodes.iter().find(|n| n.address() == peer.address) {
+                node.set_placement(peer.datacenter.clone(), peer.rack.clone(), peer.host_id);
+                continue;
+            }
+            let pool = topology::open_peer_pool(
+                peer.clone(),
+                &shared_cfg,
+                config.pool_size,
+                config.reconnection_policy.clone(),
+            )
+            .await;
+            topology = topology.with_node(pool);
+        }
+        control.add_candidates(topology.nodes.iter().map(|n| n.address()));
+        let replication = control.replication().await;
+        topology.token_map = Arc::new(topology::token_map_for(
+            &topology.nodes,
+            &described,
+            replication,
+        ));
         let inner = SessionInner {
             connection_config: shared_cfg,
             config,
-            nodes,
-            pools,
+            topology: RwLock::new(Arc::new(topology)),
+            default_port,
             control,
             prepared: Mutex::new(HashMap::new()),
             closed: AtomicBool::new(false),
         };
-        Ok(Session {
-            inner: Arc::new(inner),
-        })
+        let inner = Arc::new(inner);
+        tokio::spawn(topology::handle_events(Arc::downgrade(&inner), events));
+        Ok(Session { inner })
     }
 
     /// Runs a simple statement with already serialized values.
@@ -226,7 +258,7 @@ impl Session {
     pub async fn use_keyspace(&self, keyspace: &str) -> Result<(), ExecuteError> {
         let inner = &self.inner;
         let timeout = inner.config.default_profile.request_timeout;
-        for pool in inner.pools.values() {
+        for pool in inner.topology().pools.values() {
             for conn in pool.connections() {
                 connection::use_keyspace(&conn, keyspace, timeout).await?;
             }
@@ -244,9 +276,9 @@ impl Session {
         self.inner.current_keyspace()
     }
 
-    /// The nodes the session knows.
-    pub fn nodes(&self) -> &[Arc<Node>] {
-        &self.inner.nodes
+    /// The nodes the session knows (a snapshot).
+    pub fn nodes(&self) -> Vec<Arc<Node>> {
+        self.inner.topology().nodes.clone()
     }
 
     /// The negotiated protocol version.
@@ -257,8 +289,7 @@ impl Session {
     /// Waits until every node reports the same schema version (after DDL), or fails after
     /// the configured `schema_agreement_timeout`.
     pub async fn await_schema_agreement(&self) -> Result<uuid::Uuid, ExecuteError> {
-        let limit = self.inner.config.schema_agreement_timeout;
-        self.inner.control.await_schema_agreement(limit).await
+        topology::await_schema_agreement(&self.inner).await
     }
 
     /// Closes the session gracefully: new requests fail with
@@ -271,7 +302,7 @@ impl Session {
         }
         let limit = inner.config.default_profile.request_timeout;
         let mut drains = Vec::new();
-        for pool in inner.pools.values() {
+        for pool in inner.topology().pools.values() {
             pool.begin_shutdown();
             for conn in pool.connections() {
                 drains.push(tokio::spawn(
@@ -287,13 +318,25 @@ impl Session {
     }
 }
 
+impl Drop for SessionInner {
+    /// The last handle is gone: close every connection so no task or socket outlives the
+    /// session (connections would otherwise be kept open by their pools' tasks).
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
+        for pool in self.topology().pools.values() {
+            pool.close();
+        }
+        self.control.close();
+    }
+}
+
 impl SessionInner {
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst)
     }
 
-    fn pool(&self, addr: SocketAddr) -> Option<&Arc<NodePool>> {
-        self.pools.get(&addr)
+    fn pool(&self, addr: SocketAddr) -> Option<Arc<NodePool>> {
+        self.topology().pools.get(&addr).cloned()
     }
 
     fn current_keyspace(&self) -> Option<String> {
@@ -321,7 +364,7 @@ impl SessionInner {
             .unwrap_or(self.config.default_profile.request_timeout);
         let mut result = None;
         let mut errors = Vec::new();
-        for node in &self.nodes {
+        for node in &self.topology().nodes {
             let Some(pool) = self.pool(node.address()) else {
                 continue;
             };
@@ -337,9 +380,15 @@ impl SessionInner {
                 }
             };
             let addr = conn.node();
-            let keyspace = match conn.version() {
-                cassia_protocol::frame::ProtocolVersion::V5 => statement.opts.keyspace.clone(),
-                cassia_protocol::frame::ProtocolVersion::V4 => None,
+            let keyspace = match (conn.version(), &statement.opts.keyspace) {
+                (cassia_protocol::frame::ProtocolVersion::V5, ks) => ks.clone(),
+                (_, None) => None,
+                (_, Some(_)) => {
+                    return Err(ExecuteError::Encode {
+                        statement: cql_excerpt,
+                        detail: "a per-statement keyspace needs protocol v5".into(),
+                    });
+                }
             };
             let request = Request::Prepare(Prepare {
                 query: statement.cql.to_string(),

@@ -55,16 +55,48 @@ pub(crate) enum Pageable {
     Prepared(PreparedStatement),
 }
 
+impl Pageable {
+    fn at(self, state: PagingState) -> Pageable {
+        match self {
+            Pageable::Simple(s) => Pageable::Simple(s.with_paging_state(state)),
+            Pageable::Prepared(p) => Pageable::Prepared(p.with_paging_state(state)),
+        }
+    }
+
+    async fn run(
+        &self,
+        session: &Session,
+        values: &SerializedValues,
+    ) -> Result<QueryResult, ExecuteError> {
+        match self {
+            Pageable::Simple(s) => session.query_serialized(s, values).await,
+            Pageable::Prepared(p) => session.execute_serialized(p, values).await,
+        }
+    }
+}
+
 impl RowStream<Row> {
-    pub(crate) fn start(session: Session, statement: Pageable, values: SerializedValues) -> Self {
+    /// Fetches the first page now (so a bad statement fails here, not at the first row)
+    /// and the following ones in the background.
+    pub(crate) async fn start(
+        session: Session,
+        statement: Pageable,
+        values: SerializedValues,
+    ) -> Result<Self, ExecuteError> {
+        let first = statement.run(&session, &values).await?;
+        let next = first.paging_state().cloned();
         let (tx, rx) = mpsc::channel(1);
-        tokio::spawn(fetch_pages(session, statement, values, tx));
-        RowStream {
+        // Capacity 1 and nothing sent yet: this cannot fail.
+        let _ = tx.try_send(Ok(first));
+        if let Some(state) = next {
+            tokio::spawn(fetch_pages(session, statement.at(state), values, tx));
+        }
+        Ok(RowStream {
             pages: rx,
             current: None,
             finished: false,
             _row: PhantomData,
-        }
+        })
     }
 }
 
@@ -88,10 +120,7 @@ async fn fetch_pages(
     tx: mpsc::Sender<Result<QueryResult, ExecuteError>>,
 ) {
     loop {
-        let result = match &statement {
-            Pageable::Simple(s) => session.query_serialized(s, &values).await,
-            Pageable::Prepared(p) => session.execute_serialized(p, &values).await,
-        };
+        let result = statement.run(&session, &values).await;
         let next: Option<PagingState> = match &result {
             Ok(r) => r.paging_state().cloned(),
             Err(_) => None,
@@ -100,10 +129,7 @@ async fn fetch_pages(
             return; // the stream was dropped
         }
         let Some(state) = next else { return };
-        statement = match statement {
-            Pageable::Simple(s) => Pageable::Simple(s.with_paging_state(state)),
-            Pageable::Prepared(p) => Pageable::Prepared(p.with_paging_state(state)),
-        };
+        statement = statement.at(state);
     }
 }
 

@@ -20,36 +20,37 @@ pub(crate) struct NodePool {
     host: String,
     slots: RwLock<Vec<Option<Connection>>>,
     shutting_down: AtomicBool,
+    /// Cuts a reconnection backoff short (the server announced the node UP).
+    wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl NodePool {
-    /// Opens the first connection eagerly (so configuration errors surface from `build`)
-    /// and starts the tasks that keep every slot filled.
+    /// Starts the tasks that keep every slot filled. `first` is a connection opened
+    /// eagerly (so configuration errors surface from `build`); without one the node starts
+    /// down and the pool keeps trying.
     pub(crate) async fn start(
         node: Arc<Node>,
         host: String,
         size: usize,
-        first: Connection,
+        first: Option<Connection>,
         config: Arc<RwLock<ConnectionConfig>>,
         reconnect: Arc<dyn ReconnectionPolicy>,
     ) -> Arc<NodePool> {
         let size = size.max(1);
         let mut slots = vec![None; size];
         if let Some(slot) = slots.first_mut() {
-            *slot = Some(first.clone());
+            slot.clone_from(&first);
         }
+        node.set_up(first.is_some());
         let pool = Arc::new(NodePool {
             node,
             host,
             slots: RwLock::new(slots),
             shutting_down: AtomicBool::new(false),
+            wakeup: Arc::new(tokio::sync::Notify::new()),
         });
         for index in 0..size {
-            let existing = if index == 0 {
-                Some(first.clone())
-            } else {
-                None
-            };
+            let existing = if index == 0 { first.clone() } else { None };
             tokio::spawn(maintain(
                 Arc::downgrade(&pool),
                 index,
@@ -59,6 +60,18 @@ impl NodePool {
             ));
         }
         pool
+    }
+
+    pub(crate) fn node(&self) -> &Arc<Node> {
+        &self.node
+    }
+
+    /// Stops reconnecting and closes every connection (the node left the cluster).
+    pub(crate) fn close(&self) {
+        self.begin_shutdown();
+        for conn in self.connections() {
+            conn.close();
+        }
     }
 
     pub(crate) fn address(&self) -> SocketAddr {
@@ -92,6 +105,11 @@ impl NodePool {
         self.node.set_up(up);
     }
 
+    /// Reconnects now instead of waiting out the backoff.
+    pub(crate) fn wake(&self) {
+        self.wakeup.notify_waiters();
+    }
+
     /// Stops reconnecting; connections are closed by the caller.
     pub(crate) fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
@@ -119,15 +137,22 @@ async fn maintain(
         let mut schedule = reconnect.new_schedule();
         let mut first_try = true;
         loop {
-            let (addr, host) = match pool.upgrade() {
-                Some(p) if !p.shutting_down.load(Ordering::SeqCst) => (p.address(), p.host.clone()),
+            let (addr, host, wakeup) = match pool.upgrade() {
+                Some(p) if !p.shutting_down.load(Ordering::SeqCst) => {
+                    (p.address(), p.host.clone(), p.wakeup.clone())
+                }
                 _ => return,
             };
             if !first_try {
                 let delay = schedule
                     .next()
                     .unwrap_or(std::time::Duration::from_secs(60));
-                tokio::time::sleep(delay).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = wakeup.notified() => {
+                        tracing::debug!(node = %addr, "node announced up; reconnecting now");
+                    }
+                }
             }
             first_try = false;
             let cfg = config.read().unwrap_or_else(|p| p.into_inner()).clone();

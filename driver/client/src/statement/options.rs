@@ -71,7 +71,8 @@ macro_rules! statement_options {
                 self
             }
 
-            /// How long to wait for the server's answer (default: the profile's, 12 s).
+            /// How long the whole execution may take, retries included (default: the
+            /// profile's, 10 s).
             pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.opts.request_timeout = Some(timeout);
                 self

@@ -21,7 +21,6 @@ use cassia_protocol::request::Request;
 use cassia_protocol::response::{ErrorKind, Response, ServerError};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
 
 /// What the server does in answer to a request.
 #[derive(Debug, Clone)]
@@ -30,6 +29,8 @@ pub enum Action {
     Reply(Response),
     /// Send this response, with warnings and a tracing id.
     ReplyFrame(ResponseFrame),
+    /// Push a server event (stream -1).
+    Push(Response),
     /// Send these bytes verbatim.
     Raw(Vec<u8>),
     /// Send nothing.
@@ -60,6 +61,8 @@ pub struct MockConfig {
     pub compression: Vec<String>,
     /// Required credentials (user, password), if any.
     pub credentials: Option<(String, String)>,
+    /// Answer OPTIONS only during the handshake (heartbeats go unanswered).
+    pub ignore_heartbeats: bool,
     /// Serve over TLS with this configuration.
     pub tls: Option<Arc<rustls::ServerConfig>>,
     pub handler: Handler,
@@ -73,6 +76,7 @@ impl MockConfig {
             max_version: 4,
             compression: vec!["lz4".into(), "snappy".into()],
             credentials: None,
+            ignore_heartbeats: false,
             tls: None,
             handler: Arc::new(handler),
         }
@@ -85,49 +89,80 @@ pub struct MockServer {
     /// Every request received, with its connection index (handshake included).
     pub log: Arc<Mutex<Vec<(usize, RequestFrame)>>>,
     pub connections: Arc<AtomicUsize>,
+    /// Connections currently open (accepted and not yet closed by the peer).
+    open: Arc<AtomicUsize>,
+    /// Once set, new connections are dropped and open ones close at their next read.
+    stopped: Arc<std::sync::atomic::AtomicBool>,
     /// Byte-level chunks as read from each connection (for write-coalescing checks).
     pub reads: Arc<Mutex<Vec<(usize, usize)>>>,
-    kill: mpsc::UnboundedSender<usize>,
 }
 
 impl MockServer {
     pub async fn start(config: MockConfig) -> MockServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::start_on("127.0.0.1:0".parse().expect("literal"), config).await
+    }
+
+    /// Like [`start`](Self::start), on a given address.
+    pub async fn start_on(addr: SocketAddr, config: MockConfig) -> MockServer {
+        let listener = TcpListener::bind(addr).await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let log = Arc::new(Mutex::new(Vec::new()));
         let reads = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));
-        let (kill, _kill_rx) = mpsc::unbounded_channel();
-        let (l, c, r) = (log.clone(), connections.clone(), reads.clone());
+        let open = Arc::new(AtomicUsize::new(0));
+        let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (l, c, r, o) = (
+            log.clone(),
+            connections.clone(),
+            reads.clone(),
+            open.clone(),
+        );
+        let st = stopped.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     return;
                 };
+                if st.load(Ordering::SeqCst) {
+                    drop(socket);
+                    continue;
+                }
+                let st = st.clone();
                 let index = c.fetch_add(1, Ordering::SeqCst);
-                let (config, l, r) = (config.clone(), l.clone(), r.clone());
-                match config.tls.clone() {
-                    None => {
-                        tokio::spawn(serve(socket, index, config, l, r));
-                    }
-                    Some(tls) => {
-                        tokio::spawn(async move {
+                let (config, l, r, o) = (config.clone(), l.clone(), r.clone(), o.clone());
+                o.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    match config.tls.clone() {
+                        None => serve(socket, index, config, l, r, st).await,
+                        Some(tls) => {
                             let acceptor = tokio_rustls::TlsAcceptor::from(tls);
                             if let Ok(stream) = acceptor.accept(socket).await {
-                                serve(stream, index, config, l, r).await;
+                                serve(stream, index, config, l, r, st).await;
                             }
-                        });
+                        }
                     }
-                }
+                    o.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
         MockServer {
             addr,
             log,
             connections,
+            open,
+            stopped,
             reads,
-            kill,
         }
+    }
+
+    /// Refuses new connections and closes open ones at their next request.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+    }
+
+    /// Connections the server still holds open.
+    pub fn open_connections(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
     }
 
     pub fn requests(&self) -> Vec<(usize, RequestFrame)> {
@@ -170,12 +205,14 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
     config: MockConfig,
     log: Arc<Mutex<Vec<(usize, RequestFrame)>>>,
     reads: Arc<Mutex<Vec<(usize, usize)>>>,
+    stopped: Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut buf = BytesMut::new();
     let mut chunk = vec![0u8; 65536];
     let mut decoder = FrameDecoder::new();
     let mut encoder = FrameEncoder::new();
     let mut checked_version = false;
+    let mut startup_seen = false;
     loop {
         if !checked_version && buf.len() >= HEADER_LEN {
             checked_version = true;
@@ -202,6 +239,9 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
             log.lock().expect("log").push((index, request.clone()));
             let mut switch_after = None;
             let actions = match &request.request {
+                Request::Options if startup_seen && config.ignore_heartbeats => {
+                    vec![Action::Ignore]
+                }
                 Request::Options => vec![Action::Reply(Response::Supported(vec![
                     ("CQL_VERSION".into(), vec!["3.4.5".into()]),
                     ("COMPRESSION".into(), config.compression.clone()),
@@ -211,6 +251,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
                     ),
                 ]))],
                 Request::Startup(st) => {
+                    startup_seen = true;
                     let compression =
                         st.options
                             .iter()
@@ -267,6 +308,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send>(
         }
         match socket.read(&mut chunk).await {
             Ok(0) | Err(_) => return,
+            Ok(_) if stopped.load(Ordering::SeqCst) => return,
             Ok(n) => {
                 reads.lock().expect("reads").push((index, n));
                 buf.extend_from_slice(&chunk[..n]);
@@ -296,6 +338,13 @@ fn perform<'a, S: AsyncWrite + Unpin + Send>(
                 let bytes = f.encode(version).expect("mock response encodes");
                 let mut out = BytesMut::new();
                 encoder.encode(&bytes, &mut out).expect("framing");
+                socket.write_all(&out).await.is_ok()
+            }
+            Action::Push(r) => {
+                let mut out = BytesMut::new();
+                encoder
+                    .encode(&frame(version, -1, r), &mut out)
+                    .expect("framing");
                 socket.write_all(&out).await.is_ok()
             }
             Action::Raw(bytes) => socket.write_all(&bytes).await.is_ok(),

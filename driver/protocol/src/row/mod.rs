@@ -6,6 +6,38 @@
 //! columns of a result), check every column's type, and report failures with the column's
 //! `keyspace.table.column` name, the expected and the actual CQL type.
 //!
+//! ```
+//! use cassia_protocol::response::{ColumnSpec, ResultMetadata, RowsBuilder};
+//! use cassia_protocol::row::{serialize_values, typed_rows};
+//! use cassia_protocol::types::ColumnType;
+//!
+//! let spec = |name: &str, typ| ColumnSpec {
+//!     keyspace: "ks".into(),
+//!     table: "users".into(),
+//!     name: name.into(),
+//!     typ,
+//! };
+//! let columns = vec![spec("id", ColumnType::Int), spec("name", ColumnType::Text)];
+//!
+//! // Bound values for `INSERT INTO users (id, name) VALUES (?, ?)`.
+//! let values = serialize_values(&(7i32, "ada"), &columns)?;
+//! assert_eq!(values.count, 2);
+//! assert_eq!(values.bytes, [0, 0, 0, 4, 0, 0, 0, 7, 0, 0, 0, 3, b'a', b'd', b'a']);
+//!
+//! // A result page with one row, read back as a tuple.
+//! let mut page = RowsBuilder::new(ResultMetadata {
+//!     column_count: 2,
+//!     columns: columns.clone(),
+//!     ..ResultMetadata::default()
+//! });
+//! page.push_value(&7i32.to_be_bytes())?;
+//! page.push_null();
+//! let page = page.finish()?;
+//! let rows: Vec<(i32, Option<String>)> = typed_rows(&page)?.collect::<Result<_, _>>()?;
+//! assert_eq!(rows, [(7, None)]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Files: `serialize.rs` (bound values), `from_row.rs` (typed rows and the row iterator
 //! [`TypedRows`]), `dynamic.rs` ([`Row`]), `error.rs`.
 

@@ -98,18 +98,18 @@ fn read_at_depth(r: &mut Reader<'_>, depth: usize) -> Result<ColumnType, DecodeE
     })
 }
 
-/// A custom option: vectors are parsed, any other class is kept verbatim.
+/// A custom option. Classes the parser knows become their type: `VectorType(..)` always
+/// (vectors have no option id), and `DurationType`, which Cassandra sends as a custom class in
+/// protocol v4 (the 0x0015 id only exists from v5), so drivers see the same type in both.
+/// Every other class stays [`ColumnType::Custom`] with its text unchanged.
 fn custom(class: &str) -> Result<ColumnType, DecodeError> {
-    if !super::marshal::is_vector_class(class) {
-        return Ok(ColumnType::Custom(class.to_owned()));
-    }
     match parse_marshal_class(class) {
-        Ok(t @ ColumnType::Vector { .. }) => Ok(t),
-        Ok(_) => Ok(ColumnType::Custom(class.to_owned())),
-        Err(e) => Err(DecodeError::Invalid {
+        Ok(t @ (ColumnType::Vector { .. } | ColumnType::Duration)) => Ok(t),
+        Err(e) if super::marshal::is_vector_class(class) => Err(DecodeError::Invalid {
             what: "vector type class name",
             detail: e.to_string(),
         }),
+        _ => Ok(ColumnType::Custom(class.to_owned())),
     }
 }
 
@@ -272,6 +272,35 @@ mod tests {
             read_type(&mut Reader::new(&deep)),
             Err(DecodeError::Invalid { .. })
         ));
+    }
+
+    #[test]
+    fn v4_duration_custom_class_is_duration() {
+        let mut bytes = vec![0x00, 0x00];
+        put_string(
+            &mut bytes,
+            "org.apache.cassandra.db.marshal.DurationType",
+            "c",
+        )
+        .expect("short");
+        assert_eq!(
+            read_type(&mut Reader::new(&bytes)),
+            Ok(ColumnType::Duration)
+        );
+        // Other known classes sent as custom keep their class name.
+        let mut bytes = vec![0x00, 0x00];
+        put_string(
+            &mut bytes,
+            "org.apache.cassandra.db.marshal.LexicalUUIDType",
+            "c",
+        )
+        .expect("short");
+        assert_eq!(
+            read_type(&mut Reader::new(&bytes)),
+            Ok(ColumnType::Custom(
+                "org.apache.cassandra.db.marshal.LexicalUUIDType".into()
+            ))
+        );
     }
 
     #[test]

@@ -14,15 +14,20 @@ use serde_json::{Map, Value, json};
 use crate::capture::{Message, hex};
 
 /// A type in the checker's notation (`varchar`, `udt ks.name(f type, ...)`, `'Class'`).
-pub fn render_type(t: &ColumnType) -> String {
-    let list = |items: &[ColumnType]| items.iter().map(render_type).collect::<Vec<_>>().join(", ");
+/// v4 has no native `duration` id, so the checker saw it as its custom class there.
+pub fn render_type(t: &ColumnType, version: ProtocolVersion) -> String {
+    let r = |t: &ColumnType| render_type(t, version);
+    let list = |items: &[ColumnType]| items.iter().map(r).collect::<Vec<_>>().join(", ");
     match t {
+        ColumnType::Duration if version == ProtocolVersion::V4 => {
+            "'org.apache.cassandra.db.marshal.DurationType'".into()
+        }
         ColumnType::Custom(c) => format!("'{c}'"),
         ColumnType::Vector { .. } => format!("'{}'", marshal_class_name(t)),
         ColumnType::Text => "varchar".into(),
-        ColumnType::List(e) => format!("list<{}>", render_type(e)),
-        ColumnType::Set(e) => format!("set<{}>", render_type(e)),
-        ColumnType::Map(k, v) => format!("map<{}, {}>", render_type(k), render_type(v)),
+        ColumnType::List(e) => format!("list<{}>", r(e)),
+        ColumnType::Set(e) => format!("set<{}>", r(e)),
+        ColumnType::Map(k, v) => format!("map<{}, {}>", r(k), r(v)),
         ColumnType::Tuple(items) => format!("tuple<{}>", list(items)),
         ColumnType::Udt {
             keyspace,
@@ -31,7 +36,7 @@ pub fn render_type(t: &ColumnType) -> String {
         } => {
             let fields: Vec<String> = fields
                 .iter()
-                .map(|(f, t)| format!("{f} {}", render_type(t)))
+                .map(|(f, t)| format!("{f} {}", r(t)))
                 .collect();
             format!("udt {keyspace}.{name}({})", fields.join(", "))
         }
@@ -47,8 +52,11 @@ fn same_table(columns: &[ColumnSpec]) -> bool {
     })
 }
 
-fn types(columns: &[ColumnSpec]) -> Value {
-    columns.iter().map(|c| render_type(&c.typ)).collect()
+fn types(columns: &[ColumnSpec], version: ProtocolVersion) -> Value {
+    columns
+        .iter()
+        .map(|c| render_type(&c.typ, version))
+        .collect()
 }
 
 fn params(p: &QueryParameters, s: &mut Map<String, Value>) {
@@ -223,10 +231,10 @@ fn result_metadata(m: &ResultMetadata) -> Map<String, Value> {
     md
 }
 
-fn prepared_metadata(m: &PreparedMetadata) -> Value {
+fn prepared_metadata(m: &PreparedMetadata, version: ProtocolVersion) -> Value {
     let flags = i32::from(same_table(&m.columns));
     json!({"mflags": flags, "columns": m.columns.len(), "pk_indexes": m.pk_indexes,
-           "types": types(&m.columns)})
+           "types": types(&m.columns, version)})
 }
 
 fn response(f: &ResponseFrame, version: ProtocolVersion, s: &mut Map<String, Value>) {
@@ -258,7 +266,7 @@ fn response(f: &ResponseFrame, version: ProtocolVersion, s: &mut Map<String, Val
                         Value::Object(result_metadata(&rows.metadata)),
                     );
                     if !rows.metadata.columns.is_empty() {
-                        s.insert("types".into(), types(&rows.metadata.columns));
+                        s.insert("types".into(), types(&rows.metadata.columns, version));
                     }
                 }
                 ResultBody::SetKeyspace(k) => {
@@ -269,10 +277,10 @@ fn response(f: &ResponseFrame, version: ProtocolVersion, s: &mut Map<String, Val
                     if let Some(id) = &p.result_metadata_id {
                         s.insert("result_metadata_id".into(), json!(hex(id)));
                     }
-                    s.insert("bind".into(), prepared_metadata(&p.metadata));
+                    s.insert("bind".into(), prepared_metadata(&p.metadata, version));
                     let mut md = result_metadata(&p.result_metadata);
                     if !p.result_metadata.columns.is_empty() {
-                        md.insert("types".into(), types(&p.result_metadata.columns));
+                        md.insert("types".into(), types(&p.result_metadata.columns, version));
                     }
                     s.insert("result".into(), Value::Object(md));
                 }
@@ -288,7 +296,6 @@ fn response(f: &ResponseFrame, version: ProtocolVersion, s: &mut Map<String, Val
                 s.insert("id".into(), json!(hex(id)));
             }
             // The captures hold no other error kinds; their fields are covered by unit tests.
-            let _ = version;
         }
         Response::Event(ev) => match ev {
             Event::SchemaChange(c) => {

@@ -119,7 +119,20 @@ impl Display for SelectorExpr {
                 _ => write!(f, "{}({})", FunctionName(name), Comma(args)),
             },
             SelectorExpr::Cast(inner, typ) => write!(f, "CAST({inner} AS {typ})"),
-            SelectorExpr::Field(inner, field) => write!(f, "{inner}.{}", Ident(field)),
+            SelectorExpr::Field(inner, field) => {
+                let plain = match &**inner {
+                    SelectorExpr::Function { name, .. } => {
+                        precedence_of(name) == 3 && name != "_negate"
+                    }
+                    SelectorExpr::Term(_) => false,
+                    _ => true,
+                };
+                if plain {
+                    write!(f, "{inner}.{}", Ident(field))
+                } else {
+                    write!(f, "({inner}).{}", Ident(field))
+                }
+            }
             SelectorExpr::Term(t) => t.fmt(f),
         }
     }

@@ -1,6 +1,6 @@
 //! The recursive-descent CQL parser: entry points and the token cursor shared by the
-//! statement-family modules (`select`, `modify`, `schema`, `other`) and `term` (literals,
-//! terms, types).
+//! statement-family modules (`select`, `modify`, `schema`, `other`), `term` (literals,
+//! terms, types) and `errors` (syntax errors with Cassandra's snippet).
 //!
 //! It follows Cassandra 4.0's `Parser.g`. Keywords are matched case-insensitively on
 //! [`Tok::Word`] tokens; a word may serve as an identifier unless it is one of the reserved
@@ -19,6 +19,7 @@
 //!   be any non-reserved word (Cassandra: unreserved keywords only);
 //! - `1 -2` is a subtraction here; Cassandra lexes `-2` as one token and reports a syntax error.
 
+mod errors;
 mod keywords;
 mod modify;
 mod other;
@@ -30,7 +31,7 @@ pub(crate) use keywords::is_reserved as is_reserved_word;
 
 use super::ast::{BindMarker, QualifiedName, Statement};
 use super::error::{SyntaxError, SyntaxErrorKind};
-use super::lexer::{Lexed, Tok, Token, lex};
+use super::lexer::{Lexed, Tok, Token, lex_partial};
 
 /// How deeply terms, types, selectors and parenthesised relations may nest.
 pub const MAX_DEPTH: usize = 64;
@@ -57,40 +58,79 @@ pub fn parse_statement(cql: &str) -> Result<Statement, SyntaxError> {
 }
 
 /// Parses exactly one statement (optionally followed by `;`) and reports its bind markers.
+///
+/// ```
+/// use cassia_emulator::cql::{ast::Statement, parse_statement_with_markers};
+///
+/// let parsed = parse_statement_with_markers("UPDATE kv SET v = :v WHERE k = ?")?;
+/// assert!(matches!(parsed.statement, Statement::Update(_)));
+/// let names: Vec<_> = parsed.bind_markers.iter().map(|m| m.name.as_deref()).collect();
+/// assert_eq!(names, [Some("v"), None]);
+///
+/// let err = parse_statement_with_markers("SELEC * FROM kv").unwrap_err();
+/// assert_eq!(err.to_string(), "line 1:0 no viable alternative at input 'SELEC' ([SELEC]...)");
+/// # Ok::<(), cassia_emulator::cql::SyntaxError>(())
+/// ```
 pub fn parse_statement_with_markers(cql: &str) -> Result<ParsedStatement, SyntaxError> {
     let chars: Vec<char> = cql.chars().collect();
-    let lexed = lex(&chars)?;
+    let (lexed, lex_error) = lex_partial(&chars);
     let mut p = Parser::new(&chars, &lexed);
-    let statement = p.statement()?;
-    while p.eat_sym(";") {}
-    p.expect_eof()?;
+    let parsed = p.statement().and_then(|statement| {
+        while p.eat_sym(";") {}
+        p.expect_eof()?;
+        Ok(statement)
+    });
+    let statement = first_error(parsed, lex_error)?;
     Ok(ParsedStatement {
         statement,
         bind_markers: p.markers,
     })
 }
 
+/// Picks the error Cassandra would report first: its lexer runs lazily, so a parse error on a
+/// token before the bad character wins over the lexer error.
+fn first_error<T>(
+    parsed: Result<T, SyntaxError>,
+    lex_error: Option<SyntaxError>,
+) -> Result<T, SyntaxError> {
+    match (parsed, lex_error) {
+        (parsed, None) => parsed,
+        (Err(parse), Some(lex))
+            if parse.line() > 0 && (parse.line(), parse.column()) < (lex.line(), lex.column()) =>
+        {
+            Err(parse)
+        }
+        (_, Some(lex)) => Err(lex),
+    }
+}
+
 /// Parses several statements separated by `;` (empty statements are skipped). Bind markers
 /// are numbered per statement.
 pub fn parse_statements(cql: &str) -> Result<Vec<ParsedStatement>, SyntaxError> {
     let chars: Vec<char> = cql.chars().collect();
-    let lexed = lex(&chars)?;
+    let (lexed, lex_error) = lex_partial(&chars);
     let mut p = Parser::new(&chars, &lexed);
     let mut out = Vec::new();
-    loop {
+    let parsed = loop {
         while p.eat_sym(";") {}
         if p.at_eof() {
-            return Ok(out);
+            break Ok(());
         }
-        let statement = p.statement()?;
+        let statement = match p.statement() {
+            Ok(s) => s,
+            Err(e) => break Err(e),
+        };
         out.push(ParsedStatement {
             statement,
             bind_markers: std::mem::take(&mut p.markers),
         });
         if !p.at_eof() {
-            p.expect_sym(";")?;
+            if let Err(e) = p.expect_sym(";") {
+                break Err(e);
+            }
         }
-    }
+    };
+    first_error(parsed, lex_error).map(|()| out)
 }
 
 /// The cursor over the significant tokens.
@@ -360,88 +400,6 @@ impl<'a> Parser<'a> {
             return Ok(Some(self.new_marker(Some(name))));
         }
         Ok(None)
-    }
-
-    // ---- errors -----------------------------------------------------------------------------
-
-    pub(crate) fn error(&self, kind: SyntaxErrorKind) -> SyntaxError {
-        let Some(tok) = self.token(0) else {
-            return SyntaxError::new(None, kind, String::new());
-        };
-        if matches!(tok.tok, Tok::Eof) {
-            return SyntaxError::new(None, kind, String::new());
-        }
-        SyntaxError::new(Some((tok.line, tok.col)), kind, self.snippet(tok))
-    }
-
-    pub(crate) fn current_display(&self) -> String {
-        self.token(0)
-            .map(|t| t.display(self.src))
-            .unwrap_or_else(|| "<EOF>".to_owned())
-    }
-
-    pub(crate) fn no_viable(&self) -> SyntaxError {
-        self.error(SyntaxErrorKind::NoViableAlternative {
-            input: self.current_display(),
-        })
-    }
-
-    pub(crate) fn mismatched(&self, expected: &str) -> SyntaxError {
-        self.error(SyntaxErrorKind::Mismatched {
-            input: self.current_display(),
-            expected: expected.to_owned(),
-        })
-    }
-
-    /// Cassandra's snippet: from ten tokens (hidden ones included) before the offending
-    /// token up to its end, the offending token in brackets, `...` where text was cut.
-    fn snippet(&self, tok: &Token) -> String {
-        let all = &self.lexed.all;
-        let Some(from) = all.get(tok.all_index.saturating_sub(10)) else {
-            return String::new();
-        };
-        let lines: Vec<&[char]> = self.src.split(|c| *c == '\n').collect();
-        // Java's split drops trailing empty lines.
-        let line_count = lines
-            .iter()
-            .rposition(|l| !l.is_empty())
-            .map_or(0, |i| i + 1);
-        let mut out = String::from(" (");
-        if !(from.line == 1 && from.col == 0) {
-            out.push_str("...");
-        }
-        for line_no in from.line..=tok.line {
-            let Some(line) = lines.get(line_no - 1) else {
-                break;
-            };
-            let start = if line_no == from.line { from.col } else { 0 };
-            let end = if line_no == tok.line {
-                (tok.col + (tok.end - tok.start)).min(line.len())
-            } else {
-                line.len()
-            };
-            for (i, c) in line.iter().enumerate().take(end).skip(start) {
-                if line_no == tok.line && i == tok.col {
-                    out.push('[');
-                }
-                out.push(*c);
-            }
-            if line_no == tok.line {
-                if tok.col >= end {
-                    out.push('[');
-                }
-                out.push(']');
-            }
-        }
-        let ends_query = tok.line == line_count
-            && lines
-                .get(tok.line.saturating_sub(1))
-                .is_some_and(|l| tok.col + (tok.end - tok.start) >= l.len());
-        if !ends_query {
-            out.push_str("...");
-        }
-        out.push(')');
-        out
     }
 
     // ---- statements -----------------------------------------------------------------------

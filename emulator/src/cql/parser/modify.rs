@@ -44,7 +44,10 @@ impl Parser<'_> {
             }
             insert.json = Some((value, default_null));
         } else {
-            self.expect_sym("(")?;
+            // Column list or JSON: a decision in Parser.g, hence "no viable alternative".
+            if !self.eat_sym("(") {
+                return Err(self.no_viable());
+            }
             insert.columns = self.comma_list(")", Self::ident)?;
             self.expect_kw("VALUES")?;
             self.expect_sym("(")?;

@@ -75,10 +75,13 @@ impl Parser<'_> {
                 Ok(Statement::Unsupported(kind.to_owned()))
             }
             None => {
+                // ANTLR predicts the statement kind by looking ahead, so when the second or
+                // third word is wrong it brackets the first one: `([DROP] cqlkeyspace...)`.
+                let start = self.position();
                 for _ in 0..longest_prefix {
                     self.bump();
                 }
-                Err(self.no_viable())
+                Err(self.no_viable_since(start))
             }
         }
     }

@@ -160,11 +160,13 @@ impl Parser<'_> {
             self.expect_sym("(")?;
             table.clustering_order = self.comma_list(")", |p| {
                 let c = p.ident()?;
+                // `(K_ASC | K_DESC)` is a decision in Parser.g: "no viable alternative".
                 let order = if p.eat_kw("DESC") {
                     Order::Desc
-                } else {
-                    p.expect_kw("ASC")?;
+                } else if p.eat_kw("ASC") {
                     Order::Asc
+                } else {
+                    return Err(p.no_viable());
                 };
                 Ok((c, order))
             })?;

@@ -15,13 +15,7 @@ impl Parser<'_> {
         let json = self.keyword_before_selection("JSON");
         let distinct = self.keyword_before_selection("DISTINCT");
         let selection = self.selection()?;
-        if !self.is_kw("FROM") {
-            return Err(match selection {
-                Selection::Wildcard => self.no_viable(),
-                Selection::Selectors(_) => self.mismatched("K_FROM"),
-            });
-        }
-        self.bump();
+        self.expect_kw("FROM")?;
         let table = self.qualified_name("table")?;
         let mut select = Select {
             table,

@@ -143,6 +143,17 @@ impl Parser<'_> {
             let args = self.comma_list(")", Self::term)?;
             return Ok(Term::Function { name, args });
         }
+        if self.ident_at(0).is_some() {
+            // A name that is not followed by `(`: ANTLR looked ahead for a function call, so
+            // it reports the next token and brackets the name (`values ([\"cpu.loa]d\",...)`).
+            let start = self.position();
+            self.bump();
+            if self.is_sym(".") && self.ident_at(1).is_some() {
+                self.bump();
+                self.bump();
+            }
+            return Err(self.no_viable_since(start));
+        }
         Err(self.no_viable())
     }
 

@@ -1,0 +1,194 @@
+//! The token ring and keyspace replication, to find the replicas of a partition: what a
+//! token-aware load-balancing policy needs.
+//!
+//! Built from the `tokens` column of `system.local` / `system.peers(_v2)` and the
+//! `replication` map of `system_schema.keyspaces`. SimpleStrategy takes the next `rf`
+//! distinct nodes clockwise from the token; NetworkTopologyStrategy the next `rf` distinct
+//! nodes of each data centre (racks are not considered). Other strategies (LocalStrategy,
+//! EverywhereStrategy, ...) have no replica list: requests fall back to the child policy.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::Node;
+
+/// How a keyspace is replicated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Replication {
+    Simple { factor: usize },
+    NetworkTopology { factors: HashMap<String, usize> },
+    Unsupported,
+}
+
+impl Replication {
+    /// Parses `system_schema.keyspaces.replication`.
+    pub(crate) fn from_map(map: &[(String, String)]) -> Replication {
+        let class = map
+            .iter()
+            .find(|(k, _)| k == "class")
+            .map_or("", |(_, v)| v.as_str());
+        let number = |v: &str| v.trim().parse::<usize>().ok();
+        if class.ends_with("SimpleStrategy") {
+            match map
+                .iter()
+                .find(|(k, _)| k == "replication_factor")
+                .and_then(|(_, v)| number(v))
+            {
+                Some(factor) => Replication::Simple { factor },
+                None => Replication::Unsupported,
+            }
+        } else if class.ends_with("NetworkTopologyStrategy") {
+            let factors = map
+                .iter()
+                .filter(|(k, _)| k != "class")
+                .filter_map(|(dc, v)| number(v).map(|f| (dc.clone(), f)))
+                .collect();
+            Replication::NetworkTopology { factors }
+        } else {
+            Replication::Unsupported
+        }
+    }
+}
+
+/// Token ring plus replication of every keyspace.
+#[derive(Debug, Default)]
+pub(crate) struct TokenMap {
+    /// Sorted by token.
+    ring: Vec<(i64, Arc<Node>)>,
+    keyspaces: HashMap<String, Replication>,
+}
+
+impl TokenMap {
+    pub(crate) fn new(
+        owners: Vec<(Arc<Node>, Vec<i64>)>,
+        keyspaces: HashMap<String, Replication>,
+    ) -> TokenMap {
+        let mut ring: Vec<(i64, Arc<Node>)> = owners
+            .into_iter()
+            .flat_map(|(node, tokens)| tokens.into_iter().map(move |t| (t, node.clone())))
+            .collect();
+        ring.sort_by_key(|(t, _)| *t);
+        TokenMap { ring, keyspaces }
+    }
+
+    /// The replicas of `token` in `keyspace`, primary first; empty when unknown.
+    pub(crate) fn replicas(&self, keyspace: &str, token: i64) -> Vec<Arc<Node>> {
+        let Some(replication) = self.keyspaces.get(keyspace) else {
+            return Vec::new();
+        };
+        if self.ring.is_empty() {
+            return Vec::new();
+        }
+        // The owner of a token is the first ring position at or after it (wrapping).
+        let start = self.ring.partition_point(|(t, _)| *t < token);
+        let clockwise = self
+            .ring
+            .iter()
+            .cycle()
+            .skip(start)
+            .take(self.ring.len())
+            .map(|(_, n)| n);
+        let mut out: Vec<Arc<Node>> = Vec::new();
+        match replication {
+            Replication::Simple { factor } => {
+                for node in clockwise {
+                    if out.len() >= *factor {
+                        break;
+                    }
+                    if !out.iter().any(|n| Arc::ptr_eq(n, node)) {
+                        out.push(node.clone());
+                    }
+                }
+            }
+            Replication::NetworkTopology { factors } => {
+                let mut taken: HashMap<String, usize> = HashMap::new();
+                for node in clockwise {
+                    let dc = node.datacenter().unwrap_or_default();
+                    let want = factors.get(&dc).copied().unwrap_or(0);
+                    let have = taken.entry(dc).or_insert(0);
+                    if *have < want && !out.iter().any(|n| Arc::ptr_eq(n, node)) {
+                        *have += 1;
+                        out.push(node.clone());
+                    }
+                }
+            }
+            Replication::Unsupported => {}
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(port: u16, dc: &str) -> Arc<Node> {
+        let n = Arc::new(Node::new(([127, 0, 0, 1], port).into()));
+        n.set_placement(Some(dc.into()), None, None);
+        n
+    }
+
+    fn ports(nodes: Vec<Arc<Node>>) -> Vec<u16> {
+        nodes.iter().map(|n| n.address().port()).collect()
+    }
+
+    #[test]
+    fn simple_strategy_walks_the_ring_clockwise() {
+        let (a, b, c) = (node(1, "dc1"), node(2, "dc1"), node(3, "dc1"));
+        let ks = HashMap::from([
+            ("one".to_owned(), Replication::Simple { factor: 1 }),
+            ("two".to_owned(), Replication::Simple { factor: 2 }),
+        ]);
+        let map = TokenMap::new(vec![(a, vec![-100, 200]), (b, vec![0]), (c, vec![100])], ks);
+        assert_eq!(ports(map.replicas("one", -150)), vec![1]);
+        assert_eq!(
+            ports(map.replicas("one", -100)),
+            vec![1],
+            "a token owns itself"
+        );
+        assert_eq!(ports(map.replicas("one", 50)), vec![3]);
+        assert_eq!(ports(map.replicas("one", 300)), vec![1], "wraps around");
+        assert_eq!(ports(map.replicas("two", 1)), vec![3, 1]);
+        assert_eq!(ports(map.replicas("two", 150)), vec![1, 2]);
+        assert!(map.replicas("unknown", 0).is_empty());
+    }
+
+    #[test]
+    fn network_topology_takes_the_factor_of_each_dc() {
+        let nodes = [
+            node(1, "dc1"),
+            node(2, "dc2"),
+            node(3, "dc1"),
+            node(4, "dc2"),
+        ];
+        let owners = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), vec![i as i64 * 10]))
+            .collect();
+        let repl = Replication::from_map(&[
+            (
+                "class".into(),
+                "org.apache.cassandra.locator.NetworkTopologyStrategy".into(),
+            ),
+            ("dc1".into(), "1".into()),
+            ("dc2".into(), "2".into()),
+        ]);
+        let map = TokenMap::new(owners, HashMap::from([("ks".to_owned(), repl)]));
+        assert_eq!(ports(map.replicas("ks", 5)), vec![2, 3, 4]);
+        assert_eq!(
+            Replication::from_map(&[
+                (
+                    "class".into(),
+                    "org.apache.cassandra.locator.SimpleStrategy".into()
+                ),
+                ("replication_factor".into(), "3".into()),
+            ]),
+            Replication::Simple { factor: 3 }
+        );
+        assert_eq!(
+            Replication::from_map(&[("class".into(), "LocalStrategy".into())]),
+            Replication::Unsupported
+        );
+    }
+}

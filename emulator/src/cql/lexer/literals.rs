@@ -1,0 +1,139 @@
+//! Scanners for the literals that share their first characters with words and numbers
+//! (UUIDs, durations, hex blobs), kept apart from the token loop in `lexer.rs`.
+
+use super::is_ident_char;
+
+/// Pairs hex digits into bytes; an odd count gets a leading zero nibble (Cassandra rejects
+/// odd-length blobs at execution, not in the lexer; we keep the value usable).
+pub(super) fn hex_bytes(digits: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(digits.len() / 2 + 1);
+    let mut iter = digits.iter();
+    if digits.len() % 2 == 1 {
+        if let Some(d) = iter.next() {
+            out.push(*d);
+        }
+    }
+    while let (Some(h), Some(l)) = (iter.next(), iter.next()) {
+        out.push(h << 4 | l);
+    }
+    out
+}
+
+pub(super) fn match_uuid(rest: &[char]) -> Option<uuid::Uuid> {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    let mut i = 0;
+    for (g, len) in GROUPS.iter().enumerate() {
+        if g > 0 {
+            if rest.get(i) != Some(&'-') {
+                return None;
+            }
+            i += 1;
+        }
+        for _ in 0..*len {
+            if !rest.get(i)?.is_ascii_hexdigit() {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    if rest.get(i).is_some_and(|c| is_ident_char(*c)) {
+        return None;
+    }
+    let text: String = rest.iter().take(i).collect();
+    uuid::Uuid::parse_str(&text).ok()
+}
+
+/// Length of a duration literal at the start of `rest` (without sign), if the whole word is one.
+pub(super) fn match_duration(rest: &[char]) -> Option<usize> {
+    let n = if rest.first().is_some_and(|c| c.is_ascii_digit()) {
+        match_unit_duration(rest)?
+    } else if matches!(rest.first(), Some('p' | 'P')) {
+        match_iso_duration(rest)?
+    } else {
+        return None;
+    };
+    if rest.get(n).is_some_and(|c| is_ident_char(*c)) {
+        None
+    } else {
+        Some(n)
+    }
+}
+
+fn count_digits(rest: &[char], from: usize) -> usize {
+    rest.iter()
+        .skip(from)
+        .take_while(|c| c.is_ascii_digit())
+        .count()
+}
+
+fn lower(rest: &[char], i: usize) -> Option<char> {
+    rest.get(i).map(char::to_ascii_lowercase)
+}
+
+/// `(DIGIT+ UNIT)+` with units y, mo, w, d, h, m, s, ms, us, µs, ns.
+fn match_unit_duration(rest: &[char]) -> Option<usize> {
+    let mut i = 0;
+    let mut groups = 0;
+    loop {
+        let d = count_digits(rest, i);
+        if d == 0 {
+            break;
+        }
+        let u = i + d;
+        let unit_len = match (lower(rest, u), lower(rest, u + 1)) {
+            (Some('m'), Some('o' | 's')) | (Some('u' | 'µ' | 'n'), Some('s')) => 2,
+            (Some('y' | 'w' | 'd' | 'h' | 'm' | 's'), _) => 1,
+            _ => break,
+        };
+        i = u + unit_len;
+        groups += 1;
+    }
+    (groups > 0).then_some(i)
+}
+
+/// `P[nY][nM][nD][T[nH][nM][nS]]`, `PnW`, or `PYYYY-MM-DDThh:mm:ss`.
+fn match_iso_duration(rest: &[char]) -> Option<usize> {
+    let mut i = 1;
+    // Alternative format: P0001-02-03T04:05:06.
+    let alt = "dddd-dd-ddTdd:dd:dd";
+    if alt
+        .chars()
+        .enumerate()
+        .all(|(k, p)| match (p, rest.get(1 + k)) {
+            ('d', Some(c)) => c.is_ascii_digit(),
+            ('T', Some(c)) => c.eq_ignore_ascii_case(&'t'),
+            (p, Some(c)) => p == *c,
+            _ => false,
+        })
+    {
+        return Some(1 + alt.len());
+    }
+    let d = count_digits(rest, i);
+    if d > 0 && lower(rest, i + d) == Some('w') {
+        return Some(i + d + 1);
+    }
+    let mut parts = 0;
+    for unit in ['y', 'm', 'd'] {
+        let d = count_digits(rest, i);
+        if d > 0 && lower(rest, i + d) == Some(unit) {
+            i += d + 1;
+            parts += 1;
+        }
+    }
+    if lower(rest, i) == Some('t') {
+        let mut j = i + 1;
+        let mut time_parts = 0;
+        for unit in ['h', 'm', 's'] {
+            let d = count_digits(rest, j);
+            if d > 0 && lower(rest, j + d) == Some(unit) {
+                j += d + 1;
+                time_parts += 1;
+            }
+        }
+        if time_parts > 0 {
+            i = j;
+            parts += time_parts;
+        }
+    }
+    (parts > 0).then_some(i)
+}
