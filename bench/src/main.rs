@@ -6,7 +6,8 @@
 //! cargo run --release -p cassia-bench -- --quick   # small subset, 1-second trials, one pair
 //! cargo run --release -p cassia-bench              # full matrix, 5 pairs per case
 //! ```
-//! Options: `--clients=cassia,scylla,python,raw`, `--pairs=N`, `--trial-ms=N`,
+//! Options: `--clients=cassia,scylla,python,raw`, `--only=TEXT` (cases whose name contains
+//! TEXT, e.g. `@1024`), `--pairs=N`, `--trial-ms=N`,
 //! `--warmup-ms=N`, `--rate=OPS` (open loop), `--out=DIR`. Allocation counts need
 //! `--features count-allocs`. See `bench/README.md`.
 
@@ -123,6 +124,17 @@ fn plan_for(mode: Mode, args: &[String]) -> Result<Plan, String> {
             (cases, 5, 3000, 1000)
         }
     };
+    // `--only=TEXT` keeps the cases whose name contains TEXT (e.g. `@1024`, `v5 lz4`, `page`).
+    let cases: Vec<Case> = match get("only") {
+        Some(only) => cases
+            .into_iter()
+            .filter(|c| c.to_string().contains(&only))
+            .collect(),
+        None => cases,
+    };
+    if cases.is_empty() {
+        return Err("--only matched no case".into());
+    }
     let clients = match get("clients") {
         Some(list) => list
             .split(',')
@@ -336,6 +348,10 @@ mod tests {
         assert_eq!(smoke.cases.len(), 1);
         assert_eq!(smoke.clients, vec![ClientKind::Raw, ClientKind::Python]);
         assert!(plan_for(Mode::Smoke, &["--clients=java".to_string()]).is_err());
+        let only = plan_for(Mode::Full, &["--only=@1024".to_string()]).expect("filtered");
+        assert_eq!(only.cases.len(), 2 * 4);
+        assert!(only.cases.iter().all(|c| c.inflight == 1024));
+        assert!(plan_for(Mode::Full, &["--only=nothing".to_string()]).is_err());
     }
 
     #[test]
