@@ -15,6 +15,7 @@ mod alloc;
 mod chart;
 mod clients;
 mod pin;
+mod plan;
 mod procfs;
 mod report;
 mod responder;
@@ -25,11 +26,11 @@ mod worker;
 mod workload;
 
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use clients::{ClientKind, Timing};
-use runner::{CaseResult, Plan};
-use workload::{Case, Setting, Workload};
+use clients::ClientKind;
+use plan::{Mode, plan_for};
+use runner::CaseResult;
 
 const LOCKFILE: &str = include_str!("../../Cargo.lock");
 
@@ -42,122 +43,6 @@ fn locked_version(name: &str) -> String {
         .and_then(|rest| rest.split('"').next())
         .unwrap_or("unknown")
         .to_string()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Smoke,
-    Quick,
-    Full,
-}
-
-fn plan_for(mode: Mode, args: &[String]) -> Result<Plan, String> {
-    let get = |name: &str| {
-        let p = format!("--{name}=");
-        args.iter()
-            .find_map(|a| a.strip_prefix(&p).map(str::to_string))
-    };
-    let ms = |name: &str, default: u64| -> Result<Duration, String> {
-        get(name).map_or(Ok(Duration::from_millis(default)), |v| {
-            v.parse()
-                .map(Duration::from_millis)
-                .map_err(|_| format!("--{name} must be milliseconds"))
-        })
-    };
-    let (cases, pairs, measure, warmup) = match mode {
-        Mode::Smoke => (
-            vec![Case {
-                workload: Workload::Insert,
-                inflight: 64,
-                setting: Setting {
-                    version: 4,
-                    lz4: false,
-                },
-            }],
-            1,
-            1000,
-            300,
-        ),
-        Mode::Quick => {
-            let settings = [
-                Setting {
-                    version: 4,
-                    lz4: false,
-                },
-                Setting {
-                    version: 5,
-                    lz4: true,
-                },
-            ];
-            let picks = [
-                (Workload::Insert, 64),
-                (Workload::Select, 64),
-                (Workload::Page, 16),
-                (Workload::Batch, 16),
-                (Workload::Blob256k, 16),
-            ];
-            let cases = settings
-                .iter()
-                .flat_map(|s| {
-                    picks.iter().map(|&(workload, inflight)| Case {
-                        workload,
-                        inflight,
-                        setting: *s,
-                    })
-                })
-                .collect();
-            (cases, 1, 1000, 300)
-        }
-        Mode::Full => {
-            let cases = Setting::ALL
-                .iter()
-                .flat_map(|s| {
-                    Workload::ALL.iter().flat_map(move |w| {
-                        w.inflight_levels().iter().map(move |&inflight| Case {
-                            workload: *w,
-                            inflight,
-                            setting: *s,
-                        })
-                    })
-                })
-                .collect();
-            (cases, 5, 3000, 1000)
-        }
-    };
-    // `--only=TEXT` keeps the cases whose name contains TEXT (e.g. `@1024`, `v5 lz4`, `page`).
-    let cases: Vec<Case> = match get("only") {
-        Some(only) => cases
-            .into_iter()
-            .filter(|c| c.to_string().contains(&only))
-            .collect(),
-        None => cases,
-    };
-    if cases.is_empty() {
-        return Err("--only matched no case".into());
-    }
-    let clients = match get("clients") {
-        Some(list) => list
-            .split(',')
-            .map(|c| ClientKind::parse(c.trim()).ok_or_else(|| format!("unknown client {c}")))
-            .collect::<Result<Vec<_>, _>>()?,
-        None => ClientKind::ALL.to_vec(),
-    };
-    let pairs = match get("pairs") {
-        Some(p) => p
-            .parse()
-            .map_err(|_| "--pairs must be a number".to_string())?,
-        None => pairs,
-    };
-    Ok(Plan {
-        cases,
-        pairs,
-        timing: Timing {
-            warmup: ms("warmup-ms", warmup)?,
-            measure: ms("trial-ms", measure)?,
-            rate: get("rate").and_then(|r| r.parse().ok()),
-        },
-        clients,
-    })
 }
 
 fn stamp() -> String {
@@ -331,28 +216,6 @@ fn check_smoke(mode: Mode, results: &[CaseResult]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plans_cover_the_promised_matrix() {
-        let full = plan_for(Mode::Full, &[]).expect("full");
-        // insert and select at 1/64/1024, four others at 16, on four settings.
-        assert_eq!(full.cases.len(), (3 + 3 + 4) * 4);
-        assert_eq!(full.pairs, 5);
-        assert_eq!(full.clients, ClientKind::ALL.to_vec());
-        let quick = plan_for(Mode::Quick, &[]).expect("quick");
-        assert_eq!(
-            (quick.cases.len(), quick.pairs, quick.timing.measure),
-            (10, 1, Duration::from_secs(1))
-        );
-        let smoke = plan_for(Mode::Smoke, &["--clients=raw,python".to_string()]).expect("smoke");
-        assert_eq!(smoke.cases.len(), 1);
-        assert_eq!(smoke.clients, vec![ClientKind::Raw, ClientKind::Python]);
-        assert!(plan_for(Mode::Smoke, &["--clients=java".to_string()]).is_err());
-        let only = plan_for(Mode::Full, &["--only=@1024".to_string()]).expect("filtered");
-        assert_eq!(only.cases.len(), 2 * 4);
-        assert!(only.cases.iter().all(|c| c.inflight == 1024));
-        assert!(plan_for(Mode::Full, &["--only=nothing".to_string()]).is_err());
-    }
 
     #[test]
     fn lockfile_versions_are_found() {
