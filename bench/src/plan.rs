@@ -26,9 +26,12 @@ pub(crate) fn plan_for(mode: Mode, args: &[String]) -> Result<Plan, String> {
     };
     let ms = |name: &str, default: u64| -> Result<Duration, String> {
         get(name).map_or(Ok(Duration::from_millis(default)), |v| {
-            v.parse()
+            // At most an hour: keeps every deadline computation far from overflow.
+            v.parse::<u64>()
+                .ok()
+                .filter(|ms| *ms <= 3_600_000)
                 .map(Duration::from_millis)
-                .map_err(|_| format!("--{name} must be milliseconds"))
+                .ok_or_else(|| format!("--{name} must be milliseconds (at most 3600000)"))
         })
     };
     let (cases, pairs, measure, warmup) = match mode {
@@ -121,7 +124,15 @@ pub(crate) fn plan_for(mode: Mode, args: &[String]) -> Result<Plan, String> {
         timing: Timing {
             warmup: ms("warmup-ms", warmup)?,
             measure: ms("trial-ms", measure)?,
-            rate: get("rate").and_then(|r| r.parse().ok()),
+            rate: match get("rate") {
+                Some(r) => Some(
+                    r.parse::<f64>()
+                        .ok()
+                        .filter(|r| r.is_finite() && *r >= 1.0)
+                        .ok_or("--rate must be operations per second (at least 1)")?,
+                ),
+                None => None,
+            },
         },
         clients,
     })
@@ -151,5 +162,6 @@ mod tests {
         assert_eq!(only.cases.len(), 2 * 4);
         assert!(only.cases.iter().all(|c| c.inflight == 1024));
         assert!(plan_for(Mode::Full, &["--only=nothing".to_string()]).is_err());
+        assert!(plan_for(Mode::Quick, &["--trial-ms=99999999999".to_string()]).is_err());
     }
 }

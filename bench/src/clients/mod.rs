@@ -118,7 +118,7 @@ impl Timing {
             period: self
                 .rate
                 .filter(|r| *r > 0.0)
-                .map(|r| Duration::from_secs_f64(inflight.max(1) as f64 / r)),
+                .and_then(|r| Duration::try_from_secs_f64(inflight.max(1) as f64 / r).ok()),
         }
     }
 
