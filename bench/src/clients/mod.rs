@@ -140,3 +140,68 @@ pub(crate) fn blob(len: usize) -> Vec<u8> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::responder::Responder;
+    use crate::workload::{Case, Setting, Workload};
+
+    /// Every Rust client runs every workload against the responder without a single error
+    /// (v4 LZ4 for all three, v5 LZ4 for those that speak it).
+    #[tokio::test]
+    async fn rust_clients_run_every_workload_cleanly() {
+        let responder = Responder::start(None).expect("responder");
+        let timing = Timing {
+            warmup: Duration::from_millis(50),
+            measure: Duration::from_millis(150),
+            rate: None,
+        };
+        let on_window = |_w: Window| {};
+        for setting in [
+            Setting {
+                version: 4,
+                lz4: true,
+            },
+            Setting {
+                version: 5,
+                lz4: true,
+            },
+        ] {
+            for workload in Workload::ALL {
+                let case = Case {
+                    workload,
+                    inflight: 4,
+                    setting,
+                };
+                let runs = [
+                    (
+                        "raw",
+                        raw::run(responder.addr, case, timing, &on_window).await,
+                    ),
+                    (
+                        "cassia",
+                        cassia_client::run(responder.addr, case, timing, &on_window).await,
+                    ),
+                    (
+                        "scylla",
+                        scylla_client::run(responder.addr, case, timing, &on_window).await,
+                    ),
+                ];
+                for (client, result) in runs {
+                    match result {
+                        Ok(o) => {
+                            assert_eq!((o.errors, &o.first_error), (0, &None), "{client} {case}");
+                            assert!(o.ops > 0, "{client} {case}: no operation completed");
+                        }
+                        Err(ClientError::Unsupported { .. })
+                            if client == "scylla" && setting.version == 5 => {}
+                        Err(e) => panic!("{client} {case}: {e}"),
+                    }
+                }
+            }
+        }
+    }
+}

@@ -96,3 +96,54 @@ pub(crate) fn resolve() -> Result<PathBuf, String> {
         format!("no usable Python driver ({})", tried.join("; "))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::responder::Responder;
+    use crate::trial::{Measured, WINDOW_START};
+
+    /// An existing Python with the driver (never creates a venv from a test).
+    fn existing_python() -> Option<PathBuf> {
+        std::env::var_os("CASSIA_BENCH_PYTHON")
+            .map(PathBuf::from)
+            .into_iter()
+            .chain([
+                workspace_root().join(".venv/bin/python"),
+                workspace_root().join("target/bench-venv/bin/python"),
+            ])
+            .find(|p| p.exists() && usable(p).is_ok())
+    }
+
+    #[test]
+    fn python_client_completes_a_short_v5_lz4_trial() {
+        let Some(py) = existing_python() else {
+            eprintln!("no Python with cassandra-driver 3.30.1 found; skipping");
+            return;
+        };
+        let responder = Responder::start(None).expect("responder");
+        let out = Command::new(py)
+            .arg(script_path())
+            .arg(format!("--port={}", responder.addr.port()))
+            .args([
+                "--workload=select",
+                "--inflight=8",
+                "--version=5",
+                "--lz4=1",
+            ])
+            .args(["--warmup-ms=100", "--measure-ms=300"])
+            .output()
+            .expect("python runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.lines().any(|l| l == WINDOW_START), "{stdout}");
+        let m = stdout
+            .lines()
+            .find_map(Measured::from_line)
+            .expect("a RESULT line");
+        assert_eq!((m.errors, &m.error), (0, &None), "{stdout}");
+        assert!(
+            m.ops > 0 && m.p50_us > 0 && m.cpu_ms.is_some() && m.rss_kib.is_some(),
+            "{m:?}"
+        );
+    }
+}
