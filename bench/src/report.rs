@@ -192,8 +192,9 @@ pub(crate) fn render(header: &Header, clients: &[&'static str], results: &[CaseR
             let _ = write!(
                 line,
                 " fastest driver {client} drove {ops:.0} ops/s using {:.0}% of the responder's core, \
-                 headroom {headroom:.1}× ({verdict});",
-                util * 100.0
+                 headroom {headroom:.1}× ({verdict}, responder capacity ≈ {:.0} ops/s);",
+                util * 100.0,
+                ops * headroom
             );
         }
         if let Some((ops, util, _)) = best(true) {
@@ -283,7 +284,7 @@ mod tests {
         assert!(
             md.contains(
                 "- page1000@16 v5 lz4: fastest driver cassia drove 2000 ops/s using 30% of the \
-                 responder's core, headroom 3.3× (≥ 2×, ok); raw drove 4000 ops/s at 40%"
+                 responder's core, headroom 3.3× (≥ 2×, ok, responder capacity ≈ 6667 ops/s); raw drove 4000 ops/s at 40%"
             ),
             "{md}"
         );
