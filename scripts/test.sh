@@ -40,6 +40,9 @@ awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "rust: %d passed
 step "examples against the embedded emulator"
 scripts/run-examples.sh
 
+step "benchmark smoke run (every client completes one 1-second trial)"
+cargo run --quiet --release -p cassia-bench -- --smoke
+
 if [ "${SKIP_PYTHON:-0}" != 1 ]; then
     step "official Python driver against the emulator (conformance suite)"
     tests/python/run_conformance.sh
