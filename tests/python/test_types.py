@@ -12,6 +12,8 @@ from collections import namedtuple
 from decimal import Decimal
 
 import pytest
+from cassandra import InvalidRequest
+from cassandra.protocol import SyntaxException
 from cassandra.util import Date, Duration, Time
 
 MiB_BLOB = bytes(range(256)) * 4096
@@ -89,9 +91,20 @@ def expected_read(value, cql_type):
     return value
 
 
+def create_value_table(session, table, cql_type):
+    """CREATE TABLE with a `v` column of the type; vector needs Cassandra 5.0, so a server
+    that does not know it (a real 4.0 node) skips that case instead of failing it."""
+    try:
+        session.execute(f"CREATE TABLE {table} (k int PRIMARY KEY, v {cql_type})")
+    except (InvalidRequest, SyntaxException) as err:
+        if cql_type.startswith("vector"):
+            pytest.skip(f"server has no vector type (Cassandra 5.0+): {err}")
+        raise
+
+
 @pytest.mark.parametrize("name,cql_type,values,literal", CASES, ids=[c[0] for c in CASES])
 def test_prepared_round_trip(session, ks, name, cql_type, values, literal):
-    session.execute(f"CREATE TABLE t_{name} (k int PRIMARY KEY, v {cql_type})")
+    create_value_table(session, f"t_{name}", cql_type)
     ins = session.prepare(f"INSERT INTO t_{name} (k, v) VALUES (?, ?)")
     sel = session.prepare(f"SELECT v FROM t_{name} WHERE k = ?")
     for i, value in enumerate(values):
@@ -106,7 +119,7 @@ def test_prepared_round_trip(session, ks, name, cql_type, values, literal):
 
 @pytest.mark.parametrize("name,cql_type,values,literal", [c for c in CASES if c[3]], ids=[c[0] for c in CASES if c[3]])
 def test_literal_round_trip(session, ks, name, cql_type, values, literal):
-    session.execute(f"CREATE TABLE l_{name} (k int PRIMARY KEY, v {cql_type})")
+    create_value_table(session, f"l_{name}", cql_type)
     for i, value in enumerate(values):
         session.execute(f"INSERT INTO l_{name} (k, v) VALUES (%s, %s)", (i, value))
     rows = {r.k: r.v for r in session.execute(f"SELECT k, v FROM l_{name}")}
