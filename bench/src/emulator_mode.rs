@@ -155,6 +155,13 @@ pub(crate) fn run(measure: Duration) -> Result<String, String> {
             ));
         }
     }
+    // Issue 5: the mapper against the plain driver on the same emulator (schema exists).
+    let (mapper_ms, pairs) = if measure >= Duration::from_secs(2) {
+        (measure / 2, 3)
+    } else {
+        (measure / 2, 1)
+    };
+    out.push_str(&client_rt.block_on(crate::mapper_mode::compare(addr, mapper_ms, pairs))?);
     server_rt.block_on(handle.shutdown());
     Ok(out)
 }

@@ -15,6 +15,7 @@ mod alloc;
 mod chart;
 mod clients;
 mod emulator_mode;
+mod mapper_mode;
 mod pin;
 mod plan;
 mod procfs;
