@@ -14,6 +14,8 @@
 mod alloc;
 mod chart;
 mod clients;
+mod emulator_mode;
+mod mapper_mode;
 mod pin;
 mod plan;
 mod procfs;
@@ -96,7 +98,29 @@ fn main() {
     });
 }
 
+/// `--emulator`: only the emulator throughput section (5-second windows unless `--trial-ms`).
+fn run_emulator_only(args: &[String]) -> Result<(), String> {
+    let ms = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--trial-ms="))
+        .map_or(Ok(5000), |v| {
+            v.parse::<u64>()
+                .map_err(|_| "--trial-ms must be milliseconds".to_string())
+        })?
+        .min(3_600_000);
+    let md = format!(
+        "# cassia-bench {} (emulator)\n{}",
+        stamp(),
+        emulator_mode::run(std::time::Duration::from_millis(ms))?
+    );
+    println!("{md}");
+    Ok(())
+}
+
 fn run(mode: Mode, args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--emulator") {
+        return run_emulator_only(args);
+    }
     let plan = plan_for(mode, args)?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let responder = responder::Responder::start(Some(0)).map_err(|e| e.to_string())?;
@@ -155,7 +179,19 @@ fn run(mode: Mode, args: &[String]) -> Result<(), String> {
     );
     let results = runner::run(&plan, &responder, &python);
     let names: Vec<&'static str> = plan.clients.iter().map(|c| c.name()).collect();
-    let md = report::render(&header, &names, &results);
+    let mut md = report::render(&header, &names, &results);
+    // Smoke also proves the emulator section works (briefly); `--emulator` runs it alone.
+    let emulator = if mode == Mode::Smoke {
+        Some(emulator_mode::run(std::time::Duration::from_secs(1)))
+    } else {
+        None
+    };
+    if let Some(section) = &emulator {
+        match section {
+            Ok(s) => md.push_str(s),
+            Err(e) => md.push_str(&format!("\n## Emulator throughput\n\nFAILED: {e}\n")),
+        }
+    }
     println!("{md}");
     let out_dir = args
         .iter()
@@ -185,7 +221,11 @@ fn run(mode: Mode, args: &[String]) -> Result<(), String> {
             md_path.display()
         ),
     }
-    check_smoke(mode, &results)
+    check_smoke(mode, &results)?;
+    match emulator {
+        Some(Err(e)) => Err(format!("smoke: emulator section failed: {e}")),
+        _ => Ok(()),
+    }
 }
 
 /// In smoke mode the harness itself must work: the raw client (no external dependency)
