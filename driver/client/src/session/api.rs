@@ -31,7 +31,9 @@ impl Session {
             return Ok(Ready::Simple(statement));
         }
         let prepared = self.prepare(statement).await?;
-        let bound = serialize(values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        let bound = serialize(values, prepared.bind_columns(), || {
+            prepared.excerpt().clone()
+        })?;
         Ok(Ready::Prepared(prepared, bound))
     }
 
@@ -63,7 +65,9 @@ impl Session {
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<QueryResult, ExecuteError> {
-        let values = serialize(&values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        let values = serialize(&values, prepared.bind_columns(), || {
+            prepared.excerpt().clone()
+        })?;
         self.execute_serialized(prepared, &values).await
     }
 
@@ -80,17 +84,26 @@ impl Session {
                 values: values.len(),
             });
         }
-        let mut ready = batch.clone();
-        let mut all = Vec::with_capacity(values.len());
-        for (entry, v) in ready.entries.iter_mut().zip(values) {
-            if let BatchEntry::Simple(cql) = entry
-                && !v.is_empty()
-            {
-                *entry = BatchEntry::Prepared(self.prepare(Statement::new(cql.to_string())).await?);
+        // Simple statements with values are prepared first; only then is the batch copied.
+        let needs_prepare =
+            |(entry, v): (&BatchEntry, &V)| matches!(entry, BatchEntry::Simple(_)) && !v.is_empty();
+        let mut ready = std::borrow::Cow::Borrowed(batch);
+        if batch.entries.iter().zip(values).any(needs_prepare) {
+            let owned = ready.to_mut();
+            for (entry, v) in owned.entries.iter_mut().zip(values) {
+                if let BatchEntry::Simple(cql) = entry
+                    && !v.is_empty()
+                {
+                    *entry =
+                        BatchEntry::Prepared(self.prepare(Statement::from(cql.clone())).await?);
+                }
             }
+        }
+        let mut all = Vec::with_capacity(values.len());
+        for (entry, v) in ready.entries.iter().zip(values) {
             let bound = match entry {
-                BatchEntry::Prepared(p) => serialize(v, p.bind_columns(), &excerpt(p.cql()))?,
-                BatchEntry::Simple(cql) => serialize(v, &[], &excerpt(cql))?,
+                BatchEntry::Prepared(p) => serialize(v, p.bind_columns(), || p.excerpt().clone())?,
+                BatchEntry::Simple(cql) => serialize(v, &[], || excerpt(cql))?,
             };
             all.push(bound);
         }
@@ -120,7 +133,9 @@ impl Session {
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<RowStream<Row>, ExecuteError> {
-        let values = serialize(&values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        let values = serialize(&values, prepared.bind_columns(), || {
+            prepared.excerpt().clone()
+        })?;
         RowStream::start(self.clone(), Pageable::Prepared(prepared.clone()), values).await
     }
 }

@@ -211,7 +211,7 @@ impl Session {
     ) -> Result<QueryResult, ExecuteError> {
         let work = Work::Execute { prepared, values };
         self.inner
-            .run(work, &prepared.opts, &excerpt(prepared.cql()))
+            .run(work, &prepared.opts, prepared.excerpt())
             .await
     }
 
