@@ -340,6 +340,14 @@ impl<M: Model, R> Select<M, R> {
         let key = self.shape_key(count, limit);
         if let Some(cql) = shape::get(&key) {
             let mut w = Writer::new(&M::schema().name);
+            let size = self
+                .filters
+                .iter()
+                .filter_map(|c| c.values.as_ref().ok())
+                .flatten()
+                .map(Vec::len)
+                .sum();
+            w.values.bytes.reserve(size);
             let mut ok = true;
             for c in &self.filters {
                 match &c.values {
