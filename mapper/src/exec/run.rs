@@ -10,7 +10,7 @@ use cassia_protocol::request::SerializedValues;
 use cassia_protocol::response::ColumnSpec;
 use cassia_protocol::row::{SerializeRow, SerializeRowError};
 
-use crate::query::{BuiltQuery, QueryOptions, StatementKind};
+use crate::query::{BoundValues, BuiltQuery, QueryOptions, StatementKind};
 
 /// Values serialized by a builder, handed to the driver as they are.
 pub(crate) struct PreSerialized<'a>(pub(crate) &'a SerializedValues);
@@ -40,6 +40,34 @@ impl SerializeRow for PreSerialized<'_> {
 
     fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl<M> SerializeRow for BoundValues<'_, M> {
+    fn serialize_row(
+        &self,
+        columns: &[ColumnSpec],
+        out: &mut SerializedValues,
+    ) -> Result<(), SerializeRowError> {
+        let n = self.count();
+        if columns.len() != n {
+            return Err(SerializeRowError::ValueCount {
+                expected: columns.len(),
+                actual: n,
+            });
+        }
+        let count = u16::try_from(usize::from(out.count) + n).map_err(|_| {
+            SerializeRowError::TooManyValues {
+                count: usize::from(out.count) + n,
+            }
+        })?;
+        self.for_each(|v| out.bytes.extend_from_slice(v));
+        out.count = count;
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count() == 0
     }
 }
 
@@ -86,10 +114,10 @@ pub(crate) async fn execute_shaped(
     cql: Arc<str>,
     options: &QueryOptions,
     idempotent: bool,
-    values: &SerializedValues,
+    values: impl SerializeRow,
 ) -> Result<QueryResult, ExecuteError> {
     let prepared = prepare_shaped(session, cql, options, idempotent).await?;
-    session.execute(&prepared, PreSerialized(values)).await
+    session.execute(&prepared, values).await
 }
 
 /// Prepares `q` (cached by the driver per CQL text and keyspace).

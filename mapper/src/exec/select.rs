@@ -6,7 +6,7 @@ use cassia_protocol::row::FromRow;
 
 use super::connection::session_for;
 use super::error::ExecError;
-use super::run::{PreSerialized, execute_shaped, prepare_shaped};
+use super::run::{execute_shaped, prepare_shaped};
 use crate::model::Model;
 use crate::query::Select;
 
@@ -35,9 +35,7 @@ impl<M: Model, R: FromRow> Select<M, R> {
     pub async fn stream_on(&self, session: &Session) -> Result<RowStream<R>, ExecError> {
         let (cql, values) = self.prepared_parts(false, self.limit_value())?;
         let prepared = prepare_shaped(session, cql, self.options(), true).await?;
-        let rows = session
-            .execute_iter(&prepared, PreSerialized(&values))
-            .await?;
+        let rows = session.execute_iter(&prepared, values).await?;
         Ok(rows.rows_stream::<R>())
     }
 
@@ -103,6 +101,6 @@ impl<M: Model, R: FromRow> Select<M, R> {
         limit: Option<i32>,
     ) -> Result<QueryResult, ExecError> {
         let (cql, values) = self.prepared_parts(count, limit)?;
-        Ok(execute_shaped(session, cql, self.options(), true, &values).await?)
+        Ok(execute_shaped(session, cql, self.options(), true, values).await?)
     }
 }

@@ -94,7 +94,14 @@ impl<M: Model> Insert<M> {
         let (cql, values) = self.prepared_parts()?;
         // Plain inserts can be retried safely; `IF NOT EXISTS` cannot.
         let idempotent = !self.is_conditional();
-        let result = execute_shaped(session, cql, self.options(), idempotent, &values).await?;
+        let result = execute_shaped(
+            session,
+            cql,
+            self.options(),
+            idempotent,
+            PreSerialized(&values),
+        )
+        .await?;
         WriteResult::new(result)
     }
 }

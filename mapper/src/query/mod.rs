@@ -28,6 +28,7 @@ pub use column::{
 pub use delete::Delete;
 pub use error::QueryError;
 pub use insert::Insert;
+pub(crate) use select::BoundValues;
 pub use select::{Projection, Select};
 pub use update::Update;
 

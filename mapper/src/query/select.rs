@@ -331,40 +331,21 @@ impl<M: Model, R> Select<M, R> {
 
     /// The statement's text (shared per shape) and its values, `limit` replacing the
     /// builder's own and `count` selecting `COUNT(*)`; rendered and checked only the first
-    /// time a shape is seen.
+    /// time a shape is seen. On later runs the values are the filters' own bytes, written
+    /// straight into the driver's request (no intermediate buffer).
     pub(crate) fn prepared_parts(
         &self,
         count: bool,
         limit: Option<i32>,
-    ) -> Result<(Arc<str>, SerializedValues), QueryError> {
+    ) -> Result<(Arc<str>, BoundValues<'_, M>), QueryError> {
         let key = self.shape_key(count, limit);
         if let Some(cql) = shape::get(&key) {
-            let mut w = Writer::new(&M::schema().name);
-            let size = self
-                .filters
-                .iter()
-                .filter_map(|c| c.values.as_ref().ok())
-                .flatten()
-                .map(Vec::len)
-                .sum();
-            w.values.bytes.reserve(size);
-            let mut ok = true;
-            for c in &self.filters {
-                match &c.values {
-                    Ok(values) => {
-                        for v in values {
-                            w.push_value(v)?;
-                        }
-                    }
-                    Err(_) => ok = false,
-                }
-            }
-            if ok {
-                return Ok((cql, w.values));
+            if self.filters.iter().all(|c| c.values.is_ok()) {
+                return Ok((cql, BoundValues::Filters(&self.filters)));
             }
         }
         let q = self.build_with(count.then_some("COUNT(*)"), limit)?;
-        Ok((shape::insert(&key, q.cql), q.values))
+        Ok((shape::insert(&key, q.cql), BoundValues::Built(q.values)))
     }
 
     /// Execution options.
@@ -424,5 +405,41 @@ impl<M: Model, R> Select<M, R> {
             conditional: false,
             counter: false,
         })
+    }
+}
+
+/// The bound values of a SELECT: rendered with the text, or (cached shape) the filters'
+/// values in marker order, IN lists flattened, as `render` binds them.
+#[derive(Debug)]
+pub(crate) enum BoundValues<'a, M> {
+    /// Rendered together with the text.
+    Built(SerializedValues),
+    /// Every filter's values, all known to be serialized.
+    Filters(&'a [Condition<M>]),
+}
+
+impl<M> BoundValues<'_, M> {
+    /// Each `[value]` in marker order.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&[u8])) {
+        match self {
+            BoundValues::Built(v) => f(&v.bytes),
+            BoundValues::Filters(filters) => filters
+                .iter()
+                .filter_map(|c| c.values.as_ref().ok())
+                .flatten()
+                .for_each(|v| f(v)),
+        }
+    }
+
+    /// How many values there are.
+    pub(crate) fn count(&self) -> usize {
+        match self {
+            BoundValues::Built(v) => v.len(),
+            BoundValues::Filters(filters) => filters
+                .iter()
+                .filter_map(|c| c.values.as_ref().ok())
+                .map(Vec::len)
+                .sum(),
+        }
     }
 }

@@ -10,6 +10,7 @@
 
 use std::any::TypeId;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, PoisonError, RwLock};
 
 /// Most integers a key holds; longer shapes are simply not cached.
@@ -76,7 +77,37 @@ impl ShapeKey {
     }
 }
 
-type Cache = HashMap<TypeId, HashMap<Box<[u64]>, Arc<str>>>;
+/// A multiply-rotate hasher (the Fx scheme) for keys made of a few integers: SipHash's
+/// protection against chosen keys is not needed for keys the program itself derives from
+/// types, and was a visible part of a lookup's cost.
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word.iter_mut().zip(chunk).for_each(|(w, b)| *w = *b);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, word: usize) {
+        self.write_u64(word as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fast = BuildHasherDefault<WordHasher>;
+
+type Cache = HashMap<TypeId, HashMap<Box<[u64]>, Arc<str>, Fast>, Fast>;
 
 static CACHE: RwLock<Option<Cache>> = RwLock::new(None);
 
@@ -93,7 +124,7 @@ pub(crate) fn insert(key: &ShapeKey, cql: String) -> Arc<str> {
     if let Some(parts) = key.parts() {
         let mut cache = CACHE.write().unwrap_or_else(PoisonError::into_inner);
         cache
-            .get_or_insert_with(HashMap::new)
+            .get_or_insert_with(HashMap::default)
             .entry(key.model)
             .or_default()
             .insert(parts.into(), cql.clone());
