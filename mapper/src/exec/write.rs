@@ -7,7 +7,7 @@ use cassia_protocol::row::FromRow;
 
 use super::connection::{default_session, session_for};
 use super::error::ExecError;
-use super::run::{PreSerialized, execute, execute_shaped, prepare};
+use super::run::{PreSerialized, execute, prepare, prepare_shaped};
 use crate::model::Model;
 use crate::query::{BatchBuilder, BatchKind, BuiltQuery, Delete, Insert, Update};
 
@@ -94,14 +94,8 @@ impl<M: Model> Insert<M> {
         let (cql, values) = self.prepared_parts()?;
         // Plain inserts can be retried safely; `IF NOT EXISTS` cannot.
         let idempotent = !self.is_conditional();
-        let result = execute_shaped(
-            session,
-            cql,
-            self.options(),
-            idempotent,
-            PreSerialized(&values),
-        )
-        .await?;
+        let prepared = prepare_shaped(session, cql, self.options(), idempotent).await?;
+        let result = session.execute_values(&prepared, &values).await?;
         WriteResult::new(result)
     }
 }

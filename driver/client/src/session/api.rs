@@ -13,7 +13,7 @@ use crate::error::{ExecuteError, excerpt};
 use crate::result::QueryResult;
 use crate::statement::batch::BatchEntry;
 use crate::statement::{Batch, PreparedStatement, Statement};
-use crate::values::{SerializeRow, serialize};
+use crate::values::{SerializeRow, SerializeRowError, serialize};
 
 /// What a simple statement with values becomes.
 enum Ready {
@@ -69,6 +69,27 @@ impl Session {
             prepared.excerpt().clone()
         })?;
         self.execute_serialized(prepared, &values).await
+    }
+
+    /// Runs a prepared statement with values already in wire form (positional `[value]`s,
+    /// as a mapper or a caller re-sending stored values has them), without copying them
+    /// into a new buffer. Only their number is checked against the bind markers.
+    pub async fn execute_values(
+        &self,
+        prepared: &PreparedStatement,
+        values: &SerializedValues,
+    ) -> Result<QueryResult, ExecuteError> {
+        let expected = prepared.bind_columns().len();
+        if values.named || values.len() != expected {
+            return Err(ExecuteError::Bind {
+                statement: prepared.excerpt().clone(),
+                source: SerializeRowError::ValueCount {
+                    expected,
+                    actual: values.len(),
+                },
+            });
+        }
+        self.execute_serialized(prepared, values).await
     }
 
     /// Runs a batch; `values` holds one set of values per statement, in order (`()` for a
