@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cassia::prelude::*;
-use cassia::query::BatchBuilder;
+use cassia::query::{BatchBuilder, QueryError};
 use cassia::schema::create_keyspace_simple;
 use cassia::{ExecError, connection};
 use cassia_driver::Session;
@@ -357,4 +357,77 @@ async fn crud_against_the_emulator() {
             .expect("count"),
         2
     );
+}
+
+/// Statement texts are cached per shape (`query::shape`): repeated runs of one shape must
+/// still bind their own values, and shapes that differ only in a limit or in the number of
+/// IN values must not share a text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_shapes_bind_their_own_values() {
+    let (_emu, s) = start().await;
+    for (id, name, age) in [(1, "ada", Some(36)), (2, "bob", None), (3, "cy", Some(40))] {
+        person(id, name, age)
+            .insert()
+            .execute_on(&s)
+            .await
+            .expect("insert");
+    }
+    // The same shape three times, one row each: every read sees its own key.
+    for (id, name, age) in [(1, "ada", Some(36)), (2, "bob", None), (3, "cy", Some(40))] {
+        let got = Person::objects()
+            .filter(Person::TEAM.eq("core"))
+            .filter(Person::ID.eq(id))
+            .get_on(&s)
+            .await
+            .expect("get");
+        assert_eq!((got.name.as_str(), got.age), (name, age), "id {id}");
+    }
+    // A None written after a value, in the same shape, is stored as unset (no overwrite).
+    person(1, "ada", None)
+        .insert()
+        .execute_on(&s)
+        .await
+        .expect("insert");
+    let ada = Person::objects()
+        .filter(Person::TEAM.eq("core"))
+        .filter(Person::ID.eq(1))
+        .get_on(&s)
+        .await
+        .expect("get");
+    assert_eq!(ada.age, Some(36));
+    // IN lists of different lengths are different shapes.
+    for ids in [vec![1, 2], vec![1, 2, 3], vec![3]] {
+        let rows = Person::objects()
+            .filter(Person::TEAM.eq("core"))
+            .filter(Person::ID.in_(ids.clone()))
+            .all_on(&s)
+            .await
+            .expect("in");
+        assert_eq!(rows.iter().map(|p| p.id).collect::<Vec<_>>(), ids);
+    }
+    // Limits are literals in the text: each limit its own shape.
+    for n in [1, 2, 3, 1] {
+        let rows = Person::objects()
+            .filter(Person::TEAM.eq("core"))
+            .limit(n)
+            .all_on(&s)
+            .await
+            .expect("limit");
+        assert_eq!(rows.len(), usize::try_from(n).expect("small"), "LIMIT {n}");
+    }
+    // A refused shape is never cached: it is refused every time.
+    for _ in 0..2 {
+        let bad = Person::objects()
+            .filter(Person::TEAM.eq("core"))
+            .limit(0)
+            .all_on(&s)
+            .await;
+        assert!(
+            matches!(
+                bad,
+                Err(ExecError::Query(QueryError::InvalidLimit { value: 0, .. }))
+            ),
+            "{bad:?}"
+        );
+    }
 }

@@ -480,3 +480,51 @@ async fn a_missing_default_keyspace_fails_the_build() {
     );
     emu.shutdown().await;
 }
+
+/// `execute_values` sends wire-form values as they are, refuses a wrong count before
+/// sending, and shares the prepared cache with `prepare` (same text, same statement).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pre_serialized_values_and_the_prepared_cache() {
+    let emu = start().await;
+    let session = connect(&emu, None, None).await;
+    schema(&session, "wire").await;
+    let cql = "INSERT INTO items (id, seq, name) VALUES (?, ?, ?)";
+    let insert = session.prepare(cql).await.expect("prepare");
+    let again = session
+        .prepare(Statement::from(std::sync::Arc::<str>::from(cql)))
+        .await
+        .expect("prepare again");
+    assert_eq!(again.id(), insert.id(), "a cache hit reuses the statement");
+
+    let mut values = cassia_protocol::request::SerializedValues::new();
+    for v in [&7i32.to_be_bytes()[..], &3i32.to_be_bytes()[..], b"raw"] {
+        values
+            .bytes
+            .extend_from_slice(&i32::try_from(v.len()).expect("short").to_be_bytes());
+        values.bytes.extend_from_slice(v);
+        values.count += 1;
+    }
+    session
+        .execute_values(&insert, &values)
+        .await
+        .expect("insert");
+    let row: (i32, String) = session
+        .query("SELECT seq, name FROM items WHERE id = 7", ())
+        .await
+        .expect("select")
+        .first_row()
+        .expect("row");
+    assert_eq!(row, (3, "raw".to_owned()));
+
+    values.count = 2;
+    let err = session
+        .execute_values(&insert, &values)
+        .await
+        .expect_err("two values for three markers");
+    assert!(matches!(err, ExecuteError::Bind { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "cannot bind values to \"INSERT INTO items (id, seq, name) VALUES (?, ?, ?)\": \
+         the statement has 3 bind markers but 2 values were given"
+    );
+}

@@ -90,7 +90,19 @@ impl RequestFrame {
 
     /// The whole uncompressed frame: header then body.
     pub fn encode(&self, version: ProtocolVersion) -> Result<Vec<u8>, EncodeError> {
-        let mut out = vec![0; HEADER_LEN];
+        self.encode_with_capacity(version, 0)
+    }
+
+    /// [`encode`](Self::encode) into a buffer allocated once for `capacity` bytes (header
+    /// included): a caller that knows roughly how big the frame is (the values it binds)
+    /// avoids the buffer being regrown several times while the body is written.
+    pub fn encode_with_capacity(
+        &self,
+        version: ProtocolVersion,
+        capacity: usize,
+    ) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::with_capacity(capacity.max(HEADER_LEN));
+        out.resize(HEADER_LEN, 0);
         let mut flags = FrameFlags::default();
         flags.set(FrameFlags::TRACING, self.tracing);
         if let Some(payload) = &self.custom_payload {
@@ -143,7 +155,19 @@ impl ResponseFrame {
 
     /// The whole uncompressed frame: header then body.
     pub fn encode(&self, version: ProtocolVersion) -> Result<Vec<u8>, EncodeError> {
-        let mut out = vec![0; HEADER_LEN];
+        self.encode_with_capacity(version, 0)
+    }
+
+    /// [`encode`](Self::encode) into a buffer allocated once for `capacity` bytes (header
+    /// included): a caller that knows roughly how big the frame is (the values it binds)
+    /// avoids the buffer being regrown several times while the body is written.
+    pub fn encode_with_capacity(
+        &self,
+        version: ProtocolVersion,
+        capacity: usize,
+    ) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::with_capacity(capacity.max(HEADER_LEN));
+        out.resize(HEADER_LEN, 0);
         let mut flags = FrameFlags::default();
         if let Some(id) = self.tracing_id {
             flags.set(FrameFlags::TRACING, true);

@@ -1,12 +1,12 @@
 //! Terminal operations of [`Select`]: `all`, `stream`, `first`, `get`, `count`, `exists`,
 //! each on the default session or (`*_on`) an explicit one.
 
-use cassia_driver::{RowStream, Session};
+use cassia_driver::{QueryResult, RowStream, Session};
 use cassia_protocol::row::FromRow;
 
 use super::connection::session_for;
 use super::error::ExecError;
-use super::run::{PreSerialized, execute, prepare};
+use super::run::{execute_shaped, prepare_shaped};
 use crate::model::Model;
 use crate::query::Select;
 
@@ -33,11 +33,9 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// [`stream`](Self::stream) on `session`.
     pub async fn stream_on(&self, session: &Session) -> Result<RowStream<R>, ExecError> {
-        let q = self.build()?;
-        let prepared = prepare(session, &q).await?;
-        let rows = session
-            .execute_iter(&prepared, PreSerialized(&q.values))
-            .await?;
+        let (cql, values) = self.prepared_parts(false, self.limit_value())?;
+        let prepared = prepare_shaped(session, cql, self.options(), true).await?;
+        let rows = session.execute_iter(&prepared, values).await?;
         Ok(rows.rows_stream::<R>())
     }
 
@@ -48,8 +46,7 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// [`first`](Self::first) on `session`.
     pub async fn first_on(&self, session: &Session) -> Result<Option<R>, ExecError> {
-        let q = self.clone().limit(1).build()?;
-        let result = execute(session, &q).await?;
+        let result = self.run_shaped(session, false, Some(1)).await?;
         Ok(result.maybe_first::<R>()?)
     }
 
@@ -61,13 +58,15 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// [`get`](Self::get) on `session`.
     pub async fn get_on(&self, session: &Session) -> Result<R, ExecError> {
-        let q = self.clone().limit(2).build()?;
-        let result = execute(session, &q).await?;
-        let table = M::schema().name.clone();
+        let result = self.run_shaped(session, false, Some(2)).await?;
+        let table = || M::schema().name.clone();
         match result.row_count() {
-            0 => Err(ExecError::DoesNotExist { table }),
+            0 => Err(ExecError::DoesNotExist { table: table() }),
             1 => Ok(result.first_row::<R>()?),
-            count => Err(ExecError::MultipleObjectsReturned { table, count }),
+            count => Err(ExecError::MultipleObjectsReturned {
+                table: table(),
+                count,
+            }),
         }
     }
 
@@ -78,8 +77,7 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// [`count`](Self::count) on `session`.
     pub async fn count_on(&self, session: &Session) -> Result<i64, ExecError> {
-        let q = self.build_count()?;
-        let result = execute(session, &q).await?;
+        let result = self.run_shaped(session, true, self.limit_value()).await?;
         let (n,): (i64,) = result.first_row()?;
         Ok(n)
     }
@@ -91,8 +89,18 @@ impl<M: Model, R: FromRow> Select<M, R> {
 
     /// [`exists`](Self::exists) on `session`.
     pub async fn exists_on(&self, session: &Session) -> Result<bool, ExecError> {
-        let q = self.clone().limit(1).build()?;
-        let result = execute(session, &q).await?;
+        let result = self.run_shaped(session, false, Some(1)).await?;
         Ok(result.row_count() > 0)
+    }
+
+    /// Runs the statement (`COUNT(*)` when `count`) with `limit`, its text cached per shape.
+    async fn run_shaped(
+        &self,
+        session: &Session,
+        count: bool,
+        limit: Option<i32>,
+    ) -> Result<QueryResult, ExecError> {
+        let (cql, values) = self.prepared_parts(count, limit)?;
+        Ok(execute_shaped(session, cql, self.options(), true, values).await?)
     }
 }

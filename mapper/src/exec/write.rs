@@ -7,7 +7,7 @@ use cassia_protocol::row::FromRow;
 
 use super::connection::{default_session, session_for};
 use super::error::ExecError;
-use super::run::{PreSerialized, execute, prepare};
+use super::run::{PreSerialized, execute, prepare, prepare_shaped};
 use crate::model::Model;
 use crate::query::{BatchBuilder, BatchKind, BuiltQuery, Delete, Insert, Update};
 
@@ -81,7 +81,25 @@ macro_rules! executable {
     };
 }
 
-executable!(Insert);
+impl<M: Model> Insert<M> {
+    /// Runs the statement on the model's session (its named connection, else the default
+    /// one).
+    pub async fn execute(&self) -> Result<WriteResult, ExecError> {
+        self.execute_on(&session_for::<M>()?).await
+    }
+
+    /// Runs the statement on `session` (its text rendered once per shape, see
+    /// `query::shape`).
+    pub async fn execute_on(&self, session: &Session) -> Result<WriteResult, ExecError> {
+        let (cql, values) = self.prepared_parts()?;
+        // Plain inserts can be retried safely; `IF NOT EXISTS` cannot.
+        let idempotent = !self.is_conditional();
+        let prepared = prepare_shaped(session, cql, self.options(), idempotent).await?;
+        let result = session.execute_values(&prepared, &values).await?;
+        WriteResult::new(result)
+    }
+}
+
 executable!(Update);
 executable!(Delete);
 

@@ -5,44 +5,86 @@
 //! then writes no tombstones, and every row of a model shares one statement text (one
 //! prepared statement).
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cassia_protocol::consistency::Consistency;
+use cassia_protocol::request::SerializedValues;
 
 use super::built::{BuiltQuery, QueryOptions, StatementKind, Writer, bigint_value, int_value};
 use super::error::QueryError;
 use super::restrict::table_name;
+use super::shape::{self, ShapeKey};
 use crate::model::Model;
 use crate::schema::quote_ident;
 
 const NULL: [u8; 4] = (-1i32).to_be_bytes();
 const UNSET: [u8; 4] = (-2i32).to_be_bytes();
 
-/// Serializes every column `row` has, as `(schema position, [value])`; nulls become unset
-/// when `null_as_unset`.
-pub(crate) fn row_values<M: Model>(
-    row: &M,
-    null_as_unset: bool,
-) -> Result<Vec<(usize, Vec<u8>)>, QueryError> {
+/// A row's values, serialized straight into one buffer (no per-column allocation), and
+/// which schema columns they are for.
+#[derive(Debug, Clone)]
+pub(crate) struct RowValues {
+    /// The `[value]`s of the present columns, in schema order.
+    pub(crate) values: SerializedValues,
+    /// Present columns among the first 64 (bit i = column i).
+    mask: u64,
+    /// Present columns from the 65th on (rare; empty without allocating otherwise).
+    extra: Vec<usize>,
+}
+
+impl RowValues {
+    /// The schema positions of the present columns, in order.
+    pub(crate) fn columns(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..64usize)
+            .filter(|i| self.mask & (1u64 << i) != 0)
+            .chain(self.extra.iter().copied())
+    }
+}
+
+/// Serializes every column `row` has; nulls become unset when `null_as_unset`.
+pub(crate) fn row_values<M: Model>(row: &M, null_as_unset: bool) -> Result<RowValues, QueryError> {
     let schema = M::schema();
     let keyspace = schema.keyspace.as_deref().unwrap_or("");
-    let mut out = Vec::new();
+    let mut out = RowValues {
+        values: SerializedValues {
+            count: 0,
+            named: false,
+            bytes: Vec::with_capacity(16 * schema.columns.len()),
+        },
+        mask: 0,
+        extra: Vec::new(),
+    };
     for (i, c) in schema.columns.iter().enumerate() {
         let typ = c.cql_type.to_column_type(keyspace);
-        let mut buf = Vec::new();
+        let start = out.values.bytes.len();
+        let value_error = |source| QueryError::Value {
+            table: schema.name.clone(),
+            column: c.name.clone(),
+            source,
+        };
         let present = row
-            .write_column(i, &typ, &mut buf)
-            .map_err(|source| QueryError::Value {
-                table: schema.name.clone(),
-                column: c.name.clone(),
-                source,
-            })?;
-        if present {
-            if null_as_unset && buf == NULL {
-                buf = UNSET.to_vec();
-            }
-            out.push((i, buf));
+            .write_column(i, &typ, &mut out.values.bytes)
+            .map_err(value_error)?;
+        if !present {
+            continue;
+        }
+        if null_as_unset && out.values.bytes.get(start..) == Some(&NULL[..]) {
+            out.values.bytes.truncate(start);
+            out.values.bytes.extend_from_slice(&UNSET);
+        }
+        out.values.count =
+            out.values
+                .count
+                .checked_add(1)
+                .ok_or_else(|| QueryError::TooManyValues {
+                    table: schema.name.clone(),
+                })?;
+        match u32::try_from(i).ok().and_then(|b| 1u64.checked_shl(b)) {
+            Some(bit) if i < 64 => out.mask |= bit,
+            _ => out.extra.push(i),
         }
     }
     Ok(out)
@@ -51,7 +93,7 @@ pub(crate) fn row_values<M: Model>(
 /// An INSERT of one model row.
 #[derive(Debug)]
 pub struct Insert<M> {
-    values: Result<Vec<(usize, Vec<u8>)>, QueryError>,
+    values: Result<RowValues, QueryError>,
     if_not_exists: bool,
     ttl: Option<i32>,
     timestamp: Option<i64>,
@@ -110,6 +152,19 @@ impl<M: Model> Insert<M> {
 
     /// The statement, or why Cassandra would refuse it.
     pub fn build(&self) -> Result<BuiltQuery, QueryError> {
+        let (cql, values) = self.render()?;
+        Ok(BuiltQuery {
+            cql,
+            values,
+            options: self.options.clone(),
+            kind: StatementKind::Insert,
+            conditional: self.if_not_exists,
+            counter: false,
+        })
+    }
+
+    /// The CQL text and values, rendered.
+    fn render(&self) -> Result<(String, SerializedValues), QueryError> {
         let schema = M::schema();
         if schema.is_counter_table() {
             return Err(QueryError::Counter {
@@ -122,36 +177,74 @@ impl<M: Model> Insert<M> {
                 table: schema.name.clone(),
             });
         }
-        let values = self.values.as_ref().map_err(Clone::clone)?;
+        let row = self.values.as_ref().map_err(Clone::clone)?;
         let mut w = Writer::new(&schema.name);
         w.push("INSERT INTO ");
         w.push(&table_name::<M>());
-        let names = values
-            .iter()
-            .filter_map(|(i, _)| schema.columns.get(*i))
+        let names = row
+            .columns()
+            .filter_map(|i| schema.columns.get(i))
             .map(|c| quote_ident(&c.name))
             .collect::<Vec<_>>()
             .join(", ");
         w.push(&format!(" ({names}) VALUES ("));
-        for (j, (_, v)) in values.iter().enumerate() {
-            if j > 0 {
-                w.push(", ");
-            }
-            w.bind(v)?;
+        for j in 0..row.values.count {
+            w.push(if j > 0 { ", ?" } else { "?" });
         }
+        w.values = row.values.clone();
         w.push(")");
         if self.if_not_exists {
             w.push(" IF NOT EXISTS");
         }
         using(&mut w, self.ttl, self.timestamp)?;
-        Ok(BuiltQuery {
-            cql: w.cql,
-            values: w.values,
-            options: self.options.clone(),
-            kind: StatementKind::Insert,
-            conditional: self.if_not_exists,
-            counter: false,
-        })
+        Ok((w.cql, w.values))
+    }
+
+    /// The statement's text (shared per shape: same columns present, same clauses) and its
+    /// values, without rendering CQL again once the shape has been seen.
+    pub(crate) fn prepared_parts(
+        &self,
+    ) -> Result<(Arc<str>, Cow<'_, SerializedValues>), QueryError> {
+        let row = self.values.as_ref().map_err(Clone::clone)?;
+        let mut key = ShapeKey::new::<M>(1);
+        key.push(row.mask);
+        key.push_usize(row.extra.len());
+        for i in &row.extra {
+            key.push_usize(*i);
+        }
+        key.push(
+            u64::from(self.if_not_exists)
+                | u64::from(self.ttl.is_some()) << 1
+                | u64::from(self.timestamp.is_some()) << 2,
+        );
+        if let Some(cql) = shape::get(&key) {
+            if self.ttl.is_none() && self.timestamp.is_none() {
+                return Ok((cql, Cow::Borrowed(&row.values)));
+            }
+            let mut w = Writer::new(&M::schema().name);
+            w.values = row.values.clone();
+            for v in self
+                .ttl
+                .map(int_value)
+                .iter()
+                .chain(self.timestamp.map(bigint_value).iter())
+            {
+                w.push_value(v)?;
+            }
+            return Ok((cql, Cow::Owned(w.values)));
+        }
+        let (cql, values) = self.render()?;
+        Ok((shape::insert(&key, cql), Cow::Owned(values)))
+    }
+
+    /// Execution options.
+    pub(crate) fn options(&self) -> &QueryOptions {
+        &self.options
+    }
+
+    /// Whether the statement is `IF NOT EXISTS`.
+    pub(crate) fn is_conditional(&self) -> bool {
+        self.if_not_exists
     }
 }
 

@@ -4,7 +4,8 @@
 //!
 //! Files: `column.rs` (typed columns, conditions), `restrict.rs` (WHERE rules),
 //! `select.rs`, `insert.rs`, `update.rs`, `delete.rs`, `keyed.rs` (shared by UPDATE and
-//! DELETE), `batch.rs`, `built.rs` (the output), `error.rs`.
+//! DELETE), `batch.rs`, `built.rs` (the output), `error.rs`, `shape.rs` (texts cached per statement shape,
+//! so that running a builder does not render CQL again).
 
 mod batch;
 mod built;
@@ -15,6 +16,7 @@ mod insert;
 mod keyed;
 mod restrict;
 mod select;
+pub(crate) mod shape;
 mod update;
 
 pub use batch::{BatchBuilder, BatchKind};
@@ -26,6 +28,7 @@ pub use column::{
 pub use delete::Delete;
 pub use error::QueryError;
 pub use insert::Insert;
+pub(crate) use select::BoundValues;
 pub use select::{Projection, Select};
 pub use update::Update;
 

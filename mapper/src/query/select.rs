@@ -2,16 +2,19 @@
 //! checked against Cassandra's rules for reads before being built.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cassia_protocol::consistency::Consistency;
+use cassia_protocol::request::SerializedValues;
 
 use super::built::{BuiltQuery, QueryOptions, StatementKind, Writer};
-use super::column::{Column, Condition, Ordering};
+use super::column::{Column, Condition, Ordering, Target};
 use super::error::QueryError;
 use super::restrict::{analyze, render, table_name};
+use super::shape::{self, ShapeKey};
 use crate::model::Model;
-use crate::schema::{ColumnKind, quote_ident};
+use crate::schema::{ClusteringOrder, ColumnKind, quote_ident};
 
 /// Columns to select instead of the whole model: a [`Column`] or a tuple of them. `Row` is
 /// what each result row is read as.
@@ -185,12 +188,12 @@ impl<M: Model, R> Select<M, R> {
 
     /// The statement, or why Cassandra would refuse it.
     pub fn build(&self) -> Result<BuiltQuery, QueryError> {
-        self.build_with(None)
+        self.build_with(None, self.limit)
     }
 
     /// `SELECT COUNT(*)` with the same WHERE clause.
     pub fn build_count(&self) -> Result<BuiltQuery, QueryError> {
-        self.build_with(Some("COUNT(*)"))
+        self.build_with(Some("COUNT(*)"), self.limit)
     }
 
     fn selected(&self) -> String {
@@ -211,11 +214,11 @@ impl<M: Model, R> Select<M, R> {
         names.join(", ")
     }
 
-    fn check(&self) -> Result<(), QueryError> {
+    fn check_with(&self, limit: Option<i32>) -> Result<(), QueryError> {
         let schema = M::schema();
         let table = &schema.name;
         for (what, value) in [
-            ("LIMIT", self.limit),
+            ("LIMIT", limit),
             ("PER PARTITION LIMIT", self.per_partition_limit),
         ] {
             if let Some(value) = value.filter(|v| *v < 1) {
@@ -289,8 +292,78 @@ impl<M: Model, R> Select<M, R> {
         Ok(())
     }
 
-    fn build_with(&self, count: Option<&str>) -> Result<BuiltQuery, QueryError> {
-        self.check()?;
+    /// The shape of this SELECT (everything its text depends on), `limit` replacing the
+    /// builder's own.
+    fn shape_key(&self, count: bool, limit: Option<i32>) -> ShapeKey {
+        let mut key = ShapeKey::new::<M>(2);
+        key.push(
+            u64::from(count) | u64::from(self.distinct) << 1 | u64::from(self.allow_filtering) << 2,
+        );
+        key.push_opt_i32(limit);
+        key.push_opt_i32(self.per_partition_limit);
+        match &self.projection {
+            None => key.push(u64::MAX),
+            Some(names) => {
+                key.push_usize(names.len());
+                for n in names {
+                    key.push_name(n);
+                }
+            }
+        }
+        key.push_usize(self.filters.len());
+        for c in &self.filters {
+            match c.target {
+                Target::Column(i) => key.push_usize(i),
+                Target::Token => key.push(u64::MAX),
+            }
+            key.push_name(c.name);
+            key.push(c.op as u64);
+            key.push_usize(c.values.as_ref().map_or(0, Vec::len));
+        }
+        key.push_usize(self.order.len());
+        for o in &self.order {
+            key.push_usize(o.index);
+            key.push_name(o.name);
+            key.push(u64::from(o.order == ClusteringOrder::Desc));
+        }
+        key
+    }
+
+    /// The statement's text (shared per shape) and its values, `limit` replacing the
+    /// builder's own and `count` selecting `COUNT(*)`; rendered and checked only the first
+    /// time a shape is seen. On later runs the values are the filters' own bytes, written
+    /// straight into the driver's request (no intermediate buffer).
+    pub(crate) fn prepared_parts(
+        &self,
+        count: bool,
+        limit: Option<i32>,
+    ) -> Result<(Arc<str>, BoundValues<'_, M>), QueryError> {
+        let key = self.shape_key(count, limit);
+        if let Some(cql) = shape::get(&key) {
+            if self.filters.iter().all(|c| c.values.is_ok()) {
+                return Ok((cql, BoundValues::Filters(&self.filters)));
+            }
+        }
+        let q = self.build_with(count.then_some("COUNT(*)"), limit)?;
+        Ok((shape::insert(&key, q.cql), BoundValues::Built(q.values)))
+    }
+
+    /// Execution options.
+    pub(crate) fn options(&self) -> &QueryOptions {
+        &self.options
+    }
+
+    /// The builder's `LIMIT`.
+    pub(crate) fn limit_value(&self) -> Option<i32> {
+        self.limit
+    }
+
+    fn build_with(
+        &self,
+        count: Option<&str>,
+        limit: Option<i32>,
+    ) -> Result<BuiltQuery, QueryError> {
+        self.check_with(limit)?;
         let schema = M::schema();
         let mut w = Writer::new(&schema.name);
         w.push("SELECT ");
@@ -317,7 +390,7 @@ impl<M: Model, R> Select<M, R> {
             w.push(" PER PARTITION LIMIT ");
             w.push(&n.to_string());
         }
-        if let Some(n) = self.limit {
+        if let Some(n) = limit {
             w.push(" LIMIT ");
             w.push(&n.to_string());
         }
@@ -332,5 +405,41 @@ impl<M: Model, R> Select<M, R> {
             conditional: false,
             counter: false,
         })
+    }
+}
+
+/// The bound values of a SELECT: rendered with the text, or (cached shape) the filters'
+/// values in marker order, IN lists flattened, as `render` binds them.
+#[derive(Debug)]
+pub(crate) enum BoundValues<'a, M> {
+    /// Rendered together with the text.
+    Built(SerializedValues),
+    /// Every filter's values, all known to be serialized.
+    Filters(&'a [Condition<M>]),
+}
+
+impl<M> BoundValues<'_, M> {
+    /// Each `[value]` in marker order.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(&[u8])) {
+        match self {
+            BoundValues::Built(v) => f(&v.bytes),
+            BoundValues::Filters(filters) => filters
+                .iter()
+                .filter_map(|c| c.values.as_ref().ok())
+                .flatten()
+                .for_each(|v| f(v)),
+        }
+    }
+
+    /// How many values there are.
+    pub(crate) fn count(&self) -> usize {
+        match self {
+            BoundValues::Built(v) => v.len(),
+            BoundValues::Filters(filters) => filters
+                .iter()
+                .filter_map(|c| c.values.as_ref().ok())
+                .map(Vec::len)
+                .sum(),
+        }
     }
 }

@@ -7,7 +7,7 @@ use cassia_protocol::codec::{FrameDecoder, FrameEncoder};
 use cassia_protocol::compression::Compression;
 use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
 use cassia_protocol::frame::ProtocolVersion;
-use cassia_protocol::request::Request;
+use cassia_protocol::request::{BatchStatement, Request};
 use cassia_protocol::response::Response;
 use cassia_protocol::wire::EncodeError;
 use uuid::Uuid;
@@ -61,7 +61,31 @@ pub(crate) fn encode_request(
     version: ProtocolVersion,
     envelope: &Envelope,
 ) -> Result<Vec<u8>, EncodeError> {
-    envelope.frame.encode(version)
+    envelope
+        .frame
+        .encode_with_capacity(version, size_hint(&envelope.frame.request))
+}
+
+/// Roughly how many bytes `request`'s frame takes: the variable parts (text, ids, bound
+/// values) plus a margin for the fixed fields, so the frame buffer is allocated once.
+fn size_hint(request: &Request) -> usize {
+    const FIXED: usize = 64;
+    match request {
+        Request::Query(q) => FIXED + q.query.len() + q.params.values.bytes.len(),
+        Request::Execute(e) => FIXED + e.id.len() + e.params.values.bytes.len(),
+        Request::Batch(b) => {
+            b.statements
+                .iter()
+                .map(|s| match s {
+                    BatchStatement::Query { query, values } => 8 + query.len() + values.bytes.len(),
+                    BatchStatement::Prepared { id, values } => 8 + id.len() + values.bytes.len(),
+                })
+                .sum::<usize>()
+                + FIXED
+        }
+        Request::Prepare(p) => FIXED + p.query.len(),
+        _ => FIXED,
+    }
 }
 
 /// Writes `stream` into an encoded frame's header (bytes 2 and 3).

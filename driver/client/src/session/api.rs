@@ -13,7 +13,7 @@ use crate::error::{ExecuteError, excerpt};
 use crate::result::QueryResult;
 use crate::statement::batch::BatchEntry;
 use crate::statement::{Batch, PreparedStatement, Statement};
-use crate::values::{SerializeRow, serialize};
+use crate::values::{SerializeRow, SerializeRowError, serialize};
 
 /// What a simple statement with values becomes.
 enum Ready {
@@ -31,7 +31,9 @@ impl Session {
             return Ok(Ready::Simple(statement));
         }
         let prepared = self.prepare(statement).await?;
-        let bound = serialize(values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        let bound = serialize(values, prepared.bind_columns(), || {
+            prepared.excerpt().clone()
+        })?;
         Ok(Ready::Prepared(prepared, bound))
     }
 
@@ -63,8 +65,31 @@ impl Session {
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<QueryResult, ExecuteError> {
-        let values = serialize(&values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        let values = serialize(&values, prepared.bind_columns(), || {
+            prepared.excerpt().clone()
+        })?;
         self.execute_serialized(prepared, &values).await
+    }
+
+    /// Runs a prepared statement with values already in wire form (positional `[value]`s,
+    /// as a mapper or a caller re-sending stored values has them), without copying them
+    /// into a new buffer. Only their number is checked against the bind markers.
+    pub async fn execute_values(
+        &self,
+        prepared: &PreparedStatement,
+        values: &SerializedValues,
+    ) -> Result<QueryResult, ExecuteError> {
+        let expected = prepared.bind_columns().len();
+        if values.named || values.len() != expected {
+            return Err(ExecuteError::Bind {
+                statement: prepared.excerpt().clone(),
+                source: SerializeRowError::ValueCount {
+                    expected,
+                    actual: values.len(),
+                },
+            });
+        }
+        self.execute_serialized(prepared, values).await
     }
 
     /// Runs a batch; `values` holds one set of values per statement, in order (`()` for a
@@ -80,17 +105,26 @@ impl Session {
                 values: values.len(),
             });
         }
-        let mut ready = batch.clone();
-        let mut all = Vec::with_capacity(values.len());
-        for (entry, v) in ready.entries.iter_mut().zip(values) {
-            if let BatchEntry::Simple(cql) = entry
-                && !v.is_empty()
-            {
-                *entry = BatchEntry::Prepared(self.prepare(Statement::new(cql.to_string())).await?);
+        // Simple statements with values are prepared first; only then is the batch copied.
+        let needs_prepare =
+            |(entry, v): (&BatchEntry, &V)| matches!(entry, BatchEntry::Simple(_)) && !v.is_empty();
+        let mut ready = std::borrow::Cow::Borrowed(batch);
+        if batch.entries.iter().zip(values).any(needs_prepare) {
+            let owned = ready.to_mut();
+            for (entry, v) in owned.entries.iter_mut().zip(values) {
+                if let BatchEntry::Simple(cql) = entry
+                    && !v.is_empty()
+                {
+                    *entry =
+                        BatchEntry::Prepared(self.prepare(Statement::from(cql.clone())).await?);
+                }
             }
+        }
+        let mut all = Vec::with_capacity(values.len());
+        for (entry, v) in ready.entries.iter().zip(values) {
             let bound = match entry {
-                BatchEntry::Prepared(p) => serialize(v, p.bind_columns(), &excerpt(p.cql()))?,
-                BatchEntry::Simple(cql) => serialize(v, &[], &excerpt(cql))?,
+                BatchEntry::Prepared(p) => serialize(v, p.bind_columns(), || p.excerpt().clone())?,
+                BatchEntry::Simple(cql) => serialize(v, &[], || excerpt(cql))?,
             };
             all.push(bound);
         }
@@ -120,7 +154,9 @@ impl Session {
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<RowStream<Row>, ExecuteError> {
-        let values = serialize(&values, prepared.bind_columns(), &excerpt(prepared.cql()))?;
+        let values = serialize(&values, prepared.bind_columns(), || {
+            prepared.excerpt().clone()
+        })?;
         RowStream::start(self.clone(), Pageable::Prepared(prepared.clone()), values).await
     }
 }

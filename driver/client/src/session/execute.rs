@@ -16,7 +16,7 @@ use tracing::Instrument;
 
 use super::SessionInner;
 use crate::connection::{Connection, Envelope, Incoming, SendError, send_error};
-use crate::error::{ExecuteError, excerpt};
+use crate::error::ExecuteError;
 use crate::policies::{RequestFailure, RetryDecision, RoutingInfo};
 use crate::profile::ExecutionProfile;
 use crate::result::{Body, QueryResult};
@@ -503,7 +503,7 @@ async fn reprepare(
             ProtocolVersion::V4 => None,
         },
     });
-    let cql_excerpt = excerpt(prepared.cql());
+    let cql_excerpt = prepared.excerpt().clone();
     let reply = conn
         .send(&Envelope::new(request), timeout)
         .await

@@ -43,8 +43,10 @@ pub struct Session {
     inner: Arc<SessionInner>,
 }
 
-/// Key of the prepared-statement cache: query text and the keyspace it was prepared in.
-type PreparedKey = (String, Option<String>);
+/// The prepared-statement cache: by query text, then by the keyspace it was prepared in.
+/// Keyed by the text alone so that a hit is looked up with the caller's `&str`, without
+/// building an owned key (this lookup runs on every mapper operation).
+type PreparedCache = HashMap<String, Vec<(Option<String>, PreparedStatement)>>;
 
 #[derive(Debug)]
 pub(crate) struct SessionInner {
@@ -55,7 +57,7 @@ pub(crate) struct SessionInner {
     /// Port for peers listed without one (`system.peers` before Cassandra 4).
     default_port: u16,
     control: ControlConnection,
-    prepared: Mutex<HashMap<PreparedKey, PreparedStatement>>,
+    prepared: Mutex<PreparedCache>,
     closed: AtomicBool,
 }
 
@@ -209,7 +211,7 @@ impl Session {
     ) -> Result<QueryResult, ExecuteError> {
         let work = Work::Execute { prepared, values };
         self.inner
-            .run(work, &prepared.opts, &excerpt(prepared.cql()))
+            .run(work, &prepared.opts, prepared.excerpt())
             .await
     }
 
@@ -236,19 +238,36 @@ impl Session {
         if inner.is_closed() {
             return Err(ExecuteError::SessionClosed);
         }
+        let found = match &statement.opts.keyspace {
+            Some(ks) => inner.cached_prepared(&statement.cql, Some(ks)),
+            None => {
+                let config = inner
+                    .connection_config
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner());
+                inner.cached_prepared(&statement.cql, config.keyspace.as_deref())
+            }
+        };
+        if let Some(found) = found {
+            return Ok(PreparedStatement {
+                shared: found,
+                opts: statement.opts,
+            });
+        }
         let keyspace = statement
             .opts
             .keyspace
             .clone()
             .or_else(|| inner.current_keyspace());
-        let key = (statement.cql.to_string(), keyspace.clone());
-        if let Some(found) = inner.lock_prepared().get(&key) {
-            let mut p = found.clone();
-            p.opts = statement.opts.clone();
-            return Ok(p);
-        }
         let prepared = inner.prepare_on_nodes(&statement).await?;
-        inner.lock_prepared().insert(key, prepared.clone());
+        {
+            let mut cache = inner.lock_prepared();
+            let entries = cache.entry(statement.cql.to_string()).or_default();
+            match entries.iter_mut().find(|(ks, _)| *ks == keyspace) {
+                Some(entry) => entry.1 = prepared.clone(),
+                None => entries.push((keyspace, prepared.clone())),
+            }
+        }
         let mut p = prepared;
         p.opts = statement.opts;
         Ok(p)
@@ -347,7 +366,20 @@ impl SessionInner {
             .clone()
     }
 
-    fn lock_prepared(&self) -> std::sync::MutexGuard<'_, HashMap<PreparedKey, PreparedStatement>> {
+    /// The cached statement prepared from `cql` in `keyspace`, if any.
+    fn cached_prepared(
+        &self,
+        cql: &str,
+        keyspace: Option<&str>,
+    ) -> Option<Arc<crate::statement::prepared::PreparedShared>> {
+        self.lock_prepared()
+            .get(cql)?
+            .iter()
+            .find(|(ks, _)| ks.as_deref() == keyspace)
+            .map(|(_, p)| p.shared.clone())
+    }
+
+    fn lock_prepared(&self) -> std::sync::MutexGuard<'_, PreparedCache> {
         self.prepared.lock().unwrap_or_else(|p| p.into_inner())
     }
 

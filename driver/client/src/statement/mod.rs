@@ -3,7 +3,7 @@
 
 pub(crate) mod batch;
 pub(crate) mod options;
-mod prepared;
+pub(crate) mod prepared;
 mod simple;
 
 pub use batch::{Batch, BatchType};

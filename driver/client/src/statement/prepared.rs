@@ -24,6 +24,9 @@ pub struct PreparedStatement {
 pub(crate) struct PreparedShared {
     pub(crate) id: Bytes,
     pub(crate) cql: Arc<str>,
+    /// The text's one-line excerpt for errors and spans, made once here rather than on
+    /// every execution (it allocated three times per request).
+    pub(crate) excerpt: Arc<str>,
     pub(crate) keyspace: Option<String>,
     pub(crate) bind: PreparedMetadata,
     pub(crate) result: RwLock<ResultState>,
@@ -40,6 +43,7 @@ impl PreparedStatement {
     pub(crate) fn from_prepared(cql: Arc<str>, keyspace: Option<String>, p: Prepared) -> Self {
         let shared = PreparedShared {
             id: p.id,
+            excerpt: crate::error::excerpt(&cql),
             cql,
             keyspace,
             bind: p.metadata,
@@ -57,6 +61,11 @@ impl PreparedStatement {
     /// The CQL text that was prepared.
     pub fn cql(&self) -> &str {
         &self.shared.cql
+    }
+
+    /// The text's excerpt for errors and spans.
+    pub(crate) fn excerpt(&self) -> &Arc<str> {
+        &self.shared.excerpt
     }
 
     /// The server's statement id.

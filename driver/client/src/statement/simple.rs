@@ -45,5 +45,16 @@ impl From<&String> for Statement {
     }
 }
 
+/// Shares the text without copying it: callers that run the same text many times (the
+/// mapper's per-shape statements) keep one `Arc<str>`.
+impl From<Arc<str>> for Statement {
+    fn from(cql: Arc<str>) -> Self {
+        Statement {
+            cql,
+            opts: StatementOptions::default(),
+        }
+    }
+}
+
 statement_options!(Statement);
 paging_options!(Statement);
