@@ -259,37 +259,11 @@ pub fn native_wire(n: NativeType) -> ColumnType {
     }
 }
 
-/// CQL name of a native type.
-pub fn native_name(n: NativeType) -> &'static str {
-    match n {
-        NativeType::Ascii => "ascii",
-        NativeType::BigInt => "bigint",
-        NativeType::Blob => "blob",
-        NativeType::Boolean => "boolean",
-        NativeType::Counter => "counter",
-        NativeType::Date => "date",
-        NativeType::Decimal => "decimal",
-        NativeType::Double => "double",
-        NativeType::Duration => "duration",
-        NativeType::Float => "float",
-        NativeType::Inet => "inet",
-        NativeType::Int => "int",
-        NativeType::SmallInt => "smallint",
-        NativeType::Text => "text",
-        NativeType::Time => "time",
-        NativeType::Timestamp => "timestamp",
-        NativeType::Timeuuid => "timeuuid",
-        NativeType::TinyInt => "tinyint",
-        NativeType::Uuid => "uuid",
-        NativeType::Varint => "varint",
-    }
-}
-
 /// Renders a canonical declared type as Cassandra prints it in `system_schema` and
 /// `DESCRIBE` (`frozen<person>`, `map<text, frozen<list<int>>>`, `frozen<tuple<int, text>>`).
 pub fn render(t: &CqlType) -> String {
     match t {
-        CqlType::Native(n) => native_name(*n).to_owned(),
+        CqlType::Native(n) => n.cql_name().to_owned(),
         CqlType::Custom(class) => format!("'{class}'"),
         CqlType::Frozen(inner) => format!("frozen<{}>", render(inner)),
         CqlType::List(e) => format!("list<{}>", render(e)),

@@ -202,9 +202,10 @@ impl Display for FunctionName<'_> {
     }
 }
 
-impl Display for NativeType {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl NativeType {
+    /// The type's CQL name (`bigint`, `timeuuid`, ...), as Cassandra prints it.
+    pub fn cql_name(self) -> &'static str {
+        match self {
             NativeType::Ascii => "ascii",
             NativeType::BigInt => "bigint",
             NativeType::Blob => "blob",
@@ -225,7 +226,13 @@ impl Display for NativeType {
             NativeType::TinyInt => "tinyint",
             NativeType::Uuid => "uuid",
             NativeType::Varint => "varint",
-        })
+        }
+    }
+}
+
+impl Display for NativeType {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(self.cql_name())
     }
 }
 
