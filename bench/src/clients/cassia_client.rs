@@ -13,7 +13,7 @@ use cassia_driver::{
 
 use super::lanes::{self, Op, Outcome, Window};
 use super::{ClientError, Timing};
-use crate::workload::{self, BATCH_SIZE, Case, PAGE_ROWS, Workload};
+use crate::workload::{self, BATCH_SIZE, Case, Workload};
 
 fn err(e: impl std::error::Error + Send + Sync + 'static) -> ClientError {
     ClientError::Driver {
@@ -55,17 +55,10 @@ impl Op for CassiaOp {
                     std::hint::black_box(row.map_err(err)?);
                     n += 1;
                 }
-                if n != PAGE_ROWS {
-                    return Err(ClientError::Unexpected {
-                        client: "cassia",
-                        what: format!("page had {n} rows, expected {PAGE_ROWS}"),
-                    });
-                }
+                super::check_page_rows("cassia", n)?;
             }
             Workload::Batch => {
-                let values: Vec<(i64, i64, i64)> = (0..BATCH_SIZE as i64)
-                    .map(|i| (k * 1000 + i, i, -i))
-                    .collect();
+                let values = super::batch_values(k);
                 self.session
                     .batch(&self.batch, &values)
                     .await

@@ -128,6 +128,27 @@ impl Timing {
     }
 }
 
+/// The rows of one unlogged batch for key `k`, the same for every driver client so that
+/// they all send identical work.
+pub(crate) fn batch_values(k: i64) -> Vec<(i64, i64, i64)> {
+    (0..crate::workload::BATCH_SIZE as i64)
+        .map(|i| (k * 1000 + i, i, -i))
+        .collect()
+}
+
+/// Fails unless a page workload decoded exactly `PAGE_ROWS` rows.
+pub(crate) fn check_page_rows(client: &'static str, n: usize) -> Result<(), ClientError> {
+    let want = crate::workload::PAGE_ROWS;
+    if n == want {
+        Ok(())
+    } else {
+        Err(ClientError::Unexpected {
+            client,
+            what: format!("page had {n} rows, expected {want}"),
+        })
+    }
+}
+
 /// The blob bound by the blob workloads: deterministic, not trivially compressible.
 pub(crate) fn blob(len: usize) -> Vec<u8> {
     let mut x: u32 = 0x2545_F491;
