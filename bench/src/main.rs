@@ -9,7 +9,9 @@
 //! Options: `--clients=cassia,scylla,python,raw`, `--only=TEXT` (cases whose name contains
 //! TEXT, e.g. `@1024`), `--pairs=N`, `--trial-ms=N`,
 //! `--warmup-ms=N`, `--rate=OPS` (open loop), `--out=DIR`. Allocation counts need
-//! `--features count-allocs`. See `bench/README.md`.
+//! `--features count-allocs`. `cassia-bench responder` only serves (printing its address),
+//! so one `cassia-bench worker --client=... --addr=...` can be profiled on its own.
+//! See `bench/README.md`.
 
 mod alloc;
 mod chart;
@@ -75,6 +77,21 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("worker") {
         std::process::exit(worker::main(args.get(1..).unwrap_or_default()));
+    }
+    if args.first().map(String::as_str) == Some("responder") {
+        // Profiling aid: serve until killed, so a `worker` can run under heaptrack or perf.
+        match responder::Responder::start(Some(0)) {
+            Ok(r) => {
+                println!("{}", r.addr);
+                loop {
+                    std::thread::park();
+                }
+            }
+            Err(e) => {
+                eprintln!("cassia-bench: {e}");
+                std::process::exit(1);
+            }
+        }
     }
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!(

@@ -381,7 +381,7 @@ async fn tls_against_the_emulator() {
 #[tokio::test]
 async fn the_token_map_finds_the_emulator_as_replica() {
     use cassia_driver::cluster::Node;
-    use cassia_driver::policies::{LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo};
+    use cassia_driver::policies::{LoadBalancingPolicy, QueryPlan, RoundRobinPolicy, RoutingInfo};
     use std::sync::{Arc, Mutex};
 
     #[derive(Debug, Default)]
@@ -390,7 +390,7 @@ async fn the_token_map_finds_the_emulator_as_replica() {
         inner: RoundRobinPolicy,
     }
     impl LoadBalancingPolicy for Recording {
-        fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+        fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> QueryPlan {
             self.replicas
                 .lock()
                 .expect("lock")

@@ -699,7 +699,7 @@ async fn get_trace_polls_until_the_session_is_complete() {
 #[tokio::test]
 async fn load_balancing_policy_sees_the_routing_key_and_token() {
     use cassia_driver::cluster::Node;
-    use cassia_driver::policies::{LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo};
+    use cassia_driver::policies::{LoadBalancingPolicy, QueryPlan, RoundRobinPolicy, RoutingInfo};
     use std::sync::Mutex;
 
     /// Routing key, token and keyspace of one plan request.
@@ -711,7 +711,7 @@ async fn load_balancing_policy_sees_the_routing_key_and_token() {
         inner: RoundRobinPolicy,
     }
     impl LoadBalancingPolicy for Recording {
-        fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+        fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> QueryPlan {
             self.seen.lock().expect("lock").push((
                 request.routing_key.map(<[u8]>::to_vec),
                 request.token,

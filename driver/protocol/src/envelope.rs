@@ -11,7 +11,7 @@ use bytes::Bytes;
 use uuid::Uuid;
 
 use crate::frame::{Direction, FrameFlags, FrameHeader, HEADER_LEN, ProtocolVersion};
-use crate::request::Request;
+use crate::request::{Request, RequestRef};
 use crate::response::Response;
 use crate::wire::{DecodeError, EncodeError, Reader, put_bytes_map, put_string_list};
 
@@ -77,6 +77,39 @@ fn expect_direction(header: &FrameHeader, direction: Direction) -> Result<(), De
     }
 }
 
+/// Encodes a whole uncompressed request frame (header then body) from a borrowed request,
+/// into a buffer allocated once for `capacity` bytes (header included). This is what
+/// [`RequestFrame::encode_with_capacity`] does for an owned frame; a driver uses it directly
+/// to write a statement's values without copying them into an owned request first.
+pub fn encode_request_frame(
+    version: ProtocolVersion,
+    stream: i16,
+    tracing: bool,
+    custom_payload: Option<&CustomPayload>,
+    request: RequestRef<'_>,
+    capacity: usize,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::with_capacity(capacity.max(HEADER_LEN));
+    out.resize(HEADER_LEN, 0);
+    let mut flags = FrameFlags::default();
+    flags.set(FrameFlags::TRACING, tracing);
+    if let Some(payload) = custom_payload {
+        flags.set(FrameFlags::CUSTOM_PAYLOAD, true);
+        put_bytes_map(&mut out, payload, "custom payload")?;
+    }
+    request.encode(version, &mut out)?;
+    let header = FrameHeader {
+        version,
+        direction: Direction::Request,
+        flags,
+        stream,
+        opcode: request.opcode(),
+        length: 0,
+    };
+    seal(&mut out, header)?;
+    Ok(out)
+}
+
 impl RequestFrame {
     /// A frame for `request` on `stream`, without tracing or payload.
     pub fn new(stream: i16, request: Request) -> Self {
@@ -101,25 +134,14 @@ impl RequestFrame {
         version: ProtocolVersion,
         capacity: usize,
     ) -> Result<Vec<u8>, EncodeError> {
-        let mut out = Vec::with_capacity(capacity.max(HEADER_LEN));
-        out.resize(HEADER_LEN, 0);
-        let mut flags = FrameFlags::default();
-        flags.set(FrameFlags::TRACING, self.tracing);
-        if let Some(payload) = &self.custom_payload {
-            flags.set(FrameFlags::CUSTOM_PAYLOAD, true);
-            put_bytes_map(&mut out, payload, "custom payload")?;
-        }
-        self.request.encode(version, &mut out)?;
-        let header = FrameHeader {
+        encode_request_frame(
             version,
-            direction: Direction::Request,
-            flags,
-            stream: self.stream,
-            opcode: self.request.opcode(),
-            length: 0,
-        };
-        seal(&mut out, header)?;
-        Ok(out)
+            self.stream,
+            self.tracing,
+            self.custom_payload.as_ref(),
+            RequestRef::Owned(&self.request),
+            capacity,
+        )
     }
 
     /// Decodes a request from its header and (decompressed) body.

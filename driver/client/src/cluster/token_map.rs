@@ -50,12 +50,18 @@ impl Replication {
     }
 }
 
-/// Token ring plus replication of every keyspace.
+/// Token ring plus the replicas of every ring position for every keyspace.
+///
+/// Replica lists are computed once when the map is built (it is rebuilt whenever the ring,
+/// the nodes' placement or a keyspace's replication changes), so finding a partition's
+/// replicas per request is a binary search that neither walks the ring nor allocates.
 #[derive(Debug, Default)]
 pub(crate) struct TokenMap {
     /// Sorted by token.
     ring: Vec<(i64, Arc<Node>)>,
-    keyspaces: HashMap<String, Replication>,
+    /// Per keyspace: the replicas of the range owned by each ring position, primary first.
+    /// Keyspaces whose strategy is not understood are absent.
+    replicas: HashMap<String, Vec<Vec<Arc<Node>>>>,
 }
 
 impl TokenMap {
@@ -68,54 +74,74 @@ impl TokenMap {
             .flat_map(|(node, tokens)| tokens.into_iter().map(move |t| (t, node.clone())))
             .collect();
         ring.sort_by_key(|(t, _)| *t);
-        TokenMap { ring, keyspaces }
+        let replicas = if ring.is_empty() {
+            HashMap::new()
+        } else {
+            keyspaces
+                .into_iter()
+                .filter(|(_, r)| *r != Replication::Unsupported)
+                .map(|(ks, r)| {
+                    let lists = (0..ring.len()).map(|i| walk(&ring, i, &r)).collect();
+                    (ks, lists)
+                })
+                .collect()
+        };
+        TokenMap { ring, replicas }
     }
 
     /// The replicas of `token` in `keyspace`, primary first; empty when unknown.
-    pub(crate) fn replicas(&self, keyspace: &str, token: i64) -> Vec<Arc<Node>> {
-        let Some(replication) = self.keyspaces.get(keyspace) else {
-            return Vec::new();
+    pub(crate) fn replicas(&self, keyspace: &str, token: i64) -> &[Arc<Node>] {
+        let Some(lists) = self.replicas.get(keyspace) else {
+            return &[];
         };
-        if self.ring.is_empty() {
-            return Vec::new();
-        }
         // The owner of a token is the first ring position at or after it (wrapping).
         let start = self.ring.partition_point(|(t, _)| *t < token);
-        let clockwise = self
-            .ring
-            .iter()
-            .cycle()
-            .skip(start)
-            .take(self.ring.len())
-            .map(|(_, n)| n);
-        let mut out: Vec<Arc<Node>> = Vec::new();
-        match replication {
-            Replication::Simple { factor } => {
-                for node in clockwise {
-                    if out.len() >= *factor {
-                        break;
-                    }
-                    if !out.iter().any(|n| Arc::ptr_eq(n, node)) {
-                        out.push(node.clone());
-                    }
-                }
-            }
-            Replication::NetworkTopology { factors } => {
-                let mut taken: HashMap<String, usize> = HashMap::new();
-                for node in clockwise {
-                    let dc = node.datacenter().unwrap_or_default();
-                    let want = factors.get(&dc).copied().unwrap_or(0);
-                    let have = taken.entry(dc).or_insert(0);
-                    if *have < want && !out.iter().any(|n| Arc::ptr_eq(n, node)) {
-                        *have += 1;
-                        out.push(node.clone());
-                    }
-                }
-            }
-            Replication::Unsupported => {}
-        }
-        out
+        let start = if start == self.ring.len() { 0 } else { start };
+        lists.get(start).map_or(&[], Vec::as_slice)
     }
+}
+
+/// The replicas of the range owned by ring position `start`: SimpleStrategy takes the next
+/// `factor` distinct nodes clockwise, NetworkTopologyStrategy the next distinct nodes of each
+/// data centre up to its factor.
+fn walk(ring: &[(i64, Arc<Node>)], start: usize, replication: &Replication) -> Vec<Arc<Node>> {
+    let clockwise = ring
+        .iter()
+        .cycle()
+        .skip(start)
+        .take(ring.len())
+        .map(|(_, n)| n);
+    let mut out: Vec<Arc<Node>> = Vec::new();
+    match replication {
+        Replication::Simple { factor } => {
+            for node in clockwise {
+                if out.len() >= *factor {
+                    break;
+                }
+                if !out.iter().any(|n| Arc::ptr_eq(n, node)) {
+                    out.push(node.clone());
+                }
+            }
+        }
+        Replication::NetworkTopology { factors } => {
+            let wanted: usize = factors.values().sum();
+            let mut taken: HashMap<String, usize> = HashMap::new();
+            for node in clockwise {
+                if out.len() >= wanted {
+                    break;
+                }
+                let dc = node.datacenter().unwrap_or_default();
+                let want = factors.get(&dc).copied().unwrap_or(0);
+                let have = taken.entry(dc).or_insert(0);
+                if *have < want && !out.iter().any(|n| Arc::ptr_eq(n, node)) {
+                    *have += 1;
+                    out.push(node.clone());
+                }
+            }
+        }
+        Replication::Unsupported => {}
+    }
+    out
 }
 
 #[cfg(test)]
@@ -128,7 +154,7 @@ mod tests {
         n
     }
 
-    fn ports(nodes: Vec<Arc<Node>>) -> Vec<u16> {
+    fn ports(nodes: &[Arc<Node>]) -> Vec<u16> {
         nodes.iter().map(|n| n.address().port()).collect()
     }
 

@@ -5,37 +5,67 @@
 use bytes::{Bytes, BytesMut};
 use cassia_protocol::codec::{FrameDecoder, FrameEncoder};
 use cassia_protocol::compression::Compression;
-use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
+use cassia_protocol::envelope::{CustomPayload, ResponseFrame, encode_request_frame};
 use cassia_protocol::frame::ProtocolVersion;
-use cassia_protocol::request::{BatchStatement, Request};
+use cassia_protocol::request::{BatchStatementRef, Request, RequestRef};
 use cassia_protocol::response::Response;
 use cassia_protocol::wire::EncodeError;
 use uuid::Uuid;
 
 use crate::error::BadFrame;
 
-/// A request plus its envelope options, ready to be encoded for any stream id.
+/// A request plus its envelope options, ready to be encoded for any stream id. The request
+/// is either owned (handshake, control queries) or a borrowed view of what the caller holds
+/// (statements on the hot path), so bound values are written straight into the frame.
 #[derive(Debug, Clone)]
-pub(crate) struct Envelope {
-    frame: RequestFrame,
+pub(crate) struct Envelope<'a> {
+    request: Body<'a>,
+    tracing: bool,
+    custom_payload: Option<CustomPayload>,
 }
 
-impl Envelope {
+#[derive(Debug, Clone)]
+enum Body<'a> {
+    Owned(Request),
+    Borrowed(RequestRef<'a>),
+}
+
+impl Envelope<'static> {
     pub(crate) fn new(request: Request) -> Self {
         Envelope {
-            frame: RequestFrame::new(0, request),
+            request: Body::Owned(request),
+            tracing: false,
+            custom_payload: None,
+        }
+    }
+}
+
+impl<'a> Envelope<'a> {
+    /// An envelope around a borrowed request.
+    pub(crate) fn borrowed(request: RequestRef<'a>) -> Self {
+        Envelope {
+            request: Body::Borrowed(request),
+            tracing: false,
+            custom_payload: None,
+        }
+    }
+
+    fn request(&self) -> RequestRef<'_> {
+        match &self.request {
+            Body::Owned(r) => RequestRef::Owned(r),
+            Body::Borrowed(r) => *r,
         }
     }
 
     /// Asks the server to trace the request.
     pub(crate) fn with_tracing(mut self, tracing: bool) -> Self {
-        self.frame.tracing = tracing;
+        self.tracing = tracing;
         self
     }
 
     /// Attaches a custom payload (nothing when empty).
     pub(crate) fn with_custom_payload(mut self, payload: &[(String, Bytes)]) -> Self {
-        self.frame.custom_payload = (!payload.is_empty()).then(|| {
+        self.custom_payload = (!payload.is_empty()).then(|| {
             payload
                 .iter()
                 .map(|(k, v)| (k.clone(), Some(v.to_vec())))
@@ -59,32 +89,42 @@ pub(crate) struct Incoming {
 /// stream table's lock.
 pub(crate) fn encode_request(
     version: ProtocolVersion,
-    envelope: &Envelope,
+    envelope: &Envelope<'_>,
 ) -> Result<Vec<u8>, EncodeError> {
-    envelope
-        .frame
-        .encode_with_capacity(version, size_hint(&envelope.frame.request))
+    let request = envelope.request();
+    encode_request_frame(
+        version,
+        0,
+        envelope.tracing,
+        envelope.custom_payload.as_ref(),
+        request,
+        size_hint(request),
+    )
 }
 
 /// Roughly how many bytes `request`'s frame takes: the variable parts (text, ids, bound
 /// values) plus a margin for the fixed fields, so the frame buffer is allocated once.
-fn size_hint(request: &Request) -> usize {
+fn size_hint(request: RequestRef<'_>) -> usize {
     const FIXED: usize = 64;
+    let statement = |s: BatchStatementRef<'_>| match s {
+        BatchStatementRef::Query { query, values } => 8 + query.len() + values.bytes.len(),
+        BatchStatementRef::Prepared { id, values } => 8 + id.len() + values.bytes.len(),
+    };
     match request {
-        Request::Query(q) => FIXED + q.query.len() + q.params.values.bytes.len(),
-        Request::Execute(e) => FIXED + e.id.len() + e.params.values.bytes.len(),
-        Request::Batch(b) => {
-            b.statements
-                .iter()
-                .map(|s| match s {
-                    BatchStatement::Query { query, values } => 8 + query.len() + values.bytes.len(),
-                    BatchStatement::Prepared { id, values } => 8 + id.len() + values.bytes.len(),
-                })
-                .sum::<usize>()
-                + FIXED
+        RequestRef::Query(q) => FIXED + q.query.len() + q.params.values.bytes.len(),
+        RequestRef::Execute(e) => FIXED + e.id.len() + e.params.values.bytes.len(),
+        RequestRef::Batch(b) => FIXED + b.statements.iter().copied().map(statement).sum::<usize>(),
+        RequestRef::Owned(Request::Query(q)) => size_hint(RequestRef::Query(q.borrowed())),
+        RequestRef::Owned(Request::Execute(e)) => size_hint(RequestRef::Execute(e.borrowed())),
+        RequestRef::Owned(Request::Batch(b)) => {
+            FIXED
+                + b.statements
+                    .iter()
+                    .map(|s| statement(s.borrowed()))
+                    .sum::<usize>()
         }
-        Request::Prepare(p) => FIXED + p.query.len(),
-        _ => FIXED,
+        RequestRef::Owned(Request::Prepare(p)) => FIXED + p.query.len(),
+        RequestRef::Owned(_) => FIXED,
     }
 }
 

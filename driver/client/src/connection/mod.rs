@@ -192,7 +192,7 @@ impl Connection {
     /// Sends a request and waits for its response.
     pub(crate) async fn send(
         &self,
-        envelope: &Envelope,
+        envelope: &Envelope<'_>,
         timeout: Duration,
     ) -> Result<Incoming, SendError> {
         if self.shared.draining.load(Ordering::SeqCst) {

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use smallvec::SmallVec;
+
 use crate::cluster::Node;
 
 /// What the driver knows about a request when planning it. Token-aware policies will use
@@ -23,11 +25,71 @@ pub struct RoutingInfo<'a> {
     pub idempotent: bool,
 }
 
+/// The nodes to try for one request, in order. Up to eight are kept inline, so planning a
+/// request on a small or mid-sized cluster does not allocate. Build one with `collect()`,
+/// [`QueryPlan::push`] or `From<Vec<_>>`; read it as a slice.
+#[derive(Debug, Clone, Default)]
+pub struct QueryPlan(SmallVec<[Arc<Node>; 8]>);
+
+impl QueryPlan {
+    /// An empty plan.
+    pub fn new() -> Self {
+        QueryPlan::default()
+    }
+
+    /// Appends a node.
+    pub fn push(&mut self, node: Arc<Node>) {
+        self.0.push(node);
+    }
+
+    /// Moves the nodes `first` selects to the front, keeping the relative order of both
+    /// groups (what token awareness does with the child policy's plan).
+    pub fn prioritize(&mut self, first: impl Fn(&Arc<Node>) -> bool) {
+        // A stable sort on a bool key; insertion sort (no allocation) for short plans.
+        self.0.sort_by_key(|n| !first(n));
+    }
+}
+
+impl std::ops::Deref for QueryPlan {
+    type Target = [Arc<Node>];
+    fn deref(&self) -> &[Arc<Node>] {
+        &self.0
+    }
+}
+
+impl FromIterator<Arc<Node>> for QueryPlan {
+    fn from_iter<I: IntoIterator<Item = Arc<Node>>>(iter: I) -> Self {
+        QueryPlan(iter.into_iter().collect())
+    }
+}
+
+impl From<Vec<Arc<Node>>> for QueryPlan {
+    fn from(v: Vec<Arc<Node>>) -> Self {
+        QueryPlan(SmallVec::from_vec(v))
+    }
+}
+
+impl IntoIterator for QueryPlan {
+    type Item = Arc<Node>;
+    type IntoIter = smallvec::IntoIter<[Arc<Node>; 8]>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a QueryPlan {
+    type Item = &'a Arc<Node>;
+    type IntoIter = std::slice::Iter<'a, Arc<Node>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// Orders the nodes to try for one request.
 pub trait LoadBalancingPolicy: Send + Sync + std::fmt::Debug {
     /// The query plan: nodes in the order they should be tried. Nodes that are down may be
     /// left out; the driver skips them anyway.
-    fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>>;
+    fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> QueryPlan;
 }
 
 /// Spreads requests evenly: each plan starts one node further than the previous one.
@@ -44,9 +106,9 @@ impl RoundRobinPolicy {
 }
 
 impl LoadBalancingPolicy for RoundRobinPolicy {
-    fn plan(&self, _: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+    fn plan(&self, _: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> QueryPlan {
         if nodes.is_empty() {
-            return Vec::new();
+            return QueryPlan::new();
         }
         let start = self.next.fetch_add(1, Ordering::Relaxed) % nodes.len();
         let (tail, head) = nodes.split_at(start);
@@ -86,12 +148,12 @@ impl DcAwareRoundRobinPolicy {
 }
 
 impl LoadBalancingPolicy for DcAwareRoundRobinPolicy {
-    fn plan(&self, _: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
+    fn plan(&self, _: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> QueryPlan {
         let is_local = |n: &Arc<Node>| n.datacenter().is_none_or(|dc| dc == self.local_dc);
-        let local: Vec<Arc<Node>> = nodes.iter().filter(|n| is_local(n)).cloned().collect();
+        let local: QueryPlan = nodes.iter().filter(|n| is_local(n)).cloned().collect();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let mut plan: Vec<Arc<Node>> = if local.is_empty() {
-            Vec::new()
+        let mut plan: QueryPlan = if local.is_empty() {
+            QueryPlan::new()
         } else {
             let (tail, head) = local.split_at(start % local.len());
             head.iter()
@@ -132,14 +194,11 @@ impl TokenAwarePolicy {
 }
 
 impl LoadBalancingPolicy for TokenAwarePolicy {
-    fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> Vec<Arc<Node>> {
-        let child = self.child.plan(request, nodes);
-        if request.replicas.is_empty() {
-            return child;
+    fn plan(&self, request: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> QueryPlan {
+        let mut plan = self.child.plan(request, nodes);
+        if !request.replicas.is_empty() {
+            plan.prioritize(|n| request.replicas.iter().any(|r| Arc::ptr_eq(r, n)));
         }
-        let is_replica = |n: &Arc<Node>| request.replicas.iter().any(|r| Arc::ptr_eq(r, n));
-        let (mut plan, rest): (Vec<_>, Vec<_>) = child.into_iter().partition(|n| is_replica(n));
-        plan.extend(rest);
         plan
     }
 }
@@ -167,9 +226,8 @@ mod tests {
             placed(4, "dc2"),
             node(5),
         ];
-        let ports = |plan: Vec<Arc<Node>>| -> Vec<u16> {
-            plan.iter().map(|n| n.address().port()).collect()
-        };
+        let ports =
+            |plan: QueryPlan| -> Vec<u16> { plan.iter().map(|n| n.address().port()).collect() };
         let local_only = DcAwareRoundRobinPolicy::new("dc1");
         assert_eq!(
             ports(local_only.plan(&RoutingInfo::default(), &nodes)),
@@ -195,9 +253,8 @@ mod tests {
             replicas: &replicas,
             ..RoutingInfo::default()
         };
-        let ports = |plan: Vec<Arc<Node>>| -> Vec<u16> {
-            plan.iter().map(|n| n.address().port()).collect()
-        };
+        let ports =
+            |plan: QueryPlan| -> Vec<u16> { plan.iter().map(|n| n.address().port()).collect() };
         assert_eq!(ports(policy.plan(&info, &nodes)), vec![2, 4, 1, 3]);
         assert_eq!(ports(policy.plan(&info, &nodes)), vec![2, 4, 3, 1]);
         assert_eq!(ports(policy.plan(&info, &nodes)), vec![4, 2, 3, 1]);
@@ -212,9 +269,8 @@ mod tests {
     fn round_robin_rotates_and_skips_down_nodes() {
         let nodes = vec![node(1), node(2), node(3)];
         let p = RoundRobinPolicy::new();
-        let ports = |plan: Vec<Arc<Node>>| -> Vec<u16> {
-            plan.iter().map(|n| n.address().port()).collect()
-        };
+        let ports =
+            |plan: QueryPlan| -> Vec<u16> { plan.iter().map(|n| n.address().port()).collect() };
         assert_eq!(
             ports(p.plan(&RoutingInfo::default(), &nodes)),
             vec![1, 2, 3]

@@ -10,7 +10,8 @@ mod retry;
 mod timestamp;
 
 pub use load_balancing::{
-    DcAwareRoundRobinPolicy, LoadBalancingPolicy, RoundRobinPolicy, RoutingInfo, TokenAwarePolicy,
+    DcAwareRoundRobinPolicy, LoadBalancingPolicy, QueryPlan, RoundRobinPolicy, RoutingInfo,
+    TokenAwarePolicy,
 };
 pub use reconnection::{
     ConstantReconnectionPolicy, ExponentialReconnectionPolicy, ReconnectionPolicy,

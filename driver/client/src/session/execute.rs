@@ -9,7 +9,8 @@ use bytes::Bytes;
 use cassia_protocol::consistency::Consistency;
 use cassia_protocol::frame::ProtocolVersion;
 use cassia_protocol::request::{
-    self, BatchStatement, Execute, Prepare, Query, QueryParameters, Request, SerializedValues,
+    BatchRef, BatchStatementRef, ExecuteRef, Prepare, QueryParametersRef, QueryRef, Request,
+    RequestRef, SerializedValues,
 };
 use cassia_protocol::response::{ErrorKind, Response, ResultBody, ServerError};
 use tracing::Instrument;
@@ -23,6 +24,7 @@ use crate::result::{Body, QueryResult};
 use crate::statement::PreparedStatement;
 use crate::statement::batch::BatchEntry;
 use crate::statement::options::{DEFAULT_PAGE_SIZE, StatementOptions};
+use crate::statement::prepared::ResultState;
 
 /// What to send.
 #[derive(Clone, Copy)]
@@ -109,19 +111,29 @@ impl SessionInner {
         let topology = self.topology();
         let replicas = match (keyspace, token) {
             (Some(ks), Some(t)) => topology.token_map.replicas(ks, t),
-            _ => Vec::new(),
+            _ => &[],
         };
         let routing = RoutingInfo {
             keyspace,
             routing_key: routing_key.as_deref(),
             token,
-            replicas: &replicas,
+            replicas,
             idempotent: opts.idempotent,
         };
         let plan = resolved
             .profile
             .load_balancing
             .plan(&routing, &topology.nodes);
+        // A batch's statements as borrowed views, built once for every attempt.
+        let batch_statements = match work {
+            Work::Batch { batch, values } => {
+                batch_statement_refs(batch, values).map_err(|detail| ExecuteError::Encode {
+                    statement: statement.clone(),
+                    detail,
+                })?
+            }
+            _ => Vec::new(),
+        };
         let mut errors = Vec::new();
         let mut retries = 0u32;
         // The timeout covers the whole execution, retries and re-preparing included, as the
@@ -154,14 +166,24 @@ impl SessionInner {
                         after: resolved.timeout,
                     }));
                 }
-                let request =
-                    build_request(work, opts, &resolved, conn.version()).map_err(|detail| {
-                        ExecuteError::Encode {
-                            statement: statement.clone(),
-                            detail,
-                        }
-                    })?;
-                let envelope = Envelope::new(request)
+                // Read per attempt: re-preparing may have brought new result metadata.
+                let result_state = match work {
+                    Work::Execute { prepared, .. } => Some(prepared.result_state()),
+                    _ => None,
+                };
+                let request = build_request(
+                    work,
+                    opts,
+                    &resolved,
+                    conn.version(),
+                    result_state.as_ref(),
+                    &batch_statements,
+                )
+                .map_err(|detail| ExecuteError::Encode {
+                    statement: statement.clone(),
+                    detail,
+                })?;
+                let envelope = Envelope::borrowed(request)
                     .with_tracing(opts.tracing)
                     .with_custom_payload(&opts.custom_payload);
                 let span = tracing::debug_span!(
@@ -390,84 +412,90 @@ impl FailureKind {
     }
 }
 
-fn build_request(
-    work: Work<'_>,
-    opts: &StatementOptions,
+fn batch_statement_refs<'a>(
+    batch: &'a crate::statement::Batch,
+    values: &'a [SerializedValues],
+) -> Result<Vec<BatchStatementRef<'a>>, String> {
+    if values.len() != batch.entries.len() {
+        return Err(format!(
+            "the batch has {} statements but {} sets of values were given",
+            batch.entries.len(),
+            values.len()
+        ));
+    }
+    Ok(batch
+        .entries
+        .iter()
+        .zip(values)
+        .map(|(entry, values)| match entry {
+            BatchEntry::Simple(cql) => BatchStatementRef::Query { query: cql, values },
+            BatchEntry::Prepared(p) => BatchStatementRef::Prepared {
+                id: &p.shared.id,
+                values,
+            },
+        })
+        .collect())
+}
+
+/// The request for one attempt, borrowing the statement, its values and its options: the
+/// values are written straight into the frame. `result_state` is the prepared statement's
+/// (for EXECUTE), `batch_statements` the batch's views (for BATCH).
+fn build_request<'a>(
+    work: Work<'a>,
+    opts: &'a StatementOptions,
     r: &Resolved,
     version: ProtocolVersion,
-) -> Result<Request, String> {
+    result_state: Option<&'a ResultState>,
+    batch_statements: &'a [BatchStatementRef<'a>],
+) -> Result<RequestRef<'a>, String> {
     let keyspace = match (&opts.keyspace, version) {
-        (Some(ks), ProtocolVersion::V5) => Some(ks.clone()),
+        (Some(ks), ProtocolVersion::V5) => Some(ks.as_str()),
         (Some(_), _) => {
             return Err("a per-statement keyspace needs protocol v5".into());
         }
         (None, _) => None,
     };
     let page_size = opts.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-    let params = |values: &SerializedValues, skip_metadata: bool| QueryParameters {
+    let params = |values: &'a SerializedValues, skip_metadata: bool| QueryParametersRef {
         consistency: r.consistency,
-        values: values.clone(),
+        values,
         skip_metadata,
         page_size: (page_size > 0).then_some(page_size),
-        paging_state: opts.paging_state.as_ref().map(|p| p.0.clone()),
+        paging_state: opts.paging_state.as_ref().map(|p| &p.0[..]),
         serial_consistency: r.serial_consistency,
         timestamp: r.timestamp,
-        keyspace: keyspace.clone(),
+        keyspace,
         now_in_seconds: None,
     };
     Ok(match work {
-        Work::Query { cql, values } => Request::Query(Query {
-            query: cql.to_owned(),
+        Work::Query { cql, values } => RequestRef::Query(QueryRef {
+            query: cql,
             params: params(values, false),
         }),
         Work::Execute { prepared, values } => {
-            let state = prepared.result_state();
+            let metadata_id = result_state.and_then(|s| s.metadata_id.as_deref());
             // Skipping metadata is only safe when the server tells us it changed (v5).
             let skip = version == ProtocolVersion::V5
-                && state.metadata_id.is_some()
-                && !state.columns.is_empty();
-            Request::Execute(Execute {
-                id: prepared.shared.id.clone(),
+                && metadata_id.is_some()
+                && result_state.is_some_and(|s| !s.columns.is_empty());
+            RequestRef::Execute(ExecuteRef {
+                id: &prepared.shared.id,
                 result_metadata_id: match version {
-                    ProtocolVersion::V5 => Some(state.metadata_id.unwrap_or_default()),
+                    ProtocolVersion::V5 => Some(metadata_id.unwrap_or_default()),
                     ProtocolVersion::V4 => None,
                 },
                 params: params(values, skip),
             })
         }
-        Work::Batch { batch, values } => {
-            if values.len() != batch.entries.len() {
-                return Err(format!(
-                    "the batch has {} statements but {} sets of values were given",
-                    batch.entries.len(),
-                    values.len()
-                ));
-            }
-            let statements = batch
-                .entries
-                .iter()
-                .zip(values)
-                .map(|(entry, values)| match entry {
-                    BatchEntry::Simple(cql) => BatchStatement::Query {
-                        query: cql.to_string(),
-                        values: values.clone(),
-                    },
-                    BatchEntry::Prepared(p) => BatchStatement::Prepared {
-                        id: p.shared.id.clone(),
-                        values: values.clone(),
-                    },
-                })
-                .collect();
-            Request::Batch(request::Batch {
-                batch_type: batch.batch_type,
-                statements,
-                consistency: r.consistency,
-                serial_consistency: r.serial_consistency,
-                timestamp: r.timestamp,
-                keyspace,
-                now_in_seconds: None,
-            })
-        }
+        Work::Batch { batch, .. } => RequestRef::Batch(BatchRef {
+            batch_type: batch.batch_type,
+            statements: batch_statements,
+            consistency: r.consistency,
+            serial_consistency: r.serial_consistency,
+            timestamp: r.timestamp,
+            keyspace,
+            now_in_seconds: None,
+        }),
     })
 }
 

@@ -9,7 +9,7 @@ use super::params::{
     KEYSPACE, NAMES_FOR_VALUES, NOW_IN_SECONDS, SERIAL_CONSISTENCY, TIMESTAMP, read_consistency,
     read_flags, v5_only, write_flags,
 };
-use super::{Batch, BatchStatement, BatchType, SerializedValues};
+use super::{Batch, BatchRef, BatchStatement, BatchStatementRef, BatchType, SerializedValues};
 use crate::frame::ProtocolVersion;
 use crate::wire::{
     DecodeError, EncodeError, Reader, put_i32, put_i64, put_long_string, put_short_bytes,
@@ -38,11 +38,20 @@ impl BatchType {
 }
 
 impl BatchStatement {
+    /// A borrowed view, for encoding without copying.
+    pub fn borrowed(&self) -> BatchStatementRef<'_> {
+        match self {
+            BatchStatement::Query { query, values } => BatchStatementRef::Query { query, values },
+            BatchStatement::Prepared { id, values } => BatchStatementRef::Prepared { id, values },
+        }
+    }
+}
+
+impl BatchStatementRef<'_> {
     fn values(&self) -> &SerializedValues {
         match self {
-            BatchStatement::Query { values, .. } | BatchStatement::Prepared { values, .. } => {
-                values
-            }
+            BatchStatementRef::Query { values, .. }
+            | BatchStatementRef::Prepared { values, .. } => values,
         }
     }
 }
@@ -51,63 +60,21 @@ impl Batch {
     /// Appends the BATCH body. Named values are refused: the protocol's flag 0x40 exists for
     /// batches, but Cassandra rejects it, so no server could run such a batch.
     pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        v5_only(version, self.keyspace.is_some(), "per-request keyspace")?;
-        v5_only(version, self.now_in_seconds.is_some(), "now_in_seconds")?;
-        if self
+        let statements: Vec<BatchStatementRef<'_>> = self
             .statements
             .iter()
-            .any(|s| s.values().named && s.values().count > 0)
-        {
-            return Err(EncodeError::Invalid {
-                what: "BATCH",
-                detail: "named values are not supported in batches".to_owned(),
-            });
+            .map(BatchStatement::borrowed)
+            .collect();
+        BatchRef {
+            batch_type: self.batch_type,
+            statements: &statements,
+            consistency: self.consistency,
+            serial_consistency: self.serial_consistency,
+            timestamp: self.timestamp,
+            keyspace: self.keyspace.as_deref(),
+            now_in_seconds: self.now_in_seconds,
         }
-        out.push(self.batch_type.code());
-        let n = u16::try_from(self.statements.len()).map_err(|_| EncodeError::TooLong {
-            what: "batch statements",
-            length: self.statements.len(),
-        })?;
-        put_u16(out, n);
-        for statement in &self.statements {
-            match statement {
-                BatchStatement::Query { query, .. } => {
-                    out.push(0);
-                    put_long_string(out, query, "query string")?;
-                }
-                BatchStatement::Prepared { id, .. } => {
-                    out.push(1);
-                    put_short_bytes(out, id, "prepared id")?;
-                }
-            }
-            let values = statement.values();
-            put_u16(out, values.count);
-            out.extend_from_slice(&values.bytes);
-        }
-        put_u16(out, self.consistency.code());
-        let flags = [
-            (self.serial_consistency.is_some(), SERIAL_CONSISTENCY),
-            (self.timestamp.is_some(), TIMESTAMP),
-            (self.keyspace.is_some(), KEYSPACE),
-            (self.now_in_seconds.is_some(), NOW_IN_SECONDS),
-        ]
-        .iter()
-        .filter(|(on, _)| *on)
-        .fold(0, |acc, (_, bit)| acc | bit);
-        write_flags(out, version, flags);
-        if let Some(serial) = self.serial_consistency {
-            put_u16(out, serial.code());
-        }
-        if let Some(ts) = self.timestamp {
-            put_i64(out, ts);
-        }
-        if let Some(ks) = &self.keyspace {
-            put_string(out, ks, "keyspace")?;
-        }
-        if let Some(now) = self.now_in_seconds {
-            put_i32(out, now);
-        }
-        Ok(())
+        .encode(version, out)
     }
 
     /// Decodes a BATCH body. Flag 0x40 (named values) is rejected, as Cassandra does.
@@ -185,6 +152,69 @@ impl Batch {
 enum Target<'a> {
     Query(&'a str),
     Prepared(&'a [u8]),
+}
+
+impl BatchRef<'_> {
+    /// Appends the BATCH body (see [`Batch::encode`]).
+    pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        v5_only(version, self.keyspace.is_some(), "per-request keyspace")?;
+        v5_only(version, self.now_in_seconds.is_some(), "now_in_seconds")?;
+        if self
+            .statements
+            .iter()
+            .any(|s| s.values().named && s.values().count > 0)
+        {
+            return Err(EncodeError::Invalid {
+                what: "BATCH",
+                detail: "named values are not supported in batches".to_owned(),
+            });
+        }
+        out.push(self.batch_type.code());
+        let n = u16::try_from(self.statements.len()).map_err(|_| EncodeError::TooLong {
+            what: "batch statements",
+            length: self.statements.len(),
+        })?;
+        put_u16(out, n);
+        for statement in self.statements {
+            match statement {
+                BatchStatementRef::Query { query, .. } => {
+                    out.push(0);
+                    put_long_string(out, query, "query string")?;
+                }
+                BatchStatementRef::Prepared { id, .. } => {
+                    out.push(1);
+                    put_short_bytes(out, id, "prepared id")?;
+                }
+            }
+            let values = statement.values();
+            put_u16(out, values.count);
+            out.extend_from_slice(&values.bytes);
+        }
+        put_u16(out, self.consistency.code());
+        let flags = [
+            (self.serial_consistency.is_some(), SERIAL_CONSISTENCY),
+            (self.timestamp.is_some(), TIMESTAMP),
+            (self.keyspace.is_some(), KEYSPACE),
+            (self.now_in_seconds.is_some(), NOW_IN_SECONDS),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |acc, (_, bit)| acc | bit);
+        write_flags(out, version, flags);
+        if let Some(serial) = self.serial_consistency {
+            put_u16(out, serial.code());
+        }
+        if let Some(ts) = self.timestamp {
+            put_i64(out, ts);
+        }
+        if let Some(ks) = self.keyspace {
+            put_string(out, ks, "keyspace")?;
+        }
+        if let Some(now) = self.now_in_seconds {
+            put_i32(out, now);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

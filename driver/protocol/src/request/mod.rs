@@ -5,12 +5,16 @@ use bytes::Bytes;
 use crate::consistency::Consistency;
 
 mod batch;
+mod borrowed;
 mod codec;
 pub(crate) mod params;
 mod query;
 mod simple;
 mod values;
 
+pub use borrowed::{
+    BatchRef, BatchStatementRef, ExecuteRef, QueryParametersRef, QueryRef, RequestRef,
+};
 pub use values::ValuesIter;
 
 /// One bound value as it sits on the wire: `null` and `unset` are distinct.

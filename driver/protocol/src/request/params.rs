@@ -4,7 +4,7 @@
 //! (0x80) and `now_in_seconds` (0x100). Optional fields are present exactly when their flag
 //! is, so the flags are derived from the struct when encoding and never stored.
 
-use super::{QueryParameters, SerializedValues};
+use super::{QueryParameters, QueryParametersRef, SerializedValues};
 use crate::consistency::Consistency;
 use crate::frame::ProtocolVersion;
 use crate::wire::{
@@ -84,51 +84,24 @@ pub(crate) fn v5_only(
 }
 
 impl QueryParameters {
+    /// A borrowed view, for encoding without copying the values.
+    pub fn borrowed(&self) -> QueryParametersRef<'_> {
+        QueryParametersRef {
+            consistency: self.consistency,
+            values: &self.values,
+            skip_metadata: self.skip_metadata,
+            page_size: self.page_size,
+            paging_state: self.paging_state.as_deref(),
+            serial_consistency: self.serial_consistency,
+            timestamp: self.timestamp,
+            keyspace: self.keyspace.as_deref(),
+            now_in_seconds: self.now_in_seconds,
+        }
+    }
+
     /// Appends the parameters in `version`'s layout.
     pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        v5_only(version, self.keyspace.is_some(), "per-request keyspace")?;
-        v5_only(version, self.now_in_seconds.is_some(), "now_in_seconds")?;
-        let has_values = self.values.count > 0;
-        let flags = [
-            (has_values, VALUES),
-            (self.skip_metadata, SKIP_METADATA),
-            (self.page_size.is_some(), PAGE_SIZE),
-            (self.paging_state.is_some(), PAGING_STATE),
-            (self.serial_consistency.is_some(), SERIAL_CONSISTENCY),
-            (self.timestamp.is_some(), TIMESTAMP),
-            (has_values && self.values.named, NAMES_FOR_VALUES),
-            (self.keyspace.is_some(), KEYSPACE),
-            (self.now_in_seconds.is_some(), NOW_IN_SECONDS),
-        ]
-        .iter()
-        .filter(|(on, _)| *on)
-        .fold(0, |acc, (_, bit)| acc | bit);
-
-        put_u16(out, self.consistency.code());
-        write_flags(out, version, flags);
-        if has_values {
-            put_u16(out, self.values.count);
-            out.extend_from_slice(&self.values.bytes);
-        }
-        if let Some(size) = self.page_size {
-            put_i32(out, size);
-        }
-        if let Some(state) = &self.paging_state {
-            put_bytes(out, Some(state), "paging state")?;
-        }
-        if let Some(serial) = self.serial_consistency {
-            put_u16(out, serial.code());
-        }
-        if let Some(ts) = self.timestamp {
-            put_i64(out, ts);
-        }
-        if let Some(ks) = &self.keyspace {
-            put_string(out, ks, "keyspace")?;
-        }
-        if let Some(now) = self.now_in_seconds {
-            put_i32(out, now);
-        }
-        Ok(())
+        self.borrowed().encode(version, out)
     }
 
     /// Reads the parameters in `version`'s layout.
@@ -171,6 +144,55 @@ impl QueryParameters {
             keyspace,
             now_in_seconds,
         })
+    }
+}
+
+impl QueryParametersRef<'_> {
+    /// Appends the parameters in `version`'s layout.
+    pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        v5_only(version, self.keyspace.is_some(), "per-request keyspace")?;
+        v5_only(version, self.now_in_seconds.is_some(), "now_in_seconds")?;
+        let has_values = self.values.count > 0;
+        let flags = [
+            (has_values, VALUES),
+            (self.skip_metadata, SKIP_METADATA),
+            (self.page_size.is_some(), PAGE_SIZE),
+            (self.paging_state.is_some(), PAGING_STATE),
+            (self.serial_consistency.is_some(), SERIAL_CONSISTENCY),
+            (self.timestamp.is_some(), TIMESTAMP),
+            (has_values && self.values.named, NAMES_FOR_VALUES),
+            (self.keyspace.is_some(), KEYSPACE),
+            (self.now_in_seconds.is_some(), NOW_IN_SECONDS),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |acc, (_, bit)| acc | bit);
+
+        put_u16(out, self.consistency.code());
+        write_flags(out, version, flags);
+        if has_values {
+            put_u16(out, self.values.count);
+            out.extend_from_slice(&self.values.bytes);
+        }
+        if let Some(size) = self.page_size {
+            put_i32(out, size);
+        }
+        if let Some(state) = self.paging_state {
+            put_bytes(out, Some(state), "paging state")?;
+        }
+        if let Some(serial) = self.serial_consistency {
+            put_u16(out, serial.code());
+        }
+        if let Some(ts) = self.timestamp {
+            put_i64(out, ts);
+        }
+        if let Some(ks) = self.keyspace {
+            put_string(out, ks, "keyspace")?;
+        }
+        if let Some(now) = self.now_in_seconds {
+            put_i32(out, now);
+        }
+        Ok(())
     }
 }
 

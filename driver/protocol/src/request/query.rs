@@ -5,17 +5,24 @@
 
 use bytes::Bytes;
 
-use super::{Execute, Prepare, Query, QueryParameters};
+use super::{Execute, ExecuteRef, Prepare, Query, QueryParameters, QueryRef};
 use crate::frame::ProtocolVersion;
 use crate::wire::{DecodeError, EncodeError, Reader, put_long_string, put_short_bytes, put_string};
 
 const PREPARE_KEYSPACE: u32 = 0x01;
 
 impl Query {
+    /// A borrowed view, for encoding without copying.
+    pub fn borrowed(&self) -> QueryRef<'_> {
+        QueryRef {
+            query: &self.query,
+            params: self.params.borrowed(),
+        }
+    }
+
     /// Appends the QUERY body.
     pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        put_long_string(out, &self.query, "query string")?;
-        self.params.encode(version, out)
+        self.borrowed().encode(version, out)
     }
 
     /// Decodes a QUERY body (the whole body must be consumed).
@@ -73,27 +80,19 @@ impl Prepare {
 }
 
 impl Execute {
+    /// A borrowed view, for encoding without copying.
+    pub fn borrowed(&self) -> ExecuteRef<'_> {
+        ExecuteRef {
+            id: &self.id,
+            result_metadata_id: self.result_metadata_id.as_deref(),
+            params: self.params.borrowed(),
+        }
+    }
+
     /// Appends the EXECUTE body. In v5 the result metadata id is required (servers reject
     /// an EXECUTE without one); in v4 it must be absent.
     pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        put_short_bytes(out, &self.id, "prepared id")?;
-        match (version, &self.result_metadata_id) {
-            (ProtocolVersion::V5, Some(id)) => put_short_bytes(out, id, "result metadata id")?,
-            (ProtocolVersion::V5, None) => {
-                return Err(EncodeError::Invalid {
-                    what: "EXECUTE",
-                    detail: "protocol v5 requires a result metadata id".to_owned(),
-                });
-            }
-            (ProtocolVersion::V4, Some(_)) => {
-                return Err(EncodeError::Unsupported {
-                    what: "EXECUTE result metadata id",
-                    version: 4,
-                });
-            }
-            (ProtocolVersion::V4, None) => {}
-        }
-        self.params.encode(version, out)
+        self.borrowed().encode(version, out)
     }
 
     /// Decodes an EXECUTE body.
@@ -113,6 +112,38 @@ impl Execute {
             result_metadata_id,
             params,
         })
+    }
+}
+
+impl QueryRef<'_> {
+    /// Appends the QUERY body.
+    pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        put_long_string(out, self.query, "query string")?;
+        self.params.encode(version, out)
+    }
+}
+
+impl ExecuteRef<'_> {
+    /// Appends the EXECUTE body (see [`Execute::encode`]).
+    pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        put_short_bytes(out, self.id, "prepared id")?;
+        match (version, self.result_metadata_id) {
+            (ProtocolVersion::V5, Some(id)) => put_short_bytes(out, id, "result metadata id")?,
+            (ProtocolVersion::V5, None) => {
+                return Err(EncodeError::Invalid {
+                    what: "EXECUTE",
+                    detail: "protocol v5 requires a result metadata id".to_owned(),
+                });
+            }
+            (ProtocolVersion::V4, Some(_)) => {
+                return Err(EncodeError::Unsupported {
+                    what: "EXECUTE result metadata id",
+                    version: 4,
+                });
+            }
+            (ProtocolVersion::V4, None) => {}
+        }
+        self.params.encode(version, out)
     }
 }
 
