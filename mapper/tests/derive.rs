@@ -125,7 +125,7 @@ fn rows_read_by_column_name_in_any_order() {
     };
     let mut page = RowsBuilder::new(ResultMetadata {
         column_count: columns.len(),
-        columns: columns.clone(),
+        columns: columns.clone().into(),
         ..ResultMetadata::default()
     });
     for c in &columns {

@@ -96,9 +96,9 @@ fn metadata(ks: &str, table: &str, cols: &[Col], no_metadata: bool) -> ResultMet
         paging_state: None,
         new_metadata_id: None,
         columns: if no_metadata {
-            Vec::new()
+            Default::default()
         } else {
-            specs(ks, table, cols)
+            specs(ks, table, cols).into()
         },
     }
 }

@@ -47,7 +47,7 @@ impl Body {
                     {
                         c
                     }
-                    _ => Arc::new(rows.metadata.columns.clone()),
+                    _ => rows.metadata.columns.clone(),
                 };
                 Body::Rows { columns, rows }
             }

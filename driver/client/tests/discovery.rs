@@ -26,7 +26,7 @@ fn peers_v2(peer: SocketAddr) -> Response {
         column_count: columns.len(),
         paging_state: None,
         new_metadata_id: None,
-        columns,
+        columns: columns.into(),
     });
     let std::net::IpAddr::V4(ip) = peer.ip() else {
         unreachable!("mock servers listen on IPv4")
@@ -107,7 +107,7 @@ async fn falls_back_to_system_peers_and_survives_an_unreachable_peer() {
                 column_count: 4,
                 paging_state: None,
                 new_metadata_id: None,
-                columns,
+                columns: columns.into(),
             });
             b.push_value(&[127, 0, 0, 2]).expect("cell");
             b.push_null();
@@ -222,7 +222,7 @@ async fn topology_events_add_and_remove_nodes() {
                 column_count: 1,
                 paging_state: None,
                 new_metadata_id: None,
-                columns: vec![col(name, typ)],
+                columns: vec![col(name, typ)].into(),
             })
             .finish()
             .expect("rows"),
@@ -246,7 +246,7 @@ async fn topology_events_add_and_remove_nodes() {
                 column_count: 1,
                 paging_state: None,
                 new_metadata_id: None,
-                columns: vec![col("schema_version", ColumnType::Uuid)],
+                columns: vec![col("schema_version", ColumnType::Uuid)].into(),
             });
             b.push_value(uuid::Uuid::from_u128(1).as_bytes())
                 .expect("cell");
@@ -336,7 +336,7 @@ fn rows(
         column_count: columns.len(),
         paging_state: None,
         new_metadata_id: None,
-        columns,
+        columns: columns.into(),
     });
     for c in cells {
         b.push_cell(c.as_deref()).expect("cell");

@@ -152,7 +152,7 @@ fn prepared(id: &[u8]) -> Response {
             column_count: 1,
             paging_state: None,
             new_metadata_id: None,
-            columns: vec![col("v", ColumnType::Int)],
+            columns: vec![col("v", ColumnType::Int)].into(),
         },
     }))
 }
@@ -295,7 +295,7 @@ fn lwt_result(applied: bool) -> Response {
         column_count: columns.len(),
         paging_state: None,
         new_metadata_id: None,
-        columns,
+        columns: columns.into(),
     });
     b.push_value(&[u8::from(applied)]).expect("cell");
     if !applied {
@@ -519,7 +519,7 @@ async fn v5_result_metadata_id_is_sent_and_updated_from_metadata_changed() {
                     column_count: 2,
                     paging_state: None,
                     new_metadata_id: Some(Bytes::from_static(b"meta-2")),
-                    columns: vec![col("v", ColumnType::Int), col("w", ColumnType::Int)],
+                    columns: vec![col("v", ColumnType::Int), col("w", ColumnType::Int)].into(),
                 };
                 let mut b = RowsBuilder::new(metadata);
                 b.push_value(&1i32.to_be_bytes()).expect("cell");
@@ -538,7 +538,7 @@ async fn v5_result_metadata_id_is_sent_and_updated_from_metadata_changed() {
                     column_count: 2,
                     paging_state: None,
                     new_metadata_id: None,
-                    columns: Vec::new(),
+                    columns: Default::default(),
                 });
                 b.push_value(&3i32.to_be_bytes()).expect("cell");
                 b.push_value(&4i32.to_be_bytes()).expect("cell");
@@ -611,7 +611,7 @@ async fn get_trace_polls_until_the_session_is_complete() {
             column_count: columns.len(),
             paging_state: None,
             new_metadata_id: None,
-            columns,
+            columns: columns.into(),
         });
         b.push_value(&[127, 0, 0, 1]).expect("cell");
         if complete {
@@ -648,7 +648,7 @@ async fn get_trace_polls_until_the_session_is_complete() {
                 column_count: 4,
                 paging_state: None,
                 new_metadata_id: None,
-                columns,
+                columns: columns.into(),
             });
             b.push_value(b"Parsing SELECT 1").expect("cell");
             b.push_value(&[127, 0, 0, 1]).expect("cell");

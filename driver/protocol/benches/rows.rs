@@ -57,7 +57,7 @@ fn page() -> Page {
 fn encode(columns: &[ColumnSpec], rows: &Page) -> Rows {
     let metadata = ResultMetadata {
         column_count: columns.len(),
-        columns: columns.to_vec(),
+        columns: columns.to_vec().into(),
         ..ResultMetadata::default()
     };
     let mut builder = RowsBuilder::new(metadata);
@@ -101,7 +101,7 @@ fn decode_dynamic(rows: &Rows) -> usize {
     let mut n = 0;
     for row in rows.iter() {
         let row = row.expect("well-formed rows");
-        for (cell, spec) in row.cells().zip(&rows.metadata.columns) {
+        for (cell, spec) in row.cells().zip(rows.metadata.columns.iter()) {
             let value = CqlValue::deserialize_cell(&spec.typ, cell).expect("cell decodes");
             n += usize::from(value.is_some());
             black_box(value);

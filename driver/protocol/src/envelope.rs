@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::frame::{Direction, FrameFlags, FrameHeader, HEADER_LEN, ProtocolVersion};
 use crate::request::{Request, RequestRef};
-use crate::response::Response;
+use crate::response::{MetadataCache, Response};
 use crate::wire::{DecodeError, EncodeError, Reader, put_bytes_map, put_string_list};
 
 /// A custom payload: `[bytes map]` entries in wire order (`None` is a null value).
@@ -218,18 +218,30 @@ impl ResponseFrame {
 
     /// Decodes a response from its header and (decompressed) body, copying what it keeps.
     pub fn decode(header: &FrameHeader, body: &[u8]) -> Result<Self, DecodeError> {
-        Self::decode_inner(header, body, None)
+        Self::decode_inner(header, body, None, None)
     }
 
     /// Like [`decode`](Self::decode), but Rows cells stay in `body`'s buffer (no copy).
     pub fn decode_bytes(header: &FrameHeader, body: &Bytes) -> Result<Self, DecodeError> {
-        Self::decode_inner(header, body, Some(body))
+        Self::decode_inner(header, body, Some(body), None)
+    }
+
+    /// Like [`decode_bytes`](Self::decode_bytes), taking Rows column specs from `cache`
+    /// when the same bytes were decoded before: what a connection's reader uses, so a
+    /// statement's results share one decoded set of specs.
+    pub fn decode_bytes_cached(
+        header: &FrameHeader,
+        body: &Bytes,
+        cache: &mut MetadataCache,
+    ) -> Result<Self, DecodeError> {
+        Self::decode_inner(header, body, Some(body), Some(cache))
     }
 
     fn decode_inner(
         header: &FrameHeader,
         body: &[u8],
         owner: Option<&Bytes>,
+        cache: Option<&mut MetadataCache>,
     ) -> Result<Self, DecodeError> {
         expect_direction(header, Direction::Response)?;
         let flags = header.flags;
@@ -252,7 +264,13 @@ impl ResponseFrame {
         let rest = r.rest();
         let response = match owner {
             Some(buf) => {
-                Response::decode_bytes(header.opcode, header.version, &buf.slice_ref(rest))?
+                let body = buf.slice_ref(rest);
+                match cache {
+                    Some(cache) => {
+                        Response::decode_bytes_cached(header.opcode, header.version, &body, cache)?
+                    }
+                    None => Response::decode_bytes(header.opcode, header.version, &body)?,
+                }
             }
             None => Response::decode(header.opcode, header.version, rest)?,
         };

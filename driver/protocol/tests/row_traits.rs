@@ -108,7 +108,7 @@ fn errors_name_the_marker_and_leave_the_buffer_untouched() {
 fn rows(columns: Vec<ColumnSpec>, cells: &[Option<&[u8]>]) -> Rows {
     let metadata = ResultMetadata {
         column_count: columns.len(),
-        columns,
+        columns: columns.into(),
         ..ResultMetadata::default()
     };
     let mut b = RowsBuilder::new(metadata);

@@ -563,7 +563,7 @@ fn rows_from(columns: &[(String, T)], cells: &Json) -> cassia_protocol::response
         .collect();
     let mut b = RowsBuilder::new(ResultMetadata {
         column_count: specs.len(),
-        columns: specs,
+        columns: specs.into(),
         ..ResultMetadata::default()
     });
     for row in items(cells) {

@@ -304,7 +304,7 @@ impl Engine {
                 column_count: planned.result_columns.len(),
                 paging_state: None,
                 new_metadata_id: None,
-                columns: planned.result_columns.clone(),
+                columns: planned.result_columns.clone().into(),
             },
         });
         let entry = PreparedEntry {
@@ -389,11 +389,11 @@ impl Engine {
                     {
                         rows.metadata.new_metadata_id = Some(response_id);
                     } else if execute.params.skip_metadata {
-                        rows.metadata.columns.clear();
+                        rows.metadata.columns = Default::default();
                     }
                 }
             } else if execute.params.skip_metadata && response_id == planned.metadata_id {
-                rows.metadata.columns.clear();
+                rows.metadata.columns = Default::default();
             }
         }
         Ok(out)

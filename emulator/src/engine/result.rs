@@ -40,7 +40,7 @@ impl RowsBuilder {
                 column_count: columns.len(),
                 paging_state,
                 new_metadata_id: None,
-                columns,
+                columns: columns.into(),
             },
             row_count: self.rows,
             content: self.content.freeze(),

@@ -8,7 +8,7 @@ use cassia_protocol::compression::Compression;
 use cassia_protocol::envelope::{CustomPayload, ResponseFrame, encode_request_frame};
 use cassia_protocol::frame::ProtocolVersion;
 use cassia_protocol::request::{BatchStatementRef, Request, RequestRef};
-use cassia_protocol::response::Response;
+use cassia_protocol::response::{MetadataCache, Response};
 use cassia_protocol::wire::EncodeError;
 use uuid::Uuid;
 
@@ -177,6 +177,8 @@ impl FrameWriter {
 #[derive(Debug)]
 pub(crate) struct FrameReader {
     decoder: FrameDecoder,
+    /// Column specs of recent results: a statement's responses share one decoded set.
+    metadata: MetadataCache,
 }
 
 impl FrameReader {
@@ -184,7 +186,10 @@ impl FrameReader {
     pub(crate) fn new(max_frame_size: usize) -> Self {
         let mut decoder = FrameDecoder::new();
         decoder.set_max_frame_size(max_frame_size);
-        FrameReader { decoder }
+        FrameReader {
+            decoder,
+            metadata: MetadataCache::new(),
+        }
     }
 
     /// v4: frames flagged compressed are decompressed from now on (set once STARTUP
@@ -207,8 +212,8 @@ impl FrameReader {
             return Ok(None);
         };
         let header = frame.header;
-        let decoded =
-            ResponseFrame::decode_bytes(&header, &frame.body).map_err(|source| BadFrame::Body {
+        let decoded = ResponseFrame::decode_bytes_cached(&header, &frame.body, &mut self.metadata)
+            .map_err(|source| BadFrame::Body {
                 opcode: opcode_name(header.opcode),
                 stream: header.stream,
                 source,

@@ -49,7 +49,7 @@ impl PreparedStatement {
             bind: p.metadata,
             result: RwLock::new(ResultState {
                 metadata_id: p.result_metadata_id,
-                columns: Arc::new(p.result_metadata.columns),
+                columns: p.result_metadata.columns,
             }),
         };
         PreparedStatement {
@@ -96,14 +96,14 @@ impl PreparedStatement {
     }
 
     /// Records new result metadata (v5 Metadata_changed).
-    pub(crate) fn update_result(&self, metadata_id: Bytes, columns: Vec<ColumnSpec>) {
+    pub(crate) fn update_result(&self, metadata_id: Bytes, columns: Arc<Vec<ColumnSpec>>) {
         let mut guard = match self.shared.result.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
         *guard = ResultState {
             metadata_id: Some(metadata_id),
-            columns: Arc::new(columns),
+            columns,
         };
     }
 }

@@ -23,7 +23,7 @@ pub fn int_rows(columns: &[&str], rows: &[Vec<Option<i32>>], paging: Option<&[u8
         column_count: columns.len(),
         paging_state: paging.map(Bytes::copy_from_slice),
         new_metadata_id: None,
-        columns: columns.iter().map(|c| col(c, ColumnType::Int)).collect(),
+        columns: std::sync::Arc::new(columns.iter().map(|c| col(c, ColumnType::Int)).collect()),
     };
     let mut b = RowsBuilder::new(metadata);
     for row in rows {

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use super::{Event, Response, ResultBody, ServerError};
+use super::{Event, MetadataCache, Response, ResultBody, ServerError};
 use crate::frame::{Opcode, ProtocolVersion};
 use crate::wire::{DecodeError, EncodeError, Reader, put_bytes, put_string, put_string_multimap};
 
@@ -43,7 +43,7 @@ impl Response {
         version: ProtocolVersion,
         body: &[u8],
     ) -> Result<Response, DecodeError> {
-        decode(opcode, version, body, None)
+        decode(opcode, version, body, None, None)
     }
 
     /// Like [`decode`](Self::decode), but Rows content is sliced out of `body` instead of
@@ -53,7 +53,18 @@ impl Response {
         version: ProtocolVersion,
         body: &Bytes,
     ) -> Result<Response, DecodeError> {
-        decode(opcode, version, body, Some(body))
+        decode(opcode, version, body, Some(body), None)
+    }
+
+    /// Like [`decode_bytes`](Self::decode_bytes), taking Rows column specs from `cache`
+    /// when the same bytes were decoded before (and remembering new ones).
+    pub fn decode_bytes_cached(
+        opcode: Opcode,
+        version: ProtocolVersion,
+        body: &Bytes,
+        cache: &mut MetadataCache,
+    ) -> Result<Response, DecodeError> {
+        decode(opcode, version, body, Some(body), Some(cache))
     }
 }
 
@@ -62,6 +73,7 @@ fn decode(
     version: ProtocolVersion,
     body: &[u8],
     owner: Option<&Bytes>,
+    cache: Option<&mut MetadataCache>,
 ) -> Result<Response, DecodeError> {
     let mut r = Reader::new(body);
     let response = match opcode {
@@ -69,7 +81,7 @@ fn decode(
         Opcode::Ready => Response::Ready,
         Opcode::Authenticate => Response::Authenticate(r.string("authenticator")?.to_owned()),
         Opcode::Supported => Response::Supported(r.string_multimap("SUPPORTED options")?),
-        Opcode::Result => Response::Result(ResultBody::decode(&mut r, version, owner)?),
+        Opcode::Result => Response::Result(ResultBody::decode(&mut r, version, owner, cache)?),
         Opcode::Event => Response::Event(Event::decode(&mut r)?),
         Opcode::AuthChallenge => {
             Response::AuthChallenge(r.bytes("SASL token")?.map(Bytes::copy_from_slice))

@@ -8,6 +8,7 @@
 //! re-encodes to the same bytes.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
@@ -152,6 +153,96 @@ fn read_specs(
     Ok(columns)
 }
 
+/// Column specs already decoded on one connection, keyed by their wire bytes: a statement
+/// run many times gets the same specs in every result, and decoding them (a string per
+/// column name, boxed collection types) would cost several allocations per response.
+///
+/// A lookup checks whether the unread bytes *start with* a remembered block decoded for the
+/// same column count and spec layout. The spec grammar is self-delimiting, so such bytes
+/// decode to exactly the remembered specs; nothing else is assumed. Small and bounded: a
+/// few dozen blocks, each at most a few KiB, replaced round-robin.
+#[derive(Debug, Default)]
+pub struct MetadataCache {
+    entries: Vec<CachedSpecs>,
+    /// Entry that answered last (checked first: a connection tends to repeat statements).
+    last: usize,
+    /// Entry to replace next when full.
+    next: usize,
+}
+
+#[derive(Debug)]
+struct CachedSpecs {
+    count: usize,
+    global: bool,
+    raw: Box<[u8]>,
+    columns: Arc<Vec<ColumnSpec>>,
+}
+
+impl MetadataCache {
+    /// Blocks remembered at most.
+    const ENTRIES: usize = 32;
+    /// Larger spec blocks are decoded every time rather than kept.
+    const MAX_BLOCK: usize = 4096;
+
+    /// An empty cache.
+    pub fn new() -> Self {
+        MetadataCache::default()
+    }
+
+    /// Number of blocks remembered.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is remembered yet.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn specs(
+        &mut self,
+        r: &mut Reader<'_>,
+        count: usize,
+        global: bool,
+    ) -> Result<Arc<Vec<ColumnSpec>>, DecodeError> {
+        let rest = r.rest();
+        let matches =
+            |e: &CachedSpecs| e.count == count && e.global == global && rest.starts_with(&e.raw);
+        let hit = match self.entries.get(self.last) {
+            Some(e) if matches(e) => Some(self.last),
+            _ => self.entries.iter().position(matches),
+        };
+        if let Some(i) = hit
+            && let Some(e) = self.entries.get(i)
+        {
+            r.take(e.raw.len(), "column specs")?;
+            self.last = i;
+            return Ok(e.columns.clone());
+        }
+        let columns = Arc::new(read_specs(r, count, global)?);
+        let used = rest.len() - r.remaining();
+        if let Some(raw) = rest.get(..used)
+            && used <= Self::MAX_BLOCK
+        {
+            let entry = CachedSpecs {
+                count,
+                global,
+                raw: raw.into(),
+                columns: columns.clone(),
+            };
+            if self.entries.len() < Self::ENTRIES {
+                self.last = self.entries.len();
+                self.entries.push(entry);
+            } else if let Some(slot) = self.entries.get_mut(self.next) {
+                *slot = entry;
+                self.last = self.next;
+                self.next = (self.next + 1) % Self::ENTRIES;
+            }
+        }
+        Ok(columns)
+    }
+}
+
 impl ResultMetadata {
     /// Appends the `<metadata>` block. A new metadata id needs v5.
     pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
@@ -196,6 +287,16 @@ impl ResultMetadata {
 
     /// Reads a `<metadata>` block.
     pub fn decode(r: &mut Reader<'_>, version: ProtocolVersion) -> Result<Self, DecodeError> {
+        Self::decode_cached(r, version, None)
+    }
+
+    /// Reads a `<metadata>` block, taking the column specs from `cache` when the same bytes
+    /// were decoded before.
+    pub fn decode_cached(
+        r: &mut Reader<'_>,
+        version: ProtocolVersion,
+        cache: Option<&mut MetadataCache>,
+    ) -> Result<Self, DecodeError> {
         let flags = r.i32("metadata flags")?;
         let column_count = read_count(r, "column count")?;
         let paging_state = if flags & HAS_MORE_PAGES != 0 {
@@ -214,10 +315,13 @@ impl ResultMetadata {
         } else {
             None
         };
+        let global = flags & GLOBAL_TABLES_SPEC != 0;
         let columns = if flags & NO_METADATA != 0 {
-            Vec::new()
+            Arc::default()
+        } else if let Some(cache) = cache {
+            cache.specs(r, column_count, global)?
         } else {
-            read_specs(r, column_count, flags & GLOBAL_TABLES_SPEC != 0)?
+            Arc::new(read_specs(r, column_count, global)?)
         };
         Ok(ResultMetadata {
             column_count,
@@ -286,7 +390,8 @@ mod tests {
             columns: vec![
                 col("t", "a", ColumnType::Int),
                 col("t", "b", ColumnType::List(Box::new(ColumnType::Text))),
-            ],
+            ]
+            .into(),
         };
         let mut out = Vec::new();
         m.encode(ProtocolVersion::V4, &mut out).expect("encodes");
@@ -302,6 +407,71 @@ mod tests {
         assert_eq!(r.remaining(), 0);
     }
 
+    fn encoded(columns: Vec<ColumnSpec>) -> Vec<u8> {
+        let m = ResultMetadata {
+            column_count: columns.len(),
+            columns: columns.into(),
+            ..ResultMetadata::default()
+        };
+        let mut out = Vec::new();
+        m.encode(ProtocolVersion::V4, &mut out).expect("encodes");
+        out
+    }
+
+    fn cached(cache: &mut MetadataCache, bytes: &[u8]) -> ResultMetadata {
+        let mut r = Reader::new(bytes);
+        let m = ResultMetadata::decode_cached(&mut r, ProtocolVersion::V4, Some(cache))
+            .expect("decodes");
+        assert_eq!(r.remaining(), 0, "the cache consumes exactly the specs");
+        m
+    }
+
+    #[test]
+    fn the_cache_shares_specs_only_for_the_same_bytes() {
+        let mut cache = MetadataCache::new();
+        let ab = encoded(vec![
+            col("t", "a", ColumnType::Int),
+            col("t", "b", ColumnType::Int),
+        ]);
+        let first = cached(&mut cache, &ab);
+        let again = cached(&mut cache, &ab);
+        assert!(Arc::ptr_eq(&first.columns, &again.columns), "decoded once");
+        assert_eq!(
+            first,
+            ResultMetadata::decode(&mut Reader::new(&ab), ProtocolVersion::V4).expect("decodes")
+        );
+
+        // Same count and table, other name or type: decoded afresh, never confused.
+        let ac = encoded(vec![
+            col("t", "a", ColumnType::Int),
+            col("t", "c", ColumnType::Int),
+        ]);
+        let other = cached(&mut cache, &ac);
+        assert_eq!(other.columns[1].name, "c");
+        let typed = encoded(vec![
+            col("t", "a", ColumnType::Int),
+            col("t", "b", ColumnType::Text),
+        ]);
+        assert_eq!(cached(&mut cache, &typed).columns[1].typ, ColumnType::Text);
+        // A one-column block that is a prefix of the two-column one is keyed by its count.
+        let a = encoded(vec![col("t", "a", ColumnType::Int)]);
+        assert_eq!(cached(&mut cache, &a).columns.len(), 1);
+        assert_eq!(cached(&mut cache, &ab).columns.len(), 2);
+        assert_eq!(cache.len(), 4);
+
+        // Bounded: many distinct blocks keep at most ENTRIES.
+        for i in 0..100 {
+            let bytes = encoded(vec![col("t", &format!("c{i}"), ColumnType::Int)]);
+            assert_eq!(cached(&mut cache, &bytes).columns[0].name, format!("c{i}"));
+        }
+        assert_eq!(cache.len(), MetadataCache::ENTRIES);
+        // A truncated block is still an error, not a cache hit.
+        let mut r = Reader::new(&ab[..ab.len() - 1]);
+        assert!(
+            ResultMetadata::decode_cached(&mut r, ProtocolVersion::V4, Some(&mut cache)).is_err()
+        );
+    }
+
     #[test]
     fn mixed_tables_and_no_metadata() {
         let m = ResultMetadata {
@@ -311,7 +481,8 @@ mod tests {
             columns: vec![
                 col("t", "a", ColumnType::Int),
                 col("u", "b", ColumnType::Int),
-            ],
+            ]
+            .into(),
         };
         let mut out = Vec::new();
         m.encode(ProtocolVersion::V5, &mut out).expect("encodes");

@@ -1,5 +1,7 @@
 //! Server-to-client messages. Every response both encodes (emulator) and decodes (driver).
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 
 use crate::types::ColumnType;
@@ -13,6 +15,7 @@ mod result;
 mod rows;
 
 pub use error::{ErrorKind, ServerError, WriteType};
+pub use metadata::MetadataCache;
 pub use rows::{CellsIter, RawRow, RowsBuilder, RowsIter};
 
 /// A column in result or prepared metadata.
@@ -37,8 +40,10 @@ pub struct ResultMetadata {
     pub paging_state: Option<Bytes>,
     /// New result metadata id (v5, flag 0x0008 Metadata_changed).
     pub new_metadata_id: Option<Bytes>,
-    /// Column specs; empty when the server sent No_metadata (flag 0x0004).
-    pub columns: Vec<ColumnSpec>,
+    /// Column specs; empty when the server sent No_metadata (flag 0x0004). Shared: a
+    /// decoder with a [`MetadataCache`] hands every result of the same statement the same
+    /// specs without decoding them again.
+    pub columns: Arc<Vec<ColumnSpec>>,
 }
 
 /// A Rows result: metadata plus the rows' content exactly as on the wire

@@ -4,8 +4,8 @@
 use bytes::Bytes;
 
 use super::{
-    Prepared, PreparedMetadata, ResultBody, ResultMetadata, Rows, SchemaChange, SchemaChangeTarget,
-    SchemaChangeType,
+    MetadataCache, Prepared, PreparedMetadata, ResultBody, ResultMetadata, Rows, SchemaChange,
+    SchemaChangeTarget, SchemaChangeType,
 };
 use crate::frame::ProtocolVersion;
 use crate::wire::{
@@ -41,10 +41,11 @@ impl ResultBody {
         r: &mut Reader<'_>,
         version: ProtocolVersion,
         owner: Option<&Bytes>,
+        cache: Option<&mut MetadataCache>,
     ) -> Result<Self, DecodeError> {
         Ok(match r.i32("result kind")? {
             1 => ResultBody::Void,
-            2 => ResultBody::Rows(Rows::decode(r, version, owner)?),
+            2 => ResultBody::Rows(Rows::decode(r, version, owner, cache)?),
             3 => ResultBody::SetKeyspace(r.string("keyspace")?.to_owned()),
             4 => ResultBody::Prepared(Prepared::decode(r, version)?),
             5 => ResultBody::SchemaChange(SchemaChange::decode(r)?),
@@ -217,7 +218,10 @@ mod tests {
         let mut out = Vec::new();
         body.encode(version, &mut out).expect("encodes");
         let mut r = Reader::new(&out);
-        assert_eq!(ResultBody::decode(&mut r, version, None).as_ref(), Ok(body));
+        assert_eq!(
+            ResultBody::decode(&mut r, version, None, None).as_ref(),
+            Ok(body)
+        );
         assert_eq!(r.remaining(), 0);
         out
     }
@@ -259,6 +263,9 @@ mod tests {
         round_trip(&ResultBody::Prepared(p.clone()), ProtocolVersion::V5);
         assert!(p.encode(ProtocolVersion::V4, &mut Vec::new()).is_err());
         let unknown = [0, 0, 0, 9];
-        assert!(ResultBody::decode(&mut Reader::new(&unknown), ProtocolVersion::V4, None).is_err());
+        assert!(
+            ResultBody::decode(&mut Reader::new(&unknown), ProtocolVersion::V4, None, None)
+                .is_err()
+        );
     }
 }

@@ -8,7 +8,7 @@
 use bytes::Bytes;
 
 use super::metadata::{put_count, read_count};
-use super::{ResultMetadata, Rows};
+use super::{MetadataCache, ResultMetadata, Rows};
 use crate::frame::ProtocolVersion;
 use crate::wire::{DecodeError, EncodeError, Reader, put_bytes};
 
@@ -27,8 +27,9 @@ impl Rows {
         r: &mut Reader<'_>,
         version: ProtocolVersion,
         owner: Option<&Bytes>,
+        cache: Option<&mut MetadataCache>,
     ) -> Result<Self, DecodeError> {
-        let metadata = ResultMetadata::decode(r, version)?;
+        let metadata = ResultMetadata::decode_cached(r, version, cache)?;
         let row_count = read_count(r, "row count")?;
         let cells = row_count.checked_mul(metadata.column_count);
         // Every cell takes at least its 4-byte length, so a count beyond that is a lie.
@@ -259,7 +260,7 @@ mod tests {
         rows.encode(ProtocolVersion::V4, &mut out).expect("encodes");
         let owner = Bytes::from(out);
         let mut r = Reader::new(&owner);
-        let back = Rows::decode(&mut r, ProtocolVersion::V4, Some(&owner)).expect("decodes");
+        let back = Rows::decode(&mut r, ProtocolVersion::V4, Some(&owner), None).expect("decodes");
         assert_eq!(back, rows);
     }
 
@@ -274,7 +275,7 @@ mod tests {
             0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 3, 0xe8, 0xff, 0xff, 0xff, 0xff,
         ];
         assert!(matches!(
-            Rows::decode(&mut Reader::new(&body), ProtocolVersion::V4, None),
+            Rows::decode(&mut Reader::new(&body), ProtocolVersion::V4, None, None),
             Err(DecodeError::InvalidLength {
                 what: "row count",
                 ..

@@ -27,7 +27,7 @@
 //! // A result page with one row, read back as a tuple.
 //! let mut page = RowsBuilder::new(ResultMetadata {
 //!     column_count: 2,
-//!     columns: columns.clone(),
+//!     columns: columns.clone().into(),
 //!     ..ResultMetadata::default()
 //! });
 //! page.push_value(&7i32.to_be_bytes())?;
