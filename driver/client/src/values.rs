@@ -16,6 +16,22 @@ use cassia_protocol::request::SerializedValues;
 use cassia_protocol::response::ColumnSpec;
 
 /// Serializes `values` for bind markers `markers`, naming the statement in errors.
+/// Appends `values` for `markers` to `out` (which keeps its count and naming: callers that
+/// pack several statements in one buffer reset them in between).
+pub(crate) fn serialize_into(
+    values: &(impl SerializeRow + ?Sized),
+    markers: &[ColumnSpec],
+    out: &mut SerializedValues,
+    statement: &dyn Fn() -> std::sync::Arc<str>,
+) -> Result<(), crate::error::ExecuteError> {
+    values
+        .serialize_row(markers, out)
+        .map_err(|source| crate::error::ExecuteError::Bind {
+            statement: statement(),
+            source,
+        })
+}
+
 pub(crate) fn serialize(
     values: &(impl SerializeRow + ?Sized),
     markers: &[ColumnSpec],

@@ -4,7 +4,7 @@
 //! Values are serialized against the bind markers' types, so a simple statement that has
 //! values is prepared first (once: prepared statements are cached per session).
 
-use cassia_protocol::request::SerializedValues;
+use cassia_protocol::request::{SerializedValues, ValuesRef};
 use cassia_protocol::row::Row;
 
 use super::Session;
@@ -13,7 +13,7 @@ use crate::error::{ExecuteError, excerpt};
 use crate::result::QueryResult;
 use crate::statement::batch::BatchEntry;
 use crate::statement::{Batch, PreparedStatement, Statement};
-use crate::values::{SerializeRow, SerializeRowError, serialize};
+use crate::values::{SerializeRow, SerializeRowError, serialize, serialize_into};
 
 /// What a simple statement with values becomes.
 enum Ready {
@@ -120,14 +120,30 @@ impl Session {
                 }
             }
         }
-        let mut all = Vec::with_capacity(values.len());
+        // Every statement's values go into one buffer (one allocation, not one per
+        // statement); each statement then borrows its span.
+        let mut buf = SerializedValues::new();
+        buf.bytes.reserve(values.len().saturating_mul(40));
+        let mut spans = Vec::with_capacity(values.len());
         for (entry, v) in ready.entries.iter().zip(values) {
-            let bound = match entry {
-                BatchEntry::Prepared(p) => serialize(v, p.bind_columns(), || p.excerpt().clone())?,
-                BatchEntry::Simple(cql) => serialize(v, &[], || excerpt(cql))?,
+            let start = buf.bytes.len();
+            buf.count = 0;
+            buf.named = false;
+            let (markers, statement): (&[_], &dyn Fn() -> std::sync::Arc<str>) = match entry {
+                BatchEntry::Prepared(p) => (p.bind_columns(), &|| p.excerpt().clone()),
+                BatchEntry::Simple(cql) => (&[], &|| excerpt(cql)),
             };
-            all.push(bound);
+            serialize_into(v, markers, &mut buf, statement)?;
+            spans.push((start, buf.bytes.len(), buf.count, buf.named));
         }
+        let all: Vec<ValuesRef<'_>> = spans
+            .iter()
+            .map(|&(start, end, count, named)| ValuesRef {
+                count,
+                named,
+                bytes: buf.bytes.get(start..end).unwrap_or_default(),
+            })
+            .collect();
         self.batch_serialized(&ready, &all).await
     }
 

@@ -10,7 +10,7 @@ use cassia_protocol::consistency::Consistency;
 use cassia_protocol::frame::ProtocolVersion;
 use cassia_protocol::request::{
     BatchRef, BatchStatementRef, ExecuteRef, Prepare, QueryParametersRef, QueryRef, Request,
-    RequestRef, SerializedValues,
+    RequestRef, SerializedValues, ValuesRef,
 };
 use cassia_protocol::response::{ErrorKind, Response, ResultBody, ServerError};
 use tracing::Instrument;
@@ -39,7 +39,7 @@ pub(crate) enum Work<'a> {
     },
     Batch {
         batch: &'a crate::statement::Batch,
-        values: &'a [SerializedValues],
+        values: &'a [ValuesRef<'a>],
     },
 }
 
@@ -414,7 +414,7 @@ impl FailureKind {
 
 fn batch_statement_refs<'a>(
     batch: &'a crate::statement::Batch,
-    values: &'a [SerializedValues],
+    values: &'a [ValuesRef<'a>],
 ) -> Result<Vec<BatchStatementRef<'a>>, String> {
     if values.len() != batch.entries.len() {
         return Err(format!(
@@ -428,10 +428,13 @@ fn batch_statement_refs<'a>(
         .iter()
         .zip(values)
         .map(|(entry, values)| match entry {
-            BatchEntry::Simple(cql) => BatchStatementRef::Query { query: cql, values },
+            BatchEntry::Simple(cql) => BatchStatementRef::Query {
+                query: cql,
+                values: *values,
+            },
             BatchEntry::Prepared(p) => BatchStatementRef::Prepared {
                 id: &p.shared.id,
-                values,
+                values: *values,
             },
         })
         .collect())

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use cassia_protocol::request::{Prepare, Request, SerializedValues};
+use cassia_protocol::request::{Prepare, Request, SerializedValues, ValuesRef};
 use cassia_protocol::response::{Response, ResultBody};
 
 pub use builder::SessionBuilder;
@@ -219,12 +219,10 @@ impl Session {
     pub(crate) async fn batch_serialized(
         &self,
         batch: &Batch,
-        values: &[SerializedValues],
+        values: &[ValuesRef<'_>],
     ) -> Result<QueryResult, ExecuteError> {
         let work = Work::Batch { batch, values };
-        self.inner
-            .run(work, &batch.opts, &excerpt(&batch.describe()))
-            .await
+        self.inner.run(work, &batch.opts, batch.excerpt()).await
     }
 
     /// Prepares a statement (PREPARE), or returns the cached one for the same text and

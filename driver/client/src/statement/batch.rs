@@ -1,6 +1,6 @@
 //! Batches: several simple and prepared statements applied together (BATCH).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use cassia_protocol::request::BatchType;
 
@@ -21,6 +21,7 @@ pub struct Batch {
     pub(crate) batch_type: BatchType,
     pub(crate) entries: Vec<BatchEntry>,
     pub(crate) opts: StatementOptions,
+    excerpt: OnceLock<Arc<str>>,
 }
 
 impl Batch {
@@ -30,16 +31,19 @@ impl Batch {
             batch_type,
             entries: Vec::new(),
             opts: StatementOptions::default(),
+            excerpt: OnceLock::new(),
         }
     }
 
     /// Appends a simple statement.
     pub fn add_statement(&mut self, statement: impl Into<Statement>) {
+        self.excerpt = OnceLock::new();
         self.entries.push(BatchEntry::Simple(statement.into().cql));
     }
 
     /// Appends a prepared statement.
     pub fn add_prepared(&mut self, statement: &PreparedStatement) {
+        self.excerpt = OnceLock::new();
         self.entries.push(BatchEntry::Prepared(statement.clone()));
     }
 
@@ -71,6 +75,13 @@ impl Batch {
     }
 
     /// A short description for errors and spans: the first statement's text.
+    /// The statement excerpt errors and spans show, computed once per batch (cleared when a
+    /// statement is added).
+    pub(crate) fn excerpt(&self) -> &Arc<str> {
+        self.excerpt
+            .get_or_init(|| crate::error::excerpt(&self.describe()))
+    }
+
     pub(crate) fn describe(&self) -> String {
         let first = match self.entries.first() {
             Some(BatchEntry::Simple(cql)) => cql.to_string(),

@@ -9,7 +9,9 @@ use super::params::{
     KEYSPACE, NAMES_FOR_VALUES, NOW_IN_SECONDS, SERIAL_CONSISTENCY, TIMESTAMP, read_consistency,
     read_flags, v5_only, write_flags,
 };
-use super::{Batch, BatchRef, BatchStatement, BatchStatementRef, BatchType, SerializedValues};
+use super::{
+    Batch, BatchRef, BatchStatement, BatchStatementRef, BatchType, SerializedValues, ValuesRef,
+};
 use crate::frame::ProtocolVersion;
 use crate::wire::{
     DecodeError, EncodeError, Reader, put_i32, put_i64, put_long_string, put_short_bytes,
@@ -41,17 +43,23 @@ impl BatchStatement {
     /// A borrowed view, for encoding without copying.
     pub fn borrowed(&self) -> BatchStatementRef<'_> {
         match self {
-            BatchStatement::Query { query, values } => BatchStatementRef::Query { query, values },
-            BatchStatement::Prepared { id, values } => BatchStatementRef::Prepared { id, values },
+            BatchStatement::Query { query, values } => BatchStatementRef::Query {
+                query,
+                values: values.into(),
+            },
+            BatchStatement::Prepared { id, values } => BatchStatementRef::Prepared {
+                id,
+                values: values.into(),
+            },
         }
     }
 }
 
-impl BatchStatementRef<'_> {
-    fn values(&self) -> &SerializedValues {
+impl<'a> BatchStatementRef<'a> {
+    fn values(&self) -> ValuesRef<'a> {
         match self {
             BatchStatementRef::Query { values, .. }
-            | BatchStatementRef::Prepared { values, .. } => values,
+            | BatchStatementRef::Prepared { values, .. } => *values,
         }
     }
 }
@@ -188,7 +196,7 @@ impl BatchRef<'_> {
             }
             let values = statement.values();
             put_u16(out, values.count);
-            out.extend_from_slice(&values.bytes);
+            out.extend_from_slice(values.bytes);
         }
         put_u16(out, self.consistency.code());
         let flags = [

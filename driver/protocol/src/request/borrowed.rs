@@ -77,6 +77,28 @@ pub struct ExecuteRef<'a> {
     pub params: QueryParametersRef<'a>,
 }
 
+/// Bound values borrowed: `count` entries in `bytes`, laid out as in [`SerializedValues`].
+/// Lets the values of many statements share one buffer (a batch serialized in one go).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ValuesRef<'a> {
+    /// Number of values.
+    pub count: u16,
+    /// Whether each value is preceded by its name.
+    pub named: bool,
+    /// The encoded entries.
+    pub bytes: &'a [u8],
+}
+
+impl<'a> From<&'a SerializedValues> for ValuesRef<'a> {
+    fn from(v: &'a SerializedValues) -> Self {
+        ValuesRef {
+            count: v.count,
+            named: v.named,
+            bytes: &v.bytes,
+        }
+    }
+}
+
 /// One statement of a borrowed BATCH.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BatchStatementRef<'a> {
@@ -85,14 +107,14 @@ pub enum BatchStatementRef<'a> {
         /// CQL text.
         query: &'a str,
         /// Bound values (positional only).
-        values: &'a SerializedValues,
+        values: ValuesRef<'a>,
     },
     /// A prepared statement id with its values.
     Prepared {
         /// Prepared statement id.
         id: &'a [u8],
         /// Bound values (positional only).
-        values: &'a SerializedValues,
+        values: ValuesRef<'a>,
     },
 }
 
@@ -250,11 +272,11 @@ mod tests {
         let statements = [
             BatchStatementRef::Query {
                 query: "INSERT",
-                values: &v,
+                values: (&v).into(),
             },
             BatchStatementRef::Prepared {
                 id: b"p",
-                values: &v,
+                values: (&v).into(),
             },
         ];
         let bytes = encode(

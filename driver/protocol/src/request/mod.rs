@@ -13,7 +13,7 @@ mod simple;
 mod values;
 
 pub use borrowed::{
-    BatchRef, BatchStatementRef, ExecuteRef, QueryParametersRef, QueryRef, RequestRef,
+    BatchRef, BatchStatementRef, ExecuteRef, QueryParametersRef, QueryRef, RequestRef, ValuesRef,
 };
 pub use values::ValuesIter;
 
