@@ -7,6 +7,8 @@
 //! Decompression checks the announced uncompressed length against a cap before
 //! allocating, and checks that the block really produces that many bytes.
 
+use bytes::BytesMut;
+
 use crate::codec::FrameError;
 
 /// A v4 body compression algorithm.
@@ -40,23 +42,51 @@ impl Compression {
 
     /// Compresses a whole v4 frame body.
     pub fn compress(self, body: &[u8]) -> Result<Vec<u8>, FrameError> {
-        match self {
+        let mut out = BytesMut::new();
+        self.compress_into(body, &mut out)?;
+        Ok(out.into())
+    }
+
+    /// Appends the compressed form of a v4 frame body to `out` and returns its length:
+    /// written in place, so a writer that reuses its buffer allocates no output per frame.
+    pub fn compress_into(self, body: &[u8], out: &mut BytesMut) -> Result<usize, FrameError> {
+        let start = out.len();
+        let written = match self {
             Compression::Lz4 => {
                 let len = u32::try_from(body.len()).map_err(|_| FrameError::Compression {
                     algorithm: "lz4",
                     detail: format!("body of {} bytes is too large", body.len()),
                 })?;
-                let mut out = len.to_be_bytes().to_vec();
-                out.extend_from_slice(&lz4_flex::block::compress(body));
-                Ok(out)
+                let bound = lz4_flex::block::get_maximum_output_size(body.len());
+                out.extend_from_slice(&len.to_be_bytes());
+                out.resize(start + 4 + bound, 0);
+                let block = out.get_mut(start + 4..).unwrap_or_default();
+                lz4_flex::block::compress_into(body, block)
+                    .map(|n| n + 4)
+                    .map_err(|e| FrameError::Compression {
+                        algorithm: "lz4",
+                        detail: e.to_string(),
+                    })
             }
             Compression::Snappy => {
+                out.resize(start + snap::raw::max_compress_len(body.len()), 0);
+                let block = out.get_mut(start..).unwrap_or_default();
                 snap::raw::Encoder::new()
-                    .compress_vec(body)
+                    .compress(body, block)
                     .map_err(|e| FrameError::Compression {
                         algorithm: "snappy",
                         detail: e.to_string(),
                     })
+            }
+        };
+        match written {
+            Ok(n) => {
+                out.truncate(start + n);
+                Ok(n)
+            }
+            Err(e) => {
+                out.truncate(start);
+                Err(e)
             }
         }
     }

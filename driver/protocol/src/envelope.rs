@@ -79,8 +79,7 @@ fn expect_direction(header: &FrameHeader, direction: Direction) -> Result<(), De
 
 /// Encodes a whole uncompressed request frame (header then body) from a borrowed request,
 /// into a buffer allocated once for `capacity` bytes (header included). This is what
-/// [`RequestFrame::encode_with_capacity`] does for an owned frame; a driver uses it directly
-/// to write a statement's values without copying them into an owned request first.
+/// [`RequestFrame::encode_with_capacity`] does for an owned frame.
 pub fn encode_request_frame(
     version: ProtocolVersion,
     stream: i16,
@@ -90,14 +89,54 @@ pub fn encode_request_frame(
     capacity: usize,
 ) -> Result<Vec<u8>, EncodeError> {
     let mut out = Vec::with_capacity(capacity.max(HEADER_LEN));
-    out.resize(HEADER_LEN, 0);
+    encode_request_frame_into(&mut out, version, stream, tracing, custom_payload, request)?;
+    Ok(out)
+}
+
+/// Appends a whole uncompressed request frame to `out`, after whatever it already holds: a
+/// driver queues many frames in one buffer this way, writing a statement's values straight
+/// into it. On error `out` is left as it was.
+pub fn encode_request_frame_into(
+    out: &mut Vec<u8>,
+    version: ProtocolVersion,
+    stream: i16,
+    tracing: bool,
+    custom_payload: Option<&CustomPayload>,
+    request: RequestRef<'_>,
+) -> Result<(), EncodeError> {
+    let start = out.len();
+    let result = append_frame(
+        out,
+        start,
+        version,
+        stream,
+        tracing,
+        custom_payload,
+        request,
+    );
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+fn append_frame(
+    out: &mut Vec<u8>,
+    start: usize,
+    version: ProtocolVersion,
+    stream: i16,
+    tracing: bool,
+    custom_payload: Option<&CustomPayload>,
+    request: RequestRef<'_>,
+) -> Result<(), EncodeError> {
+    out.resize(start + HEADER_LEN, 0);
     let mut flags = FrameFlags::default();
     flags.set(FrameFlags::TRACING, tracing);
     if let Some(payload) = custom_payload {
         flags.set(FrameFlags::CUSTOM_PAYLOAD, true);
-        put_bytes_map(&mut out, payload, "custom payload")?;
+        put_bytes_map(out, payload, "custom payload")?;
     }
-    request.encode(version, &mut out)?;
+    request.encode(version, out)?;
     let header = FrameHeader {
         version,
         direction: Direction::Request,
@@ -106,8 +145,7 @@ pub fn encode_request_frame(
         opcode: request.opcode(),
         length: 0,
     };
-    seal(&mut out, header)?;
-    Ok(out)
+    seal(out.get_mut(start..).unwrap_or_default(), header)
 }
 
 impl RequestFrame {
@@ -341,5 +379,66 @@ mod tests {
         let h = header_of(&frame);
         let body = Bytes::copy_from_slice(&frame[HEADER_LEN..]);
         assert_eq!(ResponseFrame::decode_bytes(&h, &body), Ok(f));
+    }
+
+    #[test]
+    fn frames_append_back_to_back_and_a_failed_one_leaves_nothing() {
+        use crate::consistency::Consistency;
+        use crate::request::{QueryParametersRef, QueryRef, SerializedValues};
+        let values = SerializedValues::new();
+        let query = |keyspace| {
+            RequestRef::Query(QueryRef {
+                query: "SELECT 1",
+                params: QueryParametersRef {
+                    keyspace,
+                    ..QueryParametersRef::new(Consistency::One, &values)
+                },
+            })
+        };
+        let mut out = Vec::new();
+        encode_request_frame_into(&mut out, ProtocolVersion::V4, 3, false, None, query(None))
+            .expect("encodes");
+        let first = out.len();
+        let options = Request::Options;
+        encode_request_frame_into(
+            &mut out,
+            ProtocolVersion::V4,
+            7,
+            true,
+            None,
+            RequestRef::Owned(&options),
+        )
+        .expect("encodes");
+        // A v5-only field on v4 fails after part of the frame was written: nothing stays.
+        let before = out.clone();
+        assert!(
+            encode_request_frame_into(
+                &mut out,
+                ProtocolVersion::V4,
+                9,
+                false,
+                None,
+                query(Some("ks"))
+            )
+            .is_err()
+        );
+        assert_eq!(out, before);
+
+        let h1 = header_of(&out[..first]);
+        assert_eq!((h1.stream, h1.opcode), (3, Opcode::Query));
+        assert_eq!(
+            RequestFrame::decode(&h1, &out[HEADER_LEN..first]).map(|f| f.request),
+            Ok(Request::Query(crate::request::Query {
+                query: "SELECT 1".into(),
+                params: crate::request::QueryParameters {
+                    consistency: Consistency::One,
+                    ..Default::default()
+                },
+            }))
+        );
+        let h2 = header_of(&out[first..]);
+        assert_eq!((h2.stream, h2.opcode, h2.length), (7, Opcode::Options, 0));
+        assert!(h2.flags.contains(FrameFlags::TRACING));
+        assert_eq!(out.len(), first + HEADER_LEN);
     }
 }

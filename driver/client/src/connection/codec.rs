@@ -5,9 +5,9 @@
 use bytes::{Bytes, BytesMut};
 use cassia_protocol::codec::{FrameDecoder, FrameEncoder};
 use cassia_protocol::compression::Compression;
-use cassia_protocol::envelope::{CustomPayload, ResponseFrame, encode_request_frame};
+use cassia_protocol::envelope::{CustomPayload, ResponseFrame, encode_request_frame_into};
 use cassia_protocol::frame::ProtocolVersion;
-use cassia_protocol::request::{BatchStatementRef, Request, RequestRef};
+use cassia_protocol::request::{Request, RequestRef};
 use cassia_protocol::response::{MetadataCache, Response};
 use cassia_protocol::wire::EncodeError;
 use uuid::Uuid;
@@ -84,55 +84,22 @@ pub(crate) struct Incoming {
     pub(crate) response: Response,
 }
 
-/// Encodes the whole uncompressed frame (header + body) with stream id 0; the stream is
-/// patched in with [`set_stream`] once one is reserved, so encoding happens outside the
-/// stream table's lock.
-pub(crate) fn encode_request(
+/// Appends the whole uncompressed frame for `envelope` on `stream` to `out` (the
+/// connection's queue of frames waiting for the writer). On error `out` is unchanged.
+pub(crate) fn encode_request_into(
+    out: &mut Vec<u8>,
     version: ProtocolVersion,
+    stream: i16,
     envelope: &Envelope<'_>,
-) -> Result<Vec<u8>, EncodeError> {
-    let request = envelope.request();
-    encode_request_frame(
+) -> Result<(), EncodeError> {
+    encode_request_frame_into(
+        out,
         version,
-        0,
+        stream,
         envelope.tracing,
         envelope.custom_payload.as_ref(),
-        request,
-        size_hint(request),
+        envelope.request(),
     )
-}
-
-/// Roughly how many bytes `request`'s frame takes: the variable parts (text, ids, bound
-/// values) plus a margin for the fixed fields, so the frame buffer is allocated once.
-fn size_hint(request: RequestRef<'_>) -> usize {
-    const FIXED: usize = 64;
-    let statement = |s: BatchStatementRef<'_>| match s {
-        BatchStatementRef::Query { query, values } => 8 + query.len() + values.bytes.len(),
-        BatchStatementRef::Prepared { id, values } => 8 + id.len() + values.bytes.len(),
-    };
-    match request {
-        RequestRef::Query(q) => FIXED + q.query.len() + q.params.values.bytes.len(),
-        RequestRef::Execute(e) => FIXED + e.id.len() + e.params.values.bytes.len(),
-        RequestRef::Batch(b) => FIXED + b.statements.iter().copied().map(statement).sum::<usize>(),
-        RequestRef::Owned(Request::Query(q)) => size_hint(RequestRef::Query(q.borrowed())),
-        RequestRef::Owned(Request::Execute(e)) => size_hint(RequestRef::Execute(e.borrowed())),
-        RequestRef::Owned(Request::Batch(b)) => {
-            FIXED
-                + b.statements
-                    .iter()
-                    .map(|s| statement(s.borrowed()))
-                    .sum::<usize>()
-        }
-        RequestRef::Owned(Request::Prepare(p)) => FIXED + p.query.len(),
-        RequestRef::Owned(_) => FIXED,
-    }
-}
-
-/// Writes `stream` into an encoded frame's header (bytes 2 and 3).
-pub(crate) fn set_stream(frame: &mut [u8], stream: i16) {
-    if let Some(slot) = frame.get_mut(2..4) {
-        slot.copy_from_slice(&stream.to_be_bytes());
-    }
 }
 
 /// How frames travel on the socket once the handshake is over.
@@ -164,11 +131,11 @@ impl FrameWriter {
         }
     }
 
-    /// Appends the wire form of `frames` (each an uncompressed frame) to `out`; in v5 they
-    /// share segments.
-    pub(crate) fn write(&mut self, frames: &[Vec<u8>], out: &mut BytesMut) -> Result<(), BadFrame> {
+    /// Appends the wire form of the frames queued back to back in `queued` (each an
+    /// uncompressed frame) to `out`; in v5 they share segments.
+    pub(crate) fn write(&mut self, queued: &[u8], out: &mut BytesMut) -> Result<(), BadFrame> {
         self.encoder
-            .encode_all(frames.iter().map(Vec::as_slice), out)
+            .encode_contiguous(queued, out)
             .map_err(BadFrame::Outgoing)
     }
 }

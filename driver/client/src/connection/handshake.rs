@@ -134,15 +134,16 @@ struct RawChannel {
 impl RawChannel {
     async fn round_trip(&mut self, request: Request) -> Result<Incoming, ConnectError> {
         let node = self.node;
-        let frame = codec::encode_request(self.version, &Envelope::new(request)).map_err(|e| {
-            ConnectError::Handshake {
+        let mut frame = Vec::new();
+        codec::encode_request_into(&mut frame, self.version, 0, &Envelope::new(request)).map_err(
+            |e| ConnectError::Handshake {
                 node,
                 detail: e.to_string(),
-            }
-        })?;
+            },
+        )?;
         let mut out = BytesMut::new();
         self.writer
-            .write(&[frame], &mut out)
+            .write(&frame, &mut out)
             .map_err(|e| ConnectError::Handshake {
                 node,
                 detail: e.to_string(),

@@ -1,7 +1,8 @@
 //! The two tasks behind a connection.
 //!
-//! The writer drains every frame queued so far and writes them with one `write_all`, so
-//! under load many requests share a syscall (and, in v5, a segment). The reader decodes
+//! The writer takes every frame queued so far (requests encode straight into the
+//! connection's outbox) and writes them with one `write_all`, so under load many requests
+//! share a syscall (and, in v5, a segment). The reader decodes
 //! responses as bytes arrive and hands each to the request waiting on its stream id; events
 //! (stream -1) go to the control connection's channel. Any failure closes the connection
 //! through `Shared::close`, which fails every waiter with the same error.
@@ -18,8 +19,6 @@ use super::codec::{FrameReader, FrameWriter, Framing, Incoming};
 use super::handshake::Transport;
 use crate::error::{BadFrame, ConnectionError};
 
-/// Most frames coalesced into one write.
-const MAX_BATCH: usize = 256;
 /// Initial read buffer size.
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -28,7 +27,6 @@ pub(super) fn spawn(
     transport: Transport,
     framing: Framing,
     max_frame_size: usize,
-    writer_rx: mpsc::UnboundedReceiver<Vec<u8>>,
     events: Option<mpsc::UnboundedSender<Event>>,
 ) {
     let (read_half, write_half) = tokio::io::split(transport);
@@ -42,7 +40,7 @@ pub(super) fn spawn(
         r.close(reason);
     });
     tokio::spawn(async move {
-        if let Err(reason) = write_loop(&shared, write_half, write_framer, writer_rx).await {
+        if let Err(reason) = write_loop(&shared, write_half, write_framer).await {
             shared.close(reason);
         }
     });
@@ -52,34 +50,28 @@ async fn write_loop(
     shared: &Shared,
     mut w: WriteHalf<Transport>,
     mut framer: FrameWriter,
-    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
 ) -> Result<(), ConnectionError> {
     let mut closed = shared.closed_tx.subscribe();
-    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(MAX_BATCH);
+    // Swapped with the outbox: requests queue into one buffer while the other is written.
+    let mut queued: Vec<u8> = Vec::new();
     let mut out = BytesMut::with_capacity(READ_CHUNK);
     loop {
-        let first = tokio::select! {
-            frame = rx.recv() => match frame {
-                Some(f) => Some(f),
-                None => return Ok(()),
-            },
-            _ = closed.wait_for(|c| *c) => None,
+        let woken = tokio::select! {
+            () = shared.wake_writer.notified() => true,
+            _ = closed.wait_for(|c| *c) => false,
         };
-        let Some(first) = first else {
+        if !woken {
             let _ = w.shutdown().await;
             return Ok(());
-        };
-        batch.clear();
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(f) => batch.push(f),
-                Err(_) => break,
-            }
+        }
+        queued.clear();
+        std::mem::swap(&mut queued, &mut *shared.outbox());
+        if queued.is_empty() {
+            continue;
         }
         out.clear();
         framer
-            .write(&batch, &mut out)
+            .write(&queued, &mut out)
             .map_err(ConnectionError::BadFrame)?;
         w.write_all(&out)
             .await
@@ -87,7 +79,7 @@ async fn write_loop(
         w.flush()
             .await
             .map_err(|e| ConnectionError::Io(Arc::new(e)))?;
-        tracing::trace!(node = %shared.node, frames = batch.len(), bytes = out.len(), "wrote batch");
+        tracing::trace!(node = %shared.node, bytes = out.len(), "wrote queued frames");
     }
 }
 

@@ -23,7 +23,7 @@ use std::time::Duration;
 use cassia_protocol::frame::ProtocolVersion;
 use cassia_protocol::response::Event;
 use cassia_protocol::wire::EncodeError;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 pub(crate) use codec::{Envelope, Incoming};
 pub(crate) use handshake::{open, use_keyspace};
@@ -53,7 +53,12 @@ struct Shared {
     node: SocketAddr,
     version: ProtocolVersion,
     state: Mutex<State>,
-    writer: mpsc::UnboundedSender<Vec<u8>>,
+    /// Frames waiting for the writer task, back to back: requests are encoded straight
+    /// into it, and the writer swaps it for its spare buffer, so queueing a request
+    /// allocates nothing once the buffers have grown.
+    outbox: Mutex<Vec<u8>>,
+    /// Wakes the writer task when frames are queued.
+    wake_writer: Notify,
     /// Flips to `true` once the connection is closed; the I/O tasks and the pool watch it.
     closed_tx: watch::Sender<bool>,
     /// Set by `send`, cleared by the heartbeat: whether the connection carried traffic lately.
@@ -79,6 +84,11 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Shared {
+    fn outbox(&self) -> MutexGuard<'_, Vec<u8>> {
+        // Poisoning cannot leave a torn frame: encoding truncates on error before returning.
+        self.outbox.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // A poisoned lock only means another task panicked mid-update; the table is still
         // consistent enough to fail requests, which is all we do after that.
@@ -114,7 +124,6 @@ impl Connection {
         max_frame_size: usize,
         events: Option<mpsc::UnboundedSender<Event>>,
     ) -> Connection {
-        let (writer_tx, writer_rx) = mpsc::unbounded_channel();
         let (closed_tx, _) = watch::channel(false);
         let shared = Arc::new(Shared {
             node,
@@ -123,19 +132,13 @@ impl Connection {
                 ids: StreamIds::new(max_streams),
                 closed: None,
             }),
-            writer: writer_tx,
+            outbox: Mutex::new(Vec::new()),
+            wake_writer: Notify::new(),
             closed_tx,
             active: AtomicBool::new(false),
             draining: AtomicBool::new(false),
         });
-        io::spawn(
-            shared.clone(),
-            transport,
-            framing,
-            max_frame_size,
-            writer_rx,
-            events,
-        );
+        io::spawn(shared.clone(), transport, framing, max_frame_size, events);
         Connection { shared }
     }
 
@@ -198,8 +201,6 @@ impl Connection {
         if self.shared.draining.load(Ordering::SeqCst) {
             return Err(SendError::Closed(ConnectionError::ClosedByDriver));
         }
-        let mut frame =
-            codec::encode_request(self.shared.version, envelope).map_err(SendError::Encode)?;
         let (tx, rx) = oneshot::channel();
         let stream = {
             let mut state = self.shared.lock();
@@ -208,18 +209,20 @@ impl Connection {
             }
             state.ids.allocate(tx).ok_or(SendError::Busy)?
         };
-        codec::set_stream(&mut frame, stream);
+        // A closed connection's writer is gone, but `close` fails every waiter registered
+        // before it (ours included), so a frame queued after that is simply never sent.
+        let queued = {
+            let mut outbox = self.shared.outbox();
+            codec::encode_request_into(&mut outbox, self.shared.version, stream, envelope)
+        };
+        if let Err(e) = queued {
+            self.shared.lock().ids.release_unsent(stream);
+            return Err(SendError::Encode(e));
+        }
+        self.shared.wake_writer.notify_one();
         tracing::Span::current().record("stream", stream);
         tracing::trace!(node = %self.shared.node, stream, "request queued");
         self.shared.active.store(true, Ordering::Relaxed);
-        if self.shared.writer.send(frame).is_err() {
-            // The writer is gone, so the connection is closing; its reason is in the state.
-            let reason = self
-                .close_reason()
-                .unwrap_or(ConnectionError::ClosedByDriver);
-            self.shared.lock().ids.release_unsent(stream);
-            return Err(SendError::Closed(reason));
-        }
         match tokio::time::timeout(timeout, rx).await {
             Ok(Ok(Ok(incoming))) => Ok(incoming),
             Ok(Ok(Err(reason))) => Err(SendError::Closed(reason)),

@@ -37,6 +37,24 @@ fn check_frame(frame: &[u8]) -> Result<FrameHeader, FrameError> {
     Ok(header)
 }
 
+/// The length (header included) of the whole frame at the start of `buf`, checking its
+/// header.
+fn next_frame_len(buf: &[u8]) -> Result<usize, FrameError> {
+    let head = buf
+        .first_chunk::<HEADER_LEN>()
+        .ok_or(FrameError::NotAFrame {
+            detail: "shorter than a frame header",
+        })?;
+    let header = FrameHeader::parse(head)?;
+    let len = HEADER_LEN + header.length as usize;
+    if len > buf.len() {
+        return Err(FrameError::NotAFrame {
+            detail: "header length exceeds the bytes given",
+        });
+    }
+    Ok(len)
+}
+
 impl FrameEncoder {
     /// An encoder in plain, uncompressed framing.
     pub fn new() -> Self {
@@ -94,26 +112,92 @@ impl FrameEncoder {
         Ok(())
     }
 
+    /// Like [`encode_all`](Self::encode_all) for whole frames laid back to back in one
+    /// buffer (a connection's queue): in v5 mode each run of frames that fits a segment is
+    /// framed straight from `frames`, without being gathered into a scratch buffer first.
+    /// Bytes that do not split into whole frames are an error.
+    pub fn encode_contiguous(
+        &mut self,
+        frames: &[u8],
+        out: &mut BytesMut,
+    ) -> Result<(), FrameError> {
+        let Some(lz4) = self.segments else {
+            let mut rest = frames;
+            while !rest.is_empty() {
+                let (frame, tail) = rest.split_at(next_frame_len(rest)?);
+                self.encode_plain(frame, out)?;
+                rest = tail;
+            }
+            return Ok(());
+        };
+        // `run_start..pos` is the run of whole frames not yet framed.
+        let (mut run_start, mut pos) = (0, 0);
+        while pos < frames.len() {
+            let len = next_frame_len(frames.get(pos..).unwrap_or_default())?;
+            let run = frames.get(run_start..pos).unwrap_or_default();
+            if len > MAX_PAYLOAD {
+                if !run.is_empty() {
+                    encode_segment(run, true, lz4, out)?;
+                }
+                for piece in frames
+                    .get(pos..pos + len)
+                    .unwrap_or_default()
+                    .chunks(MAX_PAYLOAD)
+                {
+                    encode_segment(piece, false, lz4, out)?;
+                }
+                pos += len;
+                run_start = pos;
+                continue;
+            }
+            if pos - run_start + len > MAX_PAYLOAD {
+                encode_segment(run, true, lz4, out)?;
+                run_start = pos;
+            }
+            pos += len;
+        }
+        let run = frames.get(run_start..).unwrap_or_default();
+        if !run.is_empty() {
+            encode_segment(run, true, lz4, out)?;
+        }
+        Ok(())
+    }
+
     fn encode_plain(&self, frame: &[u8], out: &mut BytesMut) -> Result<(), FrameError> {
         let header = check_frame(frame)?;
         let Some(compression) = self.compression else {
             out.extend_from_slice(frame);
             return Ok(());
         };
-        let body = compression.compress(frame.get(HEADER_LEN..).unwrap_or_default())?;
+        // The header goes first with a placeholder length, the body is compressed in place
+        // after it, then the header is written with the real length.
+        let start = out.len();
+        out.extend_from_slice(&[0; HEADER_LEN]);
+        let compressed =
+            compression.compress_into(frame.get(HEADER_LEN..).unwrap_or_default(), out);
+        let length = compressed.and_then(|n| {
+            u32::try_from(n).map_err(|_| FrameError::Compression {
+                algorithm: compression.name(),
+                detail: "compressed body exceeds 4 GiB".to_owned(),
+            })
+        });
+        let length = match length {
+            Ok(l) => l,
+            Err(e) => {
+                out.truncate(start);
+                return Err(e);
+            }
+        };
         let mut flags = header.flags;
         flags.set(FrameFlags::COMPRESSION, true);
-        let length = u32::try_from(body.len()).map_err(|_| FrameError::Compression {
-            algorithm: compression.name(),
-            detail: "compressed body exceeds 4 GiB".to_owned(),
-        })?;
         let header = FrameHeader {
             flags,
             length,
             ..header
         };
-        out.extend_from_slice(&header.to_bytes());
-        out.extend_from_slice(&body);
+        if let Some(slot) = out.get_mut(start..start + HEADER_LEN) {
+            slot.copy_from_slice(&header.to_bytes());
+        }
         Ok(())
     }
 }

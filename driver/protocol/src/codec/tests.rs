@@ -202,3 +202,52 @@ fn malformed_segment_contents_are_rejected() {
     ));
     assert!(MAX_PAYLOAD > frame.len());
 }
+
+#[test]
+fn contiguous_frames_encode_exactly_as_a_list_of_frames() {
+    // Small frames that share segments, one that fills a segment boundary, one split over
+    // several segments, then small ones again.
+    let frames = [
+        query_frame(0, 5),
+        query_frame(1, 60_000),
+        query_frame(2, 70_000),
+        query_frame(3, 300_000),
+        query_frame(4, 0),
+        query_frame(5, 9),
+    ];
+    let queued: Vec<u8> = frames.concat();
+    let modes: [fn(&mut FrameEncoder); 5] = [
+        |_| {},
+        |e| e.set_compression(Some(Compression::Lz4)),
+        |e| e.set_compression(Some(Compression::Snappy)),
+        |e| e.use_segments(false),
+        |e| e.use_segments(true),
+    ];
+    for (i, mode) in modes.iter().enumerate() {
+        let mut listed = FrameEncoder::new();
+        mode(&mut listed);
+        let mut expected = BytesMut::new();
+        listed
+            .encode_all(frames.iter().map(Vec::as_slice), &mut expected)
+            .expect("encodes");
+        let mut contiguous = FrameEncoder::new();
+        mode(&mut contiguous);
+        let mut got = BytesMut::new();
+        contiguous
+            .encode_contiguous(&queued, &mut got)
+            .expect("encodes");
+        assert_eq!(got, expected, "mode {i}");
+
+        // A frame cut short is an error, never a panic or a partial frame taken as whole.
+        for cut in [1, 9, queued.len() - 1] {
+            let mut out = BytesMut::new();
+            assert!(
+                matches!(
+                    contiguous.encode_contiguous(&queued[..cut], &mut out),
+                    Err(FrameError::NotAFrame { .. })
+                ),
+                "mode {i}, cut at {cut}"
+            );
+        }
+    }
+}

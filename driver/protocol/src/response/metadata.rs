@@ -153,6 +153,14 @@ fn read_specs(
     Ok(columns)
 }
 
+/// The empty spec list of a No_metadata result, shared (an `Arc::default()` would allocate
+/// for every such response).
+fn no_columns() -> Arc<Vec<ColumnSpec>> {
+    static EMPTY: std::sync::LazyLock<Arc<Vec<ColumnSpec>>> =
+        std::sync::LazyLock::new(Arc::default);
+    EMPTY.clone()
+}
+
 /// Column specs already decoded on one connection, keyed by their wire bytes: a statement
 /// run many times gets the same specs in every result, and decoding them (a string per
 /// column name, boxed collection types) would cost several allocations per response.
@@ -317,7 +325,7 @@ impl ResultMetadata {
         };
         let global = flags & GLOBAL_TABLES_SPEC != 0;
         let columns = if flags & NO_METADATA != 0 {
-            Arc::default()
+            no_columns()
         } else if let Some(cache) = cache {
             cache.specs(r, column_count, global)?
         } else {
