@@ -61,8 +61,11 @@ pub(crate) struct TokenMap {
     ring: Vec<(i64, Arc<Node>)>,
     /// Per keyspace: the replicas of the range owned by each ring position, primary first.
     /// Keyspaces whose strategy is not understood are absent.
-    replicas: HashMap<String, Vec<Vec<Arc<Node>>>>,
+    replicas: HashMap<String, ReplicaLists>,
 }
+
+/// Replicas per ring position, shared by every keyspace with the same replication.
+type ReplicaLists = Arc<[Vec<Arc<Node>>]>;
 
 impl TokenMap {
     pub(crate) fn new(
@@ -74,18 +77,30 @@ impl TokenMap {
             .flat_map(|(node, tokens)| tokens.into_iter().map(move |t| (t, node.clone())))
             .collect();
         ring.sort_by_key(|(t, _)| *t);
-        let replicas = if ring.is_empty() {
-            HashMap::new()
-        } else {
-            keyspaces
-                .into_iter()
-                .filter(|(_, r)| *r != Replication::Unsupported)
-                .map(|(ks, r)| {
-                    let lists = (0..ring.len()).map(|i| walk(&ring, i, &r)).collect();
-                    (ks, lists)
-                })
-                .collect()
-        };
+        // Keyspaces usually share a handful of replication settings: each distinct one is
+        // walked once and its lists shared, so start-up cost and memory do not grow with the
+        // number of keyspaces.
+        let mut computed: Vec<(Replication, ReplicaLists)> = Vec::new();
+        let mut replicas = HashMap::new();
+        if !ring.is_empty() {
+            for (keyspace, replication) in keyspaces {
+                if replication == Replication::Unsupported {
+                    continue;
+                }
+                let lists = match computed.iter().find(|(r, _)| *r == replication) {
+                    Some((_, lists)) => lists.clone(),
+                    None => {
+                        let lists: ReplicaLists = (0..ring.len())
+                            .map(|i| walk(&ring, i, &replication))
+                            .collect::<Vec<_>>()
+                            .into();
+                        computed.push((replication, lists.clone()));
+                        lists
+                    }
+                };
+                replicas.insert(keyspace, lists);
+            }
+        }
         TokenMap { ring, replicas }
     }
 
@@ -177,6 +192,27 @@ mod tests {
         assert_eq!(ports(map.replicas("two", 1)), vec![3, 1]);
         assert_eq!(ports(map.replicas("two", 150)), vec![1, 2]);
         assert!(map.replicas("unknown", 0).is_empty());
+    }
+
+    #[test]
+    fn keyspaces_with_the_same_replication_share_one_walk() {
+        let (a, b) = (node(1, "dc1"), node(2, "dc1"));
+        let ks = HashMap::from([
+            ("x".to_owned(), Replication::Simple { factor: 1 }),
+            ("y".to_owned(), Replication::Simple { factor: 1 }),
+            ("z".to_owned(), Replication::Simple { factor: 2 }),
+            ("local".to_owned(), Replication::Unsupported),
+        ]);
+        let map = TokenMap::new(vec![(a, vec![0]), (b, vec![100])], ks);
+        let lists = |k: &str| map.replicas.get(k).expect("known keyspace").clone();
+        assert!(Arc::ptr_eq(&lists("x"), &lists("y")));
+        assert!(!Arc::ptr_eq(&lists("x"), &lists("z")));
+        assert_eq!(ports(map.replicas("y", 50)), vec![2]);
+        assert_eq!(ports(map.replicas("z", 50)), vec![2, 1]);
+        assert!(
+            map.replicas("local", 50).is_empty(),
+            "no replica list for other strategies"
+        );
     }
 
     #[test]
