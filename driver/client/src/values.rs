@@ -22,7 +22,7 @@ pub(crate) fn serialize_into(
     values: &(impl SerializeRow + ?Sized),
     markers: &[ColumnSpec],
     out: &mut SerializedValues,
-    statement: &dyn Fn() -> std::sync::Arc<str>,
+    statement: impl FnOnce() -> std::sync::Arc<str>,
 ) -> Result<(), crate::error::ExecuteError> {
     values
         .serialize_row(markers, out)
@@ -41,11 +41,6 @@ pub(crate) fn serialize(
     // from empty cost three or four reallocations per request.
     let mut out = SerializedValues::new();
     out.bytes.reserve(markers.len().saturating_mul(12));
-    match values.serialize_row(markers, &mut out) {
-        Ok(()) => Ok(out),
-        Err(source) => Err(crate::error::ExecuteError::Bind {
-            statement: statement(),
-            source,
-        }),
-    }
+    serialize_into(values, markers, &mut out, statement)?;
+    Ok(out)
 }

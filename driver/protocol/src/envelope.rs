@@ -77,22 +77,6 @@ fn expect_direction(header: &FrameHeader, direction: Direction) -> Result<(), De
     }
 }
 
-/// Encodes a whole uncompressed request frame (header then body) from a borrowed request,
-/// into a buffer allocated once for `capacity` bytes (header included). This is what
-/// [`RequestFrame::encode_with_capacity`] does for an owned frame.
-pub fn encode_request_frame(
-    version: ProtocolVersion,
-    stream: i16,
-    tracing: bool,
-    custom_payload: Option<&CustomPayload>,
-    request: RequestRef<'_>,
-    capacity: usize,
-) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::with_capacity(capacity.max(HEADER_LEN));
-    encode_request_frame_into(&mut out, version, stream, tracing, custom_payload, request)?;
-    Ok(out)
-}
-
 /// Appends a whole uncompressed request frame to `out`, after whatever it already holds: a
 /// driver queues many frames in one buffer this way, writing a statement's values straight
 /// into it. On error `out` is left as it was.
@@ -172,14 +156,16 @@ impl RequestFrame {
         version: ProtocolVersion,
         capacity: usize,
     ) -> Result<Vec<u8>, EncodeError> {
-        encode_request_frame(
+        let mut out = Vec::with_capacity(capacity.max(HEADER_LEN));
+        encode_request_frame_into(
+            &mut out,
             version,
             self.stream,
             self.tracing,
             self.custom_payload.as_ref(),
             RequestRef::Owned(&self.request),
-            capacity,
-        )
+        )?;
+        Ok(out)
     }
 
     /// Decodes a request from its header and (decompressed) body.
@@ -300,18 +286,14 @@ impl ResponseFrame {
             None
         };
         let rest = r.rest();
-        let response = match owner {
-            Some(buf) => {
-                let body = buf.slice_ref(rest);
-                match cache {
-                    Some(cache) => {
-                        Response::decode_bytes_cached(header.opcode, header.version, &body, cache)?
-                    }
-                    None => Response::decode_bytes(header.opcode, header.version, &body)?,
-                }
-            }
-            None => Response::decode(header.opcode, header.version, rest)?,
-        };
+        let owner = owner.map(|buf| buf.slice_ref(rest));
+        let response = crate::response::decode_message(
+            header.opcode,
+            header.version,
+            rest,
+            owner.as_ref(),
+            cache,
+        )?;
         Ok(ResponseFrame {
             stream: header.stream,
             tracing_id,

@@ -6,12 +6,12 @@
 //! into an owned request first. The owned types encode through these views, so both share
 //! one layout.
 
-use super::{BatchType, QueryParameters, Request, SerializedValues};
+use super::{BatchType, Request, SerializedValues};
 use crate::consistency::Consistency;
 use crate::frame::{Opcode, ProtocolVersion};
 use crate::wire::EncodeError;
 
-/// `<query_parameters>` borrowed: see [`QueryParameters`] for the fields.
+/// `<query_parameters>` borrowed: see [`QueryParameters`](super::QueryParameters) for the fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueryParametersRef<'a> {
     /// Consistency level.
@@ -48,12 +48,6 @@ impl<'a> QueryParametersRef<'a> {
             keyspace: None,
             now_in_seconds: None,
         }
-    }
-}
-
-impl<'a> From<&'a QueryParameters> for QueryParametersRef<'a> {
-    fn from(p: &'a QueryParameters) -> Self {
-        p.borrowed()
     }
 }
 
@@ -180,7 +174,7 @@ impl<'a> From<&'a Request> for RequestRef<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Batch, BatchStatement, Execute, Query, RawValue};
+    use super::super::{Batch, BatchStatement, Execute, Query, QueryParameters, RawValue};
     use super::*;
     use bytes::Bytes;
 

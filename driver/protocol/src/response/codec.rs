@@ -68,7 +68,9 @@ impl Response {
     }
 }
 
-fn decode(
+/// Decodes a message body; Rows content is sliced out of `owner` when given, and column
+/// specs come from `cache` when given.
+pub(crate) fn decode(
     opcode: Opcode,
     version: ProtocolVersion,
     body: &[u8],

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use crate::types::ColumnType;
 
 mod codec;
+pub(crate) use codec::decode as decode_message;
 pub mod error;
 mod error_codec;
 mod event;
