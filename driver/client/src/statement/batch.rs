@@ -74,21 +74,17 @@ impl Batch {
         self.batch_type
     }
 
-    /// A short description for errors and spans: the first statement's text.
-    /// The statement excerpt errors and spans show, computed once per batch (cleared when a
-    /// statement is added).
+    /// The excerpt errors and spans show (the statement count and the first statement's
+    /// text), computed once per batch and cleared when a statement is added.
     pub(crate) fn excerpt(&self) -> &Arc<str> {
-        self.excerpt
-            .get_or_init(|| crate::error::excerpt(&self.describe()))
-    }
-
-    pub(crate) fn describe(&self) -> String {
-        let first = match self.entries.first() {
-            Some(BatchEntry::Simple(cql)) => cql.to_string(),
-            Some(BatchEntry::Prepared(p)) => p.cql().to_owned(),
-            None => String::new(),
-        };
-        format!("BATCH of {} [{first}]", self.entries.len())
+        self.excerpt.get_or_init(|| {
+            let first = match self.entries.first() {
+                Some(BatchEntry::Simple(cql)) => cql.as_ref(),
+                Some(BatchEntry::Prepared(p)) => p.cql(),
+                None => "",
+            };
+            crate::error::excerpt(&format!("BATCH of {} [{first}]", self.entries.len()))
+        })
     }
 }
 
