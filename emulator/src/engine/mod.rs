@@ -32,6 +32,7 @@ mod mutation;
 mod paging;
 mod plan;
 mod read;
+mod requests;
 mod restrict;
 mod result;
 mod schema;
@@ -42,6 +43,7 @@ mod system;
 mod term;
 mod trace;
 
+pub use requests::{LoggedRequest, RequestKind};
 pub use trace::TraceRecord;
 
 use std::collections::HashMap;
@@ -161,6 +163,8 @@ pub struct Engine {
     prepared: RwLock<HashMap<Bytes, Arc<PreparedEntry>>>,
     /// The write-ahead journal, when durability is on (see `journal`).
     journal: OnceLock<crate::durability::Journal>,
+    /// Executed requests, when [`Engine::record_requests`] is on.
+    requests: requests::RequestLog,
 }
 
 fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -233,8 +237,20 @@ impl Engine {
             tables: RwLock::new(HashMap::new()),
             runtimes: Mutex::new(HashMap::new()),
             prepared: RwLock::new(HashMap::new()),
+            requests: requests::RequestLog::default(),
             journal: OnceLock::new(),
         }
+    }
+
+    /// Starts (or stops) logging executed requests; see [`Engine::take_requests`].
+    pub fn record_requests(&self, on: bool) {
+        self.requests.set_enabled(on);
+    }
+
+    /// The requests executed since the log was last taken (empty unless
+    /// [`Engine::record_requests`] is on).
+    pub fn take_requests(&self) -> Vec<LoggedRequest> {
+        self.requests.take()
     }
 
     /// The node facts this engine reports.
@@ -249,6 +265,7 @@ impl Engine {
         cql: &str,
         params: &QueryParameters,
     ) -> Result<Outcome, ServerError> {
+        self.requests.record(RequestKind::Query, || cql.to_owned());
         let _tape = self.start_tape();
         let stmt = parse(cql)?;
         let keyspace = params.keyspace.clone().or_else(|| client.keyspace.clone());
@@ -269,6 +286,8 @@ impl Engine {
         cql: &str,
         keyspace: Option<&str>,
     ) -> Result<Outcome, ServerError> {
+        self.requests
+            .record(RequestKind::Prepare, || cql.to_owned());
         let stmt = parse(cql)?;
         let ks = keyspace.or(client.keyspace.as_deref());
         let planned = plan::plan(self, &stmt, ks)?;
@@ -327,6 +346,8 @@ impl Engine {
             .get(&execute.id)
             .cloned()
             .ok_or_else(|| unprepared(&execute.id))?;
+        self.requests
+            .record(RequestKind::Execute, || entry.cql.clone());
         let planned = &entry.planned;
         let binds = binds::decode(&execute.params.values, planned)?;
         let keyspace = execute
@@ -401,6 +422,23 @@ impl Engine {
 
     /// BATCH.
     pub fn batch(&self, client: &mut ClientState, batch: &Batch) -> Result<Outcome, ServerError> {
+        self.requests.record(RequestKind::Batch, || {
+            let prepared = read(&self.prepared);
+            let texts: Vec<String> = batch
+                .statements
+                .iter()
+                .map(|s| match s {
+                    cassia_protocol::request::BatchStatement::Query { query, .. } => query.clone(),
+                    cassia_protocol::request::BatchStatement::Prepared { id, .. } => {
+                        prepared.get(id).map_or_else(
+                            || format!("<unknown prepared {}>", hex(id)),
+                            |e| e.cql.clone(),
+                        )
+                    }
+                })
+                .collect();
+            texts.join("; ")
+        });
         let _tape = self.start_tape();
         let client_keyspace = client.keyspace.clone();
         self.journaled(
