@@ -8,7 +8,13 @@ use std::fmt;
 use cassia_protocol::types::ColumnType;
 
 /// A CQL type in schema form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Serialized (for [`SchemaSnapshot`](crate::schema::SchemaSnapshot)) with CQL's own
+/// lower-case names: `"int"`, `{"list": "text"}`, `{"map": ["text", "int"]}`,
+/// `{"vector": ["float", 3]}`, `{"frozen": {"udt": {"name": "address", "fields":
+/// [["street", "text"]]}}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum CqlType {
     /// `ascii`.

@@ -10,10 +10,13 @@ impl TableSchema {
     /// `CREATE TABLE IF NOT EXISTS ...` with the primary key, clustering order and options.
     /// `keyspace` is used when the model names none.
     pub fn create_table_cql(&self, keyspace: Option<&str>) -> String {
-        let mut cql = format!(
-            "CREATE TABLE IF NOT EXISTS {} (",
-            self.qualified_name(keyspace)
-        );
+        self.create_table_named(&self.qualified_name(keyspace))
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS <name> (...)` with `name` already quoted (and qualified
+    /// or not): the diff engine writes unqualified names, sync qualified ones.
+    pub(crate) fn create_table_named(&self, name: &str) -> String {
+        let mut cql = format!("CREATE TABLE IF NOT EXISTS {name} (");
         for c in &self.columns {
             let _ = write!(cql, "{} {}", quote_ident(&c.name), c.cql_type);
             if c.kind == ColumnKind::Static {
@@ -111,6 +114,11 @@ impl UdtSchema {
             Some(ks) => format!("{}.{}", quote_ident(ks), quote_ident(&self.name)),
             None => quote_ident(&self.name),
         };
+        self.create_type_named(&name)
+    }
+
+    /// `CREATE TYPE IF NOT EXISTS <name> (...)` with `name` already quoted.
+    pub(crate) fn create_type_named(&self, name: &str) -> String {
         let fields = self
             .fields
             .iter()

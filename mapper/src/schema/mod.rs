@@ -1,22 +1,37 @@
 //! Static schema descriptions: what `#[derive(Model)]` and `#[derive(UserType)]` emit about
 //! a table or a user type (columns, CQL types, key kinds, clustering order, indexes, table
-//! options). Rendering to DDL (`ddl.rs`) and schema sync work from these values alone, never
-//! from Rust source.
+//! options). Rendering to DDL (`ddl.rs`), the live schema (`live/`), the diff engine
+//! (`diff/`), schema sync (`sync/`) and snapshots (`snapshot.rs`) work from these values
+//! alone, never from Rust source.
+//!
+//! The descriptions are serde-serialisable so an application binary can write them as a
+//! [`SchemaSnapshot`] for the standalone CLI; the JSON uses CQL's own names (`"int"`,
+//! `{"partition_key": 0}`, `"desc"`).
 
 use crate::types::CqlType;
 
 mod ddl;
+mod diff;
 mod ident;
+mod live;
+mod snapshot;
 mod sync;
 
 pub use ddl::{
     create_keyspace_network_topology, create_keyspace_simple, drop_keyspace, drop_table, drop_type,
 };
+pub use diff::{ChangeClass, DiffOptions, SchemaChange, SchemaDiff, diff_keyspace};
 pub use ident::quote_ident;
+pub use live::{
+    LiveColumn, LiveDroppedColumn, LiveIndex, LiveKeyspace, LiveTable, LiveTableOptions, LiveType,
+    read_keyspace,
+};
+pub use snapshot::SchemaSnapshot;
 pub use sync::{SyncReport, drop_model_table, drop_user_type, sync_table, sync_type};
 
 /// The role of a column in its table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ColumnKind {
     /// Part of the partition key, at this position (0-based).
@@ -40,7 +55,10 @@ impl ColumnKind {
 }
 
 /// Sort order of a clustering column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum ClusteringOrder {
     /// `ASC` (Cassandra's default).
     #[default]
@@ -60,7 +78,8 @@ impl ClusteringOrder {
 }
 
 /// What a secondary index on a column indexes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum IndexKind {
     /// The column's value; for sets and lists, their elements; for maps, their values.
@@ -74,7 +93,7 @@ pub enum IndexKind {
 }
 
 /// One column of a table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ColumnSchema {
     /// Column name in CQL (after `rename`).
@@ -84,6 +103,7 @@ pub struct ColumnSchema {
     /// Its role in the table.
     pub kind: ColumnKind,
     /// A secondary index on it, if declared.
+    #[serde(default)]
     pub index: Option<IndexKind>,
 }
 
@@ -116,8 +136,9 @@ impl ColumnSchema {
     }
 }
 
-/// Per-table options rendered in `WITH ...`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Per-table options rendered in `WITH ...`. In JSON every field may be left out (unset).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct TableOptions {
     /// `default_time_to_live` in seconds.
@@ -156,18 +177,21 @@ impl TableOptions {
 }
 
 /// A table as a model declares it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TableSchema {
     /// Keyspace, when the model names one (else the session's keyspace).
+    #[serde(default)]
     pub keyspace: Option<String>,
     /// Table name.
     pub name: String,
     /// Columns in declaration order.
     pub columns: Vec<ColumnSchema>,
     /// Table options.
+    #[serde(default)]
     pub options: TableOptions,
     /// For polymorphic models, the discriminator column.
+    #[serde(default)]
     pub discriminator: Option<String>,
 }
 
@@ -233,7 +257,7 @@ impl TableSchema {
 }
 
 /// A user-defined type as `#[derive(UserType)]` declares it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UdtSchema {
     /// Keyspace, when the type names one.

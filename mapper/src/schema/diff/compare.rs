@@ -1,10 +1,11 @@
-//! Comparing a model's description with the live schema: type spellings are normalized
-//! (Cassandra writes `frozen<tuple<...>>` and may quote names), and option maps are
-//! compared on the keys the model sets (the live side also lists defaults).
+//! The comparison rules shared by the diff engine and schema sync: type spellings are
+//! normalized (Cassandra writes `frozen<tuple<...>>` and may quote names), and option maps
+//! are compared on the keys the model sets (the live side also lists defaults).
 
 use std::collections::BTreeMap;
 
-use crate::schema::{ColumnKind, ColumnSchema, IndexKind, TableSchema, quote_ident};
+use crate::schema::live::LiveTable;
+use crate::schema::{ColumnSchema, IndexKind, TableSchema, quote_ident};
 use crate::types::CqlType;
 
 /// A type as Cassandra spells it in `system_schema` (tuples frozen), normalized.
@@ -40,23 +41,6 @@ pub(crate) fn normalize(s: &str) -> String {
         .to_lowercase()
         .replace("varchar", "text");
     flat.replace("frozen<frozen<tuple<", "frozen<tuple<")
-}
-
-/// `system_schema.columns.kind` and position for a model column.
-pub(crate) fn kind_of(c: &ColumnSchema) -> (&'static str, i32, &'static str) {
-    match c.kind {
-        ColumnKind::PartitionKey(p) => ("partition_key", i32::try_from(p).unwrap_or(-1), "none"),
-        ColumnKind::Clustering(p, o) => (
-            "clustering",
-            i32::try_from(p).unwrap_or(-1),
-            match o {
-                crate::schema::ClusteringOrder::Asc => "asc",
-                crate::schema::ClusteringOrder::Desc => "desc",
-            },
-        ),
-        ColumnKind::Static => ("static", -1, "none"),
-        ColumnKind::Regular => ("regular", -1, "none"),
-    }
 }
 
 /// The `target` Cassandra records for an index on `c`.
@@ -125,29 +109,36 @@ pub(crate) fn map_satisfied(
     })
 }
 
-/// The table's options as `ALTER TABLE ... WITH` clauses where the live table differs.
-pub(crate) fn option_changes(schema: &TableSchema, live: &super::live::LiveTable) -> Vec<String> {
+/// The table's options as `ALTER TABLE ... WITH` clauses where the live table differs (only
+/// options the model sets: the others keep whatever the live table has).
+pub(crate) fn option_changes(schema: &TableSchema, live: &LiveTable) -> Vec<String> {
     let o = &schema.options;
+    let l = &live.options;
     let mut out = Vec::new();
     if let Some(t) = o.default_ttl
-        && live.default_ttl != i32::try_from(t).ok()
+        && l.default_time_to_live != i32::try_from(t).ok()
     {
         out.push(format!("default_time_to_live = {t}"));
     }
     if let Some(g) = o.gc_grace_seconds
-        && live.gc_grace_seconds != i32::try_from(g).ok()
+        && l.gc_grace_seconds != i32::try_from(g).ok()
     {
         out.push(format!("gc_grace_seconds = {g}"));
     }
     if let Some(c) = &o.comment
-        && live.comment.as_deref() != Some(c.as_str())
+        && l.comment.as_deref() != Some(c.as_str())
     {
-        out.push(format!("comment = '{}'", c.replace('\'', "''")));
+        out.push(format!(
+            "comment = {}",
+            crate::schema::ident::quote_string(c)
+        ));
     }
+    let empty = BTreeMap::new();
     for (name, literal, live_map) in [
-        ("compaction", &o.compaction, &live.compaction),
-        ("caching", &o.caching, &live.caching),
+        ("compaction", &o.compaction, &l.compaction),
+        ("caching", &o.caching, &l.caching),
     ] {
+        let live_map = live_map.as_ref().unwrap_or(&empty);
         if let Some(lit) = literal {
             let satisfied = parse_map_literal(lit).is_some_and(|m| map_satisfied(&m, live_map));
             if !satisfied {
