@@ -12,6 +12,7 @@ mod attrs;
 mod cql_enum;
 mod cql_type;
 mod errors;
+mod migrate;
 mod model;
 mod poly;
 mod udt;
@@ -33,4 +34,39 @@ pub fn derive_user_type(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(CqlEnum, attributes(cassia))]
 pub fn derive_cql_enum(input: TokenStream) -> TokenStream {
     cql_enum::derive(input.into()).into()
+}
+
+/// Embeds a directory of CQL migrations in the binary, read and checked at compile time.
+///
+/// `migrate!("migrations")` reads the directory (relative to the `Cargo.toml` of the crate
+/// being compiled; an absolute path also works) as `cassia::migrate::MigrationSet::from_dir`
+/// would, and expands to a `cassia::migrate::EmbeddedMigrations` constant: every migration
+/// sorted by version, with its statements already split and its checksums computed. Turn it
+/// into a `MigrationSet` with `From`/`Into`.
+///
+/// Whatever `from_dir` would refuse is a compile error pointing at the path: a `.cql` file
+/// not named `<version>_<name>.up.cql`, `<version>_<name>.down.cql` or `<version>_<name>.cql`,
+/// two migrations with one version, a down file without its up file, a non-UTF-8 file, an
+/// unterminated string, quoted identifier, comment or `$$` body, or an empty script.
+///
+/// ```ignore
+/// // Compiled in the `cassia::migrate` documentation, where `cassia` is at hand.
+/// static MIGRATIONS: cassia::migrate::EmbeddedMigrations = cassia::migrate!("migrations");
+///
+/// let set = cassia::migrate::MigrationSet::from(MIGRATIONS);
+/// ```
+///
+/// Editing a migration file rebuilds the crate (each script is embedded with
+/// `include_str!`). Adding or removing a file does not: cargo cannot be told about new
+/// files from a macro, so add a build script that watches the directory, as with sqlx:
+///
+/// ```ignore
+/// // build.rs
+/// fn main() {
+///     println!("cargo:rerun-if-changed=migrations");
+/// }
+/// ```
+#[proc_macro]
+pub fn migrate(input: TokenStream) -> TokenStream {
+    migrate::expand(input.into()).into()
 }

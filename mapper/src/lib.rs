@@ -101,6 +101,7 @@ mod types;
 /// The driver the mapper runs on (sessions, statements, errors).
 pub use cassia_driver as driver;
 pub use cassia_driver::Session;
+pub use cassia_macros::migrate;
 pub use cassia_macros::{CqlEnum, Model, UserType};
 pub use cassia_protocol::consistency::Consistency;
 pub use cassia_protocol::value::{Counter, Timeuuid};
@@ -130,6 +131,7 @@ pub mod __private {
     };
     pub use crate::type_of::CqlTypeOf;
     pub use crate::types::CqlType;
+    pub use cassia_migrate_source as migrate_source;
     pub use cassia_protocol::response::ColumnSpec;
     pub use cassia_protocol::row::{FromRow, FromRowError};
     pub use cassia_protocol::types::ColumnType;
