@@ -379,3 +379,74 @@ fn merge_models<'a>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::live::{LiveIndex, LiveTable};
+    use crate::schema::{ColumnKind, ColumnSchema, IndexKind};
+    use crate::types::CqlType;
+
+    fn keyed(name: &str) -> TableSchema {
+        let mut t = TableSchema::new(None, name);
+        t.columns = vec![ColumnSchema::new("id", CqlType::Int).kind(ColumnKind::PartitionKey(0))];
+        t
+    }
+
+    #[test]
+    fn new_indexes_never_reuse_a_taken_name() {
+        let mut a = keyed("a");
+        a.columns.push(
+            ColumnSchema::new(
+                "m",
+                CqlType::Map(Box::new(CqlType::Text), Box::new(CqlType::Int)),
+            )
+            .index(IndexKind::Keys),
+        );
+        let mut other = LiveTable::new("other");
+        other.indexes.push(LiveIndex {
+            name: "a_m_idx".into(),
+            kind: "COMPOSITES".into(),
+            target: "x".into(),
+            options: BTreeMap::new(),
+        });
+        let mut live = LiveKeyspace::empty("app");
+        live.tables.push(other);
+        let diff = diff_keyspace(&[&a], Some(&live), "app", &DiffOptions::default());
+        assert_eq!(
+            diff.changes[0].statements,
+            [
+                "CREATE TABLE IF NOT EXISTS a (id int, m map<text, int>, PRIMARY KEY ((id)))",
+                "CREATE INDEX IF NOT EXISTS a_m_keys_idx ON a (keys(m))",
+            ]
+        );
+    }
+
+    #[test]
+    fn variants_of_one_table_are_merged() {
+        let mut like = keyed("notes");
+        like.columns.push(ColumnSchema::new("post", CqlType::Int));
+        let mut comment = keyed("notes");
+        comment
+            .columns
+            .push(ColumnSchema::new("post", CqlType::Int));
+        comment
+            .columns
+            .push(ColumnSchema::new("text", CqlType::Text));
+        comment.options.comment = Some("c".into());
+        let diff = diff_keyspace(&[&like, &comment], None, "app", &DiffOptions::default());
+        assert_eq!(
+            diff.changes[0].statements,
+            [
+                "CREATE TABLE IF NOT EXISTS notes (id int, post int, text text, PRIMARY KEY ((id))) WITH comment = 'c'"
+            ]
+        );
+    }
+
+    #[test]
+    fn classes_display_in_lower_case() {
+        assert_eq!(ChangeClass::Safe.to_string(), "safe");
+        assert_eq!(ChangeClass::Destructive.to_string(), "destructive");
+        assert_eq!(ChangeClass::Impossible.to_string(), "impossible");
+    }
+}

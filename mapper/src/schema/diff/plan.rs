@@ -2,6 +2,9 @@
 //! expand-and-contract shape — create the new object next to the old one, copy the data,
 //! switch the application, drop the old object in a later migration — so no step loses
 //! data before the application has moved.
+//!
+//! A step is prose, optionally followed by statements on their own lines (after `\n`), so
+//! a reader can copy a statement whole.
 
 use crate::schema::{ColumnKind, ColumnSchema, TableSchema, UdtSchema, quote_ident};
 
@@ -29,22 +32,28 @@ pub(crate) fn recreate_table(model: &TableSchema, scope: &Scope<'_>) -> Vec<Stri
         }
     }
     let old = &model.name;
+    // Counters cannot be inserted: a copy into a counter table adds each value instead.
+    let write = if model.is_counter_table() {
+        "adds each row's counts to"
+    } else {
+        "inserts each row into"
+    };
     vec![
         format!(
-            "Create the table under a new name with the model's definition: {};",
-            create.join("; ")
+            "Create the table under a new name with the model's definition:\n{};",
+            create.join(";\n")
         ),
         format!(
             "Copy every row of {old} into {new}: a one-off job that pages through {old} with \
-             the mapper and inserts each row into {new}, or DSBulk (dsbulk unload -t {old}, \
-             then dsbulk load -t {new})."
+             the mapper and {write} {new}, or DSBulk (dsbulk unload -t {old}, then dsbulk load \
+             -t {new})."
         ),
         format!(
             "Switch the application to {new} (#[cassia(table = \"{new}\")] on the model), \
              writing to both tables until the copy has caught up."
         ),
         format!(
-            "Drop the old table in a later migration, once nothing reads it: DROP TABLE IF EXISTS {};",
+            "Drop the old table in a later migration, once nothing reads it:\nDROP TABLE IF EXISTS {};",
             scope.name(old)
         ),
     ]
@@ -66,7 +75,7 @@ pub(crate) fn replace_column(
     };
     vec![
         format!(
-            "Add the column under a new name with the model's definition: ALTER TABLE {table} ADD {} {}{is_static};",
+            "Add the column under a new name with the model's definition:\nALTER TABLE {table} ADD {} {}{is_static};",
             quote_ident(&new),
             c.cql_type
         ),
@@ -79,7 +88,7 @@ pub(crate) fn replace_column(
              writing both columns until the backfill is done."
         ),
         format!(
-            "Drop the old column in a later migration: ALTER TABLE {table} DROP {};",
+            "Drop the old column in a later migration:\nALTER TABLE {table} DROP {};",
             quote_ident(old)
         ),
     ]
@@ -101,12 +110,12 @@ pub(crate) fn replace_type(udt: &UdtSchema, users: &[String], scope: &Scope<'_>)
     };
     vec![
         format!(
-            "Create the type under a new name with the model's fields: {};",
+            "Create the type under a new name with the model's fields:\n{};",
             udt.create_type_named(&scope.name(&new))
         ),
         move_columns,
         format!(
-            "Drop the old type in a later migration, once nothing uses it: DROP TYPE IF EXISTS {};",
+            "Drop the old type in a later migration, once nothing uses it:\nDROP TYPE IF EXISTS {};",
             scope.name(old)
         ),
     ]

@@ -86,7 +86,15 @@ pub(crate) fn compare_table(
         out.push(SchemaChange::safe(
             Step::AlterOptions,
             format!("table {}", model.name),
-            format!("set {} on table {}", options.join(", "), model.name),
+            format!(
+                "change options of table {}: {}",
+                model.name,
+                options
+                    .iter()
+                    .map(|o| o.split(" = ").next().unwrap_or(o))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             vec![format!(
                 "ALTER TABLE {table} WITH {}",
                 options.join(" AND ")
