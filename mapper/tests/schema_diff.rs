@@ -4,7 +4,8 @@
 //! - `before.cql`: applied to a fresh keyspace (may be empty);
 //! - `models.json`: a `SchemaSnapshot` of the models;
 //! - `expected.cql`: the migration rendered without destructive changes allowed;
-//! - `expected-destructive.cql`: the same with them allowed (only when there are some).
+//! - `expected-destructive.cql`: the same with them allowed (only when there are some);
+//! - `expected-plan.txt` (some cases): the plan `schema diff` prints.
 //!
 //! Every case also runs the migration (destructive changes allowed) and diffs again: what
 //! remains must be exactly the impossible changes (nothing, for most cases).
@@ -134,6 +135,12 @@ async fn run_case(addr: &str, case: &str) -> Result<(), String> {
         return Err(format!(
             "{case}: expected-destructive.cql exists but the diff has no destructive change"
         ));
+    }
+
+    // The plan `schema diff` prints, pinned for the cases that have the file.
+    let plan_file = dir.join("expected-plan.txt");
+    if plan_file.exists() || (bless() && case == "mixed") {
+        check_file(&plan_file, &diff.render_plan())?;
     }
 
     // The round trip: after the migration only the impossible changes remain.

@@ -54,7 +54,8 @@ impl ChangeClass {
 
 impl fmt::Display for ChangeClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` honours width and alignment (`{:<12}` in the plan's columns).
+        f.pad(self.as_str())
     }
 }
 

@@ -125,7 +125,7 @@ impl SchemaDiff {
                 let _ = writeln!(out, "               {s}");
             }
             for (i, step) in change.plan.iter().enumerate() {
-                write_step(&mut out, "               ", i + 1, step);
+                write_step(&mut out, "             ", i + 1, step);
             }
         }
         out
