@@ -91,6 +91,7 @@
 #![warn(missing_docs)]
 
 mod exec;
+pub mod migrate;
 mod model;
 mod poly;
 pub mod query;

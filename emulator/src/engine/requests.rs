@@ -38,7 +38,6 @@ impl LoggedRequest {
         }
         let head = self
             .cql
-            .trim_start()
             .split_whitespace()
             .next()
             .unwrap_or_default()
