@@ -40,6 +40,9 @@ awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "rust: %d passed
 step "examples against the embedded emulator"
 scripts/run-examples.sh
 
+step "migrations as CI runs them (blog: cassia migrate run, schema diff --check)"
+scripts/blog-migrations.sh
+
 step "benchmark smoke run (every client completes one 1-second trial)"
 cargo run --quiet --release -p cassia-bench -- --smoke
 

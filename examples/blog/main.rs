@@ -16,14 +16,12 @@ mod posts;
 
 use std::process::ExitCode;
 
-use cassia::schema::{sync_table, sync_type};
+use cassia::migrate::{Migrator, Replication};
 use cassia_driver::Session;
 use cassia_examples::{ExampleError, report, target};
 use chrono::{DateTime, TimeDelta, Utc};
 
-use models::{
-    Comment, CommentNotice, FollowNotice, LikeNotice, Notification, Post, PostLikes, User,
-};
+use models::{Comment, CommentNotice, FollowNotice, LikeNotice, Notification, Post, User};
 
 /// The keyspace this example owns (created, then dropped).
 const KEYSPACE: &str = "cassia_blog";
@@ -54,33 +52,38 @@ fn at(minutes: i64) -> DateTime<Utc> {
 
 async fn blog(session: &Session) -> Result<(), ExampleError> {
     drop_keyspace(session).await?;
-    session
-        .query(
-            format!(
-                "CREATE KEYSPACE {KEYSPACE} WITH replication = \
-                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-            ),
-            (),
-        )
-        .await?;
-    session.await_schema_agreement().await?;
+
+    println!("\n== Schema (migrations embedded at compile time from blog/migrations/)");
+    // The files were written by `blog_migrate schema generate` from the models; the
+    // migrator creates the keyspace, applies what is pending and records it.
+    let migrator = Migrator::new(cassia::migrate!("blog/migrations"))
+        .keyspace(KEYSPACE)
+        .replication(Replication::simple(1));
+    let report = migrator.run(session).await?;
+    for m in &report.applied {
+        println!(
+            "  applied {} {} ({} statements)",
+            m.version, m.name, m.statements
+        );
+    }
+    // What every instance of the application does at start-up: nothing pending, so one
+    // read of the history and no lock.
+    let again = migrator.run(session).await?;
+    println!(
+        "  second start-up: {} applied, lock taken: {}",
+        again.applied.len(),
+        again.locked
+    );
+    if !again.applied.is_empty() || again.locked {
+        return Err(ExampleError::Mismatch {
+            what: "second migration run".into(),
+            expected: "nothing applied, no lock".into(),
+            actual: format!("{} applied, locked: {}", again.applied.len(), again.locked),
+        });
+    }
     session.use_keyspace(KEYSPACE).await?;
     // Mapper queries without an explicit session run on this one.
     cassia::connection::setup(session.clone());
-
-    println!("\n== Schema");
-    // The user type first: the posts table refers to it.
-    for statements in [
-        sync_type::<Comment>(session).await?.statements,
-        sync_table::<User>(session).await?.statements,
-        sync_table::<Post>(session).await?.statements,
-        sync_table::<PostLikes>(session).await?.statements,
-        sync_table::<Notification>(session).await?.statements,
-    ] {
-        for cql in statements {
-            println!("  {cql}");
-        }
-    }
 
     println!("\n== Users");
     let user = |name: &str, display: &str, minute| User {

@@ -47,6 +47,9 @@ pub enum ExampleError {
     /// A mapper query could not be built.
     #[error("mapper query refused")]
     Query(#[from] cassia::query::QueryError),
+    /// Applying the example's migrations failed.
+    #[error(transparent)]
+    Migrate(#[from] cassia::migrate::MigrateError),
     /// A value the example builds from a literal is invalid (a typo in the example).
     #[error("invalid {what} literal {literal:?}: {detail}")]
     Literal {

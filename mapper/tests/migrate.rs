@@ -780,3 +780,48 @@ async fn a_missing_keyspace_without_replication_is_a_clear_error() {
     let _ = RecordState::Applied;
     t.drop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_migrations_at_start_up_twice_in_a_row() {
+    let t = Target::new("embedded").await;
+    // What an application does in main(): the files are compiled into the binary.
+    let start_up = || async {
+        Migrator::new(cassia::migrate!("tests/ui/migrations_ok"))
+            .keyspace(t.keyspace.clone())
+            .replication(Replication::simple(1))
+            .run(&t.session)
+            .await
+            .expect("start-up migration")
+    };
+    let first = start_up().await;
+    assert_eq!(first.applied.len(), 2);
+    assert!(first.locked);
+    let (name,): (String,) = t
+        .session
+        .query(
+            format!(
+                "SELECT name FROM {}.users WHERE id = 5b6962dd-3f90-4c93-8f61-eabfa4a803e2",
+                t.keyspace
+            ),
+            (),
+        )
+        .await
+        .expect("seeded row")
+        .first_row()
+        .expect("row");
+    assert_eq!(
+        name, "O'Brien; admin",
+        "a ';' inside a string did not split the statement"
+    );
+    t.record_requests();
+    let second = start_up().await;
+    assert!(second.applied.is_empty() && !second.locked, "{second:?}");
+    if let Some(requests) = t.requests() {
+        assert_eq!(
+            requests.len(),
+            1,
+            "one read, no lock, no write: {requests:?}"
+        );
+    }
+    t.drop().await;
+}
