@@ -5,6 +5,7 @@
 //! cargo run --release -p cassia-bench -- --smoke   # every client, one 1-second trial (CI)
 //! cargo run --release -p cassia-bench -- --quick   # small subset, 1-second trials, one pair
 //! cargo run --release -p cassia-bench              # full matrix, 5 pairs per case
+//! cargo run --release -p cassia-bench -- --migrations # `cassia migrate run` costs (emulator)
 //! ```
 //! Options: `--clients=cassia,scylla,python,raw`, `--only=TEXT` (cases whose name contains
 //! TEXT, e.g. `@1024`), `--pairs=N`, `--trial-ms=N`,
@@ -18,6 +19,7 @@ mod chart;
 mod clients;
 mod emulator_mode;
 mod mapper_mode;
+mod migrations_mode;
 mod pin;
 mod plan;
 mod procfs;
@@ -137,6 +139,14 @@ fn run_emulator_only(args: &[String]) -> Result<(), String> {
 fn run(mode: Mode, args: &[String]) -> Result<(), String> {
     if args.iter().any(|a| a == "--emulator") {
         return run_emulator_only(args);
+    }
+    if args.iter().any(|a| a == "--migrations") {
+        println!(
+            "# cassia-bench {} (migrations)\n\n{}",
+            stamp(),
+            migrations_mode::run()?
+        );
+        return Ok(());
     }
     let plan = plan_for(mode, args)?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);

@@ -1,4 +1,5 @@
-//! `cassia-macros`: the derives behind `cassia` — `Model`, `UserType` and `CqlEnum`.
+//! `cassia-macros`: the derives behind `cassia` — `Model`, `UserType` and `CqlEnum` — and
+//! `migrate!`, which embeds a directory of migration files at compile time.
 //!
 //! Use them through `cassia` (`use cassia::prelude::*`), which documents the attributes.
 //! Each entry point here is one line over an `*_inner` function that parses the input into
