@@ -200,6 +200,14 @@ impl From<ExecError> for MigrateError {
 }
 
 impl MigrateError {
+    /// Rows of a system or history table that could not be read, as a cluster error.
+    pub(crate) fn decode(
+        context: impl Into<String>,
+    ) -> impl FnOnce(cassia_driver::error::RowDecodeError) -> Self {
+        let wrap = MigrateError::cluster(context);
+        move |e| wrap(e.into())
+    }
+
     pub(crate) fn cluster(context: impl Into<String>) -> impl FnOnce(ExecuteError) -> Self {
         let context = context.into();
         move |source| MigrateError::Cluster {

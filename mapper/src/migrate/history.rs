@@ -181,10 +181,9 @@ impl HistoryTables {
                 Err(e) => return Err(MigrateError::cluster("reading the migration history")(e)),
             }
         };
-        let mut rows: Vec<Row> = result.rows().map_err(|e| MigrateError::Cluster {
-            context: "reading the migration history".into(),
-            source: Box::new(e.into()),
-        })?;
+        let mut rows: Vec<Row> = result
+            .rows()
+            .map_err(MigrateError::decode("reading the migration history"))?;
         // A full history is a few hundred rows: one page of the default size, but follow
         // paging anyway so a long-lived project never silently loses rows.
         let mut state = result.paging_state().cloned();
@@ -198,10 +197,10 @@ impl HistoryTables {
                 .query(stmt(cql).with_paging_state(ps), ())
                 .await
                 .map_err(MigrateError::cluster("reading the migration history"))?;
-            rows.extend(page.rows::<Row>().map_err(|e| MigrateError::Cluster {
-                context: "reading the migration history".into(),
-                source: Box::new(e.into()),
-            })?);
+            rows.extend(
+                page.rows::<Row>()
+                    .map_err(MigrateError::decode("reading the migration history"))?,
+            );
             state = page.paging_state().cloned();
         }
         let mut out = BTreeMap::new();
@@ -368,10 +367,7 @@ pub(crate) async fn table_exists(
         .await
         .map_err(MigrateError::cluster("reading system_schema.tables"))?
         .rows()
-        .map_err(|e| MigrateError::Cluster {
-            context: "reading system_schema.tables".into(),
-            source: Box::new(e.into()),
-        })?;
+        .map_err(MigrateError::decode("reading system_schema.tables"))?;
     Ok(!rows.is_empty())
 }
 
@@ -387,10 +383,7 @@ pub(crate) async fn keyspace_exists(
         .await
         .map_err(MigrateError::cluster("reading system_schema.keyspaces"))?
         .rows()
-        .map_err(|e| MigrateError::Cluster {
-            context: "reading system_schema.keyspaces".into(),
-            source: Box::new(e.into()),
-        })?;
+        .map_err(MigrateError::decode("reading system_schema.keyspaces"))?;
     Ok(!rows.is_empty())
 }
 

@@ -73,10 +73,7 @@ pub(crate) async fn holder(
         .await
         .map_err(MigrateError::cluster("reading the migration lock"))?
         .rows()
-        .map_err(|e| MigrateError::Cluster {
-            context: "reading the migration lock".into(),
-            source: Box::new(e.into()),
-        })?;
+        .map_err(MigrateError::decode("reading the migration lock"))?;
     Ok(rows.into_iter().next().map(|(owner, at, exp)| LockHolder {
         owner: owner.unwrap_or_default(),
         acquired_at: at,
@@ -101,10 +98,10 @@ async fn try_acquire(
         .query(lwt(cql), (LOCK_ROW, owner, Utc::now(), expiry(ttl)))
         .await
         .map_err(MigrateError::cluster("taking the migration lock"))?;
-    if result.was_applied().map_err(|e| MigrateError::Cluster {
-        context: "taking the migration lock".into(),
-        source: Box::new(e.into()),
-    })? {
+    if result
+        .was_applied()
+        .map_err(MigrateError::decode("taking the migration lock"))?
+    {
         return Ok(Ok(()));
     }
     // Not applied: the row holds the current values (`[applied], name, acquired_at,

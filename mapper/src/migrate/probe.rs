@@ -242,10 +242,9 @@ async fn names(
         None => session.query(cql, (keyspace,)).await,
     }
     .map_err(MigrateError::cluster("reading system_schema"))?;
-    let rows: Vec<(String,)> = result.rows().map_err(|e| MigrateError::Cluster {
-        context: "reading system_schema".into(),
-        source: Box::new(e.into()),
-    })?;
+    let rows: Vec<(String,)> = result
+        .rows()
+        .map_err(MigrateError::decode("reading system_schema"))?;
     Ok(rows.into_iter().map(|(n,)| n).collect())
 }
 
@@ -330,10 +329,7 @@ pub(crate) async fn applied(
                 .await
                 .map_err(MigrateError::cluster("reading system_schema.types"))?
                 .rows()
-                .map_err(|e| MigrateError::Cluster {
-                    context: "reading system_schema.types".into(),
-                    source: Box::new(e.into()),
-                })?;
+                .map_err(MigrateError::decode("reading system_schema.types"))?;
             rows.first()
                 .is_some_and(|(names,)| fields.iter().all(|f| names.contains(f)))
         }
