@@ -1,5 +1,5 @@
 //! Checks the catalog against Cassandra's own traffic in the wire captures
-//! (`<repo>/../shared/wire-captures`): the events pushed when the `wirecap` keyspace (6 tables,
+//! (`<repo>/testdata/wire-captures`): the events pushed when the `wirecap` keyspace (6 tables,
 //! 3 types) was dropped, and the error message for an unknown table.
 
 mod catalog_common;
@@ -11,7 +11,7 @@ use cassia_protocol::response::{SchemaChangeTarget, SchemaChangeType};
 use catalog_common::*;
 
 fn captures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/wire-captures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/wire-captures")
 }
 
 /// Pulls `"key": "value"` out of a flat JSON fragment (enough for frames-index summaries).

@@ -1,4 +1,4 @@
-//! Every CQL string recorded in the wire captures (`../shared/wire-captures/*/expected.json`,
+//! Every CQL string recorded in the wire captures (`testdata/wire-captures/*/expected.json`,
 //! real traffic with Cassandra 4.0.13) must parse; the deliberately broken one must fail with
 //! exactly the message Cassandra sent. Each parsed statement must also survive
 //! display → parse unchanged.
@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use cassia_emulator::cql::parse_statement;
 
 fn captures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/wire-captures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/wire-captures")
 }
 
 /// Decodes the JSON string starting right after its opening quote; returns it and the rest.

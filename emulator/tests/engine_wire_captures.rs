@@ -3,7 +3,7 @@
 //! rows (raw cells), result metadata, prepared ids and metadata ids, paging states,
 //! warnings and errors (code and message).
 //!
-//! The captures live in `<repo>/../shared/wire-captures`; without them the test is skipped.
+//! The captures live in `<repo>/testdata/wire-captures`; a missing file fails the test.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -455,13 +455,16 @@ impl Replay {
 
 fn replay(scenario: &str, version: ProtocolVersion) -> Vec<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/wire-captures")
+        .join("../testdata/wire-captures")
         .join(scenario)
         .join("expected.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipping: {} not found", path.display());
-        return Vec::new();
-    };
+    // A missing fixture fails: a replay that checks nothing must not pass.
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the captures live in testdata/wire-captures)",
+            path.display()
+        )
+    });
     let doc: Value = serde_json::from_str(&text).unwrap();
     let mut r = Replay {
         engine: Engine::new(EngineConfig::default()),
@@ -470,6 +473,7 @@ fn replay(scenario: &str, version: ProtocolVersion) -> Vec<String> {
         problems: Vec::new(),
         prepared: Default::default(),
     };
+    let mut replayed = 0;
     for step in doc["steps"].as_array().unwrap() {
         let n = step["step"].as_u64().unwrap();
         // Step 1 dropped a keyspace left by an earlier run; the trace steps depend on timing.
@@ -477,7 +481,13 @@ fn replay(scenario: &str, version: ProtocolVersion) -> Vec<String> {
             continue;
         }
         r.run_step(step);
+        replayed += 1;
     }
+    assert!(
+        replayed >= 50,
+        "only {replayed} steps of {} were replayed",
+        path.display()
+    );
     r.problems
 }
 

@@ -1,5 +1,5 @@
 //! The value codec against real traffic: Python driver 3.30.1 ↔ Cassandra 4.0.13, recorded in
-//! `<repo>/../shared/wire-captures/*/expected.json` (see its README).
+//! `<repo>/testdata/wire-captures/*/expected.json` (see its README).
 //!
 //! * Every cell of the `SELECT * FROM all_types` result (`cells_hex`, encoded by Cassandra)
 //!   decodes to the value that was inserted, under the captures' conventions (floats by bits,
@@ -20,10 +20,10 @@ use num_bigint::BigInt;
 use serde_json::Value as Json;
 
 fn captures_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/wire-captures");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/wire-captures");
     assert!(
         dir.join("README.md").is_file(),
-        "wire captures not found at {} (expected <clone>/../shared/wire-captures)",
+        "wire captures not found at {} (expected <clone>/testdata/wire-captures)",
         dir.display()
     );
     dir

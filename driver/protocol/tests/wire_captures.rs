@@ -1,8 +1,8 @@
-//! Decodes the real Python-driver ↔ Cassandra 4.0 captures in `../shared/wire-captures`
+//! Decodes the real Python-driver ↔ Cassandra 4.0 captures in `testdata/wire-captures`
 //! with this crate's codec and checks every frame against the capture's own index and
 //! expected values; every decoded message must also re-encode to its exact original bytes.
 //!
-//! The captures live outside the repository (`<clone>/../shared/wire-captures`). If they
+//! The captures live outside the repository (`<clone>/testdata/wire-captures`). If they
 //! are missing these tests fail with a message saying so, rather than passing silently.
 
 #[path = "wire_captures/capture.rs"]

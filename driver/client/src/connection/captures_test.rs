@@ -11,8 +11,8 @@ use cassia_protocol::response::{Response, ResultBody};
 use super::codec::{FrameReader, Framing, Incoming};
 
 fn captures_dir() -> PathBuf {
-    // `<clone>/driver/client` -> `<clone>/../shared/wire-captures`, as in CI.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/wire-captures")
+    // `<clone>/driver/client` -> `<clone>/testdata/wire-captures`: the evidence travels with the repository.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/wire-captures")
 }
 
 fn field<'a>(line: &'a str, name: &str) -> Option<&'a str> {
@@ -112,7 +112,7 @@ fn every_server_frame_of_every_capture_decodes() {
     let dir = captures_dir();
     assert!(
         dir.is_dir(),
-        "wire captures not found at {} (expected at <clone>/../shared)",
+        "wire captures not found at {} (they travel with the repository in testdata/wire-captures)",
         dir.display()
     );
     for scenario in ["v4-plain", "v4-lz4", "v4-snappy", "v5-plain", "v5-lz4"] {

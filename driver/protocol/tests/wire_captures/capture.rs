@@ -14,10 +14,10 @@ use serde_json::Value;
 
 /// Where the captures are, or a panic that says why the test cannot run.
 pub fn root() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/wire-captures");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/wire-captures");
     assert!(
         root.join("README.md").is_file(),
-        "wire captures not found at {} (expected <clone>/../shared/wire-captures); \
+        "wire captures not found at {} (expected <clone>/testdata/wire-captures); \
          these tests need them and must not pass silently",
         root.display()
     );
