@@ -84,3 +84,24 @@ def driver_log(caplog):
     """Records the driver's own warnings and errors (metadata parsing problems show up here)."""
     caplog.set_level(logging.WARNING, logger="cassandra")
     return caplog
+
+
+def when_index_ready(session, query, params=None, timeout=60.0):
+    """Runs `query` once the secondary index it uses can serve reads, as an application must.
+
+    On Cassandra an index created by CREATE INDEX builds in the background, and a read that
+    needs it fails with ReadFailure ("... is not yet available") until it is built; the
+    emulator builds it at once, so there the first attempt answers.
+    """
+    import time
+
+    from cassandra import ReadFailure
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return list(session.execute(query, params))
+        except ReadFailure:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -2,6 +2,7 @@
 
 import pytest
 from cassandra import InvalidRequest
+from conftest import when_index_ready
 
 
 def schema_rows(session, table, ks):
@@ -91,7 +92,7 @@ def test_indexes_create_and_drop(session, ks):
     assert idx["attr_entries"].options["target"] == "entries(attrs)"
     assert idx["ix_v_idx"].kind == "COMPOSITES"
     session.execute("INSERT INTO ix (k, v, attrs) VALUES (1, 'a', {'n': 5})")
-    assert [r.k for r in session.execute("SELECT k FROM ix WHERE attrs['n'] = 5")] == [1]
+    assert [r.k for r in when_index_ready(session, "SELECT k FROM ix WHERE attrs['n'] = 5")] == [1]
     session.execute("DROP INDEX ix_v_idx")
     assert "ix_v_idx" not in {r.index_name for r in schema_rows(session, "indexes", ks)}
     session.execute("DROP INDEX IF EXISTS ix_v_idx")
