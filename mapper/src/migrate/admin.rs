@@ -216,7 +216,8 @@ impl Migrator {
         }
         let keyspace = self.target_keyspace(session)?;
         let tables = self.tables(&keyspace);
-        self.setup(session, &keyspace, &tables).await?;
+        let steps = self.setup_plan(session, &keyspace, &tables).await?;
+        self.setup(session, &steps).await?;
         let lease = self.lock(session, &tables).await?;
         let outcome = async {
             let history = tables.read(session).await?.unwrap_or_default();

@@ -153,12 +153,12 @@ impl Migrator {
 
     /// The statements that create whatever is missing before a run: keyspaces, then the
     /// history and lock tables. Reads only.
-    pub(crate) async fn setup_statements(
+    pub(crate) async fn setup_plan(
         &self,
         session: &Session,
         keyspace: &str,
         tables: &HistoryTables,
-    ) -> Result<Vec<String>, MigrateError> {
+    ) -> Result<Vec<SetupStep>, MigrateError> {
         let mut out = Vec::new();
         let mut keyspaces = vec![keyspace.to_owned()];
         if tables.keyspace != keyspace {
@@ -173,26 +173,32 @@ impl Migrator {
                         .ok_or_else(|| MigrateError::NoKeyspace {
                             keyspace: ks.clone(),
                         })?;
-                out.push(replication.create_keyspace_cql(&ks));
+                out.push(SetupStep {
+                    cql: replication.create_keyspace_cql(&ks),
+                    creates_keyspace: Some(ks),
+                });
             }
         }
         if !tables.exists(session).await?
             || !super::history::table_exists(session, &tables.keyspace, &tables.lock_table())
                 .await?
         {
-            out.extend(tables.create_cql());
+            out.extend(tables.create_cql().map(|cql| SetupStep {
+                cql,
+                creates_keyspace: None,
+            }));
         }
         Ok(out)
     }
 
-    /// Runs the setup statements, each followed by a schema agreement wait.
+    /// Runs the set-up steps, each followed by a schema agreement wait.
     pub(crate) async fn setup(
         &self,
         session: &Session,
-        keyspace: &str,
-        tables: &HistoryTables,
+        steps: &[SetupStep],
     ) -> Result<(), MigrateError> {
-        for cql in self.setup_statements(session, keyspace, tables).await? {
+        for step in steps {
+            let cql = &step.cql;
             session
                 .query(cql.as_str(), ())
                 .await
@@ -201,11 +207,8 @@ impl Migrator {
                 .await_schema_agreement()
                 .await
                 .map_err(MigrateError::cluster("waiting for schema agreement"))?;
-            if let Some(ks) = cql
-                .strip_prefix("CREATE KEYSPACE IF NOT EXISTS ")
-                .and_then(|r| r.split(' ').next())
-            {
-                self.emit(MigrateEvent::KeyspaceCreated { keyspace: ks });
+            if let Some(keyspace) = &step.creates_keyspace {
+                self.emit(MigrateEvent::KeyspaceCreated { keyspace });
             }
         }
         Ok(())
@@ -230,6 +233,14 @@ impl Migrator {
             nanos & 0xffff_ffff
         )
     }
+}
+
+/// One statement run before migrations: a keyspace or the history tables.
+#[derive(Debug, Clone)]
+pub(crate) struct SetupStep {
+    pub(crate) cql: String,
+    /// The keyspace it creates, if it creates one.
+    pub(crate) creates_keyspace: Option<String>,
 }
 
 fn host_name() -> String {

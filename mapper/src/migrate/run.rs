@@ -128,14 +128,14 @@ impl Migrator {
         if planned.is_empty() {
             return Ok(report);
         }
+        let t = Instant::now();
+        let steps = self.setup_plan(session, &keyspace, &tables).await?;
+        report.setup = steps.iter().map(|s| s.cql.clone()).collect();
         if options.dry_run {
-            report.setup = self.setup_statements(session, &keyspace, &tables).await?;
             report.planned = planned;
             return Ok(report);
         }
-        let t = Instant::now();
-        report.setup = self.setup_statements(session, &keyspace, &tables).await?;
-        self.setup(session, &keyspace, &tables).await?;
+        self.setup(session, &steps).await?;
         report.timings.setup = t.elapsed();
         let t = Instant::now();
         let lease = self.lock(session, &tables).await?;
