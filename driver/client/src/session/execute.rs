@@ -303,7 +303,7 @@ impl SessionInner {
                 let (paging, cached) = match (&body, work) {
                     (ResultBody::Rows(rows), Work::Execute { prepared, .. }) => {
                         if let Some(id) = &rows.metadata.new_metadata_id {
-                            prepared.update_result(id.clone(), rows.metadata.columns.clone());
+                            prepared.update_result(Some(id.clone()), rows.metadata.columns.clone());
                         }
                         (
                             rows.metadata.paging_state.clone(),
@@ -541,9 +541,10 @@ async fn reprepare(
         .map_err(|e| send_error(node, cql_excerpt.clone(), e))?;
     match reply.response {
         Response::Result(ResultBody::Prepared(p)) => {
-            if let Some(meta_id) = p.result_metadata_id {
-                prepared.update_result(meta_id, p.result_metadata.columns);
-            }
+            // The server dropped the statement, typically because its table changed: the
+            // new answer describes the result as it is now. In v4 there is no metadata id
+            // to tell a change, so the columns are always taken.
+            prepared.update_result(p.result_metadata_id, p.result_metadata.columns);
             Ok(())
         }
         Response::Error(error) => Err(ExecuteError::Server {

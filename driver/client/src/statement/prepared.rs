@@ -1,5 +1,6 @@
 //! Prepared statements: the server's id for a parsed statement, the bind markers' types and
-//! the result metadata (refreshed when the server reports a change in protocol v5).
+//! the result metadata (refreshed when the server reports a change in protocol v5, and by
+//! every re-prepare in either version).
 
 use std::sync::{Arc, RwLock};
 
@@ -32,7 +33,9 @@ pub(crate) struct PreparedShared {
     pub(crate) result: RwLock<ResultState>,
 }
 
-/// Result metadata, replaced when a v5 server sends Metadata_changed.
+/// Result metadata, replaced when a v5 server sends Metadata_changed or the statement is
+/// prepared again. Kept behind the shared `RwLock` so every clone (and the session's cache)
+/// sees the refreshed columns.
 #[derive(Debug, Clone)]
 pub(crate) struct ResultState {
     pub(crate) metadata_id: Option<Bytes>,
@@ -95,14 +98,16 @@ impl PreparedStatement {
         }
     }
 
-    /// Records new result metadata (v5 Metadata_changed).
-    pub(crate) fn update_result(&self, metadata_id: Bytes, columns: Arc<Vec<ColumnSpec>>) {
+    /// Records new result metadata: from a v5 Metadata_changed, or from a new PREPARED
+    /// response (where protocol v4 has no metadata id: the columns alone are the news, e.g.
+    /// a `SELECT *` after `ALTER TABLE ... ADD`).
+    pub(crate) fn update_result(&self, metadata_id: Option<Bytes>, columns: Arc<Vec<ColumnSpec>>) {
         let mut guard = match self.shared.result.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
         *guard = ResultState {
-            metadata_id: Some(metadata_id),
+            metadata_id,
             columns,
         };
     }
