@@ -12,6 +12,13 @@ pub use cassia_protocol::value::{
     Timeuuid, Unset,
 };
 
+/// The values of one statement, of any type, for arrays that mix types (a batch whose
+/// statements take different values): `let v: [AnyValues<'_>; 2] = [&(1, "a"), &()];`.
+///
+/// The `Sync` bound is what makes such an array `Send`, so the `batch` future can be
+/// spawned on a multi-threaded runtime; a plain `&dyn SerializeRow` is not `Send`.
+pub type AnyValues<'a> = &'a (dyn SerializeRow + Sync + 'a);
+
 use cassia_protocol::request::SerializedValues;
 use cassia_protocol::response::ColumnSpec;
 

@@ -93,7 +93,9 @@ impl Session {
     }
 
     /// Runs a batch; `values` holds one set of values per statement, in order (`()` for a
-    /// statement without markers). To mix value types, pass `&[&dyn SerializeRow]`.
+    /// statement without markers). To mix value types, pass a slice of
+    /// [`AnyValues`](crate::values::AnyValues) (`&(dyn SerializeRow + Sync)`), which keeps
+    /// the future `Send`.
     pub async fn batch<V: SerializeRow>(
         &self,
         batch: &Batch,

@@ -290,9 +290,12 @@ impl<K: Borrow<str> + Ord, V: SerializeValue> SerializeRow for BTreeMap<K, V> {
 
 /// Named values of mixed Rust types, matched to bind markers by name:
 /// `NamedValues::new().with("id", 7).with("name", "ada")`.
+///
+/// `Send` and `Sync` (the values must be too), so a future holding it can be spawned on a
+/// multi-threaded runtime.
 #[derive(Default)]
 pub struct NamedValues<'a> {
-    entries: Vec<(Cow<'a, str>, Box<dyn SerializeValue + 'a>)>,
+    entries: Vec<(Cow<'a, str>, Box<dyn SerializeValue + Send + Sync + 'a>)>,
 }
 
 impl std::fmt::Debug for NamedValues<'_> {
@@ -310,15 +313,23 @@ impl<'a> NamedValues<'a> {
     }
 
     /// Adds (or replaces) the value for bind marker `name`.
-    pub fn with(mut self, name: impl Into<Cow<'a, str>>, value: impl SerializeValue + 'a) -> Self {
+    pub fn with(
+        mut self,
+        name: impl Into<Cow<'a, str>>,
+        value: impl SerializeValue + Send + Sync + 'a,
+    ) -> Self {
         self.push(name, value);
         self
     }
 
     /// Adds (or replaces) the value for bind marker `name`.
-    pub fn push(&mut self, name: impl Into<Cow<'a, str>>, value: impl SerializeValue + 'a) {
+    pub fn push(
+        &mut self,
+        name: impl Into<Cow<'a, str>>,
+        value: impl SerializeValue + Send + Sync + 'a,
+    ) {
         let name = name.into();
-        let value: Box<dyn SerializeValue + 'a> = Box::new(value);
+        let value: Box<dyn SerializeValue + Send + Sync + 'a> = Box::new(value);
         match self.entries.iter_mut().find(|(n, _)| *n == name) {
             Some(entry) => entry.1 = value,
             None => self.entries.push((name, value)),
@@ -340,7 +351,7 @@ impl SerializeRow for NamedValues<'_> {
                 self.entries
                     .iter()
                     .find(|(n, _)| n == name)
-                    .map(|(_, v)| v.as_ref())
+                    .map(|(_, v)| v.as_ref() as &dyn SerializeValue)
             },
         )
     }
