@@ -17,6 +17,21 @@ pub use option::{read_type, write_type};
 /// The Java class name Cassandra uses for `vector<...>` in a custom-type option.
 pub const VECTOR_TYPE_CLASS: &str = "org.apache.cassandra.db.marshal.VectorType";
 
+/// The Java class name of DataStax Enterprise's `PointType` (values: [`Point`] as WKB).
+///
+/// [`Point`]: crate::value::Point
+pub const POINT_TYPE_CLASS: &str = "org.apache.cassandra.db.marshal.PointType";
+
+/// The Java class name of DataStax Enterprise's `LineStringType` (values: [`LineString`]).
+///
+/// [`LineString`]: crate::value::LineString
+pub const LINE_STRING_TYPE_CLASS: &str = "org.apache.cassandra.db.marshal.LineStringType";
+
+/// The Java class name of DataStax Enterprise's `PolygonType` (values: [`Polygon`]).
+///
+/// [`Polygon`]: crate::value::Polygon
+pub const POLYGON_TYPE_CLASS: &str = "org.apache.cassandra.db.marshal.PolygonType";
+
 /// A CQL type as described by the protocol's `[option]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -3,8 +3,10 @@
 //!
 //! Zero-length values are [`CqlValue::Empty`] for every type whose empty encoding is not a
 //! value in its own right (text, ascii, blob and custom types decode it as "" / no bytes).
+//! Custom types are opaque bytes, except DSE's geometric classes, decoded from their WKB.
 
 use super::error::DeserializeError;
+use super::geo::{self, Geometry, Kind};
 use super::nested::{Components, Elements, vector_elements};
 use super::{CqlDate, CqlTimestamp, CqlValue, scalar};
 use crate::types::ColumnType;
@@ -19,12 +21,22 @@ impl CqlValue {
                 ColumnType::Ascii => CqlValue::Ascii(String::new()),
                 ColumnType::Text => CqlValue::Text(String::new()),
                 ColumnType::Blob => CqlValue::Blob(Vec::new()),
-                ColumnType::Custom(_) => CqlValue::Custom(Vec::new()),
+                // No geometry has a zero-length WKB: for those classes it is `Empty`.
+                ColumnType::Custom(class) if Kind::of_class(class).is_none() => {
+                    CqlValue::Custom(Vec::new())
+                }
                 _ => CqlValue::Empty,
             });
         }
         Ok(match typ {
-            ColumnType::Custom(_) => CqlValue::Custom(bytes.to_vec()),
+            ColumnType::Custom(class) => match Kind::of_class(class) {
+                Some(kind) => match geo::decode(typ, kind, bytes)? {
+                    Geometry::Point(p) => CqlValue::Point(p),
+                    Geometry::LineString(l) => CqlValue::LineString(l),
+                    Geometry::Polygon(p) => CqlValue::Polygon(p),
+                },
+                None => CqlValue::Custom(bytes.to_vec()),
+            },
             ColumnType::Ascii => CqlValue::Ascii(scalar::text(typ, bytes)?.to_owned()),
             ColumnType::Text => CqlValue::Text(scalar::text(typ, bytes)?.to_owned()),
             ColumnType::Blob => CqlValue::Blob(bytes.to_vec()),

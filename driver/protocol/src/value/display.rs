@@ -5,7 +5,7 @@
 //! `Infinity` as CQL spells them, dates/times/timestamps are quoted ISO strings (or their raw
 //! number when outside what the string form can express), collections use `[…]`, `{…}` and
 //! `(…)`. A zero-length value ([`CqlValue::Empty`]) has no literal of its own and renders as
-//! the empty blob `0x`.
+//! the empty blob `0x`. DSE's geometries are their quoted WKT (`'POINT (1 2)'`).
 
 use std::fmt::{self, Display, Formatter, Write};
 
@@ -17,6 +17,11 @@ impl Display for CqlValue {
             CqlValue::Ascii(s) | CqlValue::Text(s) => quoted(f, s),
             CqlValue::BigInt(v) | CqlValue::Counter(v) => write!(f, "{v}"),
             CqlValue::Blob(b) | CqlValue::Custom(b) => hex(f, b),
+            // DSE parses a string literal of a geometric column as WKT (the type's
+            // `fromString`), and the DataStax drivers render these values that way.
+            CqlValue::Point(p) => write!(f, "'{p}'"),
+            CqlValue::LineString(l) => write!(f, "'{l}'"),
+            CqlValue::Polygon(p) => write!(f, "'{p}'"),
             CqlValue::Boolean(b) => write!(f, "{b}"),
             CqlValue::Decimal(d) => write!(f, "{d}"),
             CqlValue::Double(v) => float(f, *v),

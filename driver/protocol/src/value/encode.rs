@@ -5,6 +5,7 @@
 //! bigint and counter, list and set, blob and custom; `Empty` is valid for every type.
 
 use super::error::SerializeError;
+use super::geo::{self, GeometryRef, Kind};
 use super::nested::{
     into_vector_element, reject_null_element, reject_unset_component, write_count, write_prefixed,
 };
@@ -23,6 +24,17 @@ impl CqlValue {
             }
             (CqlValue::Blob(b) | CqlValue::Custom(b), T::Blob | T::Custom(_)) => {
                 out.extend_from_slice(b);
+            }
+            (CqlValue::Point(p), T::Custom(c)) if Kind::of_class(c) == Some(Kind::Point) => {
+                geo::encode(typ, GeometryRef::Point(p), out)?;
+            }
+            (CqlValue::LineString(l), T::Custom(c))
+                if Kind::of_class(c) == Some(Kind::LineString) =>
+            {
+                geo::encode(typ, GeometryRef::LineString(l), out)?;
+            }
+            (CqlValue::Polygon(p), T::Custom(c)) if Kind::of_class(c) == Some(Kind::Polygon) => {
+                geo::encode(typ, GeometryRef::Polygon(p), out)?;
             }
             (CqlValue::Boolean(b), T::Boolean) => out.push(u8::from(*b)),
             (CqlValue::BigInt(v) | CqlValue::Counter(v), T::BigInt | T::Counter) => {
@@ -128,6 +140,9 @@ impl CqlValue {
             CqlValue::Tuple(_) => "CqlValue::Tuple",
             CqlValue::Vector(_) => "CqlValue::Vector",
             CqlValue::Custom(_) => "CqlValue::Custom",
+            CqlValue::Point(_) => "CqlValue::Point",
+            CqlValue::LineString(_) => "CqlValue::LineString",
+            CqlValue::Polygon(_) => "CqlValue::Polygon",
             CqlValue::Empty => "CqlValue::Empty",
         }
     }
@@ -157,6 +172,9 @@ impl CqlValue {
             CqlValue::Udt { .. } => "a user-defined type",
             CqlValue::Tuple(_) => "tuple",
             CqlValue::Vector(_) => "vector",
+            CqlValue::Point(_) => "'org.apache.cassandra.db.marshal.PointType'",
+            CqlValue::LineString(_) => "'org.apache.cassandra.db.marshal.LineStringType'",
+            CqlValue::Polygon(_) => "'org.apache.cassandra.db.marshal.PolygonType'",
             CqlValue::Empty => "any type",
         }
     }

@@ -6,7 +6,8 @@
 //! The codec is split by direction and layer: `decode.rs`/`encode.rs` are the dynamic codec
 //! of [`CqlValue`]; `scalar.rs` and `nested.rs` hold the encodings both it and the typed
 //! traits share; `vint.rs` is Cassandra's variable-length integer; `error.rs` the errors;
-//! `typed/` the typed conversion traits [`SerializeValue`] and [`DeserializeValue`].
+//! `typed/` the typed conversion traits [`SerializeValue`] and [`DeserializeValue`]; `geo/`
+//! DataStax Enterprise's geometric types ([`Point`], [`LineString`], [`Polygon`]).
 
 use std::net::IpAddr;
 
@@ -18,12 +19,14 @@ mod decode;
 mod display;
 mod encode;
 mod error;
+mod geo;
 pub mod nested;
 mod scalar;
 mod typed;
 mod vint;
 
 pub use error::{DeserializeError, SerializeError};
+pub use geo::{LineString, Point, Polygon, WktError};
 pub use typed::{
     Counter, DeserializeValue, MaybeUnset, Raw, SerializeValue, Timeuuid, Unset, write_value,
 };
@@ -114,8 +117,14 @@ pub enum CqlValue {
     Tuple(Vec<Option<CqlValue>>),
     /// vector.
     Vector(Vec<CqlValue>),
-    /// A custom type's raw bytes.
+    /// A custom type's raw bytes (for custom classes other than the three below).
     Custom(Vec<u8>),
+    /// DSE `PointType` (`org.apache.cassandra.db.marshal.PointType`).
+    Point(Point),
+    /// DSE `LineStringType`.
+    LineString(LineString),
+    /// DSE `PolygonType`.
+    Polygon(Polygon),
     /// A zero-length value of a type that normally has content (wire length 0).
     Empty,
 }

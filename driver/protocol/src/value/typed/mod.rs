@@ -11,13 +11,15 @@
 //!
 //! The impls live by family: `scalars.rs` (numbers, text, blobs, uuids, inet, big numbers, the
 //! `Cql*` newtypes), `time.rs` (chrono), `collections.rs` (lists, sets, maps, vectors,
-//! arrays), `tuples.rs`, `wrappers.rs` (Option, references, the markers above, `CqlValue`).
+//! arrays), `tuples.rs`, `wrappers.rs` (Option, references, the markers above, `CqlValue`),
+//! `geo.rs` (DSE's `Point`, `LineString`, `Polygon`).
 
 use crate::types::ColumnType;
 
 use super::error::{DeserializeError, SerializeError};
 
 mod collections;
+mod geo;
 mod scalars;
 mod time;
 mod tuples;
