@@ -120,6 +120,21 @@ pub enum ConnectError {
         /// What went wrong.
         detail: String,
     },
+    /// The server closed a plaintext connection during the handshake before answering
+    /// anything in CQL, or answered with a TLS record: what a port that requires TLS does
+    /// to a client that does not speak it (configure [`SessionBuilder::tls`]).
+    ///
+    /// [`SessionBuilder::tls`]: crate::SessionBuilder::tls
+    #[error(
+        "the connection to {node} was closed during the handshake{}; the server may require TLS (see SessionBuilder::tls)",
+        if *.tls_alert { " after a TLS alert instead of a CQL answer" } else { " without a CQL answer" }
+    )]
+    ClosedDuringHandshake {
+        /// Node address.
+        node: SocketAddr,
+        /// Whether the server's bytes were a TLS record (an alert) rather than nothing.
+        tls_alert: bool,
+    },
     /// A connection-level failure while handshaking (closed, corrupt frame, ...).
     #[error("handshake with {node} failed: {source}")]
     Connection {

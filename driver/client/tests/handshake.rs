@@ -358,3 +358,88 @@ async fn dropping_the_last_session_handle_closes_its_connections() {
         server.open_connections()
     );
 }
+
+/// A listener that reads what the client sends first (OPTIONS), answers with `reply`
+/// (nothing, or TLS-alert-like bytes), then closes: what a TLS-only port does to a
+/// plaintext client. Serves every connection the same way.
+async fn closing_listener(reply: &'static [u8]) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                // A frame header is 9 bytes; read at least that much before answering.
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 256];
+                while seen.len() < 9 {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(buf.get(..n).unwrap_or_default()),
+                    }
+                }
+                let _ = socket.write_all(reply).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    addr
+}
+
+/// The TLS alert a TLS 1.2 server sends for a record it cannot parse (fatal,
+/// decode_error).
+const TLS_ALERT: &[u8] = &[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32];
+
+async fn connect_error(
+    addr: std::net::SocketAddr,
+    version: Option<ProtocolVersion>,
+) -> ConnectError {
+    let mut builder = Session::builder()
+        .known_node(addr.to_string())
+        .connect_timeout(std::time::Duration::from_secs(20));
+    if let Some(v) = version {
+        builder = builder.protocol_version(v);
+    }
+    builder.build().await.expect_err("the server closes")
+}
+
+fn assert_closed_during_handshake(err: &ConnectError, alert: bool, case: &str) {
+    match err {
+        ConnectError::ClosedDuringHandshake { tls_alert, .. } => {
+            assert_eq!(*tls_alert, alert, "{case}: {err}");
+        }
+        other => panic!("{case}: unexpected error kind: {other:?}"),
+    }
+    let message = err.to_string();
+    assert!(
+        message.contains("closed during the handshake"),
+        "{case}: {message}"
+    );
+    assert!(message.contains("may require TLS"), "{case}: {message}");
+    assert!(
+        !message.contains("does not support protocol"),
+        "{case}: {message}"
+    );
+}
+
+#[tokio::test]
+async fn a_close_during_the_handshake_suggests_tls_not_a_version_problem() {
+    let addr = closing_listener(&[]).await;
+    for version in [Some(ProtocolVersion::V5), Some(ProtocolVersion::V4), None] {
+        let err = connect_error(addr, version).await;
+        assert_closed_during_handshake(&err, false, &format!("{version:?}"));
+        assert!(err.to_string().contains(&addr.to_string()), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn a_tls_alert_during_the_handshake_suggests_tls() {
+    let addr = closing_listener(TLS_ALERT).await;
+    for version in [Some(ProtocolVersion::V5), Some(ProtocolVersion::V4), None] {
+        let err = connect_error(addr, version).await;
+        assert_closed_during_handshake(&err, true, &format!("{version:?}"));
+        assert!(err.to_string().contains("TLS alert"), "{err}");
+    }
+}

@@ -147,3 +147,21 @@ async fn mutual_tls_needs_the_client_certificate() {
         .expect("mutual TLS");
     session.query("SELECT 1", ()).await.expect("query");
 }
+
+#[tokio::test]
+async fn a_plaintext_client_pinned_to_v5_is_told_the_port_may_require_tls() {
+    let server = tls_server(false).await;
+    let err = Session::builder()
+        .known_node(server.addr.to_string())
+        .protocol_version(cassia_driver::ProtocolVersion::V5)
+        .build()
+        .await
+        .expect_err("the TLS port refuses plaintext");
+    assert!(
+        matches!(err, ConnectError::ClosedDuringHandshake { .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("closed during the handshake"), "{message}");
+    assert!(message.contains("may require TLS"), "{message}");
+}

@@ -5,6 +5,11 @@
 //! request with a PROTOCOL_ERROR (as Cassandra 3.x does for v5), reconnects with v4, as the
 //! DataStax Python driver does. The first messages travel as bare frames; in v5 framing
 //! switches to segments once the server has answered STARTUP.
+//!
+//! A plaintext connection that the server closes before any CQL answer, or answers with a
+//! TLS record, is reported as [`ConnectError::ClosedDuringHandshake`] rather than as a
+//! version the server does not support: that is what a TLS-only port does to a client
+//! without TLS, whatever version it asks for.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -73,7 +78,7 @@ async fn open_any_version(
         None => &[ProtocolVersion::V5, ProtocolVersion::V4],
     };
     let mut last = String::new();
-    for &version in versions {
+    for (i, &version) in versions.iter().enumerate() {
         match attempt(node, host, config, version, events.clone()).await {
             Attempt::Open(conn) => {
                 tracing::debug!(%node, version = version.number(), "connection ready");
@@ -82,6 +87,14 @@ async fn open_any_version(
             Attempt::VersionRejected(message) => {
                 tracing::debug!(%node, version = version.number(), %message, "protocol version rejected; stepping down");
                 last = message;
+            }
+            // A server may drop a version it cannot parse without a word; the next
+            // version tells that apart from a port that wants TLS.
+            Attempt::Failed(e @ ConnectError::ClosedDuringHandshake { .. })
+                if i + 1 < versions.len() =>
+            {
+                tracing::debug!(%node, version = version.number(), error = %e, "closed during the handshake; stepping down");
+                last = e.to_string();
             }
             Attempt::Failed(e) => return Err(e),
         }
@@ -129,9 +142,45 @@ struct RawChannel {
     buf: BytesMut,
     version: ProtocolVersion,
     node: SocketAddr,
+    /// Without TLS, a close before any answer (or a TLS record) points at a TLS-only port.
+    plaintext: bool,
+    /// Whether the server has answered anything in CQL yet.
+    answered: bool,
+}
+
+/// Whether `bytes` start like a TLS record (alert 0x15 or handshake 0x16, version 3.x):
+/// never the first byte of a CQL response (0x83 to 0x85).
+fn looks_like_tls(bytes: &[u8]) -> bool {
+    matches!(bytes, [0x15 | 0x16, 0x03, ..])
 }
 
 impl RawChannel {
+    /// The error for a connection closed (or reset) before the server answered.
+    fn closed_early(&self) -> Option<ConnectError> {
+        (self.plaintext && !self.answered).then(|| ConnectError::ClosedDuringHandshake {
+            node: self.node,
+            tls_alert: looks_like_tls(&self.buf),
+        })
+    }
+
+    fn io_error(&self, e: std::io::Error) -> ConnectError {
+        use std::io::ErrorKind as K;
+        let node = self.node;
+        if e.get_ref()
+            .is_some_and(|i| i.downcast_ref::<rustls::Error>().is_some())
+        {
+            return crate::tls::classify(node, &e);
+        }
+        if matches!(
+            e.kind(),
+            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof
+        ) && let Some(closed) = self.closed_early()
+        {
+            return closed;
+        }
+        ConnectError::Io { node, source: e }
+    }
+
     async fn round_trip(&mut self, request: Request) -> Result<Incoming, ConnectError> {
         let node = self.node;
         let mut frame = Vec::new();
@@ -148,16 +197,27 @@ impl RawChannel {
                 node,
                 detail: e.to_string(),
             })?;
-        let io_err =
-            |e: std::io::Error| match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                Some(_) => crate::tls::classify(node, &e),
-                None => ConnectError::Io { node, source: e },
-            };
-        self.transport.write_all(&out).await.map_err(io_err)?;
-        self.transport.flush().await.map_err(io_err)?;
+        if let Err(e) = self.transport.write_all(&out).await {
+            return Err(self.io_error(e));
+        }
+        if let Err(e) = self.transport.flush().await {
+            return Err(self.io_error(e));
+        }
         loop {
+            // Checked before decoding: a 7-byte alert is shorter than a frame header, so
+            // the frame reader would only wait for more.
+            if self.plaintext
+                && !self.answered
+                && looks_like_tls(&self.buf)
+                && let Some(closed) = self.closed_early()
+            {
+                return Err(closed);
+            }
             match self.reader.read(&mut self.buf) {
-                Ok(Some(incoming)) => return Ok(incoming),
+                Ok(Some(incoming)) => {
+                    self.answered = true;
+                    return Ok(incoming);
+                }
                 Ok(None) => {}
                 Err(e) => {
                     return Err(ConnectError::Handshake {
@@ -166,16 +226,15 @@ impl RawChannel {
                     });
                 }
             }
-            let n = self
-                .transport
-                .read_buf(&mut self.buf)
-                .await
-                .map_err(io_err)?;
+            let n = match self.transport.read_buf(&mut self.buf).await {
+                Ok(n) => n,
+                Err(e) => return Err(self.io_error(e)),
+            };
             if n == 0 {
-                return Err(ConnectError::Handshake {
+                return Err(self.closed_early().unwrap_or(ConnectError::Handshake {
                     node,
                     detail: "the server closed the connection".into(),
-                });
+                }));
             }
         }
     }
@@ -221,6 +280,8 @@ async fn attempt(
         buf: BytesMut::new(),
         version,
         node,
+        plaintext: config.tls.is_none(),
+        answered: false,
     };
     let supported = match raw.round_trip(Request::Options).await {
         Ok(Incoming {
