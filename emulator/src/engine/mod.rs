@@ -42,6 +42,7 @@ mod specs;
 mod system;
 mod term;
 mod trace;
+mod vector_fns;
 
 pub use requests::{LoggedRequest, RequestKind};
 pub use trace::TraceRecord;
