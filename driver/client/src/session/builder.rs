@@ -153,7 +153,11 @@ impl SessionBuilder {
         self
     }
 
-    /// Delays between reconnection attempts (default: exponential, 1 s to 10 min).
+    /// Delays between attempts to reopen a node's pool connections (default: exponential,
+    /// 1 s to 10 min). A pool also tries at once, and starts its delays over, when the node
+    /// is announced UP or the control connection reopens on it. The control connection
+    /// follows this policy too but never waits more than a second between attempts, so a
+    /// restarted node is noticed quickly.
     pub fn reconnection_policy(mut self, policy: impl ReconnectionPolicy + 'static) -> Self {
         self.reconnection_policy = Arc::new(policy);
         self

@@ -22,6 +22,21 @@ use crate::result::{Body, QueryResult};
 /// Events the driver subscribes to.
 const EVENTS: [&str; 3] = ["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"];
 
+/// Longest wait between two attempts to reopen the control connection, whatever the
+/// reconnection policy says. The control connection is how the session learns that nodes
+/// are back (its reopening, then UP events, wake the pools), so it keeps probing at least
+/// this often; it is a single connection, so the probing stays cheap.
+pub(crate) const CONTROL_RECONNECT_MAX_DELAY: Duration = Duration::from_secs(1);
+
+/// What the control connection reports to the session: server events, and the address of
+/// each node it reopened on (events sent while it was down are lost, so the session wakes
+/// pools that may have missed an UP).
+#[derive(Debug)]
+pub(crate) struct ControlSignals {
+    pub(crate) events: mpsc::UnboundedReceiver<Event>,
+    pub(crate) reconnected: mpsc::UnboundedReceiver<SocketAddr>,
+}
+
 #[derive(Debug)]
 pub(crate) struct ControlConnection {
     current: Arc<RwLock<Option<Connection>>>,
@@ -35,18 +50,12 @@ impl ControlConnection {
     pub(crate) async fn open(
         points: &[(String, SocketAddr)],
         config: &SessionConfig,
-    ) -> Result<
-        (
-            ControlConnection,
-            ProtocolVersion,
-            mpsc::UnboundedReceiver<Event>,
-        ),
-        ConnectError,
-    > {
+    ) -> Result<(ControlConnection, ProtocolVersion, ControlSignals), ConnectError> {
         let mut cfg = config.connection.clone();
         // The control connection never needs a keyspace.
         cfg.keyspace = None;
         let (events_tx, events_rx) = mpsc::unbounded_channel();
+        let (reconnected_tx, reconnected_rx) = mpsc::unbounded_channel();
         let mut errors = Vec::new();
         for (host, addr) in points {
             match open_registered(*addr, host, &cfg, events_tx.clone()).await {
@@ -62,13 +71,18 @@ impl ControlConnection {
                         cfg,
                         config.reconnection_policy.clone(),
                         events_tx,
+                        reconnected_tx,
                     ));
                     let control = ControlConnection {
                         current,
                         version,
                         candidates,
                     };
-                    return Ok((control, version, events_rx));
+                    let signals = ControlSignals {
+                        events: events_rx,
+                        reconnected: reconnected_rx,
+                    };
+                    return Ok((control, version, signals));
                 }
                 Err(e @ (ConnectError::Authentication { .. } | ConnectError::Tls { .. })) => {
                     return Err(e);
@@ -328,6 +342,7 @@ async fn keep_alive(
     cfg: ConnectionConfig,
     reconnect: Arc<dyn crate::policies::ReconnectionPolicy>,
     events: mpsc::UnboundedSender<Event>,
+    reconnected: mpsc::UnboundedSender<SocketAddr>,
 ) {
     loop {
         conn.closed().await;
@@ -354,11 +369,17 @@ async fn keep_alive(
                         return;
                     }
                     *guard = Some(c.clone());
+                    drop(guard);
+                    tracing::info!(node = %addr, "control connection reopened");
+                    let _ = reconnected.send(*addr);
                     conn = c;
                     break 'retry;
                 }
             }
-            let delay = schedule.next().unwrap_or(Duration::from_secs(60));
+            let delay = schedule
+                .next()
+                .unwrap_or(CONTROL_RECONNECT_MAX_DELAY)
+                .min(CONTROL_RECONNECT_MAX_DELAY);
             tokio::time::sleep(delay).await;
             if slot.upgrade().is_none() {
                 return;

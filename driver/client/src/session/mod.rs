@@ -107,7 +107,7 @@ impl Session {
 
     async fn connect(config: SessionConfig) -> Result<Session, ConnectError> {
         let points = resolve(&config.contact_points).await?;
-        let (control, version, events) =
+        let (control, version, signals) =
             ControlConnection::open(&points_ref(&points), &config).await?;
         let mut conn_config = config.connection.clone();
         conn_config.protocol_version = Some(version);
@@ -184,7 +184,7 @@ impl Session {
             closed: AtomicBool::new(false),
         };
         let inner = Arc::new(inner);
-        tokio::spawn(topology::handle_events(Arc::downgrade(&inner), events));
+        tokio::spawn(topology::handle_events(Arc::downgrade(&inner), signals));
         Ok(Session { inner })
     }
 

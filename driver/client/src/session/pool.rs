@@ -2,6 +2,10 @@
 //! task that reconnects with the session's reconnection policy when the connection closes.
 //!
 //! Requests go to the open connection with the fewest requests in flight.
+//!
+//! A pool can be woken ([`NodePool::wake`]): when the server announces the node UP or the
+//! control connection reopens, every slot that is waiting out a backoff tries at once and
+//! starts its schedule over, instead of waiting for a delay that may have grown to minutes.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,8 +24,9 @@ pub(crate) struct NodePool {
     host: String,
     slots: RwLock<Vec<Option<Connection>>>,
     shutting_down: AtomicBool,
-    /// Cuts a reconnection backoff short (the server announced the node UP).
-    wakeup: Arc<tokio::sync::Notify>,
+    /// Bumped to cut reconnection backoffs short. A counter in a watch channel, not a
+    /// `Notify`: a wake that arrives while a slot is busy connecting is remembered.
+    wakeup: tokio::sync::watch::Sender<u64>,
 }
 
 impl NodePool {
@@ -47,7 +52,7 @@ impl NodePool {
             host,
             slots: RwLock::new(slots),
             shutting_down: AtomicBool::new(false),
-            wakeup: Arc::new(tokio::sync::Notify::new()),
+            wakeup: tokio::sync::watch::Sender::new(0),
         });
         for index in 0..size {
             let existing = if index == 0 { first.clone() } else { None };
@@ -55,6 +60,7 @@ impl NodePool {
                 Arc::downgrade(&pool),
                 index,
                 existing,
+                pool.wakeup.subscribe(),
                 config.clone(),
                 reconnect.clone(),
             ));
@@ -105,9 +111,14 @@ impl NodePool {
         self.node.set_up(up);
     }
 
-    /// Reconnects now instead of waiting out the backoff.
+    /// Whether the node has an open connection.
+    pub(crate) fn is_up(&self) -> bool {
+        self.node.is_up()
+    }
+
+    /// Makes every slot without a connection try now and restart its backoff schedule.
     pub(crate) fn wake(&self) {
-        self.wakeup.notify_waiters();
+        self.wakeup.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Stops reconnecting; connections are closed by the caller.
@@ -121,6 +132,7 @@ async fn maintain(
     pool: std::sync::Weak<NodePool>,
     index: usize,
     mut current: Option<Connection>,
+    mut wakeup: tokio::sync::watch::Receiver<u64>,
     config: Arc<RwLock<ConnectionConfig>>,
     reconnect: Arc<dyn ReconnectionPolicy>,
 ) {
@@ -134,13 +146,13 @@ async fn maintain(
             }
             tracing::info!(node = %p.address(), reason = ?conn.close_reason(), "connection lost; reconnecting");
         }
+        // Wakes from while the slot was connected are stale: this outage starts now.
+        wakeup.borrow_and_update();
         let mut schedule = reconnect.new_schedule();
         let mut first_try = true;
         loop {
-            let (addr, host, wakeup) = match pool.upgrade() {
-                Some(p) if !p.shutting_down.load(Ordering::SeqCst) => {
-                    (p.address(), p.host.clone(), p.wakeup.clone())
-                }
+            let (addr, host) = match pool.upgrade() {
+                Some(p) if !p.shutting_down.load(Ordering::SeqCst) => (p.address(), p.host.clone()),
                 _ => return,
             };
             if !first_try {
@@ -149,8 +161,14 @@ async fn maintain(
                     .unwrap_or(std::time::Duration::from_secs(60));
                 tokio::select! {
                     _ = tokio::time::sleep(delay) => {}
-                    _ = wakeup.notified() => {
-                        tracing::debug!(node = %addr, "node announced up; reconnecting now");
+                    changed = wakeup.changed() => {
+                        if changed.is_err() {
+                            return; // the pool is gone
+                        }
+                        tracing::debug!(node = %addr, "node reported up; reconnecting now");
+                        // The node is back: should this attempt still fail (its native
+                        // transport not listening yet), retry on the short early delays.
+                        schedule = reconnect.new_schedule();
                     }
                 }
             }

@@ -7,9 +7,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, RwLock, Weak};
 
 use cassia_protocol::response::{Event, SchemaChangeTarget};
-use tokio::sync::mpsc;
 
 use super::SessionInner;
+use super::control::ControlSignals;
 use super::pool::NodePool;
 use crate::cluster::Node;
 use crate::cluster::peers::PeerInfo;
@@ -191,12 +191,23 @@ pub(crate) async fn open_peer_pool(
     .await
 }
 
-/// Applies server events to the session until it is dropped or the channel closes.
-pub(crate) async fn handle_events(
-    session: Weak<SessionInner>,
-    mut events: mpsc::UnboundedReceiver<Event>,
-) {
-    while let Some(event) = events.recv().await {
+/// Applies server events (and control-connection reopenings) to the session until it is
+/// dropped or the event channel closes.
+pub(crate) async fn handle_events(session: Weak<SessionInner>, mut signals: ControlSignals) {
+    loop {
+        let event = tokio::select! {
+            event = signals.events.recv() => match event {
+                Some(event) => event,
+                None => return,
+            },
+            Some(addr) = signals.reconnected.recv() => {
+                let Some(inner) = session.upgrade() else {
+                    return;
+                };
+                wake_after_control_reconnect(&inner, addr);
+                continue;
+            }
+        };
         let Some(inner) = session.upgrade() else {
             return;
         };
@@ -263,6 +274,21 @@ pub(crate) async fn handle_events(
                 }
             }
             other => tracing::info!(event = ?other, "cluster event"),
+        }
+    }
+}
+
+/// The control connection reopened on `addr`: that node is reachable again, and any other
+/// down node may have come back while no one listened for its UP event. Their pools try
+/// now instead of waiting out their backoff.
+fn wake_after_control_reconnect(inner: &SessionInner, addr: SocketAddr) {
+    if inner.is_closed() {
+        return;
+    }
+    for pool in inner.topology().pools.values() {
+        if pool.address() == addr || !pool.is_up() {
+            tracing::debug!(node = %pool.address(), "control connection reopened; waking the pool");
+            pool.wake();
         }
     }
 }
