@@ -13,6 +13,7 @@
 //! start rather than derived from their names; `DROP KEYSPACE` reports its tables in name
 //! order, where Cassandra uses its internal hash order.
 
+mod custom;
 mod ddl;
 mod errors;
 mod model;
@@ -31,6 +32,7 @@ use uuid::Uuid;
 use crate::cql::ast::{QualifiedName, Statement};
 use crate::engine::EngineConfig;
 
+pub use custom::{from_string as custom_from_string, parses_string_literals};
 pub use errors::{invalid, keyspace_exists, no_keyspace, table_exists};
 pub use model::{
     ColumnDef, ColumnKind, DroppedColumn, IndexClass, IndexDef, IndexTargetKind, KeyspaceDef,

@@ -26,7 +26,8 @@ pub fn resolve(typ: &CqlType, ks: &KeyspaceDef) -> Result<(CqlType, ColumnType),
 /// case every nested collection/UDT/tuple is frozen too (as Cassandra's `freeze()` does).
 fn canonicalize(typ: &CqlType, ks: &KeyspaceDef, frozen: bool) -> Result<CqlType, ServerError> {
     match typ {
-        CqlType::Native(_) | CqlType::Custom(_) => Ok(typ.clone()),
+        CqlType::Native(_) => Ok(typ.clone()),
+        CqlType::Custom(class) => Ok(CqlType::Custom(super::custom::qualify(class))),
         CqlType::Frozen(inner) => match inner.as_ref() {
             CqlType::List(_)
             | CqlType::Set(_)

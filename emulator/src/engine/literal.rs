@@ -199,6 +199,9 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
             })
             .and_then(|v| b(&v.to_be_bytes())),
         T::Duration => super::duration::parse(s).map(|(m, d, n)| duration_bytes(m, d, n)),
+        T::Custom(class) if crate::catalog::parses_string_literals(class) => {
+            crate::catalog::custom_from_string(class, s)
+        }
         T::Blob | T::Custom(_) => match lit {
             Literal::String(_) => Err(invalid(format!("cannot parse '{s}' as hex bytes"))),
             _ => Ok(Bytes::copy_from_slice(s.as_bytes())),
