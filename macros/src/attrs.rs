@@ -127,6 +127,21 @@ impl Item {
         }
     }
 
+    /// `name = true` / `name = false` (a bare `name` means true).
+    pub(crate) fn boolean(&self, errors: &mut Errors) -> Option<bool> {
+        match &self.value {
+            None => Some(true),
+            Some(Lit::Bool(b)) => Some(b.value),
+            Some(other) => {
+                errors.at(
+                    other.span(),
+                    format!("`{}` expects a boolean: `{} = false`", self.name, self.name),
+                );
+                None
+            }
+        }
+    }
+
     /// `name` or `name = 123` (an optional position).
     pub(crate) fn optional_integer(&self, errors: &mut Errors) -> Option<Option<usize>> {
         match &self.value {

@@ -128,7 +128,8 @@ pub mod __private {
     };
     pub use crate::query::Column;
     pub use crate::schema::{
-        ClusteringOrder, ColumnKind, ColumnSchema, IndexKind, TableSchema, UdtSchema,
+        ClusteringOrder, ColumnKind, ColumnSchema, IndexKind, SaiOptions, Similarity, TableSchema,
+        UdtSchema,
     };
     pub use crate::type_of::CqlTypeOf;
     pub use crate::types::CqlType;

@@ -77,6 +77,24 @@ pub(crate) fn schema_body(
                     "keys" => quote!(Keys),
                     "entries" => quote!(Entries),
                     "full" => quote!(Full),
+                    "sai" => {
+                        let mut options = quote!(#p::SaiOptions::default());
+                        if let Some(s) = f.sai.similarity {
+                            let s = format_ident!("{}", s);
+                            options = quote!(#p::SaiOptions::vector(#p::Similarity::#s));
+                        }
+                        for (name, value) in [
+                            ("case_sensitive", f.sai.case_sensitive),
+                            ("normalize", f.sai.normalize),
+                            ("ascii", f.sai.ascii),
+                        ] {
+                            if let Some(v) = value {
+                                let name = format_ident!("{}", name);
+                                options = quote!(#options.#name(#v));
+                            }
+                        }
+                        quote!(Sai(#options))
+                    }
                     _ => quote!(Values),
                 };
                 quote!(.index(#p::IndexKind::#kind))

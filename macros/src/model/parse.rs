@@ -28,6 +28,10 @@ const FIELD_ATTRS: &[&str] = &[
     "order",
     "static_column",
     "index",
+    "similarity",
+    "case_sensitive",
+    "normalize",
+    "ascii",
     "rename",
     "frozen",
     "cql_type",
@@ -50,9 +54,23 @@ pub(crate) struct FieldDef {
     pub(crate) kind: Kind,
     pub(crate) desc: bool,
     pub(crate) index: Option<&'static str>,
+    /// Options of a storage-attached index (`index = "sai"`).
+    pub(crate) sai: SaiDef,
     pub(crate) frozen: bool,
     pub(crate) cql_type: Option<TokenStream>,
     pub(crate) counter: bool,
+}
+
+/// The options of a storage-attached index, as declared.
+#[derive(Default)]
+pub(crate) struct SaiDef {
+    /// `similarity = "cosine" | "dot_product" | "euclidean"`, as the variant name.
+    pub(crate) similarity: Option<&'static str>,
+    pub(crate) case_sensitive: Option<bool>,
+    pub(crate) normalize: Option<bool>,
+    pub(crate) ascii: Option<bool>,
+    /// Where the first option was written (for "needs `index = \"sai\"`").
+    pub(crate) span: Option<Span>,
 }
 
 /// Table-level settings.
@@ -250,6 +268,7 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<FieldDef> {
         kind: Kind::Regular,
         desc: false,
         index: None,
+        sai: SaiDef::default(),
         frozen: false,
         cql_type: None,
         counter: attrs::is_counter(&f.ty),
@@ -298,15 +317,41 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<FieldDef> {
                         Some("keys") => Some("keys"),
                         Some("entries") => Some("entries"),
                         Some("full") => Some("full"),
+                        Some("sai") => Some("sai"),
                         Some(other) => {
                             errors.at(
                                 item.span,
-                                format!("unknown index kind `{other}`: use \"values\", \"keys\", \"entries\" or \"full\""),
+                                format!("unknown index kind `{other}`: use \"values\", \"keys\", \"entries\", \"full\" or \"sai\""),
                             );
                             None
                         }
                         None => None,
                     },
+                }
+            }
+            "similarity" => {
+                def.sai.span.get_or_insert(item.span);
+                def.sai.similarity = match item.string(errors).as_deref() {
+                    Some("cosine") => Some("Cosine"),
+                    Some("dot_product") => Some("DotProduct"),
+                    Some("euclidean") => Some("Euclidean"),
+                    Some(other) => {
+                        errors.at(
+                            item.span,
+                            format!("unknown similarity `{other}`: use \"cosine\", \"dot_product\" or \"euclidean\""),
+                        );
+                        None
+                    }
+                    None => None,
+                };
+            }
+            "case_sensitive" | "normalize" | "ascii" => {
+                def.sai.span.get_or_insert(item.span);
+                let value = item.boolean(errors);
+                match item.name.as_str() {
+                    "case_sensitive" => def.sai.case_sensitive = value,
+                    "normalize" => def.sai.normalize = value,
+                    _ => def.sai.ascii = value,
                 }
             }
             "rename" => {
@@ -335,6 +380,15 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<FieldDef> {
         }
     }
     def.kind = kind;
+    if let Some(span) = def.sai.span.filter(|_| def.index != Some("sai")) {
+        errors.at(
+            span,
+            format!(
+                "`similarity`, `case_sensitive`, `normalize` and `ascii` are options of a storage-attached index: add `index = \"sai\"` to `{}`",
+                def.column
+            ),
+        );
+    }
     if let Some((desc, span)) = order {
         if kind == Kind::Clustering {
             def.desc = desc;

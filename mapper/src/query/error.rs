@@ -144,6 +144,38 @@ pub enum QueryError {
         /// Table.
         table: String,
     },
+    /// `order_by_ann` on a column the model declares no storage-attached index on.
+    #[error(
+        "ANN ordering on {table}.{column} needs a storage-attached index on the column: declare it with #[cassia(index = \"sai\")]"
+    )]
+    AnnWithoutIndex {
+        /// Table.
+        table: String,
+        /// Vector column.
+        column: String,
+    },
+    /// `order_by_ann` without `limit`: Cassandra requires the number of neighbours.
+    #[error("ANN ordering on {table}.{column} requires a LIMIT: add .limit(n)")]
+    AnnWithoutLimit {
+        /// Table.
+        table: String,
+        /// Vector column.
+        column: String,
+    },
+    /// `order_by_ann` together with `order_by`.
+    #[error("ANN ordering on {table} cannot be combined with other orderings")]
+    AnnWithOtherOrdering {
+        /// Table.
+        table: String,
+    },
+    /// `with_similarity` without `order_by_ann`: there is no query vector to compare with.
+    #[error(
+        "with_similarity() on {table} needs order_by_ann(...) to compare rows with a query vector"
+    )]
+    SimilarityWithoutAnn {
+        /// Table.
+        table: String,
+    },
     /// A write that must name the whole primary key does not.
     #[error("Some {part} are missing: {missing} ({table})")]
     MissingPrimaryKey {

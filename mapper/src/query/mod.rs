@@ -3,10 +3,11 @@
 //! [`QueryError`] instead of a server round trip. Execution lives elsewhere.
 //!
 //! Files: `column.rs` (typed columns, conditions), `restrict.rs` (WHERE rules),
-//! `select.rs`, `insert.rs`, `update.rs`, `delete.rs`, `keyed.rs` (shared by UPDATE and
+//! `select.rs`, `ann.rs` (vector search), `insert.rs`, `update.rs`, `delete.rs`, `keyed.rs` (shared by UPDATE and
 //! DELETE), `batch.rs`, `built.rs` (the output), `error.rs`, `shape.rs` (texts cached per statement shape,
 //! so that running a builder does not render CQL again).
 
+mod ann;
 mod batch;
 mod built;
 mod column;
@@ -19,6 +20,7 @@ mod select;
 pub(crate) mod shape;
 mod update;
 
+pub use ann::{AnnColumn, Scored};
 pub use batch::{BatchBuilder, BatchKind};
 pub use built::{BuiltQuery, QueryOptions, StatementKind};
 pub use column::{

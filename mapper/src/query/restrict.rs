@@ -7,6 +7,7 @@ use super::column::{Condition, Operator, Target};
 use super::error::QueryError;
 use crate::model::Model;
 use crate::schema::{ColumnKind, IndexKind, TableSchema, quote_ident};
+use crate::types::CqlType;
 
 /// The restrictions of a WHERE clause, grouped by key part.
 pub(crate) struct Restrictions {
@@ -20,8 +21,8 @@ pub(crate) struct Restrictions {
     pub(crate) token: bool,
     /// Per clustering column in order: its name and operators.
     pub(crate) clustering: Vec<(String, Vec<Operator>)>,
-    /// Regular and static columns: name, operator, whether an index serves it.
-    pub(crate) others: Vec<(String, Operator, bool)>,
+    /// Regular and static columns: name, operator, which index serves it.
+    pub(crate) others: Vec<(String, Operator, Served)>,
 }
 
 impl Restrictions {
@@ -43,7 +44,9 @@ impl Restrictions {
 
     /// Whether a secondary index serves one of the restrictions.
     pub(crate) fn uses_index(&self) -> bool {
-        self.others.iter().any(|(_, _, indexed)| *indexed)
+        self.others
+            .iter()
+            .any(|(_, _, served)| *served != Served::Filtering)
     }
 
     /// Whether every clustering column is restricted by `=` (or `IN`).
@@ -90,15 +93,50 @@ impl Restrictions {
     }
 }
 
-/// Whether an index of `kind` on a column serves `op`.
-fn index_serves(kind: Option<IndexKind>, op: Operator, collection: bool) -> bool {
-    match (kind, op) {
+/// What serves a restriction on a non-key column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Served {
+    /// No index: only `ALLOW FILTERING` makes it legal.
+    Filtering,
+    /// A regular secondary index (one per query; the rest filter).
+    Index,
+    /// A storage-attached index (several intersect without filtering).
+    Sai,
+}
+
+/// Which index of `kind` on a column of `typ` serves `op`, if any. Storage-attached indexes
+/// serve equality on any non-collection column, ranges on non-text ones, and `CONTAINS` /
+/// `CONTAINS KEY` on collections.
+fn index_serves(kind: Option<IndexKind>, op: Operator, typ: &CqlType) -> Served {
+    let collection = typ.is_multi_cell_collection();
+    let served = match (kind, op) {
         (Some(IndexKind::Values), Operator::Contains) => collection,
         (Some(IndexKind::Values), Operator::Eq) => !collection,
         (Some(IndexKind::Keys), Operator::ContainsKey) => true,
         (Some(IndexKind::Full), Operator::Eq) => true,
+        (Some(IndexKind::Sai(_)), Operator::Contains | Operator::ContainsKey) => {
+            return if collection {
+                Served::Sai
+            } else {
+                Served::Filtering
+            };
+        }
+        (Some(IndexKind::Sai(_)), Operator::Eq) if !collection => return Served::Sai,
+        (Some(IndexKind::Sai(_)), op) if op.is_range() && !collection && !is_text(typ) => {
+            return Served::Sai;
+        }
         _ => false,
+    };
+    if served {
+        Served::Index
+    } else {
+        Served::Filtering
     }
+}
+
+/// Text types, which storage-attached indexes match by equality only.
+fn is_text(typ: &CqlType) -> bool {
+    matches!(typ, CqlType::Text | CqlType::Ascii)
 }
 
 /// Groups `conds` by key part; checks values serialized, IN lists are not empty and that no
@@ -167,12 +205,8 @@ pub(crate) fn analyze<M: Model>(
                         column: column.name.clone(),
                     });
                 }
-                let indexed = index_serves(
-                    column.index,
-                    cond.op,
-                    column.cql_type.is_multi_cell_collection(),
-                );
-                r.others.push((column.name.clone(), cond.op, indexed));
+                let served = index_serves(column.index, cond.op, &column.cql_type);
+                r.others.push((column.name.clone(), cond.op, served));
             }
         }
     }

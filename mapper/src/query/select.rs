@@ -8,13 +8,14 @@ use std::time::Duration;
 use cassia_protocol::consistency::Consistency;
 use cassia_protocol::request::SerializedValues;
 
+use super::ann::{Ann, AnnColumn, Scored};
 use super::built::{BuiltQuery, QueryOptions, StatementKind, Writer};
-use super::column::{Column, Condition, Ordering, Target};
+use super::column::{Column, Condition, Ordering, Target, column_type, encode};
 use super::error::QueryError;
-use super::restrict::{analyze, render, table_name};
+use super::restrict::{Served, analyze, render, table_name};
 use super::shape::{self, ShapeKey};
 use crate::model::Model;
-use crate::schema::{ClusteringOrder, ColumnKind, quote_ident};
+use crate::schema::{ClusteringOrder, ColumnKind, IndexKind, Similarity, quote_ident};
 
 /// Columns to select instead of the whole model: a [`Column`] or a tuple of them. `Row` is
 /// what each result row is read as.
@@ -57,6 +58,8 @@ pub struct Select<M, R = M> {
     limit: Option<i32>,
     per_partition_limit: Option<i32>,
     order: Vec<Ordering<M>>,
+    ann: Option<Ann>,
+    scored: bool,
     allow_filtering: bool,
     distinct: bool,
     projection: Option<Vec<&'static str>>,
@@ -71,6 +74,8 @@ impl<M, R> Clone for Select<M, R> {
             limit: self.limit,
             per_partition_limit: self.per_partition_limit,
             order: self.order.clone(),
+            ann: self.ann.clone(),
+            scored: self.scored,
             allow_filtering: self.allow_filtering,
             distinct: self.distinct,
             projection: self.projection.clone(),
@@ -95,6 +100,8 @@ impl<M: Model> Select<M, M> {
             limit: None,
             per_partition_limit: None,
             order: Vec::new(),
+            ann: None,
+            scored: false,
             allow_filtering: false,
             distinct: false,
             projection: None,
@@ -135,6 +142,58 @@ impl<M: Model, R> Select<M, R> {
         self
     }
 
+    /// `ORDER BY column ANN OF ?`: the rows whose vectors are most similar to `query`,
+    /// closest first, by the similarity function of the column's storage-attached index.
+    /// Cassandra requires a `LIMIT` (the number of neighbours) and no other ordering; the
+    /// column must be declared with `#[cassia(index = "sai")]`. Only `[f32; N]` columns can
+    /// be searched, with an `[f32; N]` query of the same `N`:
+    ///
+    /// ```ignore
+    /// let nearest = Product::objects()
+    ///     .order_by_ann(Product::EMBEDDING, &[0.1, 0.2, 0.3, 0.4, 0.5])
+    ///     .limit(2)
+    ///     .with_similarity()
+    ///     .all_on(&session)
+    ///     .await?;
+    /// ```
+    pub fn order_by_ann<T: AnnColumn>(mut self, column: Column<M, T>, query: &T::Query) -> Self {
+        let typ = column_type::<M>(column.index());
+        let similarity = match M::schema()
+            .columns
+            .get(column.index())
+            .and_then(|c| c.index)
+        {
+            Some(IndexKind::Sai(options)) => Some(options.similarity_or_default()),
+            _ => None,
+        };
+        self.ann = Some(Ann {
+            index: column.index(),
+            name: column.name(),
+            value: encode::<T::Query, T::Query>(query, &typ),
+            similarity,
+        });
+        self
+    }
+
+    /// Selects, after the row's columns, its similarity to the `order_by_ann` query (the
+    /// index's function, e.g. `similarity_cosine(col, ?) AS similarity`); rows are read as
+    /// [`Scored`].
+    pub fn with_similarity(self) -> Select<M, Scored<R>> {
+        Select {
+            filters: self.filters,
+            limit: self.limit,
+            per_partition_limit: self.per_partition_limit,
+            order: self.order,
+            ann: self.ann,
+            scored: true,
+            allow_filtering: self.allow_filtering,
+            distinct: self.distinct,
+            projection: self.projection,
+            options: self.options,
+            _row: PhantomData,
+        }
+    }
+
     /// `ALLOW FILTERING`.
     pub fn allow_filtering(mut self) -> Self {
         self.allow_filtering = true;
@@ -155,6 +214,8 @@ impl<M: Model, R> Select<M, R> {
             limit: self.limit,
             per_partition_limit: self.per_partition_limit,
             order: self.order,
+            ann: self.ann,
+            scored: self.scored,
             allow_filtering: self.allow_filtering,
             distinct: self.distinct,
             projection: Some(columns.names()),
@@ -211,7 +272,15 @@ impl<M: Model, R> Select<M, R> {
                 .map(|c| quote_ident(&c.name))
                 .collect(),
         };
-        names.join(", ")
+        let mut selected = names.join(", ");
+        if let Some(ann) = self.ann.as_ref().filter(|_| self.scored) {
+            let function = ann.similarity.unwrap_or(Similarity::Cosine).function();
+            selected.push_str(&format!(
+                ", {function}({}, ?) AS similarity",
+                quote_ident(ann.name)
+            ));
+        }
+        selected
     }
 
     fn check_with(&self, limit: Option<i32>) -> Result<(), QueryError> {
@@ -229,6 +298,7 @@ impl<M: Model, R> Select<M, R> {
                 });
             }
         }
+        self.check_ann(limit)?;
         let r = analyze(&self.filters, "WHERE clause")?;
         if !self.allow_filtering {
             r.check_no_pk_range(table)?;
@@ -249,10 +319,14 @@ impl<M: Model, R> Select<M, R> {
                     }
                 }
             }
-            // One index serves the query; every other non-key restriction filters.
+            // One regular index serves the query and every other non-key restriction
+            // filters; storage-attached indexes intersect, so each serves its own.
             let mut index_used = false;
-            for (name, _, indexed) in &r.others {
-                if *indexed && !index_used {
+            for (name, _, served) in &r.others {
+                if *served == Served::Sai {
+                    continue;
+                }
+                if *served == Served::Index && !index_used {
                     index_used = true;
                 } else {
                     return Err(QueryError::NeedsFiltering {
@@ -292,6 +366,42 @@ impl<M: Model, R> Select<M, R> {
         Ok(())
     }
 
+    /// What Cassandra requires of a vector search: an index to search, a `LIMIT`, no other
+    /// ordering; and a score only with a search.
+    fn check_ann(&self, limit: Option<i32>) -> Result<(), QueryError> {
+        let schema = M::schema();
+        let table = || schema.name.clone();
+        let Some(ann) = &self.ann else {
+            if self.scored {
+                return Err(QueryError::SimilarityWithoutAnn { table: table() });
+            }
+            return Ok(());
+        };
+        if ann.value.is_err() || ann.similarity.is_none() {
+            if let Err(e) = &ann.value {
+                return Err(QueryError::Value {
+                    table: table(),
+                    column: ann.name.to_owned(),
+                    source: e.clone(),
+                });
+            }
+            return Err(QueryError::AnnWithoutIndex {
+                table: table(),
+                column: ann.name.to_owned(),
+            });
+        }
+        if limit.is_none() {
+            return Err(QueryError::AnnWithoutLimit {
+                table: table(),
+                column: ann.name.to_owned(),
+            });
+        }
+        if !self.order.is_empty() {
+            return Err(QueryError::AnnWithOtherOrdering { table: table() });
+        }
+        Ok(())
+    }
+
     /// The shape of this SELECT (everything its text depends on), `limit` replacing the
     /// builder's own.
     fn shape_key(&self, count: bool, limit: Option<i32>) -> ShapeKey {
@@ -320,6 +430,14 @@ impl<M: Model, R> Select<M, R> {
             key.push(c.op as u64);
             key.push_usize(c.values.as_ref().map_or(0, Vec::len));
         }
+        match &self.ann {
+            None => key.push(u64::MAX),
+            Some(ann) => {
+                key.push_usize(ann.index);
+                key.push_name(ann.name);
+                key.push(u64::from(self.scored));
+            }
+        }
         key.push_usize(self.order.len());
         for o in &self.order {
             key.push_usize(o.index);
@@ -340,8 +458,17 @@ impl<M: Model, R> Select<M, R> {
     ) -> Result<(Arc<str>, BoundValues<'_, M>), QueryError> {
         let key = self.shape_key(count, limit);
         if let Some(cql) = shape::get(&key) {
-            if self.filters.iter().all(|c| c.values.is_ok()) {
-                return Ok((cql, BoundValues::Filters(&self.filters)));
+            let ann = self.ann.as_ref().map(|a| a.value.as_deref());
+            if self.filters.iter().all(|c| c.values.is_ok()) && !matches!(ann, Some(Err(_))) {
+                let ann = ann.and_then(Result::ok);
+                return Ok((
+                    cql,
+                    BoundValues::Filters {
+                        select: ann.filter(|_| self.scored && !count),
+                        filters: &self.filters,
+                        ann,
+                    },
+                ));
             }
         }
         let q = self.build_with(count.then_some("COUNT(*)"), limit)?;
@@ -372,12 +499,22 @@ impl<M: Model, R> Select<M, R> {
         }
         match count {
             Some(c) => w.push(c),
-            None => w.push(&self.selected()),
+            None => {
+                w.push(&self.selected());
+                if let Some(Ok(v)) = self.ann.as_ref().filter(|_| self.scored).map(|a| &a.value) {
+                    w.push_value(v)?;
+                }
+            }
         }
         w.push(" FROM ");
         w.push(&table_name::<M>());
         render(&mut w, " WHERE ", &self.filters)?;
-        if !self.order.is_empty() {
+        if let Some(ann) = &self.ann {
+            w.push(&format!(" ORDER BY {} ANN OF ", quote_ident(ann.name)));
+            if let Ok(v) = &ann.value {
+                w.bind(v)?;
+            }
+        } else if !self.order.is_empty() {
             let order = self
                 .order
                 .iter()
@@ -414,8 +551,16 @@ impl<M: Model, R> Select<M, R> {
 pub(crate) enum BoundValues<'a, M> {
     /// Rendered together with the text.
     Built(SerializedValues),
-    /// Every filter's values, all known to be serialized.
-    Filters(&'a [Condition<M>]),
+    /// The values of the score's selection, every filter and the ANN query, all known to
+    /// be serialized, in marker order.
+    Filters {
+        /// The query vector of `similarity_x(col, ?)` in the selection.
+        select: Option<&'a [u8]>,
+        /// The WHERE relations.
+        filters: &'a [Condition<M>],
+        /// The query vector of `ANN OF ?`.
+        ann: Option<&'a [u8]>,
+    },
 }
 
 impl<M> BoundValues<'_, M> {
@@ -423,11 +568,19 @@ impl<M> BoundValues<'_, M> {
     pub(crate) fn for_each(&self, mut f: impl FnMut(&[u8])) {
         match self {
             BoundValues::Built(v) => f(&v.bytes),
-            BoundValues::Filters(filters) => filters
-                .iter()
-                .filter_map(|c| c.values.as_ref().ok())
-                .flatten()
-                .for_each(|v| f(v)),
+            BoundValues::Filters {
+                select,
+                filters,
+                ann,
+            } => {
+                select.iter().for_each(|v| f(v));
+                filters
+                    .iter()
+                    .filter_map(|c| c.values.as_ref().ok())
+                    .flatten()
+                    .for_each(|v| f(v));
+                ann.iter().for_each(|v| f(v));
+            }
         }
     }
 
@@ -435,11 +588,19 @@ impl<M> BoundValues<'_, M> {
     pub(crate) fn count(&self) -> usize {
         match self {
             BoundValues::Built(v) => v.len(),
-            BoundValues::Filters(filters) => filters
-                .iter()
-                .filter_map(|c| c.values.as_ref().ok())
-                .map(Vec::len)
-                .sum(),
+            BoundValues::Filters {
+                select,
+                filters,
+                ann,
+            } => {
+                select.iter().len()
+                    + filters
+                        .iter()
+                        .filter_map(|c| c.values.as_ref().ok())
+                        .map(Vec::len)
+                        .sum::<usize>()
+                    + ann.iter().len()
+            }
         }
     }
 }

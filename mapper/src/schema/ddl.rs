@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use super::ident::{quote_ident, quote_string};
-use super::{ColumnKind, IndexKind, TableSchema, UdtSchema};
+use super::index::create_index_statement;
+use super::{ColumnKind, TableSchema, UdtSchema};
 
 impl TableSchema {
     /// `CREATE TABLE IF NOT EXISTS ...` with the primary key, clustering order and options.
@@ -65,29 +66,14 @@ impl TableSchema {
         cql
     }
 
-    /// One `CREATE INDEX IF NOT EXISTS` per indexed column, named `<table>_<column>_idx`.
+    /// One `CREATE INDEX IF NOT EXISTS` per indexed column (`CREATE CUSTOM INDEX ... USING
+    /// 'StorageAttachedIndex'` for storage-attached ones), named `<table>_<column>_idx`.
     pub fn create_index_cql(&self, keyspace: Option<&str>) -> Vec<String> {
         let ks = self.keyspace.as_deref().or(keyspace);
+        let table = self.qualified_name(ks);
         self.columns
             .iter()
-            .filter_map(|c| {
-                let kind = c.index?;
-                let col = quote_ident(&c.name);
-                let target = match kind {
-                    IndexKind::Values if c.cql_type.is_multi_cell_collection() => {
-                        format!("values({col})")
-                    }
-                    IndexKind::Values => col,
-                    IndexKind::Keys => format!("keys({col})"),
-                    IndexKind::Entries => format!("entries({col})"),
-                    IndexKind::Full => format!("full({col})"),
-                };
-                let index = quote_ident(&c.index_name(&self.name));
-                let table = self.qualified_name(ks);
-                Some(format!(
-                    "CREATE INDEX IF NOT EXISTS {index} ON {table} ({target})"
-                ))
-            })
+            .filter_map(|c| create_index_statement(c, &c.index_name(&self.name), &table))
             .collect()
     }
 
@@ -183,7 +169,7 @@ pub fn drop_type(keyspace: Option<&str>, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{ClusteringOrder, ColumnSchema};
+    use crate::schema::{ClusteringOrder, ColumnSchema, IndexKind};
     use crate::types::CqlType;
 
     #[test]

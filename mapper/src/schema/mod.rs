@@ -13,6 +13,7 @@ use crate::types::CqlType;
 mod ddl;
 mod diff;
 mod ident;
+mod index;
 mod live;
 mod snapshot;
 mod sync;
@@ -22,6 +23,7 @@ pub use ddl::{
 };
 pub use diff::{ChangeClass, DiffOptions, SchemaChange, SchemaDiff, diff_keyspace};
 pub use ident::quote_ident;
+pub use index::{IndexKind, SaiOptions, Similarity};
 pub use live::{
     LiveColumn, LiveDroppedColumn, LiveIndex, LiveKeyspace, LiveTable, LiveTableOptions, LiveType,
     read_keyspace,
@@ -75,21 +77,6 @@ impl ClusteringOrder {
             ClusteringOrder::Desc => "DESC",
         }
     }
-}
-
-/// What a secondary index on a column indexes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum IndexKind {
-    /// The column's value; for sets and lists, their elements; for maps, their values.
-    Values,
-    /// A map's keys.
-    Keys,
-    /// A map's entries (`m['k'] = v` queries).
-    Entries,
-    /// A frozen collection as a whole.
-    Full,
 }
 
 /// One column of a table.

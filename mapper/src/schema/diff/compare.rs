@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::schema::TableSchema;
+pub(crate) use crate::schema::index::index_target;
 use crate::schema::live::LiveTable;
-use crate::schema::{ColumnSchema, IndexKind, TableSchema, quote_ident};
 use crate::types::CqlType;
 
 /// A type as Cassandra spells it in `system_schema` (tuples frozen), normalized.
@@ -41,18 +42,6 @@ pub(crate) fn normalize(s: &str) -> String {
         .to_lowercase()
         .replace("varchar", "text");
     flat.replace("frozen<frozen<tuple<", "frozen<tuple<")
-}
-
-/// The `target` Cassandra records for an index on `c`.
-pub(crate) fn index_target(c: &ColumnSchema) -> Option<String> {
-    let col = quote_ident(&c.name);
-    Some(match c.index? {
-        IndexKind::Values if c.cql_type.is_multi_cell_collection() => format!("values({col})"),
-        IndexKind::Values => col,
-        IndexKind::Keys => format!("keys({col})"),
-        IndexKind::Entries => format!("entries({col})"),
-        IndexKind::Full => format!("full({col})"),
-    })
 }
 
 /// Parses a CQL map literal of strings and numbers (`{'class': 'X', 'rows_per_partition':

@@ -6,10 +6,10 @@
 //! A step is prose, optionally followed by statements on their own lines (after `\n`), so
 //! a reader can copy a statement whole.
 
+use crate::schema::index::create_index_statement;
 use crate::schema::{ColumnKind, ColumnSchema, TableSchema, UdtSchema, quote_ident};
 
 use super::Scope;
-use super::compare::index_target;
 
 /// The new name suggested for a replacement object.
 fn replacement(name: &str) -> String {
@@ -23,14 +23,12 @@ pub(crate) fn recreate_table(model: &TableSchema, scope: &Scope<'_>) -> Vec<Stri
     renamed.name = new.clone();
     let new_table = scope.name(&new);
     let mut create = vec![renamed.create_table_named(&new_table)];
-    for c in renamed.columns.iter().filter(|c| c.index.is_some()) {
-        if let Some(target) = index_target(c) {
-            create.push(format!(
-                "CREATE INDEX IF NOT EXISTS {} ON {new_table} ({target})",
-                quote_ident(&c.index_name(&new))
-            ));
-        }
-    }
+    create.extend(
+        renamed
+            .columns
+            .iter()
+            .filter_map(|c| create_index_statement(c, &c.index_name(&new), &new_table)),
+    );
     let old = &model.name;
     // Counters cannot be inserted: a copy into a counter table adds each value instead.
     let write = if model.is_counter_table() {

@@ -5,7 +5,8 @@
 //! impossible to alter in place; the comparer then reports only that, with a plan to
 //! recreate the table, because every other change would be made on the new table anyway.
 
-use crate::schema::live::{LiveColumn, LiveKeyspace, LiveTable};
+use crate::schema::index::{create_index_statement, index_matches};
+use crate::schema::live::{LiveColumn, LiveIndex, LiveKeyspace, LiveTable};
 use crate::schema::{
     ClusteringOrder, ColumnKind, ColumnSchema, IndexKind, TableSchema, quote_ident,
 };
@@ -51,34 +52,32 @@ pub(crate) fn compare_table(
             out.push(drop_column(model, l, keyspace, scope));
         }
     }
+    let matches =
+        |c: &ColumnSchema, i: &LiveIndex| index_matches(c, &i.kind, &i.options, normalize);
     for c in model.columns.iter().filter(|c| c.index.is_some()) {
-        let Some(target) = index_target(c) else {
+        if live.indexes.iter().any(|i| matches(c, i)) {
             continue;
-        };
-        let exists = live
+        }
+        // An index on the same target of another kind (or with other options) is replaced:
+        // dropped first, as Cassandra refuses two storage-attached indexes on one column.
+        let target = index_target(c).unwrap_or_default();
+        for old in live
             .indexes
             .iter()
-            .any(|i| normalize(&i.target) == normalize(&target));
-        if !exists {
-            out.push(create_index(model, c, scope, names));
+            .filter(|i| normalize(&i.target) == normalize(&target))
+        {
+            out.push(drop_index(model, old, scope));
         }
+        out.push(create_index(model, c, scope, names));
     }
     for index in &live.indexes {
-        let declared = model
+        let target_declared = model
             .columns
             .iter()
             .filter_map(index_target)
             .any(|t| normalize(&t) == normalize(&index.target));
-        if !declared {
-            out.push(SchemaChange::destructive(
-                Step::DropIndex,
-                format!("index {}", index.name),
-                format!(
-                    "drop index {} on {} ({})",
-                    index.name, model.name, index.target
-                ),
-                format!("DROP INDEX IF EXISTS {}", scope.name(&index.name)),
-            ));
+        if !target_declared {
+            out.push(drop_index(model, index, scope));
         }
     }
     let options = option_changes(model, live);
@@ -129,21 +128,38 @@ fn create_index(
         Some(IndexKind::Keys) => "keys",
         Some(IndexKind::Entries) => "entries",
         Some(IndexKind::Full) => "full",
+        Some(IndexKind::Sai(_)) => "sai",
         _ => "values",
     };
     let name = names.claim(
         c.index_name(&model.name),
         &format!("{}_{}_{kind}_idx", model.name, c.name),
     );
+    let statement =
+        create_index_statement(c, &name, &scope.name(&model.name)).unwrap_or_else(|| {
+            format!(
+                "CREATE INDEX IF NOT EXISTS {} ON {} ({target})",
+                quote_ident(&name),
+                scope.name(&model.name)
+            )
+        });
     SchemaChange::safe(
         Step::CreateIndex,
         format!("index {name}"),
         format!("create index {name} on {} ({target})", model.name),
-        vec![format!(
-            "CREATE INDEX IF NOT EXISTS {} ON {} ({target})",
-            quote_ident(&name),
-            scope.name(&model.name)
-        )],
+        vec![statement],
+    )
+}
+
+fn drop_index(model: &TableSchema, index: &LiveIndex, scope: &Scope<'_>) -> SchemaChange {
+    SchemaChange::destructive(
+        Step::DropIndex,
+        format!("index {}", index.name),
+        format!(
+            "drop index {} on {} ({})",
+            index.name, model.name, index.target
+        ),
+        format!("DROP INDEX IF EXISTS {}", scope.name(&index.name)),
     )
 }
 
