@@ -33,6 +33,9 @@ pub use cassia_protocol::response::{
 };
 pub use cassia_protocol::types::ColumnType;
 pub use cassia_protocol::value::{CqlDate, CqlDuration, CqlTime, CqlTimestamp, CqlValue};
+// DataStax Enterprise's geometric types (`PointType`, `LineStringType`, `PolygonType`
+// columns): bound and read like any value, `Display`/`FromStr` as WKT.
+pub use cassia_protocol::value::{LineString, Point, Polygon, WktError};
 pub use config::Compression;
 pub use profile::ExecutionProfile;
 pub use result::QueryResult;
