@@ -6,6 +6,7 @@
 //! cargo run --release -p cassia-bench -- --quick   # small subset, 1-second trials, one pair
 //! cargo run --release -p cassia-bench              # full matrix, 5 pairs per case
 //! cargo run --release -p cassia-bench -- --migrations # `cassia migrate run` costs (emulator)
+//! cargo run --release -p cassia-bench -- --vector     # ANN search latency (emulator)
 //! ```
 //! Options: `--clients=cassia,scylla,python,raw`, `--only=TEXT` (cases whose name contains
 //! TEXT, e.g. `@1024`), `--pairs=N`, `--trial-ms=N`,
@@ -28,6 +29,7 @@ mod responder;
 mod runner;
 mod stats;
 mod trial;
+mod vector_mode;
 mod worker;
 mod workload;
 
@@ -145,6 +147,14 @@ fn run(mode: Mode, args: &[String]) -> Result<(), String> {
             "# cassia-bench {} (migrations)\n\n{}",
             stamp(),
             migrations_mode::run()?
+        );
+        return Ok(());
+    }
+    if args.iter().any(|a| a == "--vector") {
+        println!(
+            "# cassia-bench {} (vector search)\n\n{}",
+            stamp(),
+            vector_mode::run()?
         );
         return Ok(());
     }
