@@ -106,6 +106,10 @@ pub use cassia_macros::migrate;
 pub use cassia_macros::{CqlEnum, Model, UserType};
 pub use cassia_protocol::consistency::Consistency;
 pub use cassia_protocol::value::{Counter, Timeuuid};
+/// DataStax Enterprise's geometric column types (`'PointType'`, `'LineStringType'`,
+/// `'PolygonType'`); not in the prelude, where their short names could clash with an
+/// application's own.
+pub use cassia_protocol::value::{LineString, Point, Polygon, WktError};
 pub use exec::connection;
 pub use exec::{ExecError, WriteResult};
 pub use model::{CqlEnum, Model, UserType};

@@ -8,10 +8,12 @@ use std::net::IpAddr;
 
 use bigdecimal::BigDecimal;
 use bytes::Bytes;
-use cassia_protocol::types::ColumnType;
+use cassia_protocol::types::{
+    ColumnType, LINE_STRING_TYPE_CLASS, POINT_TYPE_CLASS, POLYGON_TYPE_CLASS,
+};
 use cassia_protocol::value::{
-    CqlDate, CqlDuration, CqlTime, CqlTimestamp, DeserializeError, DeserializeValue,
-    SerializeError, SerializeValue,
+    CqlDate, CqlDuration, CqlTime, CqlTimestamp, DeserializeError, DeserializeValue, LineString,
+    Point, Polygon, SerializeError, SerializeValue,
 };
 use num_bigint::BigInt;
 use uuid::Uuid;
@@ -65,6 +67,23 @@ scalar! {
     chrono::NaiveTime => Time,
     chrono::DateTime<chrono::Utc> => Timestamp,
     Counter => Counter,
+}
+
+/// DataStax Enterprise's geometric types are custom types, declared by class name.
+macro_rules! custom {
+    ($($rust:ty => $class:expr),+ $(,)?) => {$(
+        impl CqlTypeOf for $rust {
+            fn cql_type() -> CqlType {
+                CqlType::Custom($class.to_owned())
+            }
+        }
+    )+};
+}
+
+custom! {
+    Point => POINT_TYPE_CLASS,
+    LineString => LINE_STRING_TYPE_CLASS,
+    Polygon => POLYGON_TYPE_CLASS,
 }
 
 /// A nullable column has the type of its values.
@@ -191,6 +210,14 @@ mod tests {
         assert_eq!(
             <chrono::DateTime<chrono::Utc>>::cql_type(),
             CqlType::Timestamp
+        );
+        assert_eq!(
+            <Option<Polygon>>::cql_type().to_string(),
+            "'org.apache.cassandra.db.marshal.PolygonType'"
+        );
+        assert_eq!(
+            <Vec<Point>>::cql_type().to_string(),
+            "list<'org.apache.cassandra.db.marshal.PointType'>"
         );
     }
 }

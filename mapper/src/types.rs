@@ -12,7 +12,7 @@ use cassia_protocol::types::ColumnType;
 /// Serialized (for [`SchemaSnapshot`](crate::schema::SchemaSnapshot)) with CQL's own
 /// lower-case names: `"int"`, `{"list": "text"}`, `{"map": ["text", "int"]}`,
 /// `{"vector": ["float", 3]}`, `{"frozen": {"udt": {"name": "address", "fields":
-/// [["street", "text"]]}}}`.
+/// [["street", "text"]]}}}`, `{"custom": "org.apache.cassandra.db.marshal.PointType"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
@@ -76,6 +76,9 @@ pub enum CqlType {
     },
     /// `frozen<T>`.
     Frozen(Box<CqlType>),
+    /// A custom type by its fully qualified Java class name, declared as the quoted class
+    /// (`'org.apache.cassandra.db.marshal.PointType'` for DSE's geometric types).
+    Custom(String),
 }
 
 impl CqlType {
@@ -126,6 +129,7 @@ impl CqlType {
                     .collect(),
             },
             C::Frozen(inner) => inner.to_column_type(keyspace),
+            C::Custom(class) => ColumnType::Custom(class.clone()),
         }
     }
 
@@ -234,6 +238,8 @@ impl fmt::Display for CqlType {
             C::Vector(e, n) => return write!(f, "vector<{e}, {n}>"),
             C::Udt { name, .. } => return f.write_str(&crate::schema::quote_ident(name)),
             C::Frozen(inner) => return write!(f, "frozen<{inner}>"),
+            // Class names never contain quotes, so no escaping is needed.
+            C::Custom(class) => return write!(f, "'{class}'"),
         };
         f.write_str(name)
     }
@@ -263,5 +269,24 @@ mod tests {
             fields: vec![],
         };
         assert_eq!(udt.clone().frozen().to_string(), "frozen<\"Address\">");
+    }
+
+    #[test]
+    fn custom_types_are_quoted_class_names() {
+        let point = CqlType::Custom("org.apache.cassandra.db.marshal.PointType".into());
+        assert_eq!(
+            point.to_string(),
+            "'org.apache.cassandra.db.marshal.PointType'"
+        );
+        assert_eq!(
+            point.to_column_type("ks"),
+            ColumnType::Custom("org.apache.cassandra.db.marshal.PointType".into())
+        );
+        assert_eq!(point.clone().frozen(), point);
+        let json = serde_json::to_string(&point).expect("serializes");
+        assert_eq!(
+            json,
+            r#"{"custom":"org.apache.cassandra.db.marshal.PointType"}"#
+        );
     }
 }
