@@ -52,4 +52,6 @@ pub(crate) struct SessionConfig {
     pub(crate) default_consistency: Consistency,
     pub(crate) timestamp_generator: Arc<dyn TimestampGenerator>,
     pub(crate) schema_agreement_timeout: Duration,
+    /// Whether requests wait for a free stream id (profiles may override it).
+    pub(crate) wait_for_stream_ids: bool,
 }

@@ -248,6 +248,20 @@ pub enum ExecuteError {
         /// The timeout that fired.
         after: Duration,
     },
+    /// The request waited for a free stream id (every one of the connection's was in use)
+    /// for its whole timeout and was never sent. Only when waiting for stream ids is
+    /// enabled; otherwise a full connection is [`ExecuteError::Busy`] at once.
+    #[error(
+        "\"{statement}\" on {node} timed out after {after:?} waiting for a free stream id (every stream id of the connection was in use); it was not sent"
+    )]
+    StreamIdTimeout {
+        /// Node whose connection was full.
+        node: SocketAddr,
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// The timeout that fired.
+        after: Duration,
+    },
     /// The connection carrying the request broke before the answer arrived.
     #[error("\"{statement}\" on {node} failed: {source}")]
     Connection {
@@ -259,8 +273,16 @@ pub enum ExecuteError {
         #[source]
         source: ConnectionError,
     },
-    /// All 32768 stream ids of every connection to the node are in use.
-    #[error("too many requests in flight to {node}")]
+    /// Every stream id of the connections to the node was in use (each connection carries
+    /// at most `max_requests_per_connection` requests at once, 32768 by default).
+    ///
+    /// By default a request does not wait for a stream id: it moves on to the next node of
+    /// the query plan at once, and fails with `Busy` when no node is left. To wait for a
+    /// free stream id instead, bounded by the request timeout, enable
+    /// `SessionBuilder::wait_for_stream_ids` or
+    /// `ExecutionProfile::with_wait_for_stream_ids`; the wait then ends, if no id is freed
+    /// in time, with [`ExecuteError::StreamIdTimeout`].
+    #[error("too many requests in flight to {node}: every stream id is in use")]
     Busy {
         /// Node.
         node: SocketAddr,

@@ -23,6 +23,8 @@ pub struct ExecutionProfile {
     pub(crate) request_timeout: Duration,
     pub(crate) retry_policy: Arc<dyn RetryPolicy>,
     pub(crate) load_balancing: Arc<dyn LoadBalancingPolicy>,
+    /// `None`: the session's setting (`SessionBuilder::wait_for_stream_ids`).
+    pub(crate) wait_for_stream_ids: Option<bool>,
 }
 
 impl Default for ExecutionProfile {
@@ -33,6 +35,7 @@ impl Default for ExecutionProfile {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             retry_policy: Arc::new(DefaultRetryPolicy),
             load_balancing: Arc::new(RoundRobinPolicy::new()),
+            wait_for_stream_ids: None,
         }
     }
 }
@@ -71,6 +74,17 @@ impl ExecutionProfile {
     /// Load-balancing policy.
     pub fn with_load_balancing_policy(mut self, policy: Arc<dyn LoadBalancingPolicy>) -> Self {
         self.load_balancing = policy;
+        self
+    }
+
+    /// Whether a request that finds every stream id of its connection in use waits for one
+    /// (up to the request timeout, then
+    /// [`ExecuteError::StreamIdTimeout`](crate::error::ExecuteError::StreamIdTimeout))
+    /// instead of moving on to the next node and failing with
+    /// [`ExecuteError::Busy`](crate::error::ExecuteError::Busy) when none is left.
+    /// Overrides `SessionBuilder::wait_for_stream_ids` for statements run with this profile.
+    pub fn with_wait_for_stream_ids(mut self, wait: bool) -> Self {
+        self.wait_for_stream_ids = Some(wait);
         self
     }
 }

@@ -425,7 +425,7 @@ fn send_to_connect(node: SocketAddr, e: SendError) -> ConnectError {
             statement,
             source,
         },
-        SendError::Timeout(after) => {
+        SendError::Timeout(after) | SendError::NoStreamId(after) => {
             return ConnectError::Timeout { node, after };
         }
         SendError::Busy => ExecuteError::Busy { node },

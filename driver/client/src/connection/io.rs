@@ -144,6 +144,9 @@ fn dispatch(
     }
     let stream = incoming.stream;
     let waiter = shared.lock().ids.complete(stream);
+    if waiter.is_some() {
+        shared.id_freed();
+    }
     match waiter {
         Some(Some(reply)) => {
             let _ = reply.send(Ok(incoming));

@@ -34,8 +34,10 @@ use stream_ids::StreamIds;
 /// Why a request on a connection did not get a response.
 #[derive(Debug)]
 pub(crate) enum SendError {
-    /// Every stream id is in use.
+    /// Every stream id is in use (and the caller did not ask to wait).
     Busy,
+    /// Every stream id stayed in use until the timeout: the request was never sent.
+    NoStreamId(Duration),
     /// The connection is closed (or closed while waiting).
     Closed(ConnectionError),
     /// No response within the timeout; the stream id stays reserved.
@@ -59,6 +61,9 @@ struct Shared {
     outbox: Mutex<Vec<u8>>,
     /// Wakes the writer task when frames are queued.
     wake_writer: Notify,
+    /// Signalled once per freed stream id (and to all on close), for requests waiting for
+    /// one.
+    ids_freed: Notify,
     /// Flips to `true` once the connection is closed; the I/O tasks and the pool watch it.
     closed_tx: watch::Sender<bool>,
     /// Set by `send`, cleared by the heartbeat: whether the connection carried traffic lately.
@@ -110,6 +115,13 @@ impl Shared {
             let _ = w.send(Err(reason.clone()));
         }
         let _ = self.closed_tx.send(true);
+        // Requests waiting for a stream id learn of the close.
+        self.ids_freed.notify_waiters();
+    }
+
+    /// A stream id became free: one waiting request may take it.
+    fn id_freed(&self) {
+        self.ids_freed.notify_one();
     }
 }
 
@@ -134,6 +146,7 @@ impl Connection {
             }),
             outbox: Mutex::new(Vec::new()),
             wake_writer: Notify::new(),
+            ids_freed: Notify::new(),
             closed_tx,
             active: AtomicBool::new(false),
             draining: AtomicBool::new(false),
@@ -192,22 +205,58 @@ impl Connection {
         }
     }
 
-    /// Sends a request and waits for its response.
+    /// Sends a request and waits for its response; fails with [`SendError::Busy`] at once
+    /// when every stream id is in use.
     pub(crate) async fn send(
         &self,
         envelope: &Envelope<'_>,
         timeout: Duration,
     ) -> Result<Incoming, SendError> {
-        if self.shared.draining.load(Ordering::SeqCst) {
-            return Err(SendError::Closed(ConnectionError::ClosedByDriver));
-        }
+        self.send_with(envelope, timeout, false).await
+    }
+
+    /// Sends a request and waits for its response. With `wait_for_id`, a request that
+    /// finds every stream id in use waits for one to be freed instead of failing with
+    /// `Busy`; `timeout` then covers that wait and the response together.
+    pub(crate) async fn send_with(
+        &self,
+        envelope: &Envelope<'_>,
+        timeout: Duration,
+        wait_for_id: bool,
+    ) -> Result<Incoming, SendError> {
+        let deadline = tokio::time::Instant::now() + timeout;
         let (tx, rx) = oneshot::channel();
-        let stream = {
-            let mut state = self.shared.lock();
-            if let Some(reason) = &state.closed {
-                return Err(SendError::Closed(reason.clone()));
+        let mut tx = Some(tx);
+        let stream = loop {
+            if self.shared.draining.load(Ordering::SeqCst) {
+                return Err(SendError::Closed(ConnectionError::ClosedByDriver));
             }
-            state.ids.allocate(tx).ok_or(SendError::Busy)?
+            // Registered before looking at the table, so an id freed in between is not
+            // missed.
+            let freed = self.shared.ids_freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
+            {
+                let mut state = self.shared.lock();
+                if let Some(reason) = &state.closed {
+                    return Err(SendError::Closed(reason.clone()));
+                }
+                if !state.ids.is_full() {
+                    // `tx` is only taken here, and the loop ends with it either way.
+                    let allocated = tx.take().and_then(|reply| state.ids.allocate(reply));
+                    match allocated {
+                        Some(id) => break id,
+                        None => return Err(SendError::Busy),
+                    }
+                }
+                if !wait_for_id {
+                    return Err(SendError::Busy);
+                }
+            }
+            if tokio::time::timeout_at(deadline, freed).await.is_err() {
+                tracing::debug!(node = %self.shared.node, "no stream id freed before the timeout");
+                return Err(SendError::NoStreamId(timeout));
+            }
         };
         // A closed connection's writer is gone, but `close` fails every waiter registered
         // before it (ours included), so a frame queued after that is simply never sent.
@@ -217,13 +266,14 @@ impl Connection {
         };
         if let Err(e) = queued {
             self.shared.lock().ids.release_unsent(stream);
+            self.shared.id_freed();
             return Err(SendError::Encode(e));
         }
         self.shared.wake_writer.notify_one();
         tracing::Span::current().record("stream", stream);
         tracing::trace!(node = %self.shared.node, stream, "request queued");
         self.shared.active.store(true, Ordering::Relaxed);
-        match tokio::time::timeout(timeout, rx).await {
+        match tokio::time::timeout_at(deadline, rx).await {
             Ok(Ok(Ok(incoming))) => Ok(incoming),
             Ok(Ok(Err(reason))) => Err(SendError::Closed(reason)),
             Ok(Err(_)) => Err(SendError::Closed(
@@ -287,6 +337,11 @@ pub(crate) fn send_error(
             source,
         },
         SendError::Timeout(after) => ExecuteError::Timeout {
+            node,
+            statement,
+            after,
+        },
+        SendError::NoStreamId(after) => ExecuteError::StreamIdTimeout {
             node,
             statement,
             after,

@@ -108,6 +108,11 @@ impl<T, E> StreamIds<T, E> {
         self.complete(id).flatten()
     }
 
+    /// Whether every id is in use (an `allocate` now would fail).
+    pub(crate) fn is_full(&self) -> bool {
+        self.free.is_empty()
+    }
+
     /// Number of ids in use (waiting or orphaned).
     pub(crate) fn in_flight(&self) -> usize {
         self.in_flight

@@ -54,6 +54,7 @@ pub struct SessionBuilder {
     max_frame_size: usize,
     max_streams: usize,
     schema_agreement_timeout: Duration,
+    wait_for_stream_ids: bool,
 }
 
 impl Default for SessionBuilder {
@@ -76,6 +77,7 @@ impl Default for SessionBuilder {
             max_frame_size: DEFAULT_MAX_FRAME_SIZE,
             max_streams: MAX_STREAMS,
             schema_agreement_timeout: Duration::from_secs(10),
+            wait_for_stream_ids: false,
         }
     }
 }
@@ -201,6 +203,17 @@ impl SessionBuilder {
         self
     }
 
+    /// Whether a request that finds every stream id of its connection in use waits for one
+    /// to be freed, up to its request timeout (then
+    /// [`ExecuteError::StreamIdTimeout`](crate::error::ExecuteError::StreamIdTimeout)).
+    /// Default `false`: it moves on to the next node of the plan at once, and fails with
+    /// [`ExecuteError::Busy`](crate::error::ExecuteError::Busy) when none is left.
+    /// Execution profiles may override it (`ExecutionProfile::with_wait_for_stream_ids`).
+    pub fn wait_for_stream_ids(mut self, wait: bool) -> Self {
+        self.wait_for_stream_ids = wait;
+        self
+    }
+
     /// How long `await_schema_agreement` waits (default 10 s).
     pub fn schema_agreement_timeout(mut self, timeout: Duration) -> Self {
         self.schema_agreement_timeout = timeout;
@@ -246,6 +259,7 @@ impl SessionBuilder {
             default_consistency: self.default_consistency,
             timestamp_generator: self.timestamp_generator,
             schema_agreement_timeout: self.schema_agreement_timeout,
+            wait_for_stream_ids: self.wait_for_stream_ids,
         };
         Session::connect(config).await
     }

@@ -49,6 +49,8 @@ struct Resolved {
     serial_consistency: Option<Consistency>,
     timestamp: Option<i64>,
     timeout: Duration,
+    /// Wait for a free stream id rather than move on when a connection is full.
+    wait_for_stream_ids: bool,
     profile: Arc<ExecutionProfile>,
 }
 
@@ -76,6 +78,9 @@ impl SessionInner {
             serial_consistency: opts.serial_consistency.or(profile.serial_consistency),
             timestamp,
             timeout: opts.request_timeout.unwrap_or(profile.request_timeout),
+            wait_for_stream_ids: profile
+                .wait_for_stream_ids
+                .unwrap_or(self.config.wait_for_stream_ids),
             profile,
         })
     }
@@ -192,13 +197,19 @@ impl SessionInner {
                     node = %addr,
                     stream = tracing::field::Empty
                 );
-                let sent = conn.send(&envelope, remaining).instrument(span).await;
+                let sent = conn
+                    .send_with(&envelope, remaining, resolved.wait_for_stream_ids)
+                    .instrument(span)
+                    .await;
                 let (error, failure) = match sent {
                     Ok(incoming) => match self.on_response(incoming, work, addr, statement)? {
                         Outcome::Done(result) => return Ok(result),
                         Outcome::Unprepared(id) if !reprepared => {
                             reprepared = true;
-                            reprepare(&conn, work, &id, remaining, statement).await?;
+                            let remaining =
+                                deadline.saturating_duration_since(tokio::time::Instant::now());
+                            let wait = resolved.wait_for_stream_ids;
+                            reprepare(&conn, work, &id, remaining, wait, statement).await?;
                             continue;
                         }
                         Outcome::Unprepared(_) => {
@@ -214,6 +225,15 @@ impl SessionInner {
                     Err(SendError::Busy) => {
                         errors.push(ExecuteError::Busy { node: addr });
                         continue 'nodes;
+                    }
+                    // The wait used up the whole timeout: nothing was sent, no time is
+                    // left for another node.
+                    Err(SendError::NoStreamId(_)) => {
+                        return Err(ExecuteError::StreamIdTimeout {
+                            node: addr,
+                            statement: statement.clone(),
+                            after: resolved.timeout,
+                        });
                     }
                     Err(e @ SendError::Encode(_)) => {
                         return Err(send_error(addr, statement.clone(), e));
@@ -508,6 +528,7 @@ async fn reprepare(
     work: Work<'_>,
     id: &[u8],
     timeout: Duration,
+    wait_for_stream_ids: bool,
     statement: &Arc<str>,
 ) -> Result<(), ExecuteError> {
     let prepared = match work {
@@ -536,7 +557,7 @@ async fn reprepare(
     });
     let cql_excerpt = prepared.excerpt().clone();
     let reply = conn
-        .send(&Envelope::new(request), timeout)
+        .send_with(&Envelope::new(request), timeout, wait_for_stream_ids)
         .await
         .map_err(|e| send_error(node, cql_excerpt.clone(), e))?;
     match reply.response {
