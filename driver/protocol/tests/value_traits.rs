@@ -382,3 +382,31 @@ fn cql_literals() {
     };
     assert_eq!(udt.to_string(), "{a: 1, \"B\": null}");
 }
+
+#[test]
+fn float_vectors_read_straight_from_their_packed_bytes() {
+    let t = T::Vector {
+        element: Box::new(T::Float),
+        dimension: 3,
+    };
+    let packed: Vec<u8> = [1.5f32, -0.25, 3.0]
+        .iter()
+        .flat_map(|f| f.to_be_bytes())
+        .collect();
+    assert_eq!(body(&ser(&[1.5f32, -0.25, 3.0], &t)), packed.as_slice());
+    assert_eq!(
+        Vec::<f32>::deserialize_value(&t, Some(&packed)).expect("vec"),
+        [1.5, -0.25, 3.0]
+    );
+    assert_eq!(
+        <[f32; 3]>::deserialize_value(&t, Some(&packed)).expect("array"),
+        [1.5, -0.25, 3.0]
+    );
+    // One byte short, one too many: malformed, naming the sizes.
+    for bytes in [&packed[..11], &[packed.as_slice(), &[0]].concat()[..]] {
+        let err = Vec::<f32>::deserialize_value(&t, Some(bytes)).expect_err("wrong length");
+        assert!(err.to_string().contains("expected 12 bytes"), "{err}");
+    }
+    // A dimension the array cannot hold is a type mismatch, before any byte is read.
+    assert!(<[f32; 4]>::deserialize_value(&t, Some(&packed)).is_err());
+}

@@ -108,6 +108,22 @@ fn deserialize_sequence<T: DeserializeValue, C: Extend<T>>(
     let bytes = not_null(rust_type, typ, bytes)?;
     match typ {
         ColumnType::Vector { element, dimension } => {
+            // Fixed-size elements (float embeddings) are read straight from the value's
+            // bytes into `C`: one copy, no list of element slices in between.
+            if let Some(size) = element.fixed_size().filter(|s| *s > 0) {
+                let expected = size.saturating_mul(*dimension as usize);
+                if bytes.len() != expected {
+                    return Err(DeserializeError::malformed(
+                        typ,
+                        format!("expected {expected} bytes, got {}", bytes.len()),
+                    ));
+                }
+                let mut out = with_capacity(*dimension as usize);
+                for part in bytes.chunks_exact(size) {
+                    out.extend(Some(T::deserialize_value(element, Some(part))?));
+                }
+                return Ok(out);
+            }
             let parts = vector_elements(typ, element, *dimension, bytes)?;
             let mut out = with_capacity(parts.len());
             for part in parts {
