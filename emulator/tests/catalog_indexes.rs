@@ -208,9 +208,16 @@ fn drop_index() {
 fn custom_indexes() {
     let mut c = with_keyspace();
     table(&mut c);
-    ok(
+    // Cassandra 5.0 analyses text only: the option is refused on an int column.
+    assert_invalid(
         &mut c,
         "CREATE CUSTOM INDEX sai_v ON ks.t (v) USING 'StorageAttachedIndex' WITH OPTIONS = {'case_sensitive': 'false'}",
+        "CQL type int cannot be analyzed.",
+    );
+    ok(&mut c, "ALTER TABLE ks.t ADD s text");
+    ok(
+        &mut c,
+        "CREATE CUSTOM INDEX sai_v ON ks.t (s) USING 'StorageAttachedIndex' WITH OPTIONS = {'case_sensitive': 'false'}",
     );
     let rows = schema_rows(&c, "indexes", "ks", Some("t"));
     assert_eq!(get(&rows[0], "kind"), &t("CUSTOM"));
@@ -219,7 +226,7 @@ fn custom_indexes() {
         &options(&[
             ("case_sensitive", "false"),
             ("class_name", "StorageAttachedIndex"),
-            ("target", "v")
+            ("target", "s")
         ])
     );
     assert_invalid(
@@ -230,6 +237,6 @@ fn custom_indexes() {
     let table = c.table("ks", "t").expect("t");
     assert_eq!(
         table.indexes[0].to_cql(&table),
-        "CREATE CUSTOM INDEX sai_v ON ks.t (v) USING 'StorageAttachedIndex' WITH OPTIONS = {'case_sensitive': 'false'};"
+        "CREATE CUSTOM INDEX sai_v ON ks.t (s) USING 'StorageAttachedIndex' WITH OPTIONS = {'case_sensitive': 'false'};"
     );
 }

@@ -386,6 +386,7 @@ fn generated_selects_round_trip() {
             ],
             group_by: vec![g.name()],
             order_by: vec![(g.name(), Order::Desc)],
+            ann_order: Vec::new(),
             per_partition_limit: None,
             limit: Some(g.marker()),
             allow_filtering: g.next(2) == 0,

@@ -33,6 +33,7 @@ use crate::cql::ast::{QualifiedName, Statement};
 use crate::engine::EngineConfig;
 
 pub use custom::{from_string as custom_from_string, parses_string_literals};
+pub(crate) use ddl::sai::{is_sai_index, similarity_of};
 pub use errors::{invalid, keyspace_exists, no_keyspace, table_exists};
 pub use model::{
     ColumnDef, ColumnKind, DroppedColumn, IndexClass, IndexDef, IndexTargetKind, KeyspaceDef,

@@ -329,14 +329,28 @@ pub struct Select {
     pub where_clause: Vec<Relation>,
     /// `GROUP BY` columns.
     pub group_by: Vec<String>,
-    /// `ORDER BY`.
+    /// `ORDER BY` on columns.
     pub order_by: Vec<(String, Order)>,
+    /// `ORDER BY col ANN OF term` orderings (Cassandra 5.0 vector search), kept apart from
+    /// the column orderings: the engine refuses any mix of the two with Cassandra's messages.
+    pub ann_order: Vec<AnnOrder>,
     /// `PER PARTITION LIMIT`.
     pub per_partition_limit: Option<Term>,
     /// `LIMIT`.
     pub limit: Option<Term>,
     /// `ALLOW FILTERING`.
     pub allow_filtering: bool,
+}
+
+/// `ORDER BY col ANN OF term [ASC|DESC]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnOrder {
+    /// The vector column.
+    pub column: String,
+    /// The query vector: a literal or a bind marker.
+    pub vector: Term,
+    /// The direction written (only ASC is valid).
+    pub order: Order,
 }
 
 /// The selection clause.

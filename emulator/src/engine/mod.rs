@@ -15,6 +15,7 @@
 //! Errors are `ServerError`s (the protocol's typed error: kind + Cassandra's message), since
 //! that is exactly what the transport sends; messages follow Cassandra 4.0 word for word.
 
+mod ann;
 mod apply;
 mod batch;
 mod binds;
@@ -35,6 +36,7 @@ mod read;
 mod requests;
 mod restrict;
 mod result;
+mod sai;
 mod schema;
 mod select;
 mod selection;
@@ -43,6 +45,9 @@ mod system;
 mod term;
 mod trace;
 mod vector_fns;
+mod vector_sel;
+
+pub(crate) use vector_fns::Similarity;
 
 pub use requests::{LoggedRequest, RequestKind};
 pub use trace::TraceRecord;

@@ -371,6 +371,9 @@ impl Where {
             })
             && !pk_complete;
         self.indexed |= key_indexed;
+        // Storage-attached indexes serve any number of restrictions together.
+        let sai = super::sai::serves_query(self, table, pk_complete);
+        self.indexed |= sai;
         let mut filtering = false;
         if pk_restricted > 0 && !pk_complete {
             filtering = true;
@@ -422,6 +425,11 @@ impl Where {
         }
         if key_indexed && self.filters.is_empty() && self.multi.is_empty() {
             filtering = false;
+        }
+        if sai {
+            filtering = super::sai::still_filters(self, table, pk_complete);
+            // What SAI leaves to filter needs ALLOW FILTERING, whatever the index serves.
+            self.indexed = !filtering;
         }
         self.needs_filtering = filtering;
         Ok(())

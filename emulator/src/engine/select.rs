@@ -45,6 +45,8 @@ pub(crate) struct SelectPlan {
     pub json: bool,
     /// Whether the statement has an ORDER BY.
     pub ordered: bool,
+    /// `ORDER BY v ANN OF [...]`.
+    pub ann: Option<super::ann::AnnPlan>,
 }
 
 impl SelectPlan {
@@ -55,11 +57,21 @@ impl SelectPlan {
         specs: &mut Specs,
     ) -> Result<SelectPlan, ServerError> {
         let selected = selection::plan(&table, &stmt.selection, &Binds::default())?;
+        // Cassandra binds orderings before the WHERE clause.
+        let ann_ordering = super::ann::ordering(&table, stmt, specs)?;
         let restrictions = Where::prepare(&table, &stmt.where_clause, specs, stmt.allow_filtering)?;
-        if restrictions.needs_filtering && !stmt.allow_filtering && !restrictions.indexed {
+        let ann = super::ann::prepare(&table, ann_ordering, &restrictions)?;
+        // An ANN query has its own rules on what may be restricted (checked above).
+        let filter_checks = ann.is_none();
+        if filter_checks
+            && restrictions.needs_filtering
+            && !stmt.allow_filtering
+            && !restrictions.indexed
+        {
             return Err(invalid(FILTERING_MESSAGE));
         }
-        if restrictions.needs_filtering
+        if filter_checks
+            && restrictions.needs_filtering
             && !stmt.allow_filtering
             && restrictions.indexed
             && restrictions.filters.len() > 1
@@ -139,6 +151,7 @@ impl SelectPlan {
             group_by: stmt.group_by.len(),
             json: stmt.json,
             ordered: !stmt.order_by.is_empty(),
+            ann,
         })
     }
 
@@ -205,6 +218,19 @@ impl SelectPlan {
             "PER PARTITION LIMIT",
             binds,
         )?;
+        let ann = match &self.ann {
+            Some(a) => {
+                let given = |t: Option<&Term>, v: usize| t.is_some() && v != i32::MAX as usize;
+                Some(a.query(
+                    table,
+                    binds,
+                    self.selected.aggregate || self.group_by > 0,
+                    given(self.limit.as_ref(), limit).then_some(limit),
+                    given(self.per_partition_limit.as_ref(), ppl).then_some(ppl),
+                )?)
+            }
+            None => None,
+        };
         let partitions = self.restrictions.partitions(table, binds)?;
         let ck = self.restrictions.clustering(table, binds)?;
         let pk_filter = if self.restrictions.pk_complete() {
@@ -269,7 +295,8 @@ impl SelectPlan {
             })?),
             None => None,
         };
-        let page = if self.selected.aggregate || self.group_by > 0 {
+        // Top-K queries are not paged: Cassandra raises the page size to the LIMIT.
+        let page = if self.selected.aggregate || self.group_by > 0 || ann.is_some() {
             None
         } else {
             page_size.filter(|p| *p > 0).map(|p| p as usize)
@@ -306,6 +333,8 @@ impl SelectPlan {
             last: None,
             group: None,
             merged: merge.then(Vec::new),
+            ann: ann.map(|q| (q, Vec::new())),
+            error: None,
         };
         let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
             let pk_parts = split_partition_key(&pos.1, table.pk.len());
@@ -449,10 +478,17 @@ struct Output<'p> {
     group: Option<Vec<Bytes>>,
     /// Rows of an ORDER BY over several partitions, sorted at the end.
     merged: Option<Vec<MergedRow>>,
+    /// An ANN query and the rows scored so far (ranked at the end).
+    ann: Option<(super::ann::AnnQuery, Vec<ScoredRow>)>,
+    /// An error a selector raised on a row; it ends the scan and fails the query.
+    error: Option<ServerError>,
 }
 
 /// A row held back for sorting: its clustering values and its result cells.
 type MergedRow = (Vec<Bytes>, Vec<Option<Bytes>>);
+
+/// A row of an ANN query held back for ranking: its similarity and its result cells.
+type ScoredRow = (f32, Vec<Option<Bytes>>);
 
 impl Output<'_> {
     /// Visits one partition; false stops the scan.
@@ -612,10 +648,24 @@ impl Output<'_> {
             self.any = true;
             return true;
         }
-        let cells: Vec<Option<Bytes>> = sels
+        let cells: Result<Vec<Option<Bytes>>, ServerError> = sels
             .iter()
-            .map(|s| selection::value(s, ctx.table, row))
+            .map(|s| selection::try_value(s, ctx.table, row))
             .collect();
+        let cells = match cells {
+            Ok(c) => c,
+            Err(e) => {
+                self.error = Some(e);
+                return false;
+            }
+        };
+        if let Some((q, scored)) = &mut self.ann {
+            let vector = row.value(ctx.table, q.col);
+            if let Some(score) = q.score(vector.as_deref()) {
+                scored.push((score, cells));
+            }
+            return true;
+        }
         if let Some(merged) = &mut self.merged {
             merged.push((row.ck.to_vec(), cells));
             *in_partition += 1;
@@ -668,7 +718,17 @@ impl Output<'_> {
     }
 
     fn finish(mut self, single: bool, _limit: usize) -> Result<ResultBody, ServerError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
         let columns = self.plan.result_columns();
+        if let Some((q, mut scored)) = self.ann.take() {
+            super::ann::rank(&mut scored);
+            for (_, cells) in scored.into_iter().take(q.limit) {
+                self.push_cells(cells);
+            }
+            return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
+        }
         if self.plan.group_by > 0 {
             if self.group.is_some() && self.builder.len() < self.limit {
                 self.flush_group();

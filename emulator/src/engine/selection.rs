@@ -37,6 +37,8 @@ pub(crate) enum Sel {
     Scalar(String, Vec<Sel>, ColumnType),
     Const(Option<Bytes>),
     Token,
+    /// `similarity_*(a, b)` (Cassandra 5.0 vector functions).
+    Similarity(super::vector_fns::Similarity, Box<Sel>, Box<Sel>),
 }
 
 impl Sel {
@@ -144,6 +146,16 @@ fn selector(
             }
         }
         SelectorExpr::Function { name, args } => {
+            let declared = |c: &str| {
+                table
+                    .def
+                    .column(c)
+                    .map(|c| crate::catalog::render_type(&c.declared))
+            };
+            let mut plan_arg = |a: &SelectorExpr| selector(table, a, binds);
+            if let Some(planned) = super::vector_sel::plan(name, args, &mut plan_arg, &declared)? {
+                return Ok(planned);
+            }
             let agg = match name.as_str() {
                 "count" => Some(Agg::Count),
                 "min" => Some(Agg::Min),
@@ -243,9 +255,25 @@ fn selector(
     })
 }
 
-/// Evaluates a non-aggregate selector on a row.
+/// Evaluates a non-aggregate selector on a row; errors a function raises (a zero vector
+/// given to `similarity_cosine`) are returned.
+pub(crate) fn try_value(
+    sel: &Sel,
+    table: &Table,
+    row: &RowRef<'_>,
+) -> Result<Option<Bytes>, ServerError> {
+    match sel {
+        Sel::Similarity(f, a, b) => {
+            super::vector_sel::evaluate(*f, try_value(a, table, row)?, try_value(b, table, row)?)
+        }
+        other => Ok(value(other, table, row)),
+    }
+}
+
+/// Evaluates a non-aggregate selector on a row (a failing function gives null).
 pub(crate) fn value(sel: &Sel, table: &Table, row: &RowRef<'_>) -> Option<Bytes> {
     match sel {
+        Sel::Similarity(..) => try_value(sel, table, row).ok().flatten(),
         Sel::Col(i) => row.value(table, *i),
         Sel::WriteTime(i) => {
             let c = row.cell(table.cols.get(*i)?)?;
@@ -279,6 +307,7 @@ fn sel_type(sel: &Sel, table: &Table) -> ColumnType {
         Sel::Ttl(_) => ColumnType::Int,
         Sel::Agg(_, _, t) | Sel::Scalar(_, _, t) => t.clone(),
         Sel::Const(_) => ColumnType::Blob,
+        Sel::Similarity(..) => ColumnType::Float,
     }
 }
 

@@ -2,6 +2,10 @@
 //! every intermediate rounded to float32 through `struct` (jvector's order of operations),
 //! and are written here as literals so the test fails if the arithmetic drifts.
 
+// The expected floats are written with all the digits Python printed for them: exact, on
+// purpose.
+#![allow(clippy::excessive_precision)]
+
 use super::*;
 
 fn all(a: &[f32], b: &[f32]) -> [f32; 3] {
@@ -70,7 +74,11 @@ fn long_vectors_use_the_unrolled_paths() {
 #[test]
 fn cosine_of_a_zero_vector_is_not_a_number() {
     // Callers refuse zero vectors before this (Cassandra does); the raw value is NaN.
-    assert!(Similarity::Cosine.compare(&[0.0, 0.0], &[1.0, 2.0]).is_nan());
+    assert!(
+        Similarity::Cosine
+            .compare(&[0.0, 0.0], &[1.0, 2.0])
+            .is_nan()
+    );
     assert!(is_all_zero(&[0.0, -0.0]));
     assert!(!is_all_zero(&[0.0, 1e-30]));
 }
@@ -78,7 +86,10 @@ fn cosine_of_a_zero_vector_is_not_a_number() {
 #[test]
 fn option_names_parse_case_insensitively() {
     assert_eq!(Similarity::parse("cosine"), Some(Similarity::Cosine));
-    assert_eq!(Similarity::parse("Dot_Product"), Some(Similarity::DotProduct));
+    assert_eq!(
+        Similarity::parse("Dot_Product"),
+        Some(Similarity::DotProduct)
+    );
     assert_eq!(Similarity::parse("EUCLIDEAN"), Some(Similarity::Euclidean));
     assert_eq!(Similarity::parse("dot product"), None);
 }

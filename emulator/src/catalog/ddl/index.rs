@@ -14,6 +14,7 @@ use super::super::render::quote_ident;
 use super::super::types::references_duration;
 use super::super::{Catalog, DdlOutcome, keyspace_of};
 use super::keyspace::literal_text;
+use super::sai;
 use super::{ensure_modifiable, table_change};
 
 pub(super) fn create(
@@ -71,11 +72,14 @@ pub(super) fn create(
         Some(n) => n.clone(),
         None => available_name(catalog, &ks_name, table_name, column_name),
     };
+    // `USING 'legacy_local_table'` (5.0) names the built-in index; any other class, with or
+    // without CUSTOM, makes a custom one (`CREATE INDEX ... USING 'sai'`).
     let class = match &stmt.custom_class {
+        Some(c) if c.eq_ignore_ascii_case("legacy_local_table") => IndexClass::Composites,
         Some(c) => IndexClass::Custom(c.clone()),
         None => IndexClass::Composites,
     };
-    let options: BTreeMap<String, String> = if stmt.custom_class.is_some() {
+    let options: BTreeMap<String, String> = if matches!(class, IndexClass::Custom(_)) {
         stmt.options
             .iter()
             .map(|(k, v)| (literal_text(k), literal_text(v)))
@@ -104,16 +108,23 @@ pub(super) fn create(
             index.name, existing.name
         )));
     }
+    let warnings = if sai::is_sai_index(&index) {
+        sai::validate(table, column, kind, &index.options)?
+    } else {
+        Vec::new()
+    };
     let mut new = TableDef::clone(table);
     new.indexes.push(index);
     if let Some(ks) = catalog.keyspace_mut(&ks_name) {
         ks.tables.insert(table_name.clone(), Arc::new(new));
     }
-    Ok(DdlOutcome::single(table_change(
+    let mut outcome = DdlOutcome::single(table_change(
         SchemaChangeType::Updated,
         &ks_name,
         table_name,
-    )))
+    ));
+    outcome.warnings = warnings;
+    Ok(outcome)
 }
 
 /// Cassandra's checks on `USING` / `WITH OPTIONS` (before anything is looked up).

@@ -3,6 +3,7 @@
 mod alter_table;
 mod index;
 mod keyspace;
+pub(crate) mod sai;
 pub(super) mod table;
 mod udt;
 

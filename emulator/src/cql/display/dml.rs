@@ -205,6 +205,17 @@ impl Display for Select {
             f.write_str(if i == 0 { " ORDER BY " } else { ", " })?;
             write!(f, "{} {order}", Ident(column))?;
         }
+        for (i, ann) in self.ann_order.iter().enumerate() {
+            let first = i == 0 && self.order_by.is_empty();
+            f.write_str(if first { " ORDER BY " } else { ", " })?;
+            write!(
+                f,
+                "{} ANN OF {} {}",
+                Ident(&ann.column),
+                ann.vector,
+                ann.order
+            )?;
+        }
         if let Some(n) = &self.per_partition_limit {
             write!(f, " PER PARTITION LIMIT {n}")?;
         }

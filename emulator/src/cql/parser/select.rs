@@ -1,7 +1,7 @@
 //! `SELECT`: selectors, and the `WHERE` relations shared with `UPDATE`/`DELETE`.
 
 use super::super::ast::{
-    InValues, Operator, Order, Relation, Select, Selection, Selector, SelectorExpr, Term,
+    AnnOrder, InValues, Operator, Order, Relation, Select, Selection, Selector, SelectorExpr, Term,
 };
 use super::super::lexer::Tok;
 use super::{PResult, Parser};
@@ -25,6 +25,7 @@ impl Parser<'_> {
             where_clause: Vec::new(),
             group_by: Vec::new(),
             order_by: Vec::new(),
+            ann_order: Vec::new(),
             per_partition_limit: None,
             limit: None,
             allow_filtering: false,
@@ -43,13 +44,28 @@ impl Parser<'_> {
             self.expect_kw("BY")?;
             loop {
                 let column = self.ident()?;
+                // `orderByClause` of Cassandra 5.0: `cident (K_ANN K_OF term)? (K_ASC|K_DESC)?`.
+                let ann = if self.is_kw("ANN") && self.is_kw_at(1, "OF") {
+                    self.bump();
+                    self.bump();
+                    Some(self.term()?)
+                } else {
+                    None
+                };
                 let order = if self.eat_kw("DESC") {
                     Order::Desc
                 } else {
                     self.eat_kw("ASC");
                     Order::Asc
                 };
-                select.order_by.push((column, order));
+                match ann {
+                    Some(vector) => select.ann_order.push(AnnOrder {
+                        column,
+                        vector,
+                        order,
+                    }),
+                    None => select.order_by.push((column, order)),
+                }
                 if !self.eat_sym(",") {
                     break;
                 }

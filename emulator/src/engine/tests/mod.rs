@@ -6,6 +6,7 @@
 mod protocol;
 mod reads;
 mod regressions;
+mod vector;
 mod writes;
 
 use bytes::Bytes;
