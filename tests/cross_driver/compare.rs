@@ -3,9 +3,19 @@
 //! `CqlValue`'s `PartialEq` is not the right equality here: NaN never equals itself and
 //! `-0.0` equals `0.0`, and `BigDecimal` compares numerically (`1.0 == 1.00`) although the
 //! scale travels on the wire. So floats compare by their bits and decimals by unscaled value
-//! and scale; everything else (including collection order, which Cassandra defines) exactly.
+//! and scale; geometries by the bits of their coordinates (`POINT EMPTY` is NaN NaN);
+//! everything else (including collection order, which Cassandra defines) exactly.
 
-use cassia_driver::CqlValue;
+use cassia_driver::{CqlValue, Point};
+
+/// Both coordinates, bit for bit.
+fn same_point(a: &Point, b: &Point) -> bool {
+    a.x.to_bits() == b.x.to_bits() && a.y.to_bits() == b.y.to_bits()
+}
+
+fn same_points(a: &[Point], b: &[Point]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_point(x, y))
+}
 
 /// Whether `got` is exactly `expected` on the wire.
 pub fn same(expected: &CqlValue, got: &CqlValue) -> bool {
@@ -14,6 +24,12 @@ pub fn same(expected: &CqlValue, got: &CqlValue) -> bool {
         (V::Float(a), V::Float(b)) => a.to_bits() == b.to_bits(),
         (V::Double(a), V::Double(b)) => a.to_bits() == b.to_bits(),
         (V::Decimal(a), V::Decimal(b)) => a.as_bigint_and_exponent() == b.as_bigint_and_exponent(),
+        (V::Point(a), V::Point(b)) => same_point(a, b),
+        (V::LineString(a), V::LineString(b)) => same_points(&a.0, &b.0),
+        (V::Polygon(a), V::Polygon(b)) => {
+            a.rings.len() == b.rings.len()
+                && a.rings.iter().zip(&b.rings).all(|(x, y)| same_points(x, y))
+        }
         (V::List(a), V::List(b)) | (V::Set(a), V::Set(b)) | (V::Vector(a), V::Vector(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
         }
@@ -98,6 +114,23 @@ mod tests {
             &CqlValue::Float(f32::NAN),
             &CqlValue::Float(-f32::NAN)
         ));
+    }
+
+    #[test]
+    fn geometries_compare_by_coordinate_bits() {
+        assert!(same(
+            &CqlValue::Point(Point::EMPTY),
+            &CqlValue::Point(Point::EMPTY)
+        ));
+        assert!(!same(
+            &CqlValue::Point(Point::new(0.0, 1.0)),
+            &CqlValue::Point(Point::new(-0.0, 1.0))
+        ));
+        let ring = vec![Point::new(0.0, 0.0), Point::new(1.0, 0.0)];
+        let a = CqlValue::Polygon(cassia_driver::Polygon::new(vec![ring.clone()]));
+        let b = CqlValue::Polygon(cassia_driver::Polygon::new(vec![ring, vec![]]));
+        assert!(same(&a, &a.clone()));
+        assert!(!same(&a, &b));
     }
 
     #[test]

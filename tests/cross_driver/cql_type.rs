@@ -3,6 +3,8 @@
 //!
 //! The suite needs the type to turn the language-neutral notation into a [`CqlValue`]
 //! (`values.rs`); `frozen<>` carries no meaning for values and is dropped, as on the wire.
+//! A quoted custom class (`'PointType'`) is qualified with Cassandra's marshal package, as
+//! the node does, since values are decoded by the qualified name the wire carries.
 //!
 //! [`CqlValue`]: cassia_driver::CqlValue
 
@@ -84,6 +86,19 @@ impl Parser<'_> {
 
     fn one(&mut self) -> Result<ColumnType, NotationError> {
         self.ws();
+        if self.eat('\'') {
+            let rest = &self.text[self.pos..];
+            let len = rest
+                .find('\'')
+                .ok_or_else(|| self.error("unterminated custom class"))?;
+            let class = &rest[..len];
+            self.pos += len + 1;
+            return Ok(ColumnType::Custom(if class.contains('.') {
+                class.to_string()
+            } else {
+                format!("org.apache.cassandra.db.marshal.{class}")
+            }));
+        }
         let name = self.word().to_ascii_lowercase();
         let t = match name.as_str() {
             "ascii" => ColumnType::Ascii,
@@ -196,6 +211,17 @@ mod tests {
                 dimension: 3
             })
         );
+        assert_eq!(
+            parse("'PointType'", &[], "ks").ok(),
+            Some(ColumnType::Custom(
+                "org.apache.cassandra.db.marshal.PointType".into()
+            ))
+        );
+        assert_eq!(
+            parse("'com.example.T'", &[], "ks").ok(),
+            Some(ColumnType::Custom("com.example.T".into()))
+        );
+        assert!(parse("'PointType", &[], "ks").is_err());
         assert!(parse("map<int>", &[], "ks").is_err());
         assert!(parse("nosuchudt", &[], "ks").is_err());
     }

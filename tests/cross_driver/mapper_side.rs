@@ -1,5 +1,5 @@
-//! The mapper's path: rows of the `vals` table written and read through a model derived with
-//! `#[derive(Model)]` (`rs:mapper:*` rows), the way applications use Cassia.
+//! The mapper's path: rows of the `vals` and `geo` tables written and read through models
+//! derived with `#[derive(Model)]` (`rs:mapper:*` rows), the way applications use Cassia.
 //!
 //! Each case is one model instance with its id and the one field of its column set (the
 //! other columns are null). Reading a Python-written row loads the model by id and compares
@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use bigdecimal::BigDecimal;
 use cassia::prelude::*;
 use cassia_driver::values::Timeuuid;
-use cassia_driver::{CqlDate, CqlDuration, Session, Uuid};
+use cassia_driver::{CqlDate, CqlDuration, LineString, Point, Polygon, Session, Uuid};
 use chrono::{DateTime, NaiveTime, Utc};
 use num_bigint::BigInt;
 
@@ -56,6 +56,24 @@ pub struct Vals {
     c_tuple_nested: Option<NestedTuple>,
 }
 
+/// The `geo` table of values.json (DSE's geometric types).
+#[derive(Debug, Default, Model)]
+#[cassia(table = "geo")]
+pub struct Geo {
+    #[cassia(partition_key)]
+    id: String,
+    c_point: Option<Point>,
+    c_linestring: Option<LineString>,
+    c_polygon: Option<Polygon>,
+}
+
+/// Expands `$m!($args; <every column field of Geo>)`.
+macro_rules! with_geo_fields {
+    ($m:ident!($($args:tt)*)) => {
+        $m!($($args)*; c_point c_linestring c_polygon)
+    };
+}
+
 /// Expands `$m!($args; <every column field of Vals>)`.
 macro_rules! with_fields {
     ($m:ident!($($args:tt)*)) => {
@@ -89,11 +107,38 @@ macro_rules! field_bytes {
     };
 }
 
-/// Inserts the case through the model; `None` if the case is not in the `vals` table.
+/// Inserts the case through its table's model; `None` if no model covers the table.
 pub async fn write(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
-    if case.table != "vals" {
-        return None;
+    match case.table.as_str() {
+        "vals" => write_vals(session, case, id).await,
+        "geo" => write_geo(session, case, id).await,
+        _ => None,
     }
+}
+
+async fn write_geo(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
+    let bytes = match encode(case, &case.value.as_ref()) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut row = Geo {
+        id: id.to_string(),
+        ..Geo::default()
+    };
+    let set = with_geo_fields!(set_field!(row, case.column.as_str(), case, &bytes));
+    if let Err(e) = set? {
+        return Some(Err(format!("expected value as a model field: {e}")));
+    }
+    Some(
+        row.insert()
+            .execute_on(session)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+    )
+}
+
+async fn write_vals(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
     let bytes = match encode(case, &case.value.as_ref()) {
         Ok(b) => b,
         Err(e) => return Some(Err(e)),
@@ -115,11 +160,42 @@ pub async fn write(session: &Session, case: &Case, id: &str) -> Option<Result<()
     )
 }
 
-/// Loads the row's model and compares the case's field; `None` if the case is not in `vals`.
+/// Loads the row's model and compares the case's field; `None` if no model covers the table.
 pub async fn read(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
-    if case.table != "vals" {
-        return None;
+    match case.table.as_str() {
+        "vals" => read_vals(session, case, id).await,
+        "geo" => read_geo(session, case, id).await,
+        _ => None,
     }
+}
+
+async fn read_geo(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
+    let row = match Geo::objects().filter(Geo::ID.eq(id)).get_on(session).await {
+        Ok(row) => row,
+        Err(e) => return Some(Err(format!("(read as model Geo) {e}"))),
+    };
+    let got = with_geo_fields!(field_bytes!(row, case.column.as_str(), case))?;
+    Some(compare_field(case, "Geo", got))
+}
+
+/// Compares a field's encoding (or the error reading it) with the case's expected value.
+fn compare_field(
+    case: &Case,
+    model: &str,
+    got: Result<(Vec<u8>, String), String>,
+) -> Result<(), String> {
+    let expected = encode(case, &case.expected.as_ref())?;
+    match got {
+        Ok((bytes, _)) if bytes == expected => Ok(()),
+        Ok((_, shown)) => Err(format!(
+            "(read as model {model}) field re-encodes differently: {}",
+            shown.chars().take(200).collect::<String>()
+        )),
+        Err(e) => Err(format!("(read as model {model}) {e}")),
+    }
+}
+
+async fn read_vals(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
     let loaded = Vals::objects()
         .filter(Vals::ID.eq(id))
         .get_on(session)
@@ -128,17 +204,6 @@ pub async fn read(session: &Session, case: &Case, id: &str) -> Option<Result<(),
         Ok(row) => row,
         Err(e) => return Some(Err(format!("(read as model Vals) {e}"))),
     };
-    let expected = match encode(case, &case.expected.as_ref()) {
-        Ok(b) => b,
-        Err(e) => return Some(Err(e)),
-    };
     let got = with_fields!(field_bytes!(row, case.column.as_str(), case))?;
-    Some(match got {
-        Ok((bytes, _)) if bytes == expected => Ok(()),
-        Ok((_, shown)) => Err(format!(
-            "(read as model Vals) field re-encodes differently: {}",
-            shown.chars().take(200).collect::<String>()
-        )),
-        Err(e) => Err(format!("(read as model Vals) {e}")),
-    })
+    Some(compare_field(case, "Vals", got))
 }

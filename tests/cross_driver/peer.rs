@@ -126,15 +126,17 @@ fn field(v: &Value, name: &str) -> String {
 }
 
 /// Runs `peer.py <command>` against `target` in `keyspace` with protocol `version` and
-/// `compression` (`none`, `lz4`, `snappy`).
+/// `compression` (`none`, `lz4`, `snappy`), leaving out the tables in `skip_tables` (the node
+/// could not create them).
 pub async fn peer(
     command: &str,
     target: &Target,
     keyspace: &str,
     version: u8,
     compression: &str,
+    skip_tables: &[String],
 ) -> Result<Report, Failure> {
-    let args: Vec<String> = [
+    let mut args: Vec<String> = [
         command,
         "--host",
         &target.host,
@@ -154,6 +156,9 @@ pub async fn peer(
     .iter()
     .map(|s| s.to_string())
     .collect();
+    for table in skip_tables {
+        args.extend(["--skip-table".to_string(), table.clone()]);
+    }
     let report = run(&args).await?;
     let rows = if command == "write" {
         &report["written"]

@@ -1,6 +1,10 @@
 //! The node both drivers talk to: a fresh in-process emulator, or the node named by
 //! `CASSIA_CONTACT_POINTS` (first entry, `host:port`) so the suite can run against a real
 //! Cassandra. Also creates the test's own keyspace, its UDTs and tables.
+//!
+//! A table that needs a capability Apache Cassandra lacks (`"requires": "dse_geometry"`: DSE's
+//! `PointType`, `LineStringType`, `PolygonType`) is skipped, with the node's refusal as the
+//! reason, when a real node refuses it for that reason; the emulator must always accept it.
 
 use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -9,7 +13,7 @@ use cassia_driver::{Compression, ProtocolVersion, Session};
 use cassia_emulator::{Emulator, EmulatorHandle};
 
 use crate::Failure;
-use crate::values::Values;
+use crate::values::{DSE_GEOMETRY, Table, Values};
 
 /// A running node: the emulator's handle is kept so it lives as long as the test.
 pub struct Target {
@@ -50,6 +54,11 @@ impl Target {
         })
     }
 
+    /// Whether this is the in-process emulator (which supports every table of the suite).
+    pub fn is_emulator(&self) -> bool {
+        self._emulator.is_some()
+    }
+
     /// A Cassia session speaking `version`, compressing with `compression`.
     pub async fn session(
         &self,
@@ -76,12 +85,29 @@ pub fn keyspace_name(test: &str) -> String {
     format!("xd_{test}_{}_{nanos:x}", std::process::id())
 }
 
+/// Whether `refusal` (the node's answer to CREATE TABLE) says it lacks what `table` requires:
+/// Apache Cassandra cannot load DSE's geometric classes and names the class it could not find.
+fn lacks_capability(table: &Table, refusal: &str) -> bool {
+    match table.requires.as_deref() {
+        Some(DSE_GEOMETRY) => ["PointType", "LineStringType", "PolygonType"]
+            .iter()
+            .any(|class| refusal.contains(class)),
+        _ => false,
+    }
+}
+
+/// Tables of values.json the node cannot hold: `(table, why)`.
+pub type SkippedTables = Vec<(String, String)>;
+
 /// Creates `keyspace` with the UDTs and tables of `values`, and makes it the session's.
+/// On a real node (`target` is not the emulator), a table needing a capability the node
+/// refuses is left out and returned with the node's message, not failed.
 pub async fn create_schema(
     session: &Session,
+    target: &Target,
     keyspace: &str,
     values: &Values,
-) -> Result<(), Failure> {
+) -> Result<SkippedTables, Failure> {
     let run = |cql: String| async move {
         session
             .query(cql.as_str(), ())
@@ -101,22 +127,61 @@ pub async fn create_schema(
         ))
         .await?;
     }
+    let mut skipped = Vec::new();
     for table in &values.tables {
         let cols: Vec<String> = table
             .columns
             .iter()
             .map(|(n, t)| format!("{n} {t}"))
             .collect();
-        run(format!(
+        let cql = format!(
             "CREATE TABLE {keyspace}.{} (id text PRIMARY KEY, {})",
             table.name,
             cols.join(", ")
-        ))
-        .await?;
+        );
+        match session.query(cql.as_str(), ()).await {
+            Ok(_) => {}
+            Err(e) if !target.is_emulator() && lacks_capability(table, &e.to_string()) => {
+                let needs = table.requires.as_deref().unwrap_or_default();
+                skipped.push((
+                    table.name.clone(),
+                    format!("the node does not support {needs}: {e}"),
+                ));
+            }
+            Err(e) => return Err(Failure::setup(format!("{cql}: {e}"))),
+        }
     }
     session
         .use_keyspace(keyspace)
         .await
         .map_err(|e| Failure::setup(format!("USE {keyspace}: {e}")))?;
-    Ok(())
+    Ok(skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geo_table(requires: Option<&str>) -> Table {
+        Table {
+            name: "geo".into(),
+            columns: vec![("c_point".into(), "'PointType'".into())],
+            requires: requires.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn only_a_refusal_naming_the_class_is_a_missing_capability() {
+        // Apache Cassandra's TypeParser, as a node without DSE's classes answers.
+        let refusal =
+            "Unable to find abstract-type class 'org.apache.cassandra.db.marshal.PointType'";
+        assert!(lacks_capability(&geo_table(Some(DSE_GEOMETRY)), refusal));
+        // Any other failure of the same table is a failure, not a skip.
+        assert!(!lacks_capability(
+            &geo_table(Some(DSE_GEOMETRY)),
+            "line 1:10 no viable alternative at input 'TABLE'"
+        ));
+        // A table that requires nothing is never skipped.
+        assert!(!lacks_capability(&geo_table(None), refusal));
+    }
 }

@@ -15,7 +15,10 @@ use std::net::IpAddr;
 
 use bigdecimal::BigDecimal;
 use cassia_driver::values::{Counter, Timeuuid};
-use cassia_driver::{CqlDate, CqlDuration, DeserializeValue, SerializeValue, Session, Uuid};
+use cassia_driver::{
+    CqlDate, CqlDuration, DeserializeValue, LineString, Point, Polygon, SerializeValue, Session,
+    Uuid,
+};
 use chrono::{DateTime, NaiveTime, Utc};
 use num_bigint::BigInt;
 
@@ -89,6 +92,9 @@ macro_rules! with_rust_type {
             "c_frozen_udt" => Some($f::<Person>($($arg),*).await),
             "c_map_udt" => Some($f::<BTreeMap<String, Address>>($($arg),*).await),
             "c_tuple_nested" => Some($f::<NestedTuple>($($arg),*).await),
+            "c_point" => Some($f::<Point>($($arg),*).await),
+            "c_linestring" => Some($f::<LineString>($($arg),*).await),
+            "c_polygon" => Some($f::<Polygon>($($arg),*).await),
             _ => None,
         }
     };

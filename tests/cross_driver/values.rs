@@ -3,14 +3,18 @@
 //!
 //! The notation is interpreted through the column's CQL type, so one JSON shape means one
 //! thing in both languages: floats are IEEE bits, decimals unscaled + scale, dates days since
-//! the epoch, timestamps milliseconds, durations months/days/nanos.
+//! the epoch, timestamps milliseconds, durations months/days/nanos, DSE geometries arrays of
+//! `[x, y]` coordinates.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use bigdecimal::BigDecimal;
-use cassia_driver::{ColumnType, CqlDate, CqlDuration, CqlTime, CqlTimestamp, CqlValue, Uuid};
+use cassia_driver::{
+    ColumnType, CqlDate, CqlDuration, CqlTime, CqlTimestamp, CqlValue, LineString, Point, Polygon,
+    Uuid,
+};
 use num_bigint::BigInt;
 use serde_json::Value;
 
@@ -60,6 +64,10 @@ pub struct Case {
     pub no_literal: Option<String>,
 }
 
+/// A capability a table needs from the node beyond Apache Cassandra's (`"requires"` in
+/// values.json): without it the table is skipped, visibly, on a real node.
+pub const DSE_GEOMETRY: &str = "dse_geometry";
+
 impl Case {
     /// The row id a writer uses for this case: `writer:kind:column:case`.
     pub fn row_id(&self, writer: &str, kind: &str) -> String {
@@ -73,6 +81,8 @@ pub struct Table {
     pub name: String,
     /// `(column, CQL type)` pairs.
     pub columns: Vec<(String, String)>,
+    /// The capability the table needs (`"requires"`), e.g. [`DSE_GEOMETRY`].
+    pub requires: Option<String>,
 }
 
 /// The whole file: UDT declarations, tables and cases.
@@ -150,6 +160,7 @@ pub fn load(keyspace: &str) -> Result<Values, NotationError> {
         tables.push(Table {
             name: table,
             columns,
+            requires: t["requires"].as_str().map(str::to_string),
         });
     }
     Ok(Values {
@@ -308,8 +319,43 @@ pub fn to_cql(typ: &ColumnType, v: &Value) -> Result<CqlValue, NotationError> {
                 fields: out,
             }
         }
+        T::Custom(class) => geometry(typ, class, v)?,
         _ => return Err(bad(typ, v)),
     })
+}
+
+/// DSE's geometries: a point is `[x, y]` or `"empty"`, a linestring an array of points, a
+/// polygon an array of rings (exterior first), each an array of points.
+fn geometry(typ: &ColumnType, class: &str, v: &Value) -> Result<CqlValue, NotationError> {
+    let points = |v: &Value| -> Result<Vec<Point>, NotationError> {
+        array(typ, v)?.iter().map(|p| point(typ, p)).collect()
+    };
+    Ok(match class {
+        "org.apache.cassandra.db.marshal.PointType" => CqlValue::Point(point(typ, v)?),
+        "org.apache.cassandra.db.marshal.LineStringType" => {
+            CqlValue::LineString(LineString(points(v)?))
+        }
+        "org.apache.cassandra.db.marshal.PolygonType" => {
+            let rings = array(typ, v)?.iter().map(points);
+            CqlValue::Polygon(Polygon::new(rings.collect::<Result<_, _>>()?))
+        }
+        _ => return Err(bad(typ, v)),
+    })
+}
+
+/// `[x, y]`, each coordinate a JSON number or `{"bits"}`; `"empty"` is `POINT EMPTY`.
+fn point(typ: &ColumnType, v: &Value) -> Result<Point, NotationError> {
+    if v == "empty" {
+        return Ok(Point::EMPTY);
+    }
+    let coordinate = |c: &Value| match c {
+        Value::Number(n) => n.as_f64().ok_or_else(|| bad(typ, v)),
+        _ => bits(typ, c).map(f64::from_bits),
+    };
+    match array(typ, v)?.as_slice() {
+        [x, y] => Ok(Point::new(coordinate(x)?, coordinate(y)?)),
+        _ => Err(bad(typ, v)),
+    }
 }
 
 fn items(element: &ColumnType, given: &[Value]) -> Result<Vec<CqlValue>, NotationError> {
@@ -360,6 +406,31 @@ mod tests {
             Some(CqlValue::Blob(vec![7, 38, 69, 100]))
         );
         assert!(cql(&ColumnType::Blob, json!({"hex": "abc"})).is_none());
+    }
+
+    #[test]
+    fn geometries_follow_the_notation() {
+        let point = ColumnType::Custom("org.apache.cassandra.db.marshal.PointType".into());
+        assert_eq!(
+            cql(&point, json!([1.5, {"bits": "8000000000000000"}])),
+            Some(CqlValue::Point(Point::new(1.5, -0.0)))
+        );
+        assert!(matches!(
+            cql(&point, json!("empty")),
+            Some(CqlValue::Point(p)) if p.is_empty()
+        ));
+        assert!(cql(&point, json!([1])).is_none());
+        let polygon = ColumnType::Custom("org.apache.cassandra.db.marshal.PolygonType".into());
+        assert_eq!(
+            cql(&polygon, json!([[[0, 0], [1, 0], [0, 0]]])),
+            Some(CqlValue::Polygon(Polygon::new(vec![vec![
+                Point::new(0., 0.),
+                Point::new(1., 0.),
+                Point::new(0., 0.)
+            ]])))
+        );
+        let other = ColumnType::Custom("com.example.T".into());
+        assert!(cql(&other, json!([0, 0])).is_none());
     }
 
     #[test]
