@@ -1,5 +1,6 @@
-//! `cassia-macros`: the derives behind `cassia` — `Model`, `UserType` and `CqlEnum` — and
-//! `migrate!`, which embeds a directory of migration files at compile time.
+//! `cassia-macros`: the derives behind `cassia` — `Model`, `UserType`, `CqlEnum`, and
+//! `FromRow` / `SerializeRow` for plain row structs — and `migrate!`, which embeds a
+//! directory of migration files at compile time.
 //!
 //! Use them through `cassia` (`use cassia::prelude::*`), which documents the attributes.
 //! Each entry point here is one line over an `*_inner` function that parses the input into
@@ -16,6 +17,7 @@ mod errors;
 mod migrate;
 mod model;
 mod poly;
+mod row;
 mod udt;
 
 /// Maps a struct to a table (or an enum of such structs to one shared table, by a
@@ -29,6 +31,20 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(UserType, attributes(cassia))]
 pub fn derive_user_type(input: TokenStream) -> TokenStream {
     udt::derive(input.into()).into()
+}
+
+/// Reads a result row into a struct with named fields, each from the column of its name.
+/// See `cassia::FromRow`.
+#[proc_macro_derive(FromRow, attributes(cassia))]
+pub fn derive_from_row(input: TokenStream) -> TokenStream {
+    row::derive_from_row(input.into()).into()
+}
+
+/// Binds a struct's named fields to a statement's bind markers of the same names.
+/// See `cassia::SerializeRow`.
+#[proc_macro_derive(SerializeRow, attributes(cassia))]
+pub fn derive_serialize_row(input: TokenStream) -> TokenStream {
+    row::derive_serialize_row(input.into()).into()
 }
 
 /// Stores a field-less enum as `text` (variant names) or `int`. See `cassia::CqlEnum`.

@@ -104,7 +104,9 @@ pub use cassia_driver as driver;
 pub use cassia_driver::Session;
 pub use cassia_macros::migrate;
 pub use cassia_macros::{CqlEnum, Model, UserType};
+pub use cassia_macros::{FromRow, SerializeRow};
 pub use cassia_protocol::consistency::Consistency;
+pub use cassia_protocol::row::{FromRow, SerializeRow};
 pub use cassia_protocol::value::{Counter, Timeuuid};
 /// DataStax Enterprise's geometric column types (`'PointType'`, `'LineStringType'`,
 /// `'PolygonType'`); not in the prelude, where their short names could clash with an
@@ -119,7 +121,10 @@ pub use types::CqlType;
 /// What most applications import: the derives, the traits and the typed column type.
 pub mod prelude {
     pub use crate::query::{Column, ModelQueries};
-    pub use crate::{Consistency, Counter, CqlEnum, CqlTypeOf, Frozen, Model, Timeuuid, UserType};
+    pub use crate::{
+        Consistency, Counter, CqlEnum, CqlTypeOf, FromRow, Frozen, Model, SerializeRow, Timeuuid,
+        UserType,
+    };
 }
 
 /// Paths used by the derive macros' generated code. Not a public API.
@@ -138,8 +143,11 @@ pub mod __private {
     pub use crate::type_of::CqlTypeOf;
     pub use crate::types::CqlType;
     pub use cassia_migrate_source as migrate_source;
+    pub use cassia_protocol::request::SerializedValues;
     pub use cassia_protocol::response::ColumnSpec;
-    pub use cassia_protocol::row::{FromRow, FromRowError};
+    pub use cassia_protocol::row::{
+        ColumnRef, FromRow, FromRowError, SerializeRow, SerializeRowError, write_bound_value,
+    };
     pub use cassia_protocol::types::ColumnType;
     pub use cassia_protocol::value::nested::Components;
     pub use cassia_protocol::value::{
