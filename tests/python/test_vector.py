@@ -183,6 +183,26 @@ def test_ann_with_bound_vector_and_partition_key(session, vks):
     assert [(r.p, r.c) for r in session.execute(everywhere, ([1.0, 0.0],))] == [(2, 1), (1, 2), (1, 3)]
 
 
+
+def test_similarity_of_a_bound_query_vector(session, vks):
+    """The score and the ordering may both take the query vector as a bind marker; the
+    marker in the selection is typed from the other argument and comes first."""
+    session.execute("CREATE TABLE scored (id int PRIMARY KEY, v vector<float, 2>)")
+    session.execute(
+        "CREATE CUSTOM INDEX ON scored (v) USING 'StorageAttachedIndex' "
+        "WITH OPTIONS = {'similarity_function': 'euclidean'}"
+    )
+    for i, v in [(1, [0.0, 0.0]), (2, [3.0, 4.0]), (3, [1.0, 1.0])]:
+        session.execute("INSERT INTO scored (id, v) VALUES (%s, %s)", (i, v))
+    q = session.prepare(
+        "SELECT id, similarity_euclidean(v, ?) AS s FROM scored ORDER BY v ANN OF ? LIMIT 3"
+    )
+    assert [c.name for c in q.column_metadata] == ["arg1(system.similarity_euclidean)", "v"]
+    assert q.column_metadata[0].type.typename == "org.apache.cassandra.db.marshal.VectorType"
+    rows = [(r.id, r.s) for r in session.execute(q, ([0.0, 0.0], [0.0, 0.0]))]
+    assert rows == [(1, 1.0), (3, f32(1 / 3)), (2, f32(1 / 26))]
+
+
 ERRORS = [
     ("SELECT * FROM t ORDER BY u ANN OF [1, 2, 3] LIMIT 5",
      "ANN ordering by vector requires the column to be indexed"),

@@ -13,7 +13,7 @@ use super::read::{RowRef, passes};
 use super::restrict::{CkMatch, FILTERING_MESSAGE, Partitions, Where, in_list};
 use super::result::RowsBuilder;
 use super::schema::Table;
-use super::selection::{self, Acc, Selected};
+use super::selection::{self, Acc, Sel, Selected};
 use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::{ColumnKind, invalid};
@@ -57,6 +57,7 @@ impl SelectPlan {
         specs: &mut Specs,
     ) -> Result<SelectPlan, ServerError> {
         let selected = selection::plan(&table, &stmt.selection, &Binds::default())?;
+        selected.register_markers(specs);
         // Cassandra binds orderings before the WHERE clause.
         let ann_ordering = super::ann::ordering(&table, stmt, specs)?;
         let restrictions = Where::prepare(&table, &stmt.where_clause, specs, stmt.allow_filtering)?;
@@ -316,6 +317,7 @@ impl SelectPlan {
 
         let mut out = Output {
             plan: self,
+            sels: self.selected.bind(binds)?,
             builder: RowsBuilder::default(),
             accs: if self.selected.aggregate || self.group_by > 0 {
                 vec![Acc::default(); self.selected.sels.len()]
@@ -464,6 +466,8 @@ struct Ctx<'a> {
 
 struct Output<'p> {
     plan: &'p SelectPlan,
+    /// The selectors, bind markers replaced by this execution's values.
+    sels: std::borrow::Cow<'p, [Sel]>,
     builder: RowsBuilder,
     accs: Vec<Acc>,
     any: bool,
@@ -618,7 +622,6 @@ impl Output<'_> {
         in_partition: &mut usize,
         budget: usize,
     ) -> bool {
-        let sels = &self.plan.selected.sels;
         if self.plan.group_by > 0 {
             let pk_len = ctx.table.pk.len();
             let key: Vec<Bytes> = (0..self.plan.group_by)
@@ -641,6 +644,7 @@ impl Output<'_> {
             }
             self.group = Some(key);
         }
+        let sels = &*self.sels;
         if self.plan.selected.aggregate || self.plan.group_by > 0 {
             for (acc, sel) in self.accs.iter_mut().zip(sels.iter()) {
                 acc.add(sel, ctx.table, row);
@@ -691,7 +695,7 @@ impl Output<'_> {
             &mut self.accs,
             vec![Acc::default(); self.plan.selected.sels.len()],
         );
-        let sels = &self.plan.selected.sels;
+        let sels = &*self.sels;
         let cells: Vec<Option<Bytes>> = accs
             .iter()
             .zip(sels.iter())
@@ -737,7 +741,7 @@ impl Output<'_> {
         }
         if self.plan.selected.aggregate {
             let accs = std::mem::take(&mut self.accs);
-            let sels = &self.plan.selected.sels;
+            let sels = &*self.sels;
             let cells: Vec<Option<Bytes>> = accs
                 .iter()
                 .zip(sels.iter())

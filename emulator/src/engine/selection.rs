@@ -12,7 +12,7 @@ use super::read::RowRef;
 use super::schema::Table;
 use super::term::{Binds, Receiver, eval, timeuuid_millis};
 use crate::catalog::invalid;
-use crate::cql::ast::{Selection, SelectorExpr, Term};
+use crate::cql::ast::{BindMarker, Selection, SelectorExpr, Term};
 use crate::store::compare::compare;
 use crate::store::{partition_key_bytes, token::murmur3_token};
 
@@ -39,11 +39,59 @@ pub(crate) enum Sel {
     Token,
     /// `similarity_*(a, b)` (Cassandra 5.0 vector functions).
     Similarity(super::vector_fns::Similarity, Box<Sel>, Box<Sel>),
+    /// A bind marker among a function's arguments (`similarity_cosine(v, ?)`): replaced by
+    /// its bound value ([`Selected::bind`]) before any row is read.
+    Bound {
+        /// The marker.
+        marker: BindMarker,
+        /// The receiver Cassandra names it after (`arg1(system.similarity_cosine)`).
+        name: String,
+        /// Its type.
+        typ: ColumnType,
+    },
 }
 
 impl Sel {
     pub fn is_aggregate(&self) -> bool {
         matches!(self, Sel::CountStar | Sel::Agg(..))
+    }
+}
+
+impl Sel {
+    /// Calls `f` with every bind marker inside this selector.
+    fn markers<'a>(&'a self, f: &mut impl FnMut(&'a BindMarker, &'a str, &'a ColumnType)) {
+        match self {
+            Sel::Bound { marker, name, typ } => f(marker, name, typ),
+            Sel::Agg(_, a, _) => a.markers(f),
+            Sel::Scalar(_, args, _) => args.iter().for_each(|a| a.markers(f)),
+            Sel::Similarity(_, a, b) => {
+                a.markers(f);
+                b.markers(f);
+            }
+            _ => {}
+        }
+    }
+
+    /// This selector with its bind markers replaced by their bound values.
+    fn bound(&self, binds: &Binds<'_>) -> Result<Sel, ServerError> {
+        Ok(match self {
+            Sel::Bound { marker, name, typ } => {
+                let v = eval(&Term::Bind(marker.clone()), Receiver { name, typ }, binds)?;
+                Sel::Const(v.bytes().cloned())
+            }
+            Sel::Agg(agg, a, t) => Sel::Agg(*agg, Box::new(a.bound(binds)?), t.clone()),
+            Sel::Scalar(n, args, t) => Sel::Scalar(
+                n.clone(),
+                args.iter()
+                    .map(|a| a.bound(binds))
+                    .collect::<Result<_, _>>()?,
+                t.clone(),
+            ),
+            Sel::Similarity(f, a, b) => {
+                Sel::Similarity(*f, Box::new(a.bound(binds)?), Box::new(b.bound(binds)?))
+            }
+            other => other.clone(),
+        })
     }
 }
 
@@ -53,6 +101,35 @@ pub(crate) struct Selected {
     pub sels: Vec<Sel>,
     pub columns: Vec<ColumnSpec>,
     pub aggregate: bool,
+}
+
+impl Selected {
+    /// Records the selection's bind markers (they come first in a SELECT's markers).
+    pub(crate) fn register_markers(&self, specs: &mut super::specs::Specs) {
+        for sel in &self.sels {
+            sel.markers(&mut |marker, name, typ| specs.marker(marker, name, typ));
+        }
+    }
+
+    /// The selectors with bound values in place of markers (borrowed when there are none).
+    pub(crate) fn bind(
+        &self,
+        binds: &Binds<'_>,
+    ) -> Result<std::borrow::Cow<'_, [Sel]>, ServerError> {
+        let mut any = false;
+        for sel in &self.sels {
+            sel.markers(&mut |_, _, _| any = true);
+        }
+        if !any {
+            return Ok(std::borrow::Cow::Borrowed(&self.sels));
+        }
+        let bound = self
+            .sels
+            .iter()
+            .map(|s| s.bound(binds))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(std::borrow::Cow::Owned(bound))
+    }
 }
 
 fn spec(table: &Table, name: String, typ: ColumnType) -> ColumnSpec {
@@ -293,7 +370,7 @@ pub(crate) fn value(sel: &Sel, table: &Table, row: &RowRef<'_>) -> Option<Bytes>
             let arg = args.first().and_then(|a| value(a, table, row));
             scalar(name, arg, args.first().map(|a| sel_type(a, table)))
         }
-        Sel::CountStar | Sel::Agg(..) => None,
+        Sel::CountStar | Sel::Agg(..) | Sel::Bound { .. } => None,
     }
 }
 
@@ -308,6 +385,7 @@ fn sel_type(sel: &Sel, table: &Table) -> ColumnType {
         Sel::Agg(_, _, t) | Sel::Scalar(_, _, t) => t.clone(),
         Sel::Const(_) => ColumnType::Blob,
         Sel::Similarity(..) => ColumnType::Float,
+        Sel::Bound { typ, .. } => typ.clone(),
     }
 }
 

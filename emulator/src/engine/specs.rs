@@ -5,7 +5,7 @@
 use cassia_protocol::response::ColumnSpec;
 use cassia_protocol::types::ColumnType;
 
-use crate::cql::ast::{InValues, Term};
+use crate::cql::ast::{BindMarker, InValues, Term};
 
 /// Specs by bind-marker index.
 #[derive(Debug, Default, Clone)]
@@ -43,6 +43,11 @@ impl Specs {
         if let Some(slot) = self.names.get_mut(index) {
             *slot = marker_name.cloned();
         }
+    }
+
+    /// Records one marker received as `name` of type `typ`.
+    pub fn marker(&mut self, m: &BindMarker, name: &str, typ: &ColumnType) {
+        self.set(m.index, m.name.as_ref(), name, typ);
     }
 
     /// Records every marker inside `term`, received as `name` of type `typ`.

@@ -143,11 +143,13 @@ fn constant(
     if matches!(t, Term::Literal(Literal::Null)) {
         return Ok(Sel::Const(None));
     }
-    if matches!(t, Term::Bind(_)) {
-        // The emulator evaluates selections when it prepares them, before values are bound.
-        return Err(invalid(format!(
-            "Bind markers are not supported in the arguments of {qualified} by the emulator"
-        )));
+    if let Term::Bind(marker) = t {
+        // Cassandra names a function argument's receiver `arg<i>(<function>)`.
+        return Ok(Sel::Bound {
+            marker: marker.clone(),
+            name: format!("arg{position}({qualified})"),
+            typ: typ.clone(),
+        });
     }
     let recv = Receiver { name: "arg", typ };
     match eval(t, recv, &Binds::default()) {
