@@ -7,7 +7,8 @@
 //! of [`CqlValue`]; `scalar.rs` and `nested.rs` hold the encodings both it and the typed
 //! traits share; `vint.rs` is Cassandra's variable-length integer; `error.rs` the errors;
 //! `typed/` the typed conversion traits [`SerializeValue`] and [`DeserializeValue`]; `geo/`
-//! DataStax Enterprise's geometric types ([`Point`], [`LineString`], [`Polygon`]).
+//! DataStax Enterprise's geometric types ([`Point`], [`LineString`], [`Polygon`]); `serde/`
+//! the JSON-friendly serde forms of these types (the `serde` feature).
 
 use std::net::IpAddr;
 
@@ -22,9 +23,13 @@ mod error;
 mod geo;
 pub mod nested;
 mod scalar;
+#[cfg(feature = "serde")]
+mod serde;
 mod typed;
 mod vint;
 
+#[cfg(feature = "serde")]
+pub use self::serde::varint_as_string;
 pub use error::{DeserializeError, SerializeError};
 pub use geo::{LineString, Point, Polygon, WktError};
 pub use typed::{
