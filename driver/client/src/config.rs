@@ -54,4 +54,6 @@ pub(crate) struct SessionConfig {
     pub(crate) schema_agreement_timeout: Duration,
     /// Whether requests wait for a free stream id (profiles may override it).
     pub(crate) wait_for_stream_ids: bool,
+    /// Most prepared statements the session's cache keeps.
+    pub(crate) prepared_cache_capacity: std::num::NonZeroUsize,
 }

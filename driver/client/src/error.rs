@@ -14,7 +14,9 @@ use std::time::Duration;
 pub use cassia_protocol::codec::FrameError;
 pub use cassia_protocol::response::{ErrorKind, ServerError, WriteType};
 pub use cassia_protocol::row::{FromRowError, SerializeRowError};
-pub use cassia_protocol::wire::DecodeError;
+pub use cassia_protocol::wire::{DecodeError, EncodeError};
+
+pub use crate::cursor::CursorError;
 
 /// Longest statement excerpt kept in an error (in characters).
 const EXCERPT_CHARS: usize = 80;
@@ -347,6 +349,10 @@ pub enum ExecuteError {
     /// A row returned by the server could not be read.
     #[error(transparent)]
     Decode(#[from] RowDecodeError),
+    /// A paging cursor does not belong to the statement it was given with (nothing was
+    /// sent).
+    #[error(transparent)]
+    Cursor(#[from] CursorError),
 }
 
 fn join_exec(errors: &[ExecuteError]) -> String {

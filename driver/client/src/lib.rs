@@ -17,6 +17,7 @@ pub mod blocking;
 pub mod cluster;
 mod config;
 mod connection;
+mod cursor;
 pub mod error;
 pub mod policies;
 mod profile;
@@ -37,11 +38,14 @@ pub use cassia_protocol::value::{CqlDate, CqlDuration, CqlTime, CqlTimestamp, Cq
 // columns): bound and read like any value, `Display`/`FromStr` as WKT.
 pub use cassia_protocol::value::{LineString, Point, Polygon, WktError};
 pub use config::Compression;
+pub use cursor::{Cursor, CursorError};
 pub use profile::ExecutionProfile;
 pub use result::QueryResult;
-pub use session::{RowStream, Session, SessionBuilder, TraceEvent, TracingInfo};
+pub use session::{QueryPage, RowStream, Session, SessionBuilder, TraceEvent, TracingInfo};
 pub use statement::{Batch, BatchType, PagingState, PreparedStatement, Statement};
 pub use tls::TlsConfig;
 /// Tracing ids, host ids and `uuid` columns use the `uuid` crate's type.
 pub use uuid::Uuid;
-pub use values::{DeserializeValue, FromRow, NamedValues, Row, SerializeRow, SerializeValue};
+pub use values::{
+    DeserializeValue, FromRow, NamedValues, Row, SerializeRow, SerializeValue, SerializedValues,
+};

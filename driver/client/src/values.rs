@@ -11,6 +11,11 @@ pub use cassia_protocol::value::{
     Counter, DeserializeError, DeserializeValue, MaybeUnset, Raw, SerializeError, SerializeValue,
     Timeuuid, Unset,
 };
+/// Bound values in wire form: what [`SerializeRow`] writes (and, in a hand-written impl,
+/// [`write_bound_value`] appends to) and what
+/// [`Session::execute_values`](crate::Session::execute_values) sends as they are.
+pub use cassia_protocol::request::{RawValue, SerializedValues};
+pub use cassia_protocol::row::write_bound_value;
 
 /// The values of one statement, of any type, for arrays that mix types (a batch whose
 /// statements take different values): `let v: [AnyValues<'_>; 2] = [&(1, "a"), &()];`.
@@ -19,7 +24,6 @@ pub use cassia_protocol::value::{
 /// spawned on a multi-threaded runtime; a plain `&dyn SerializeRow` is not `Send`.
 pub type AnyValues<'a> = &'a (dyn SerializeRow + Sync + 'a);
 
-use cassia_protocol::request::SerializedValues;
 use cassia_protocol::response::ColumnSpec;
 
 /// Serializes `values` for bind markers `markers`, naming the statement in errors.

@@ -55,6 +55,7 @@ pub struct SessionBuilder {
     max_streams: usize,
     schema_agreement_timeout: Duration,
     wait_for_stream_ids: bool,
+    prepared_cache_capacity: std::num::NonZeroUsize,
 }
 
 impl Default for SessionBuilder {
@@ -78,6 +79,7 @@ impl Default for SessionBuilder {
             max_streams: MAX_STREAMS,
             schema_agreement_timeout: Duration::from_secs(10),
             wait_for_stream_ids: false,
+            prepared_cache_capacity: super::DEFAULT_PREPARED_CACHE_CAPACITY,
         }
     }
 }
@@ -220,6 +222,16 @@ impl SessionBuilder {
         self
     }
 
+    /// Most prepared statements the session keeps (default 1000; at least 1). Past it, the
+    /// statements whose texts were least recently prepared or looked up are dropped from
+    /// the cache, so many distinct texts cannot grow memory without limit; `prepare` simply
+    /// prepares an evicted text again, and statements already handed out keep working.
+    pub fn prepared_cache_capacity(mut self, statements: usize) -> Self {
+        self.prepared_cache_capacity =
+            std::num::NonZeroUsize::new(statements).unwrap_or(std::num::NonZeroUsize::MIN);
+        self
+    }
+
     /// Connects to the contact points and returns the session.
     pub async fn build(self) -> Result<Session, ConnectError> {
         if self.contact_points.is_empty() {
@@ -260,6 +272,7 @@ impl SessionBuilder {
             timestamp_generator: self.timestamp_generator,
             schema_agreement_timeout: self.schema_agreement_timeout,
             wait_for_stream_ids: self.wait_for_stream_ids,
+            prepared_cache_capacity: self.prepared_cache_capacity,
         };
         Session::connect(config).await
     }

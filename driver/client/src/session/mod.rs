@@ -8,8 +8,10 @@ mod api;
 mod builder;
 mod control;
 mod execute;
+mod page;
 mod paging;
 mod pool;
+mod prepared_cache;
 mod routing;
 mod topology;
 mod trace;
@@ -24,6 +26,7 @@ use cassia_protocol::request::{Prepare, Request, SerializedValues, ValuesRef};
 use cassia_protocol::response::{Response, ResultBody};
 
 pub use builder::SessionBuilder;
+pub use page::QueryPage;
 pub use paging::RowStream;
 pub use trace::{TraceEvent, TracingInfo};
 
@@ -36,17 +39,14 @@ use crate::statement::{Batch, PreparedStatement, Statement};
 use control::ControlConnection;
 use execute::Work;
 use pool::NodePool;
+use prepared_cache::PreparedCache;
+pub(crate) use prepared_cache::DEFAULT_CAPACITY as DEFAULT_PREPARED_CACHE_CAPACITY;
 
 /// A connected session, cheap to clone and meant to be shared by a whole application.
 #[derive(Clone, Debug)]
 pub struct Session {
     inner: Arc<SessionInner>,
 }
-
-/// The prepared-statement cache: by query text, then by the keyspace it was prepared in.
-/// Keyed by the text alone so that a hit is looked up with the caller's `&str`, without
-/// building an owned key (this lookup runs on every mapper operation).
-type PreparedCache = HashMap<String, Vec<(Option<String>, PreparedStatement)>>;
 
 #[derive(Debug)]
 pub(crate) struct SessionInner {
@@ -174,13 +174,14 @@ impl Session {
             &described,
             replication,
         ));
+        let prepared = PreparedCache::new(config.prepared_cache_capacity);
         let inner = SessionInner {
             connection_config: shared_cfg,
             config,
             topology: RwLock::new(Arc::new(topology)),
             default_port,
             control,
-            prepared: Mutex::new(HashMap::new()),
+            prepared: Mutex::new(prepared),
             closed: AtomicBool::new(false),
         };
         let inner = Arc::new(inner);
@@ -258,14 +259,9 @@ impl Session {
             .clone()
             .or_else(|| inner.current_keyspace());
         let prepared = inner.prepare_on_nodes(&statement).await?;
-        {
-            let mut cache = inner.lock_prepared();
-            let entries = cache.entry(statement.cql.to_string()).or_default();
-            match entries.iter_mut().find(|(ks, _)| *ks == keyspace) {
-                Some(entry) => entry.1 = prepared.clone(),
-                None => entries.push((keyspace, prepared.clone())),
-            }
-        }
+        inner
+            .lock_prepared()
+            .insert(&statement.cql, keyspace, prepared.clone());
         let mut p = prepared;
         p.opts = statement.opts;
         Ok(p)
@@ -291,6 +287,12 @@ impl Session {
     /// The keyspace new statements run in (from `default_keyspace` or `use_keyspace`).
     pub fn keyspace(&self) -> Option<String> {
         self.inner.current_keyspace()
+    }
+
+    /// How many prepared statements the session's cache holds (at most the builder's
+    /// `prepared_cache_capacity`), e.g. for a metrics gauge.
+    pub fn prepared_cache_len(&self) -> usize {
+        self.inner.lock_prepared().len()
     }
 
     /// The nodes the session knows (a snapshot).
@@ -370,11 +372,7 @@ impl SessionInner {
         cql: &str,
         keyspace: Option<&str>,
     ) -> Option<Arc<crate::statement::prepared::PreparedShared>> {
-        self.lock_prepared()
-            .get(cql)?
-            .iter()
-            .find(|(ks, _)| ks.as_deref() == keyspace)
-            .map(|(_, p)| p.shared.clone())
+        self.lock_prepared().get(cql, keyspace)
     }
 
     fn lock_prepared(&self) -> std::sync::MutexGuard<'_, PreparedCache> {
