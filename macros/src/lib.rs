@@ -33,15 +33,28 @@ pub fn derive_user_type(input: TokenStream) -> TokenStream {
     udt::derive(input.into()).into()
 }
 
-/// Reads a result row into a struct with named fields, each from the column of its name.
-/// See `cassia::FromRow`.
+/// Reads a result row into a struct with named fields: each field from the column of its
+/// name, in any order; extra columns are ignored. See the `cassia` crate docs.
+///
+/// Field attributes: `#[cassia(rename = "column")]` reads another column;
+/// `#[cassia(default)]` fills the field with `Default::default()` when the result has no
+/// such column (otherwise a missing column is an error, even for an `Option` field, whose
+/// `None` is for null); `#[cassia(skip)]` never reads a column and always uses the default.
+/// Column types are checked once per result; errors name the missing column, or the
+/// mistyped one with the Rust type and the column's CQL type.
 #[proc_macro_derive(FromRow, attributes(cassia))]
 pub fn derive_from_row(input: TokenStream) -> TokenStream {
     row::derive_from_row(input.into()).into()
 }
 
-/// Binds a struct's named fields to a statement's bind markers of the same names.
-/// See `cassia::SerializeRow`.
+/// Binds a struct's named fields to a statement's bind markers of the same names: `:name`
+/// markers, or `?` markers, which Cassandra names after their column. See the `cassia`
+/// crate docs.
+///
+/// Field attributes as for `FromRow`: `#[cassia(rename = "marker")]` binds another marker,
+/// `#[cassia(skip)]` binds nothing (`default` has no effect here). A marker without a
+/// field, or a field without a marker, fails the statement before it is sent, naming it.
+/// Fields may borrow (`struct NewUser<'a> { name: &'a str }`).
 #[proc_macro_derive(SerializeRow, attributes(cassia))]
 pub fn derive_serialize_row(input: TokenStream) -> TokenStream {
     row::derive_serialize_row(input.into()).into()

@@ -87,6 +87,58 @@
 //!
 //! `get()` fails with [`ExecError::DoesNotExist`] or [`ExecError::MultipleObjectsReturned`]
 //! as in cqlengine; conditional writes report [`WriteResult::applied`] and the current values.
+//!
+//! # Plain row structs
+//!
+//! Not every row is a table: projections, aggregates and statement values fit plain structs.
+//! `#[derive(FromRow)]` reads a row into one, each field from the result column of its name
+//! (in any order; extra columns are ignored), and `#[derive(SerializeRow)]` binds each field
+//! to the bind marker of its name: `:name`, or a `?`, which Cassandra names after its
+//! column. On fields: `rename = "..."` for another column or marker, `skip` for a field
+//! that maps to none (read as `Default::default()`), and for `FromRow` `default` to accept
+//! a result without that column. A missing column is an error even for an `Option` field
+//! (`None` is for null), and so are a marker without a field and a field without a marker.
+//!
+//! ```
+//! use cassia::prelude::*;
+//!
+//! #[derive(Debug, PartialEq, FromRow)]
+//! struct Greeting {
+//!     #[cassia(rename = "name")]
+//!     who: String,
+//!     age: Option<i32>,
+//! }
+//!
+//! #[derive(SerializeRow)]
+//! struct NewUser<'a> {
+//!     id: i32,
+//!     name: &'a str,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = cassia_emulator::Emulator::builder()
+//! #     .listen("127.0.0.1:0".parse()?)
+//! #     .start()
+//! #     .await?;
+//! # let session = cassia::Session::builder()
+//! #     .known_node(emulator.addr().to_string())
+//! #     .build()
+//! #     .await?;
+//! # session.query(cassia::schema::create_keyspace_simple("app", 1), ()).await?;
+//! # session.use_keyspace("app").await?;
+//! # session.query("CREATE TABLE users (id int PRIMARY KEY, name text, age int)", ()).await?;
+//! let insert = session.prepare("INSERT INTO users (id, name) VALUES (?, ?)").await?;
+//! session.execute(&insert, NewUser { id: 1, name: "ada" }).await?;
+//!
+//! let row: Greeting = session
+//!     .query("SELECT age, name FROM users WHERE id = ?", (1,))
+//!     .await?
+//!     .one()?;
+//! assert_eq!(row, Greeting { who: "ada".into(), age: None });
+//! # Ok(())
+//! # }
+//! ```
 
 #![warn(missing_docs)]
 

@@ -17,7 +17,7 @@ mod shadowing {
 mod models {
     #[allow(unused_imports)]
     use super::shadowing::*;
-    use ::cassia::{CqlEnum, Model, UserType};
+    use ::cassia::{CqlEnum, FromRow, Model, SerializeRow, UserType};
 
     #[derive(::std::fmt::Debug, UserType)]
     pub struct Point {
@@ -63,6 +63,28 @@ mod models {
     pub enum AnyThing {
         A(A),
     }
+
+    #[derive(::std::fmt::Debug, ::std::default::Default)]
+    pub struct Note;
+
+    #[derive(::std::fmt::Debug, FromRow, SerializeRow)]
+    pub struct Projection<'a, T> {
+        pub id: i32,
+        #[cassia(rename = "name")]
+        pub columns: ::std::option::Option<::std::string::String>,
+        #[cassia(default)]
+        pub out: ::std::vec::Vec<T>,
+        #[cassia(skip)]
+        pub note: Note,
+        #[cassia(skip)]
+        pub borrowed: ::std::option::Option<&'a str>,
+    }
+
+    #[derive(::std::fmt::Debug, SerializeRow)]
+    pub struct Borrowed<'a> {
+        pub spec: &'a str,
+        pub cells: ::std::option::Option<&'a [i32]>,
+    }
 }
 
 #[test]
@@ -72,4 +94,11 @@ fn derives_compile_without_prelude() {
     ::std::assert_eq!(schema.name, "thing");
     ::std::assert_eq!(schema.columns.len(), 6);
     ::std::assert_eq!(<models::AnyThing as Model>::schema().columns.len(), 2);
+    let row = models::Borrowed {
+        spec: "x",
+        cells: ::std::option::Option::None,
+    };
+    ::std::assert!(!::cassia::SerializeRow::is_empty(&row));
+    fn reads<R: ::cassia::FromRow>() {}
+    reads::<models::Projection<'static, i64>>();
 }

@@ -90,3 +90,55 @@ fn mentions(tokens: TokenStream, params: &[&Ident]) -> bool {
         _ => false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::where_clause;
+
+    fn bounds(item: proc_macro2::TokenStream) -> String {
+        let input: syn::DeriveInput = syn::parse2(item).expect("a struct");
+        let syn::Data::Struct(s) = &input.data else {
+            return String::new();
+        };
+        where_clause(
+            &input.generics,
+            s.fields.iter().map(|f| (&f.ty, quote!(Bound))),
+        )
+        .to_string()
+    }
+
+    #[test]
+    fn bounds_only_field_types_that_use_a_type_parameter() {
+        assert_eq!(
+            bounds(quote!(
+                struct R {
+                    a: i32,
+                }
+            )),
+            ""
+        );
+        assert_eq!(
+            bounds(quote!(
+                struct R<'a> {
+                    a: &'a str,
+                }
+            )),
+            ""
+        );
+        assert_eq!(
+            bounds(quote!(
+                struct R<T>
+                where
+                    T: Clone,
+                {
+                    a: i32,
+                    b: Vec<T>,
+                    c: (u8, [T; 2]),
+                }
+            )),
+            "where T : Clone , Vec < T > : Bound , (u8 , [T ; 2]) : Bound"
+        );
+    }
+}

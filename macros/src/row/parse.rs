@@ -150,9 +150,9 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<FieldDef> {
             _ => item.unknown(errors, FIELD_ATTRS),
         }
     }
-    if let Some(span) = skipped {
+    if skipped.is_some() {
         for (other, name) in [(renamed, "rename"), (defaulted, "default")] {
-            if other.is_some() {
+            if let Some(span) = other {
                 errors.at(
                     span,
                     format!(

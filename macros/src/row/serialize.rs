@@ -27,7 +27,9 @@ pub(crate) fn generate(
     let names: Vec<&str> = bound.iter().map(|f| f.column).collect();
     let writes = bound.iter().map(|f| {
         let field = f.ident;
-        quote_spanned!(f.ty.span()=> #p::write_bound_value(out, i, spec, &self.#field))
+        let ty = f.ty;
+        // The field's type spelled out, so a type that is no CQL value is reported there.
+        quote_spanned!(ty.span()=> #p::write_bound_value::<#ty>(out, i, spec, &self.#field))
     });
     let empty = bound.is_empty();
     quote! {
