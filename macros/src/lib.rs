@@ -18,6 +18,7 @@ mod migrate;
 mod model;
 mod poly;
 mod row;
+mod test_attr;
 mod udt;
 
 /// Maps a struct to a table (or an enum of such structs to one shared table, by a
@@ -99,4 +100,11 @@ pub fn derive_cql_enum(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn migrate(input: TokenStream) -> TokenStream {
     migrate::expand(input.into()).into()
+}
+
+/// An async test in a fresh keyspace: `#[cassia::test]`, `#[cassia::test(models(User,
+/// Post))]`, `#[cassia::test(migrations = "migrations")]`. See `cassia::testing`.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(args.into(), item.into()).into()
 }

@@ -148,6 +148,8 @@ mod model;
 mod poly;
 pub mod query;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod type_of;
 mod types;
 
@@ -155,6 +157,8 @@ mod types;
 pub use cassia_driver as driver;
 pub use cassia_driver::Session;
 pub use cassia_macros::migrate;
+#[cfg(feature = "testing")]
+pub use cassia_macros::test;
 pub use cassia_macros::{CqlEnum, Model, UserType};
 pub use cassia_macros::{FromRow, SerializeRow};
 pub use cassia_protocol::consistency::Consistency;
