@@ -18,11 +18,13 @@ pub mod cluster;
 mod config;
 mod connection;
 mod cursor;
+mod contact_point;
 pub mod error;
 pub mod policies;
 mod profile;
 mod result;
 mod session;
+mod settings;
 pub mod statement;
 mod tls;
 pub mod values;
@@ -39,9 +41,11 @@ pub use cassia_protocol::value::{CqlDate, CqlDuration, CqlTime, CqlTimestamp, Cq
 pub use cassia_protocol::value::{LineString, Point, Polygon, WktError};
 pub use config::Compression;
 pub use cursor::{Cursor, CursorError};
+pub use contact_point::IntoContactPoint;
 pub use profile::ExecutionProfile;
 pub use result::QueryResult;
 pub use session::{QueryPage, RowStream, Session, SessionBuilder, TraceEvent, TracingInfo};
+pub use settings::{ConfigError, SessionConfig};
 pub use statement::{Batch, BatchType, PagingState, PreparedStatement, Statement};
 pub use tls::TlsConfig;
 /// Tracing ids, host ids and `uuid` columns use the `uuid` crate's type.

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use cassia_protocol::consistency::Consistency;
 
-use crate::policies::{DefaultRetryPolicy, LoadBalancingPolicy, RetryPolicy, RoundRobinPolicy};
+use crate::policies::{
+    DcAwareRoundRobinPolicy, DefaultRetryPolicy, LoadBalancingPolicy, RetryPolicy, TokenAwarePolicy,
+};
 
 /// Default request timeout, as in the DataStax Python driver (`Session.default_timeout`).
 pub(crate) const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -34,7 +36,10 @@ impl Default for ExecutionProfile {
             serial_consistency: None,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             retry_policy: Arc::new(DefaultRetryPolicy),
-            load_balancing: Arc::new(RoundRobinPolicy::new()),
+            // As the Python driver and the scylla crate: replicas first, local DC only.
+            load_balancing: Arc::new(TokenAwarePolicy::new(Arc::new(
+                DcAwareRoundRobinPolicy::inferred(),
+            ))),
             wait_for_stream_ids: None,
         }
     }
@@ -42,7 +47,8 @@ impl Default for ExecutionProfile {
 
 impl ExecutionProfile {
     /// A profile with the defaults: session consistency, no serial consistency, 10 s
-    /// timeout, [`DefaultRetryPolicy`], [`RoundRobinPolicy`].
+    /// timeout, [`DefaultRetryPolicy`], [`TokenAwarePolicy`] over
+    /// [`DcAwareRoundRobinPolicy::inferred`] (local data centre from the first contact point).
     pub fn new() -> Self {
         Self::default()
     }

@@ -1,15 +1,15 @@
 //! Load balancing: the order in which nodes are tried for a request (the query plan).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use smallvec::SmallVec;
 
 use crate::cluster::Node;
 
-/// What the driver knows about a request when planning it. Token-aware policies will use
-/// the keyspace and routing key; today the round-robin default ignores them.
+/// What the driver knows about a request when planning it: token-aware policies put the
+/// replicas of its partition first.
 #[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct RoutingInfo<'a> {
@@ -125,7 +125,10 @@ impl LoadBalancingPolicy for RoundRobinPolicy {
 /// centre is not known yet count as local.
 #[derive(Debug)]
 pub struct DcAwareRoundRobinPolicy {
-    local_dc: String,
+    /// The configured local data centre, or `None` to learn it ([`Self::inferred`]).
+    local_dc: Option<String>,
+    /// The data centre learned from the first contact point, once known.
+    learned: OnceLock<String>,
     remote_per_dc: usize,
     next: AtomicUsize,
 }
@@ -134,10 +137,36 @@ impl DcAwareRoundRobinPolicy {
     /// Prefers nodes of `local_dc`; remote nodes are never used.
     pub fn new(local_dc: impl Into<String>) -> Self {
         DcAwareRoundRobinPolicy {
-            local_dc: local_dc.into(),
+            local_dc: Some(local_dc.into()),
+            learned: OnceLock::new(),
             remote_per_dc: 0,
             next: AtomicUsize::new(0),
         }
+    }
+
+    /// The local data centre is the one of the first contact point (the first node whose
+    /// data centre the session knows), as the Python driver infers it when none is given;
+    /// until it is known every node counts as local. The session's default policy is
+    /// `TokenAwarePolicy` over this.
+    pub fn inferred() -> Self {
+        DcAwareRoundRobinPolicy {
+            local_dc: None,
+            learned: OnceLock::new(),
+            remote_per_dc: 0,
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// The local data centre: configured, learned, or learned now from `nodes`.
+    fn local(&self, nodes: &[Arc<Node>]) -> Option<String> {
+        if let Some(dc) = &self.local_dc {
+            return Some(dc.clone());
+        }
+        if let Some(dc) = self.learned.get() {
+            return Some(dc.clone());
+        }
+        let first = nodes.iter().find_map(|n| n.datacenter())?;
+        Some(self.learned.get_or_init(|| first).clone())
     }
 
     /// After the local nodes, tries up to `hosts` nodes of each remote data centre.
@@ -149,7 +178,12 @@ impl DcAwareRoundRobinPolicy {
 
 impl LoadBalancingPolicy for DcAwareRoundRobinPolicy {
     fn plan(&self, _: &RoutingInfo<'_>, nodes: &[Arc<Node>]) -> QueryPlan {
-        let is_local = |n: &Arc<Node>| n.datacenter().is_none_or(|dc| dc == self.local_dc);
+        let local_dc = self.local(nodes);
+        let is_local = |n: &Arc<Node>| {
+            n.datacenter()
+                .zip(local_dc.as_deref())
+                .is_none_or(|(dc, local)| dc == local)
+        };
         let local: QueryPlan = nodes.iter().filter(|n| is_local(n)).cloned().collect();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let mut plan: QueryPlan = if local.is_empty() {
@@ -242,6 +276,21 @@ mod tests {
             ports(with_remote.plan(&RoutingInfo::default(), &nodes)),
             vec![1, 3, 5, 2]
         );
+    }
+
+    #[test]
+    fn an_inferred_local_dc_is_the_first_known_one_and_stays() {
+        let nodes = vec![node(9), placed(1, "dc2"), placed(2, "dc1"), placed(3, "dc2")];
+        let ports =
+            |plan: QueryPlan| -> Vec<u16> { plan.iter().map(|n| n.address().port()).collect() };
+        let policy = DcAwareRoundRobinPolicy::inferred();
+        assert_eq!(ports(policy.plan(&RoutingInfo::default(), &nodes)), vec![9, 1, 3]);
+        // A later node list in another order does not move the local data centre.
+        let reordered = vec![nodes[2].clone(), nodes[1].clone(), nodes[3].clone()];
+        assert_eq!(ports(policy.plan(&RoutingInfo::default(), &reordered)), vec![3, 1]);
+        // Nothing known yet: every node is local.
+        let unknown = DcAwareRoundRobinPolicy::inferred();
+        assert_eq!(ports(unknown.plan(&RoutingInfo::default(), &[node(7), node(8)])).len(), 2);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::config::{
     Compression, ConnectionConfig, DEFAULT_MAX_FRAME_SIZE, SessionConfig, TlsSetup,
 };
 use crate::connection::stream_ids::MAX_STREAMS;
+use crate::contact_point::IntoContactPoint;
 use crate::error::ConnectError;
 use crate::policies::{
     ExponentialReconnectionPolicy, MonotonicTimestampGenerator, ReconnectionPolicy,
@@ -90,9 +91,10 @@ impl SessionBuilder {
         Self::default()
     }
 
-    /// Adds a contact point, `host:port` (the port defaults to 9042 when omitted).
-    pub fn known_node(mut self, address: impl Into<String>) -> Self {
-        self.contact_points.push(address.into());
+    /// Adds a contact point: `"host:port"` (the port defaults to 9042 when omitted), a
+    /// `SocketAddr`, or an address and a port.
+    pub fn known_node(mut self, address: impl IntoContactPoint) -> Self {
+        self.contact_points.push(address.into_contact_point());
         self
     }
 
@@ -100,11 +102,35 @@ impl SessionBuilder {
     pub fn known_nodes<I, S>(mut self, addresses: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: IntoContactPoint,
     {
         self.contact_points
-            .extend(addresses.into_iter().map(Into::into));
+            .extend(addresses.into_iter().map(IntoContactPoint::into_contact_point));
         self
+    }
+
+    /// Applies a [`SessionConfig`](crate::SessionConfig): contact points, protocol version,
+    /// credentials, TLS CA, local data centre, keyspace, compression, timeouts. Settings it
+    /// leaves unset keep the builder's.
+    pub fn config(self, config: &crate::SessionConfig) -> Result<Self, crate::ConfigError> {
+        config.apply(self)
+    }
+
+    /// Applies the `CASSIA_*` environment variables (see [`SessionConfig`](crate::SessionConfig)):
+    /// the same ones the quickstart, the examples and the `cassia` migrations tool read.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let session = cassia_driver::Session::builder().from_env()?.build().await?;
+    /// # let _ = session; Ok(()) }
+    /// ```
+    pub fn from_env(self) -> Result<Self, crate::ConfigError> {
+        crate::SessionConfig::from_env()?.apply(self)
+    }
+
+    /// The default execution profile as configured so far.
+    pub(crate) fn default_profile_ref(&self) -> &ExecutionProfile {
+        &self.default_profile
     }
 
     /// Fixes the protocol version. By default the driver tries v5 and steps down to v4 when
