@@ -156,6 +156,8 @@ mod types;
 /// The driver the mapper runs on (sessions, statements, errors).
 pub use cassia_driver as driver;
 pub use cassia_driver::Session;
+/// Paging cursors handed to web clients by [`query::Select::page`].
+pub use cassia_driver::{Cursor, CursorError};
 pub use cassia_macros::migrate;
 #[cfg(feature = "testing")]
 pub use cassia_macros::test;
@@ -169,7 +171,7 @@ pub use cassia_protocol::value::{Counter, Timeuuid};
 /// application's own.
 pub use cassia_protocol::value::{LineString, Point, Polygon, WktError};
 pub use exec::connection;
-pub use exec::{ExecError, WriteResult};
+pub use exec::{ExecError, Page, WriteResult};
 pub use model::{CqlEnum, Model, UserType};
 pub use type_of::{CqlTypeOf, Frozen};
 pub use types::CqlType;

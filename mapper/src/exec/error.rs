@@ -55,3 +55,11 @@ pub enum ExecError {
         name: String,
     },
 }
+
+/// A cursor string the client sent could not be read: the same error as a cursor that does
+/// not fit the query, so a handler can `?` both (`Cursor::parse(text)?`).
+impl From<cassia_driver::CursorError> for ExecError {
+    fn from(e: cassia_driver::CursorError) -> Self {
+        ExecError::Execute(ExecuteError::Cursor(e))
+    }
+}

@@ -8,4 +8,5 @@ mod select;
 mod write;
 
 pub use error::ExecError;
+pub use select::Page;
 pub use write::WriteResult;

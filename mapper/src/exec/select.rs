@@ -1,7 +1,7 @@
-//! Terminal operations of [`Select`]: `all`, `stream`, `first`, `get`, `count`, `exists`,
-//! each on the default session or (`*_on`) an explicit one.
+//! Terminal operations of [`Select`]: `all`, `stream`, `page`, `first`, `get`, `count`,
+//! `exists`, each on the default session or (`*_on`) an explicit one.
 
-use cassia_driver::{QueryResult, RowStream, Session};
+use cassia_driver::{Cursor, QueryResult, RowStream, Session};
 use cassia_protocol::row::FromRow;
 
 use super::connection::session_for;
@@ -37,6 +37,44 @@ impl<M: Model, R: FromRow> Select<M, R> {
         let prepared = prepare_shaped(session, cql, self.options(), true).await?;
         let rows = session.execute_iter(&prepared, values).await?;
         Ok(rows.rows_stream::<R>())
+    }
+
+    /// One page of at most `size` matching rows, starting where `cursor` points (`None`: the
+    /// first page), and the cursor to the next page — what a web API returns to its client,
+    /// the cursor as a string (`to_string()`, read back with [`Cursor::parse`]):
+    ///
+    /// ```ignore
+    /// let cursor = params.cursor.as_deref().map(Cursor::parse).transpose()?;
+    /// let page = Order::objects()
+    ///     .filter(Order::CUSTOMER.eq(customer))
+    ///     .page(cursor.as_ref(), 50)
+    ///     .await?;
+    /// respond(page.rows, page.next.map(|c| c.to_string()))
+    /// ```
+    ///
+    /// A cursor only resumes the query it came from (same filters, values and keyspace);
+    /// any other fails with [`ExecuteError::Cursor`](cassia_driver::error::ExecuteError::Cursor)
+    /// before anything is sent. `size` must be positive.
+    pub async fn page(&self, cursor: Option<&Cursor>, size: i32) -> Result<Page<R>, ExecError> {
+        self.page_on(&session_for::<M>()?, cursor, size).await
+    }
+
+    /// [`page`](Self::page) on `session`.
+    pub async fn page_on(
+        &self,
+        session: &Session,
+        cursor: Option<&Cursor>,
+        size: i32,
+    ) -> Result<Page<R>, ExecError> {
+        let (cql, values) = self.prepared_parts(false, self.limit_value())?;
+        let prepared = prepare_shaped(session, cql, self.options(), true).await?;
+        let page = session
+            .execute_page(&prepared, values, cursor, size)
+            .await?;
+        Ok(Page {
+            rows: page.result.rows::<R>()?,
+            next: page.next,
+        })
     }
 
     /// The first matching row, if any (`LIMIT 1`).
@@ -103,4 +141,14 @@ impl<M: Model, R: FromRow> Select<M, R> {
         let (cql, values) = self.prepared_parts(count, limit)?;
         Ok(execute_shaped(session, cql, self.options(), true, values).await?)
     }
+}
+
+/// One page of rows from [`Select::page`], and where the next one starts.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Page<R> {
+    /// This page's rows, in the query's order.
+    pub rows: Vec<R>,
+    /// The cursor to pass to `page` for the next page; `None` on the last page.
+    pub next: Option<Cursor>,
 }

@@ -25,6 +25,7 @@ pub struct Delete<M> {
     conditions: Vec<Condition<M>>,
     if_exists: bool,
     timestamp: Option<i64>,
+    keyspace: Option<String>,
     options: QueryOptions,
     _model: PhantomData<fn() -> M>,
 }
@@ -44,6 +45,7 @@ impl<M: Model> Delete<M> {
             conditions: Vec::new(),
             if_exists: false,
             timestamp: None,
+            keyspace: None,
             options: QueryOptions::default(),
             _model: PhantomData,
         }
@@ -84,6 +86,14 @@ impl<M: Model> Delete<M> {
     /// `USING TIMESTAMP` in microseconds.
     pub fn timestamp(mut self, micros: i64) -> Self {
         self.timestamp = Some(micros);
+        self
+    }
+
+    /// Deletes from the table in `keyspace` instead of the model's (or the session's)
+    /// keyspace: for services that keep one keyspace per tenant. The statement names the
+    /// table `keyspace.table`, on protocol v4 and v5 alike.
+    pub fn keyspace(mut self, keyspace: impl Into<String>) -> Self {
+        self.keyspace = Some(keyspace.into());
         self
     }
 
@@ -159,7 +169,7 @@ impl<M: Model> Delete<M> {
             w.push(" ");
         }
         w.push("FROM ");
-        w.push(&table_name::<M>());
+        w.push(&table_name::<M>(self.keyspace.as_deref()));
         using(&mut w, None, self.timestamp)?;
         render(&mut w, " WHERE ", &self.filters)?;
         render_conditions(&mut w, self.if_exists, &self.conditions)?;

@@ -97,6 +97,7 @@ pub struct Insert<M> {
     if_not_exists: bool,
     ttl: Option<i32>,
     timestamp: Option<i64>,
+    keyspace: Option<String>,
     options: QueryOptions,
     _model: PhantomData<fn() -> M>,
 }
@@ -109,6 +110,7 @@ impl<M: Model> Insert<M> {
             if_not_exists: false,
             ttl: None,
             timestamp: None,
+            keyspace: None,
             options: QueryOptions::default(),
             _model: PhantomData,
         }
@@ -129,6 +131,14 @@ impl<M: Model> Insert<M> {
     /// `USING TIMESTAMP` in microseconds since the epoch.
     pub fn timestamp(mut self, micros: i64) -> Self {
         self.timestamp = Some(micros);
+        self
+    }
+
+    /// Writes the row to the table in `keyspace` instead of the model's (or the session's)
+    /// keyspace: for services that keep one keyspace per tenant. The statement names the
+    /// table `keyspace.table`, on protocol v4 and v5 alike.
+    pub fn keyspace(mut self, keyspace: impl Into<String>) -> Self {
+        self.keyspace = Some(keyspace.into());
         self
     }
 
@@ -180,7 +190,7 @@ impl<M: Model> Insert<M> {
         let row = self.values.as_ref().map_err(Clone::clone)?;
         let mut w = Writer::new(&schema.name);
         w.push("INSERT INTO ");
-        w.push(&table_name::<M>());
+        w.push(&table_name::<M>(self.keyspace.as_deref()));
         let names = row
             .columns()
             .filter_map(|i| schema.columns.get(i))
@@ -207,6 +217,7 @@ impl<M: Model> Insert<M> {
     ) -> Result<(Arc<str>, Cow<'_, SerializedValues>), QueryError> {
         let row = self.values.as_ref().map_err(Clone::clone)?;
         let mut key = ShapeKey::new::<M>(1);
+        key.in_keyspace(self.keyspace.as_deref());
         key.push(row.mask);
         key.push_usize(row.extra.len());
         for i in &row.extra {

@@ -291,7 +291,16 @@ pub(crate) fn render<M: Model>(
     Ok(())
 }
 
-/// The name of the table in statements: `ks.table` when the model names a keyspace.
-pub(crate) fn table_name<M: Model>() -> String {
-    M::schema().qualified_name(None)
+/// The name of the table in statements: `ks.table` with the per-call `keyspace` override,
+/// else with the keyspace the model names, else the bare table (the session's keyspace).
+pub(crate) fn table_name<M: Model>(keyspace: Option<&str>) -> String {
+    let schema = M::schema();
+    match keyspace {
+        Some(ks) => format!(
+            "{}.{}",
+            crate::schema::quote_ident(ks),
+            crate::schema::quote_ident(&schema.name)
+        ),
+        None => schema.qualified_name(None),
+    }
 }

@@ -63,6 +63,7 @@ pub struct Select<M, R = M> {
     allow_filtering: bool,
     distinct: bool,
     projection: Option<Vec<&'static str>>,
+    keyspace: Option<String>,
     options: QueryOptions,
     _row: PhantomData<fn() -> R>,
 }
@@ -79,6 +80,7 @@ impl<M, R> Clone for Select<M, R> {
             allow_filtering: self.allow_filtering,
             distinct: self.distinct,
             projection: self.projection.clone(),
+            keyspace: self.keyspace.clone(),
             options: self.options.clone(),
             _row: PhantomData,
         }
@@ -105,6 +107,7 @@ impl<M: Model> Select<M, M> {
             allow_filtering: false,
             distinct: false,
             projection: None,
+            keyspace: None,
             options: QueryOptions::default(),
             _row: PhantomData,
         }
@@ -189,6 +192,7 @@ impl<M: Model, R> Select<M, R> {
             allow_filtering: self.allow_filtering,
             distinct: self.distinct,
             projection: self.projection,
+            keyspace: self.keyspace,
             options: self.options,
             _row: PhantomData,
         }
@@ -219,6 +223,7 @@ impl<M: Model, R> Select<M, R> {
             allow_filtering: self.allow_filtering,
             distinct: self.distinct,
             projection: Some(columns.names()),
+            keyspace: self.keyspace,
             options: self.options,
             _row: PhantomData,
         }
@@ -227,6 +232,14 @@ impl<M: Model, R> Select<M, R> {
     /// Same as [`only`](Self::only) (cqlengine's `values_list`).
     pub fn values_list<P: Projection<M>>(self, columns: P) -> Select<M, P::Row> {
         self.only(columns)
+    }
+
+    /// Reads the table in `keyspace` instead of the model's (or the session's) keyspace:
+    /// for services that keep one keyspace per tenant, each with the same tables. The
+    /// statement names the table `keyspace.table`, on protocol v4 and v5 alike.
+    pub fn keyspace(mut self, keyspace: impl Into<String>) -> Self {
+        self.keyspace = Some(keyspace.into());
+        self
     }
 
     /// Consistency level.
@@ -404,8 +417,9 @@ impl<M: Model, R> Select<M, R> {
 
     /// The shape of this SELECT (everything its text depends on), `limit` replacing the
     /// builder's own.
-    fn shape_key(&self, count: bool, limit: Option<i32>) -> ShapeKey {
+    fn shape_key(&self, count: bool, limit: Option<i32>) -> ShapeKey<'_> {
         let mut key = ShapeKey::new::<M>(2);
+        key.in_keyspace(self.keyspace.as_deref());
         key.push(
             u64::from(count) | u64::from(self.distinct) << 1 | u64::from(self.allow_filtering) << 2,
         );
@@ -507,7 +521,7 @@ impl<M: Model, R> Select<M, R> {
             }
         }
         w.push(" FROM ");
-        w.push(&table_name::<M>());
+        w.push(&table_name::<M>(self.keyspace.as_deref()));
         render(&mut w, " WHERE ", &self.filters)?;
         if let Some(ann) = &self.ann {
             w.push(&format!(" ORDER BY {} ANN OF ", quote_ident(ann.name)));

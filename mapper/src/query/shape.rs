@@ -7,6 +7,12 @@
 //! maps to one shared `Arc<str>`: the same text object for every run of that shape, so the
 //! driver's prepared cache is hit without any new string. Only texts of builders that built
 //! successfully are stored, so a hit never skips a check that could have failed.
+//!
+//! A per-call keyspace override (`.keyspace("tenant_42")`) changes the text (the table is
+//! qualified with it), so texts are kept per keyspace too, compared by the exact name. The
+//! shapes of a program are finite, but the keyspaces of a multi-tenant service may not be:
+//! texts are kept for at most [`MAX_KEYSPACES`] overriding keyspaces per model, and those of
+//! further keyspaces are rendered on every call instead of growing the cache.
 
 use std::any::TypeId;
 use std::collections::HashMap;
@@ -16,25 +22,36 @@ use std::sync::{Arc, PoisonError, RwLock};
 /// Most integers a key holds; longer shapes are simply not cached.
 const CAPACITY: usize = 48;
 
+/// Overriding keyspaces whose texts are kept, per model.
+const MAX_KEYSPACES: usize = 1024;
+
 /// A shape key under construction (on the stack, no allocation).
-pub(crate) struct ShapeKey {
+pub(crate) struct ShapeKey<'k> {
     model: TypeId,
+    /// The per-call keyspace the text names instead of the model's, if any.
+    keyspace: Option<&'k str>,
     parts: [u64; CAPACITY],
     len: usize,
     overflow: bool,
 }
 
-impl ShapeKey {
-    /// A key for model `M`'s statement kind `tag`.
+impl<'k> ShapeKey<'k> {
+    /// A key for model `M`'s statement kind `tag`, in the model's own keyspace.
     pub(crate) fn new<M: 'static>(tag: u64) -> Self {
         let mut key = ShapeKey {
             model: TypeId::of::<M>(),
+            keyspace: None,
             parts: [0; CAPACITY],
             len: 0,
             overflow: false,
         };
         key.push(tag);
         key
+    }
+
+    /// The statement runs in `keyspace` (a per-call override) when it is `Some`.
+    pub(crate) fn in_keyspace(&mut self, keyspace: Option<&'k str>) {
+        self.keyspace = keyspace;
     }
 
     /// Appends one part.
@@ -107,27 +124,52 @@ impl Hasher for WordHasher {
 
 type Fast = BuildHasherDefault<WordHasher>;
 
-type Cache = HashMap<TypeId, HashMap<Box<[u64]>, Arc<str>, Fast>, Fast>;
+type Texts = HashMap<Box<[u64]>, Arc<str>, Fast>;
+
+/// One model's texts.
+#[derive(Default)]
+struct ModelTexts {
+    /// In the model's own keyspace (or the session's).
+    own: Texts,
+    /// By overriding keyspace. Hashed with std's SipHash, not the word hasher: these names
+    /// may come from outside the program (tenant ids).
+    overridden: HashMap<Box<str>, Texts>,
+}
+
+type Cache = HashMap<TypeId, ModelTexts, Fast>;
 
 static CACHE: RwLock<Option<Cache>> = RwLock::new(None);
 
 /// The text cached for `key`, if any.
-pub(crate) fn get(key: &ShapeKey) -> Option<Arc<str>> {
+pub(crate) fn get(key: &ShapeKey<'_>) -> Option<Arc<str>> {
     let parts = key.parts()?;
     let cache = CACHE.read().unwrap_or_else(PoisonError::into_inner);
-    cache.as_ref()?.get(&key.model)?.get(parts).cloned()
+    let model = cache.as_ref()?.get(&key.model)?;
+    let texts = match key.keyspace {
+        None => &model.own,
+        Some(ks) => model.overridden.get(ks)?,
+    };
+    texts.get(parts).cloned()
 }
 
 /// Stores `cql` for `key` (when the key is cacheable) and returns the shared text.
-pub(crate) fn insert(key: &ShapeKey, cql: String) -> Arc<str> {
+pub(crate) fn insert(key: &ShapeKey<'_>, cql: String) -> Arc<str> {
     let cql: Arc<str> = Arc::from(cql);
     if let Some(parts) = key.parts() {
         let mut cache = CACHE.write().unwrap_or_else(PoisonError::into_inner);
-        cache
+        let model = cache
             .get_or_insert_with(HashMap::default)
             .entry(key.model)
-            .or_default()
-            .insert(parts.into(), cql.clone());
+            .or_default();
+        let texts = match key.keyspace {
+            None => Some(&mut model.own),
+            Some(ks) if model.overridden.contains_key(ks) => model.overridden.get_mut(ks),
+            Some(_) if model.overridden.len() >= MAX_KEYSPACES => None,
+            Some(ks) => Some(model.overridden.entry(ks.into()).or_default()),
+        };
+        if let Some(texts) = texts {
+            texts.insert(parts.into(), cql.clone());
+        }
     }
     cql
 }
@@ -165,6 +207,47 @@ mod tests {
             some.push_opt_i32(Some(v));
             assert!(get(&some).is_none(), "{v}");
         }
+    }
+
+    #[test]
+    fn keyspaces_are_part_of_the_key() {
+        let mut own = ShapeKey::new::<A>(93);
+        own.push(1);
+        insert(&own, "SELECT FROM t".to_owned());
+        let tenant = String::from("tenant_1");
+        let mut t1 = ShapeKey::new::<A>(93);
+        t1.in_keyspace(Some(&tenant));
+        t1.push(1);
+        assert!(get(&t1).is_none(), "the model's text is not a tenant's");
+        insert(&t1, "SELECT FROM tenant_1.t".to_owned());
+        let mut t2 = ShapeKey::new::<A>(93);
+        t2.in_keyspace(Some("tenant_2"));
+        t2.push(1);
+        assert!(get(&t2).is_none(), "nor is another tenant's");
+        assert_eq!(get(&t1).as_deref(), Some("SELECT FROM tenant_1.t"));
+        assert_eq!(get(&own).as_deref(), Some("SELECT FROM t"));
+    }
+
+    #[test]
+    fn overriding_keyspaces_are_bounded_per_model() {
+        struct C;
+        for i in 0..MAX_KEYSPACES + 10 {
+            let ks = format!("ks_{i}");
+            let mut k = ShapeKey::new::<C>(94);
+            k.in_keyspace(Some(&ks));
+            let text = insert(&k, format!("text {i}"));
+            assert_eq!(
+                &*text,
+                format!("text {i}"),
+                "the text is returned either way"
+            );
+            assert_eq!(get(&k).is_some(), i < MAX_KEYSPACES, "{i}");
+        }
+        let mut first = ShapeKey::new::<C>(94);
+        first.in_keyspace(Some("ks_0"));
+        first.push(7);
+        insert(&first, "another shape".to_owned());
+        assert!(get(&first).is_some(), "a kept keyspace takes new shapes");
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub struct Update<M> {
     if_exists: bool,
     ttl: Option<i32>,
     timestamp: Option<i64>,
+    keyspace: Option<String>,
     options: QueryOptions,
     _model: PhantomData<fn() -> M>,
 }
@@ -77,6 +78,7 @@ impl<M: Model> Update<M> {
             if_exists: false,
             ttl: None,
             timestamp: None,
+            keyspace: None,
             options: QueryOptions::default(),
             _model: PhantomData,
         }
@@ -137,6 +139,14 @@ impl<M: Model> Update<M> {
     /// `USING TIMESTAMP` in microseconds.
     pub fn timestamp(mut self, micros: i64) -> Self {
         self.timestamp = Some(micros);
+        self
+    }
+
+    /// Updates the table in `keyspace` instead of the model's (or the session's)
+    /// keyspace: for services that keep one keyspace per tenant. The statement names the
+    /// table `keyspace.table`, on protocol v4 and v5 alike.
+    pub fn keyspace(mut self, keyspace: impl Into<String>) -> Self {
+        self.keyspace = Some(keyspace.into());
         self
     }
 
@@ -239,7 +249,7 @@ impl<M: Model> Update<M> {
         }
         let mut w = Writer::new(table);
         w.push("UPDATE ");
-        w.push(&table_name::<M>());
+        w.push(&table_name::<M>(self.keyspace.as_deref()));
         using(&mut w, self.ttl, self.timestamp)?;
         w.push(" SET ");
         for (i, a) in self.assignments.iter().enumerate() {
