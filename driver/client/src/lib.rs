@@ -26,6 +26,7 @@ mod result;
 mod session;
 mod settings;
 pub mod statement;
+pub mod telemetry;
 mod tls;
 pub mod values;
 

@@ -85,8 +85,24 @@ impl SessionInner {
         })
     }
 
-    /// Runs `work` with retries; `statement` is the excerpt used in errors and spans.
+    /// Runs `work` with retries inside the request span (`crate::telemetry`); `statement`
+    /// is the excerpt used in errors and spans.
     pub(crate) async fn run(
+        &self,
+        work: Work<'_>,
+        opts: &StatementOptions,
+        statement: &Arc<str>,
+    ) -> Result<QueryResult, ExecuteError> {
+        let span = super::spans::request_span(work, opts, || self.current_keyspace());
+        let result = self
+            .run_attempts(work, opts, statement)
+            .instrument(span.clone())
+            .await;
+        super::spans::record_outcome(&span, &result);
+        result
+    }
+
+    async fn run_attempts(
         &self,
         work: Work<'_>,
         opts: &StatementOptions,
@@ -191,6 +207,7 @@ impl SessionInner {
                 let envelope = Envelope::borrowed(request)
                     .with_tracing(opts.tracing)
                     .with_custom_payload(&opts.custom_payload);
+                super::spans::record_attempt(&node, addr, resolved.consistency, retries);
                 let span = tracing::debug_span!(
                     "request",
                     statement = %statement,

@@ -13,6 +13,7 @@ mod paging;
 mod pool;
 mod prepared_cache;
 mod routing;
+mod spans;
 mod topology;
 mod trace;
 
