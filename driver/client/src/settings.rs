@@ -5,19 +5,7 @@
 //! migrations tool reads the same variables, so a service and its migrations share one
 //! configuration.
 //!
-//! | variable | field | example |
-//! |---|---|---|
-//! | `CASSIA_CONTACT_POINTS` | `contact_points` | `10.0.0.1:9042,10.0.0.2` |
-//! | `CASSIA_PROTOCOL_VERSION` | `protocol_version` | `4` or `5` |
-//! | `CASSIA_USERNAME`, `CASSIA_PASSWORD` | `username`, `password` | both or neither |
-//! | `CASSIA_TLS_CA` | `tls_ca` | `/etc/cassandra/ca.pem` (turns TLS on) |
-//! | `CASSIA_LOCAL_DC` | `local_dc` | `dc1` |
-//! | `CASSIA_KEYSPACE` | `keyspace` | `shop` |
-//! | `CASSIA_COMPRESSION` | `compression` | `lz4`, `snappy` or `none` |
-//! | `CASSIA_CONNECT_TIMEOUT_MS` | `connect_timeout_ms` | `5000` |
-//! | `CASSIA_REQUEST_TIMEOUT_MS` | `request_timeout_ms` | `10000` |
-//!
-//! An empty variable counts as unset.
+//! The variables are listed on [`SessionConfig`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,7 +20,22 @@ use crate::policies::{DcAwareRoundRobinPolicy, TokenAwarePolicy};
 use crate::session::SessionBuilder;
 use crate::tls::TlsConfig;
 
-/// Connection settings as data (see the [module docs](self) for the variables).
+/// Connection settings as data: a section of an application's configuration file (serde)
+/// and the `CASSIA_*` environment variables.
+///
+/// | variable | field | example |
+/// |---|---|---|
+/// | `CASSIA_CONTACT_POINTS` | `contact_points` | `10.0.0.1:9042,10.0.0.2` |
+/// | `CASSIA_PROTOCOL_VERSION` | `protocol_version` | `4` or `5` |
+/// | `CASSIA_USERNAME`, `CASSIA_PASSWORD` | `username`, `password` | both or neither |
+/// | `CASSIA_TLS_CA` | `tls_ca` | `/etc/cassandra/ca.pem` (turns TLS on) |
+/// | `CASSIA_LOCAL_DC` | `local_dc` | `dc1` |
+/// | `CASSIA_KEYSPACE` | `keyspace` | `shop` |
+/// | `CASSIA_COMPRESSION` | `compression` | `lz4`, `snappy` or `none` |
+/// | `CASSIA_CONNECT_TIMEOUT_MS` | `connect_timeout_ms` | `5000` |
+/// | `CASSIA_REQUEST_TIMEOUT_MS` | `request_timeout_ms` | `10000` |
+///
+/// An empty variable counts as unset.
 #[derive(Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
