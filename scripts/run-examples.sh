@@ -44,6 +44,11 @@ for name in "${names[@]}"; do
         dir=examples/blog
         args=(schema diff --check)
     fi
+    # The web service would serve until stopped: --check serves on a free port, calls every
+    # endpoint over HTTP, and exits.
+    if [ "$name" = web ]; then
+        args=(--check)
+    fi
     if (cd "$dir" && timeout 120 cargo run --quiet -p cassia-examples --example "$name" -- "${args[@]}") >"$log" 2>&1; then
         passed=$((passed + 1))
         printf 'example %-12s ok (%d ms)\n' "$name" $((($(date +%s%N) - start) / 1000000))

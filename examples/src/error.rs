@@ -60,6 +60,9 @@ pub enum ExampleError {
         /// Why it was refused.
         detail: String,
     },
+    /// The web example could not listen, serve, or call its own endpoints.
+    #[error("{0}")]
+    Web(String),
     /// What was read back differs from what was written.
     #[error("{what}: expected {expected}, read back {actual}")]
     Mismatch {

@@ -137,7 +137,11 @@ async fn with_driver(session: &Session, expected: &[(i32, &str, f32)]) -> Result
     for (id, text, sim) in &rows {
         println!("  [{id}] \"{text}\" (sim: {sim:.4})");
     }
-    compare("driver", expected, rows.iter().map(|(i, t, s)| (*i, t.as_str(), *s)))?;
+    compare(
+        "driver",
+        expected,
+        rows.iter().map(|(i, t, s)| (*i, t.as_str(), *s)),
+    )?;
 
     // The same search prepared, the query vector bound to `ANN OF ?`.
     let prepared = session
@@ -146,10 +150,8 @@ async fn with_driver(session: &Session, expected: &[(i32, &str, f32)]) -> Result
              ORDER BY vector ANN OF ? LIMIT 2"
         ))
         .await?;
-    let bound: Vec<(i32, String, f32)> = session
-        .execute(&prepared, (QUERY, QUERY))
-        .await?
-        .rows()?;
+    let bound: Vec<(i32, String, f32)> =
+        session.execute(&prepared, (QUERY, QUERY)).await?.rows()?;
     compare(
         "driver, prepared",
         expected,
@@ -215,8 +217,16 @@ fn compare<'a>(
     actual: impl Iterator<Item = (i32, &'a str, f32)>,
 ) -> Result<(), ExampleError> {
     let actual: Vec<(i32, &str, f32)> = actual.collect();
-    let ids = |rows: &[(i32, &str, f32)]| rows.iter().map(|r| (r.0, r.1.to_owned())).collect::<Vec<_>>();
-    check::same(format!("{what}: nearest rows"), &ids(expected), &ids(&actual))?;
+    let ids = |rows: &[(i32, &str, f32)]| {
+        rows.iter()
+            .map(|r| (r.0, r.1.to_owned()))
+            .collect::<Vec<_>>()
+    };
+    check::same(
+        format!("{what}: nearest rows"),
+        &ids(expected),
+        &ids(&actual),
+    )?;
     for ((id, _, want), (_, _, got)) in expected.iter().zip(&actual) {
         check::holds(
             format!("{what}: similarity of row {id}"),

@@ -1,0 +1,173 @@
+//! A web back end on Cassia: the HTTP service of `cassia_examples::web` (axum on tokio),
+//! started against the embedded emulator, or the cluster the `CASSIA_*` variables name.
+//!
+//! ```sh
+//! cargo run --example web                      # serves on 127.0.0.1:3000 (PORT to change)
+//! curl -X POST localhost:3000/channels/general/messages \
+//!      -H 'content-type: application/json' -d '{"author": "ada", "body": "hello"}'
+//! curl 'localhost:3000/channels/general/messages?limit=10'
+//! cargo run --example web -- --check           # serve on a free port, call every endpoint, exit
+//! ```
+//!
+//! Each request is logged with its `http.request` span; the driver's spans nest inside it.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use cassia_examples::web::{self, AppState, Message, MessagePage, Views};
+use cassia_examples::{ExampleError, check, report, target};
+use serde_json::json;
+
+/// The keyspace the service uses (created if missing; dropped after `--check`).
+const KEYSPACE: &str = "cassia_web";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
+    let check_only = std::env::args().any(|a| a == "--check");
+    report(run(check_only).await)
+}
+
+async fn run(check_only: bool) -> Result<(), ExampleError> {
+    let target = target::connect().await?;
+    println!("connected to {}", target.description);
+    let session = target.session.clone();
+    session
+        .query(
+            format!(
+                "CREATE KEYSPACE IF NOT EXISTS {KEYSPACE} WITH replication = \
+                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+            ),
+            (),
+        )
+        .await?;
+    session.await_schema_agreement().await?;
+    session.use_keyspace(KEYSPACE).await?;
+    let state = AppState::new(session.clone(), Duration::from_secs(2)).await?;
+    let port = if check_only {
+        0
+    } else {
+        std::env::var("PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(3000)
+    };
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|e| ExampleError::Web(format!("cannot listen on port {port}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ExampleError::Web(e.to_string()))?;
+    println!("serving on http://{addr}");
+    let server =
+        tokio::spawn(
+            async move { axum::serve(listener, web::router(state).into_make_service()).await },
+        );
+    let outcome = if check_only {
+        let checked = exercise(&format!("http://{addr}")).await;
+        server.abort();
+        let dropped = session
+            .query(format!("DROP KEYSPACE IF EXISTS {KEYSPACE}"), ())
+            .await;
+        checked.and(dropped.map(|_| ()).map_err(Into::into))
+    } else {
+        tokio::select! {
+            served = server => match served {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(ExampleError::Web(e.to_string())),
+                Err(e) => Err(ExampleError::Web(e.to_string())),
+            },
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    };
+    target.close().await;
+    outcome
+}
+
+/// Calls every endpoint once over HTTP and checks the answers.
+async fn exercise(base: &str) -> Result<(), ExampleError> {
+    let http = reqwest::Client::new();
+    let fail = |e: reqwest::Error| ExampleError::Web(format!("HTTP: {e}"));
+    let messages = format!("{base}/channels/general/messages");
+    for (id, body) in [(1, "first"), (2, "second"), (3, "third")] {
+        let status = http
+            .post(&messages)
+            .json(&json!({ "id": id, "author": "ada", "body": body }))
+            .send()
+            .await
+            .map_err(fail)?
+            .status();
+        check::same(format!("POST message {id}"), &201, &status.as_u16())?;
+    }
+    let first: MessagePage = http
+        .get(format!("{messages}?limit=2"))
+        .send()
+        .await
+        .map_err(fail)?
+        .json()
+        .await
+        .map_err(fail)?;
+    let ids = |p: &MessagePage| p.items.iter().map(|m| m.id).collect::<Vec<_>>();
+    check::same("first page, newest first", &vec![3, 2], &ids(&first))?;
+    let cursor = first.next_cursor.ok_or(ExampleError::Mismatch {
+        what: "first page".into(),
+        expected: "a next_cursor".into(),
+        actual: "none".into(),
+    })?;
+    let second: MessagePage = http
+        .get(format!("{messages}?limit=2&cursor={cursor}"))
+        .send()
+        .await
+        .map_err(fail)?
+        .json()
+        .await
+        .map_err(fail)?;
+    check::same("second page", &vec![1], &ids(&second))?;
+    let updated: Message = http
+        .put(format!("{messages}/1"))
+        .json(&json!({ "body": "first, edited", "version": 1 }))
+        .send()
+        .await
+        .map_err(fail)?
+        .json()
+        .await
+        .map_err(fail)?;
+    check::same("version after update", &2, &updated.version)?;
+    let stale = http
+        .put(format!("{messages}/1"))
+        .json(&json!({ "body": "lost update", "version": 1 }))
+        .send()
+        .await
+        .map_err(fail)?
+        .status();
+    check::same("stale update", &409, &stale.as_u16())?;
+    let views: Views = http
+        .post(format!("{base}/channels/general/views"))
+        .send()
+        .await
+        .map_err(fail)?
+        .json()
+        .await
+        .map_err(fail)?;
+    check::same("views", &1, &views.views)?;
+    let deleted = http
+        .delete(format!("{messages}/2"))
+        .send()
+        .await
+        .map_err(fail)?
+        .status();
+    check::same("DELETE", &204, &deleted.as_u16())?;
+    let gone = http
+        .get(format!("{messages}/2"))
+        .send()
+        .await
+        .map_err(fail)?
+        .status();
+    check::same("GET after DELETE", &404, &gone.as_u16())?;
+    println!("web: every endpoint answered as expected");
+    Ok(())
+}
