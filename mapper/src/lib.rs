@@ -53,8 +53,10 @@
 
 //! # Running queries and syncing the schema
 //!
-//! Builders run on the default session ([`connection::setup`]), a named one
-//! ([`connection::register_connection`]), or one passed explicitly (the `*_on` forms).
+//! Every operation takes the session explicitly, the same way everywhere: `sync_table(&session)`,
+//! `.execute_on(&session)`, `.all_on(&session)`, `.page_on(&session, ...)`. For scripts,
+//! cqlengine's process-wide registry is an opt-in convenience: [`connection::setup`] (or a
+//! named [`connection::register_connection`]) once, then the same calls without `_on`.
 //! Each statement is prepared once per distinct CQL text and reused.
 //!
 //! ```no_run
@@ -71,14 +73,20 @@
 //! }
 //!
 //! # async fn demo(session: cassia::Session) -> Result<(), cassia::ExecError> {
-//! cassia::connection::setup(session.clone());
 //! sync_table::<Visit>(&session).await?; // CREATE TABLE / ALTER TABLE ADD ..., never DROP
-//! Visit { page: "/".into(), at: 1, user: None }.insert().ttl(3600).execute().await?;
+//! Visit { page: "/".into(), at: 1, user: None }
+//!     .insert()
+//!     .ttl(3600)
+//!     .execute_on(&session)
+//!     .await?;
 //! let latest = Visit::objects()
 //!     .filter(Visit::PAGE.eq("/"))
 //!     .order_by(Visit::AT.desc())
-//!     .first()
+//!     .first_on(&session)
 //!     .await?;
+//!
+//! // Or, in a script, register the session once and leave it out.
+//! cassia::connection::setup(session.clone());
 //! let n = Visit::objects().filter(Visit::PAGE.eq("/")).count().await?;
 //! # let _ = (latest, n);
 //! # Ok(())

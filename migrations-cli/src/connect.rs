@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use cassia::Session;
-use cassia::driver::auth::PlainTextAuthenticator;
-use cassia::driver::{ProtocolVersion, TlsConfig};
+use cassia::driver::SessionConfig;
 use cassia::migrate::{MigrationSet, Migrator};
 
 use crate::config::Settings;
@@ -20,22 +19,28 @@ pub(crate) async fn session(s: &Settings) -> Result<Session> {
             s.profile
         );
     }
-    let mut b = Session::builder()
-        .known_nodes(s.contact_points.clone())
-        .connect_timeout(Duration::from_secs(s.connect_timeout_secs.unwrap_or(10)));
-    match s.protocol_version {
-        Some(4) => b = b.protocol_version(ProtocolVersion::V4),
-        Some(5) => b = b.protocol_version(ProtocolVersion::V5),
-        _ => {}
-    }
-    if let (Some(user), Some(password)) = (&s.username, &s.password) {
-        b = b.authenticator(PlainTextAuthenticator::new(user.clone(), password.clone()));
-    }
-    if let Some(ca) = &s.tls_ca {
-        let pem = std::fs::read(ca)
-            .with_context(|| format!("cannot read the TLS CA {}", ca.display()))?;
-        b = b.tls(TlsConfig::new().with_ca_pem(&pem)?);
-    }
+    // The driver's own configuration, so the tool and the services it migrates read the
+    // same CASSIA_* variables: the settings resolved from cassia.toml, the environment and
+    // the flags take precedence; what they do not cover (CASSIA_LOCAL_DC,
+    // CASSIA_COMPRESSION, CASSIA_REQUEST_TIMEOUT_MS) comes from the environment.
+    let from_env = SessionConfig::from_env().context("invalid CASSIA_* setting")?;
+    let config = SessionConfig {
+        contact_points: s.contact_points.clone(),
+        protocol_version: s.protocol_version,
+        username: s.username.clone(),
+        password: s.password.clone(),
+        tls_ca: s.tls_ca.clone(),
+        // The keyspace may not exist yet: the migrator names it in its statements.
+        keyspace: None,
+        connect_timeout_ms: Some(s.connect_timeout_secs.unwrap_or(10) * 1000),
+        ..from_env
+    };
+    let b = Session::builder()
+        .config(&config)
+        .with_context(|| match &config.tls_ca {
+            Some(ca) => format!("cannot use the TLS CA {}", ca.display()),
+            None => "invalid connection settings".to_owned(),
+        })?;
     b.build()
         .await
         .with_context(|| format!("cannot connect to {}", s.contact_points.join(", ")))
