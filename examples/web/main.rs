@@ -7,6 +7,7 @@
 //!      -H 'content-type: application/json' -d '{"author": "ada", "body": "hello"}'
 //! curl 'localhost:3000/channels/general/messages?limit=10'
 //! cargo run --example web -- --check           # serve on a free port, call every endpoint, exit
+//! cargo run --release --example web -- --bench # read endpoint: mapper vs plain driver, req/s
 //! ```
 //!
 //! Each request is logged with its `http.request` span; the driver's spans nest inside it.
@@ -16,6 +17,8 @@ use std::time::Duration;
 
 use cassia_examples::web::{self, AppState, Message, MessagePage, Views};
 use cassia_examples::{ExampleError, check, report, target};
+
+mod bench;
 use serde_json::json;
 
 /// The keyspace the service uses (created if missing; dropped after `--check`).
@@ -28,11 +31,30 @@ async fn main() -> ExitCode {
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
-    let check_only = std::env::args().any(|a| a == "--check");
-    report(run(check_only).await)
+    let args: Vec<String> = std::env::args().collect();
+    let mode = if args.iter().any(|a| a == "--bench") {
+        Mode::Bench
+    } else if args.iter().any(|a| a == "--check") {
+        Mode::Check
+    } else {
+        Mode::Serve
+    };
+    report(run(mode).await)
 }
 
-async fn run(check_only: bool) -> Result<(), ExampleError> {
+/// What the program does once the service is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Serve until Ctrl-C.
+    Serve,
+    /// Call every endpoint once, then exit (CI).
+    Check,
+    /// Measure the read endpoint on the mapper and on the plain driver, then exit.
+    Bench,
+}
+
+async fn run(mode: Mode) -> Result<(), ExampleError> {
+    let check_only = mode != Mode::Serve;
     let target = target::connect().await?;
     println!("connected to {}", target.description);
     let session = target.session.clone();
@@ -68,7 +90,11 @@ async fn run(check_only: bool) -> Result<(), ExampleError> {
             async move { axum::serve(listener, web::router(state).into_make_service()).await },
         );
     let outcome = if check_only {
-        let checked = exercise(&format!("http://{addr}")).await;
+        let base = format!("http://{addr}");
+        let checked = match mode {
+            Mode::Bench => bench::run(&base).await,
+            _ => exercise(&base).await,
+        };
         server.abort();
         let dropped = session
             .query(format!("DROP KEYSPACE IF EXISTS {KEYSPACE}"), ())
