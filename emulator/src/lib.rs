@@ -66,6 +66,7 @@
 
 mod auth;
 pub mod catalog;
+pub mod cluster;
 mod connection;
 pub mod cql;
 pub mod durability;
@@ -74,6 +75,11 @@ mod server;
 pub(crate) mod store;
 mod tls;
 
+pub use cluster::faults::{Fault, FaultRule, RuleId};
+pub use cluster::{NodeInfo, NodeStatus};
 pub use durability::DurabilityError;
-pub use server::{DEFAULT_MAX_FRAME_SIZE, Emulator, EmulatorBuilder, EmulatorHandle, StartError};
+pub use server::{
+    DEFAULT_MAX_FRAME_SIZE, Emulator, EmulatorBuilder, EmulatorHandle, NodeError, NodeHandle,
+    StartError,
+};
 pub use tls::TlsError;

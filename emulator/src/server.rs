@@ -1,21 +1,31 @@
 //! The server: [`Emulator::builder`] configures it, [`EmulatorBuilder::start`] binds the
-//! socket and spawns the accept loop, and [`EmulatorHandle`] stops it (explicitly or on drop).
+//! sockets (one per node of a simulated cluster) and spawns the accept loops, and
+//! [`EmulatorHandle`] controls the nodes and stops everything (explicitly or on drop).
 //!
 //! Every accepted socket gets its own task (see `connection`); the engine is shared by all of
-//! them behind an `Arc`.
+//! them, on every node, behind an `Arc`.
+//!
+//! - `listen`: binding, node addresses, the accept loop.
+//! - `node`: per-node runtime and [`NodeHandle`] (stop, start, pause, decommission).
+
+mod listen;
+mod node;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use cassia_protocol::frame::ProtocolVersion;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 
 use crate::auth::Credentials;
+use crate::cluster::NodeInfo;
+use crate::cluster::faults::{FaultRule, RuleId};
 use crate::engine::{Engine, EngineConfig};
 use crate::tls::{TlsError, TlsSource};
+pub(crate) use listen::stopped;
+pub use node::{NodeError, NodeHandle};
+use node::{NodeRuntime, lock};
 
 /// Default cap on one frame (header + body), as Cassandra's `native_transport_max_frame_size`
 /// is in spirit: large enough for any sane request, small enough to refuse garbage lengths.
@@ -37,6 +47,10 @@ impl Emulator {
             versions: vec![ProtocolVersion::V4, ProtocolVersion::V5],
             engine_config: EngineConfig::default(),
             data_dir: None,
+            topology: None,
+            racks: 1,
+            num_tokens: crate::cluster::DEFAULT_NUM_TOKENS,
+            record_requests: false,
         }
     }
 }
@@ -51,6 +65,11 @@ pub struct EmulatorBuilder {
     versions: Vec<ProtocolVersion>,
     engine_config: EngineConfig,
     data_dir: Option<PathBuf>,
+    /// Nodes per data centre; `None`: one node in the engine config's data centre.
+    topology: Option<Vec<(String, usize)>>,
+    racks: usize,
+    num_tokens: usize,
+    record_requests: bool,
 }
 
 impl EmulatorBuilder {
@@ -123,6 +142,56 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Simulates a cluster of `count` nodes in the engine config's data centre (default
+    /// `datacenter1`). Node `i` listens on 127.0.0.(1+i) with node 0's port when the listen
+    /// address is 127.0.0.1 and those addresses can be bound (the whole 127/8 is local on
+    /// Linux), else on consecutive ports; see [`EmulatorHandle::node_addrs`].
+    pub fn nodes(mut self, count: usize) -> Self {
+        self.topology = Some(vec![(self.engine_config.datacenter.clone(), count.max(1))]);
+        self
+    }
+
+    /// Simulates a cluster with these data centres and node counts, in order:
+    /// `.datacenters([("dc1", 3), ("dc2", 2)])` makes nodes 0-2 in dc1 and 3-4 in dc2. Node 0's
+    /// data centre becomes the engine config's.
+    pub fn datacenters<S: Into<String>>(
+        mut self,
+        dcs: impl IntoIterator<Item = (S, usize)>,
+    ) -> Self {
+        let dcs: Vec<(String, usize)> = dcs
+            .into_iter()
+            .map(|(dc, n)| (dc.into(), n))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        if let Some((first, _)) = dcs.first() {
+            self.engine_config.datacenter = first.clone();
+            self.topology = Some(dcs);
+        }
+        self
+    }
+
+    /// Spreads each data centre's nodes over `count` racks, round robin: its k-th node is in
+    /// `rack{k % count + 1}` (default one rack, `rack1`).
+    pub fn racks(mut self, count: usize) -> Self {
+        self.racks = count.max(1);
+        self
+    }
+
+    /// Tokens per node (default 16, as `num_tokens` in Cassandra 4.0). They are
+    /// deterministic: with `n` nodes, token `j` of node `i` is
+    /// `i64::MIN + step * (j * n + i + 1)` where `step = 2^64 / (n * num_tokens)`.
+    pub fn num_tokens(mut self, count: usize) -> Self {
+        self.num_tokens = count.max(1);
+        self
+    }
+
+    /// Logs every request from the start (see [`Engine::record_requests`] and
+    /// [`NodeHandle::take_requests`]).
+    pub fn record_requests(mut self, on: bool) -> Self {
+        self.record_requests = on;
+        self
+    }
+
     /// Binds the socket and starts serving in the current tokio runtime (after replaying
     /// the journal, with [`Self::data_dir`]).
     pub async fn start(self) -> Result<EmulatorHandle, StartError> {
@@ -130,38 +199,54 @@ impl EmulatorBuilder {
             return Err(StartError::NoProtocolVersion);
         }
         let tls = self.tls.as_ref().map(crate::tls::acceptor).transpose()?;
-        let listener = TcpListener::bind(self.listen)
-            .await
-            .map_err(|source| StartError::Bind {
+        let topology = self
+            .topology
+            .clone()
+            .unwrap_or_else(|| vec![(self.engine_config.datacenter.clone(), 1)]);
+        let count: usize = topology.iter().map(|(_, n)| n).sum();
+        let (listeners, layout) = listen::bind_cluster(self.listen, count)
+            .map_err(|(addr, source)| StartError::Bind { addr, source })?;
+        let mut addrs = Vec::with_capacity(count);
+        for l in &listeners {
+            addrs.push(l.local_addr().map_err(|source| StartError::Bind {
                 addr: self.listen,
                 source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: self.listen,
-            source,
-        })?;
+            })?);
+        }
+        let mut specs = Vec::with_capacity(count);
+        for (dc, n) in &topology {
+            for k in 0..*n {
+                let rack = format!("rack{}", k % self.racks + 1);
+                specs.push((dc.clone(), rack, addrs[specs.len()]));
+            }
+        }
         let mut engine_config = self.engine_config;
-        engine_config.native_address = addr;
-        let engine = Arc::new(Engine::new(engine_config));
+        engine_config.native_address = addrs[0];
+        engine_config.rack = specs[0].1.clone();
+        let engine = Arc::new(Engine::with_cluster(engine_config, specs, self.num_tokens));
+        engine.record_requests(self.record_requests);
         if let Some(dir) = &self.data_dir {
             let journal = crate::durability::open(dir, &engine)?;
             engine.attach_journal(journal);
         }
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            engine: Arc::clone(&engine),
+        let serving = Arc::new(Serving {
+            tls,
             credentials: self.credentials,
             versions: self.versions,
             max_frame_size: self.max_frame_size,
-            stop: stop_rx,
+            layout,
         });
-        let accept = tokio::spawn(accept_loop(listener, tls, shared));
-        tracing::info!(%addr, "cassia emulator listening");
+        let nodes = listeners
+            .into_iter()
+            .zip(&addrs)
+            .enumerate()
+            .map(|(i, (l, addr))| NodeRuntime::spawn(i, l, *addr, &engine, &serving, false))
+            .collect();
         Ok(EmulatorHandle {
-            addr,
+            addr: addrs[0],
             engine,
-            stop: stop_tx,
-            accept: Some(accept),
+            serving,
+            nodes: Mutex::new(nodes),
         })
     }
 }
@@ -190,19 +275,115 @@ pub enum StartError {
     NoProtocolVersion,
 }
 
-/// A running emulator. Dropping it stops the server (without waiting).
+/// A running emulator (one node, or a simulated cluster). Dropping it stops every node
+/// (without waiting).
 #[derive(Debug)]
 pub struct EmulatorHandle {
     addr: SocketAddr,
     engine: Arc<Engine>,
-    stop: watch::Sender<bool>,
-    accept: Option<tokio::task::JoinHandle<()>>,
+    serving: Arc<Serving>,
+    nodes: Mutex<Vec<NodeRuntime>>,
 }
 
 impl EmulatorHandle {
-    /// The address the server listens on (with the real port when 0 was asked).
+    /// The address node 0 listens on (with the real port when 0 was asked).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Every node's address, by node index (decommissioned nodes keep theirs).
+    pub fn node_addrs(&self) -> Vec<SocketAddr> {
+        lock(&self.nodes).iter().map(|n| n.addr).collect()
+    }
+
+    /// Node `index`, to inspect or control it.
+    ///
+    /// # Panics
+    /// If there is no such node (indexes go from 0 to `node_addrs().len() - 1`).
+    pub fn node(&self, index: usize) -> NodeHandle<'_> {
+        assert!(
+            index < lock(&self.nodes).len(),
+            "no node {index} in this emulator"
+        );
+        NodeHandle {
+            handle: self,
+            index,
+        }
+    }
+
+    /// What the cluster knows about every node (placement, tokens, host id, status).
+    pub fn nodes(&self) -> Vec<NodeInfo> {
+        self.engine.cluster().nodes()
+    }
+
+    /// The replicas (node indexes, primary first) of the partition with `token` in
+    /// `keyspace`; empty for an unknown or node-local keyspace.
+    pub fn replicas(&self, keyspace: &str, token: i64) -> Vec<usize> {
+        let replication = self
+            .engine
+            .with_catalog(|c| c.find_keyspace(keyspace).map(|k| k.replication.clone()));
+        match replication {
+            Some(r) => self.engine.cluster().replicas(&r, token),
+            None => Vec::new(),
+        }
+    }
+
+    /// Adds a node to data centre `datacenter`, rack `rack`, on the next address (or port);
+    /// it takes tokens from the widest ranges, and the other nodes announce NEW_NODE then UP.
+    /// Returns its index.
+    pub async fn add_node(
+        &self,
+        datacenter: impl Into<String>,
+        rack: impl Into<String>,
+    ) -> Result<usize, NodeError> {
+        let index = {
+            let mut nodes = lock(&self.nodes);
+            let index = nodes.len();
+            let addr =
+                listen::node_addr(self.addr, self.serving.layout, index).ok_or_else(|| {
+                    NodeError::Bind {
+                        index,
+                        addr: self.addr,
+                        source: std::io::Error::other("no address left for a new node"),
+                    }
+                })?;
+            let listener = listen::bind(addr).map_err(|source| NodeError::Bind {
+                index,
+                addr,
+                source,
+            })?;
+            let cluster = self.engine.cluster();
+            let added = cluster.add(datacenter.into(), rack.into(), addr);
+            debug_assert_eq!(added, index, "the cluster and the runtimes index alike");
+            nodes.push(NodeRuntime::spawn(
+                index,
+                listener,
+                addr,
+                &self.engine,
+                &self.serving,
+                false,
+            ));
+            index
+        };
+        self.engine.refresh_datacenters();
+        self.engine.cluster().announce_new(index);
+        Ok(index)
+    }
+
+    /// Adds a fault rule (see [`crate::cluster::faults`]); returns its id for
+    /// [`Self::remove_rule`].
+    pub fn add_rule(&self, rule: FaultRule) -> RuleId {
+        self.engine.cluster().faults.add(rule)
+    }
+
+    /// Removes a fault rule; `false` if it was already gone.
+    pub fn remove_rule(&self, id: RuleId) -> bool {
+        self.engine.cluster().faults.remove(id)
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_rules(&self) {
+        self.engine.cluster().faults.clear();
     }
 
     /// The engine behind the server, to inspect or prepare state in tests.
@@ -210,23 +391,49 @@ impl EmulatorHandle {
         &self.engine
     }
 
-    /// Stops accepting, closes every connection and waits until they are gone.
-    pub async fn shutdown(mut self) {
-        let _ = self.stop.send(true);
-        if let Some(accept) = self.accept.take() {
-            // The accept task only ends by itself or by a panic we cannot act on.
-            let _ = accept.await;
+    /// Stops accepting on every node, closes every connection and waits until they are gone.
+    pub async fn shutdown(self) {
+        let tasks: Vec<_> = lock(&self.nodes)
+            .iter_mut()
+            .map(NodeRuntime::signal_stop)
+            .collect();
+        for task in tasks {
+            node::join(task).await;
         }
     }
 }
 
 impl Drop for EmulatorHandle {
     fn drop(&mut self) {
-        let _ = self.stop.send(true);
+        for node in lock(&self.nodes).iter_mut() {
+            // Detached: the tasks end on their own once signalled.
+            drop(node.signal_stop());
+        }
     }
 }
 
-/// What every connection task shares.
+/// What every node serves with (fixed at start).
+pub(crate) struct Serving {
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    pub credentials: Option<Credentials>,
+    pub versions: Vec<ProtocolVersion>,
+    pub max_frame_size: usize,
+    pub layout: listen::Layout,
+}
+
+impl std::fmt::Debug for Serving {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The TLS acceptor has no Debug; whether there is one is what matters.
+        f.debug_struct("Serving")
+            .field("tls", &self.tls.is_some())
+            .field("versions", &self.versions)
+            .field("max_frame_size", &self.max_frame_size)
+            .field("layout", &self.layout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What every connection task of one node shares.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub engine: Arc<Engine>,
@@ -234,95 +441,10 @@ pub(crate) struct Shared {
     /// Accepted versions, ascending.
     pub versions: Vec<ProtocolVersion>,
     pub max_frame_size: usize,
-    /// Becomes `true` when the server stops.
+    /// Becomes `true` when the node (or the whole server) stops.
     pub stop: watch::Receiver<bool>,
-}
-
-async fn accept_loop(
-    listener: TcpListener,
-    tls: Option<tokio_rustls::TlsAcceptor>,
-    shared: Arc<Shared>,
-) {
-    let mut stop = shared.stop.clone();
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            _ = stopped(&mut stop) => break,
-            accepted = listener.accept() => match accepted {
-                Ok((socket, peer)) => {
-                    let _ = socket.set_nodelay(true);
-                    let shared = Arc::clone(&shared);
-                    let tls = tls.clone();
-                    connections.spawn(async move {
-                        match tls {
-                            None => crate::connection::serve(socket, peer, shared).await,
-                            Some(acceptor) => {
-                                if let Some(stream) = tls_handshake(&acceptor, socket, peer, &shared).await {
-                                    crate::connection::serve(stream, peer, shared).await;
-                                }
-                            }
-                        }
-                    });
-                }
-                // Running out of descriptors and the like: back off briefly instead of spinning.
-                Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                }
-            },
-            // Reap finished connections so the set does not grow forever.
-            Some(done) = connections.join_next(), if !connections.is_empty() => log_panic(done),
-        }
-    }
-    drop(listener);
-    // Connections watch the same signal and end on their own; wait for them.
-    while let Some(done) = connections.join_next().await {
-        log_panic(done);
-    }
-}
-
-/// A connection task that panicked lost only its own connection; say so in the log.
-fn log_panic(done: Result<(), tokio::task::JoinError>) {
-    if let Err(e) = done {
-        if e.is_panic() {
-            tracing::error!(error = %e, "a connection task panicked");
-        }
-    }
-}
-
-/// How long a client may take to complete the TLS handshake.
-const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Runs the TLS handshake, giving up on timeout or when the server stops, so a silent
-/// client cannot hold a task (or a shutdown) forever.
-async fn tls_handshake(
-    acceptor: &tokio_rustls::TlsAcceptor,
-    socket: tokio::net::TcpStream,
-    peer: SocketAddr,
-    shared: &Shared,
-) -> Option<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
-    let mut stop = shared.stop.clone();
-    tokio::select! {
-        handshake = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(socket)) => match handshake {
-            Ok(Ok(stream)) => Some(stream),
-            Ok(Err(e)) => {
-                tracing::debug!(%peer, error = %e, "TLS handshake failed");
-                None
-            }
-            Err(_) => {
-                tracing::debug!(%peer, "TLS handshake timed out");
-                None
-            }
-        },
-        _ = stopped(&mut stop) => None,
-    }
-}
-
-/// Resolves once the server is stopping (or its handle is gone).
-pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
-    while !*stop.borrow_and_update() {
-        if stop.changed().await.is_err() {
-            return;
-        }
-    }
+    /// `true` while the node is paused: connections read and answer nothing.
+    pub pause: watch::Receiver<bool>,
+    /// The node's index in the cluster.
+    pub node: usize,
 }

@@ -88,8 +88,10 @@ pub struct Catalog {
     keyspaces: BTreeMap<String, Arc<KeyspaceDef>>,
     schema_version: Uuid,
     host_id: Uuid,
-    /// The node's datacenter (NetworkTopologyStrategy only accepts it).
+    /// The node's datacenter (NetworkTopologyStrategy only accepts known ones).
     datacenter: String,
+    /// The other data centres of a simulated cluster (see `set_cluster_datacenters`).
+    other_datacenters: Vec<String>,
     /// When the catalog was created (`system.local.gossip_generation`).
     started_secs: i32,
 }
@@ -118,8 +120,24 @@ impl Catalog {
             schema_version: Uuid::new_v4(),
             host_id: Uuid::new_v4(),
             datacenter: datacenter.to_owned(),
+            other_datacenters: Vec::new(),
             started_secs: system::now_secs(),
         }
+    }
+
+    /// Every data centre NetworkTopologyStrategy accepts: the node's own and, in a
+    /// simulated cluster, the others.
+    pub(crate) fn datacenters(&self) -> Vec<String> {
+        let mut all = self.other_datacenters.clone();
+        all.push(self.datacenter.clone());
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// Makes NetworkTopologyStrategy accept the data centres of a simulated cluster.
+    pub(crate) fn set_cluster_datacenters(&mut self, dcs: Vec<String>) {
+        self.other_datacenters = dcs;
     }
 
     /// The schema version: changes after every DDL that changed something.
@@ -222,7 +240,19 @@ impl Catalog {
         keyspace: &str,
         table: &str,
     ) -> Option<Vec<Vec<Option<CqlValue>>>> {
-        system::system_rows(self, config, keyspace, table)
+        system::system_rows(self, config, None, keyspace, table)
+    }
+
+    /// [`Catalog::system_rows`] as node `view.0` of a simulated cluster reports them
+    /// (`system.local` about itself, `system.peers[_v2]` about the others).
+    pub(crate) fn node_system_rows(
+        &self,
+        config: &EngineConfig,
+        view: &crate::cluster::NodeView,
+        keyspace: &str,
+        table: &str,
+    ) -> Option<Vec<Vec<Option<CqlValue>>>> {
+        system::system_rows(self, config, Some(view), keyspace, table)
     }
 
     /// Whether the statement is DDL that [`Catalog::apply`] executes.

@@ -38,8 +38,12 @@ pub(crate) enum After {
     /// STARTUP succeeded: compress from now on (v4: every later frame, this reply
     /// included; v5: segments start after this reply).
     Started(Option<Compression>),
-    /// REGISTER for SCHEMA_CHANGE: start forwarding schema events.
-    SubscribeSchema,
+    /// REGISTER: start forwarding these kinds of events.
+    Subscribe {
+        schema: bool,
+        topology: bool,
+        status: bool,
+    },
     /// Send the reply, then close the connection.
     Close,
 }
@@ -57,10 +61,10 @@ pub(crate) struct Dispatcher {
 impl Dispatcher {
     pub(crate) fn new(shared: Arc<Shared>, peer: IpAddr, version: ProtocolVersion) -> Dispatcher {
         Dispatcher {
-            shared,
             peer,
             stage: Stage::Established,
-            client: ClientState::new(version),
+            client: ClientState::new(version).on_node(shared.node),
+            shared,
         }
     }
 
@@ -138,14 +142,12 @@ impl Dispatcher {
                     After::Nothing
                 } else {
                     reply.response = Response::Ready;
-                    if register
-                        .events
-                        .iter()
-                        .any(|e| e.eq_ignore_ascii_case("SCHEMA_CHANGE"))
-                    {
-                        After::SubscribeSchema
-                    } else {
-                        After::Nothing
+                    let has =
+                        |name: &str| register.events.iter().any(|e| e.eq_ignore_ascii_case(name));
+                    After::Subscribe {
+                        schema: has("SCHEMA_CHANGE"),
+                        topology: has("TOPOLOGY_CHANGE"),
+                        status: has("STATUS_CHANGE"),
                     }
                 }
             }

@@ -9,8 +9,14 @@
 //! - `dispatch`: the protocol state machine (handshake, auth, requests → engine).
 //! - `traces`: `system_traces` sessions for requests sent with the tracing flag.
 //! - `framing`: bytes ↔ frames (over the protocol crate's codec) and the refusals of bad input.
+//! - `faults`: which fault rule (if any) applies to a request.
+//!
+//! In a simulated cluster the task also forwards topology and status events about other
+//! nodes, stops reading while its node is paused, and sends the responses a `Delay` fault
+//! held back when their time comes (without holding up the other requests).
 
 mod dispatch;
+mod faults;
 mod framing;
 mod traces;
 
@@ -19,9 +25,13 @@ use std::sync::Arc;
 
 use bytes::BytesMut;
 use cassia_protocol::envelope::ResponseFrame;
+use cassia_protocol::frame::ProtocolVersion;
 use cassia_protocol::response::{Event, Response, SchemaChange, ServerError};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
+
+use crate::cluster::faults::Fault;
+use crate::cluster::{ClusterEvent, EventType};
 
 use crate::server::Shared;
 use dispatch::{After, Dispatcher};
@@ -42,7 +52,10 @@ where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     tracing::debug!(%peer, "connection opened");
+    let (delayed_tx, mut delayed_rx) = mpsc::unbounded_channel();
     let mut conn = Connection {
+        cluster_events: None,
+        delayed: delayed_tx,
         reader: FrameReader::new(&shared),
         writer: FrameWriter::default(),
         dispatcher: None,
@@ -56,7 +69,16 @@ where
     };
     let mut input = BytesMut::with_capacity(READ_BUFFER);
     let mut stop = shared.stop.clone();
+    let mut pause = shared.pause.clone();
     loop {
+        if *pause.borrow_and_update() {
+            // Paused: read and answer nothing (clients see a hung node) until resumed.
+            tokio::select! {
+                _ = crate::server::stopped(&mut stop) => break,
+                changed = pause.changed() => if changed.is_err() { break },
+            }
+            continue;
+        }
         if conn.more_input {
             // The last batch stopped at the output high-water mark: finish it before
             // reading anything new.
@@ -66,6 +88,13 @@ where
                 biased;
                 _ = crate::server::stopped(&mut stop) => break,
                 event = next_event(&mut conn.events) => conn.push_event(event),
+                event = next_cluster_event(&mut conn.cluster_events, shared.node) => {
+                    conn.push_cluster_event(event)
+                }
+                Some((version, reply)) = delayed_rx.recv() => {
+                    conn.writer.write(version, &reply, &mut conn.out);
+                    conn.writer.flush(&mut conn.out);
+                }
                 read = stream.read_buf(&mut input) => match read {
                     Ok(0) => {
                         if !input.is_empty() {
@@ -128,6 +157,10 @@ struct Connection {
     dispatcher: Option<Dispatcher>,
     /// Schema events, after REGISTER SCHEMA_CHANGE.
     events: Option<broadcast::Receiver<SchemaChange>>,
+    /// Topology/status events about other nodes, after REGISTER, with the kinds asked for.
+    cluster_events: Option<ClusterEvents>,
+    /// Replies held back by a `Delay` fault come back here when due.
+    delayed: mpsc::UnboundedSender<(ProtocolVersion, ResponseFrame)>,
     shared: Arc<Shared>,
     /// Encoded responses waiting for the next write.
     out: BytesMut,
@@ -186,7 +219,38 @@ impl Connection {
                 return;
             }
         };
+        let mut delay = None;
+        match faults::decide(&self.shared, frame.header.opcode, &request) {
+            None => {}
+            Some(Fault::Error(e)) => {
+                let reply = error_reply(frame.header.stream, e);
+                self.writer
+                    .write(frame.header.version, &reply, &mut self.out);
+                return;
+            }
+            Some(Fault::Drop) => return,
+            Some(Fault::CloseConnection) => {
+                self.closing = true;
+                return;
+            }
+            Some(Fault::Delay(d)) => delay = Some(d),
+            // A fault added later: behave normally rather than guess.
+            #[allow(unreachable_patterns)]
+            Some(_) => {}
+        }
         let (reply, after) = dispatcher.handle(request);
+        if let (Some(d), After::Nothing) = (delay, after) {
+            let (tx, version) = (self.delayed.clone(), frame.header.version);
+            if let Some(seq) = crate::durability::tape::take_pending() {
+                self.durable_seq = self.durable_seq.max(seq);
+            }
+            tokio::spawn(async move {
+                tokio::time::sleep(d).await;
+                // The connection may be gone by then: nothing to answer.
+                let _ = tx.send((version, reply));
+            });
+            return;
+        }
         // The engine ran on this thread: pick up the journal record it appended, if any.
         if let Some(seq) = crate::durability::tape::take_pending() {
             self.durable_seq = self.durable_seq.max(seq);
@@ -206,9 +270,28 @@ impl Connection {
                 self.writer
                     .started_after_reply(frame.header.version, compression, &mut self.out);
             }
-            After::SubscribeSchema => {
-                if self.events.is_none() {
+            After::Subscribe {
+                schema,
+                topology,
+                status,
+            } => {
+                if schema && self.events.is_none() {
                     self.events = Some(self.shared.engine.subscribe_schema_changes());
+                }
+                if topology || status {
+                    let (was_topology, was_status) = self
+                        .cluster_events
+                        .as_ref()
+                        .map_or((false, false), |c| (c.topology, c.status));
+                    let rx = match self.cluster_events.take() {
+                        Some(c) => c.rx,
+                        None => self.shared.engine.cluster().subscribe(),
+                    };
+                    self.cluster_events = Some(ClusterEvents {
+                        rx,
+                        topology: topology || was_topology,
+                        status: status || was_status,
+                    });
                 }
                 self.writer
                     .write(frame.header.version, &reply, &mut self.out);
@@ -238,6 +321,55 @@ impl Connection {
         let reply = ResponseFrame::new(-1, Response::Event(Event::SchemaChange(change)));
         self.writer.write(version, &reply, &mut self.out);
         self.writer.flush(&mut self.out);
+    }
+}
+
+impl Connection {
+    fn push_cluster_event(&mut self, event: Option<ClusterEvent>) {
+        let (Some(event), Some(dispatcher)) = (event, self.dispatcher.as_ref()) else {
+            self.cluster_events = None;
+            return;
+        };
+        let reply = ResponseFrame::new(-1, Response::Event(event.event));
+        self.writer
+            .write(dispatcher.version(), &reply, &mut self.out);
+        self.writer.flush(&mut self.out);
+    }
+}
+
+/// A REGISTERed connection's subscription to topology and status events.
+struct ClusterEvents {
+    rx: broadcast::Receiver<ClusterEvent>,
+    topology: bool,
+    status: bool,
+}
+
+/// The next event this connection registered for about another node (a node does not
+/// announce itself), or `None` once the channel is closed; pending when not registered.
+async fn next_cluster_event(
+    events: &mut Option<ClusterEvents>,
+    node: usize,
+) -> Option<ClusterEvent> {
+    let Some(sub) = events else {
+        return std::future::pending().await;
+    };
+    loop {
+        match sub.rx.recv().await {
+            Ok(e) if e.about == node => {}
+            Ok(e) => {
+                let wanted = match e.kind {
+                    EventType::Topology => sub.topology,
+                    EventType::Status => sub.status,
+                };
+                if wanted {
+                    return Some(e);
+                }
+            }
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, "cluster events dropped for a slow client");
+            }
+            Err(broadcast::error::RecvError::Closed) => return None,
+        }
     }
 }
 

@@ -433,6 +433,13 @@ pub(crate) fn execute_message(
         BatchType::Unlogged => BatchKind::Unlogged,
         BatchType::Counter => BatchKind::Counter,
     };
+    super::placement::check_batch(
+        engine,
+        client,
+        &children,
+        batch.consistency,
+        batch.serial_consistency,
+    )?;
     let now = batch.now_in_seconds.map_or_else(now_secs, i64::from);
     let ts = batch.timestamp.unwrap_or_else(now_micros);
     let body = run_children(kind, &children, ts, now)?;

@@ -31,6 +31,7 @@ mod matching;
 mod modify;
 mod mutation;
 mod paging;
+mod placement;
 mod plan;
 mod read;
 mod requests;
@@ -112,6 +113,10 @@ pub struct ClientState {
     /// Whether this connection already got the `USE` + PREPARE warning (Cassandra sends it
     /// once per connection). Shared by clones, as they stand for the same connection.
     use_warning_issued: Arc<AtomicBool>,
+    /// The node of a simulated cluster this connection is on (the coordinator).
+    node: usize,
+    /// Whether replica availability is checked (not when replaying the journal).
+    check_replicas: bool,
 }
 
 impl ClientState {
@@ -124,7 +129,21 @@ impl ClientState {
             keyspace: None,
             protocol_version,
             use_warning_issued: Arc::new(AtomicBool::new(false)),
+            node: 0,
+            check_replicas: true,
         }
+    }
+
+    /// The same connection, coordinated by node `node` of a simulated cluster.
+    pub(crate) fn on_node(mut self, node: usize) -> ClientState {
+        self.node = node;
+        self
+    }
+
+    /// A state for journal replay: no availability checks.
+    pub(crate) fn replaying(mut self) -> ClientState {
+        self.check_replicas = false;
+        self
     }
 }
 
@@ -171,6 +190,8 @@ pub struct Engine {
     journal: OnceLock<crate::durability::Journal>,
     /// Executed requests, when [`Engine::record_requests`] is on.
     requests: requests::RequestLog,
+    /// The simulated cluster (one node unless the server was built with more).
+    cluster: Arc<crate::cluster::Cluster>,
 }
 
 fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -234,9 +255,26 @@ impl Tables for Engine {
 impl Engine {
     /// A fresh engine holding only the system keyspaces.
     pub fn new(config: EngineConfig) -> Engine {
+        let node = (
+            config.datacenter.clone(),
+            config.rack.clone(),
+            config.native_address,
+        );
+        Engine::with_cluster(config, vec![node], crate::cluster::DEFAULT_NUM_TOKENS)
+    }
+
+    /// An engine serving a simulated cluster of `nodes` (node 0 is `config`'s address).
+    pub(crate) fn with_cluster(
+        config: EngineConfig,
+        nodes: Vec<crate::cluster::NodeSpec>,
+        num_tokens: usize,
+    ) -> Engine {
         let (schema_events, _) = tokio::sync::broadcast::channel(1024);
-        let catalog = Catalog::for_datacenter(&config.datacenter);
+        let mut catalog = Catalog::for_datacenter(&config.datacenter);
+        let cluster = crate::cluster::Cluster::new(nodes, num_tokens, catalog.host_id());
+        catalog.set_cluster_datacenters(cluster.datacenters());
         Engine {
+            cluster: Arc::new(cluster),
             config,
             schema_events,
             catalog: RwLock::new(catalog),
@@ -259,6 +297,31 @@ impl Engine {
         self.requests.take()
     }
 
+    /// The logged requests node `node` coordinated, leaving the other nodes' entries.
+    pub fn take_node_requests(&self, node: usize) -> Vec<LoggedRequest> {
+        self.requests.take_node(node)
+    }
+
+    /// Runs `f` on the current catalog (under its read lock: keep it short).
+    pub(crate) fn with_catalog<R>(&self, f: impl FnOnce(&Catalog) -> R) -> R {
+        f(&read(&self.catalog))
+    }
+
+    /// The simulated cluster.
+    pub(crate) fn cluster(&self) -> &Arc<crate::cluster::Cluster> {
+        &self.cluster
+    }
+
+    /// Lets NetworkTopologyStrategy name the data centres of the cluster as it is now.
+    pub(crate) fn refresh_datacenters(&self) {
+        write(&self.catalog).set_cluster_datacenters(self.cluster.datacenters());
+    }
+
+    /// The CQL text of a prepared statement (for fault rules matching EXECUTE).
+    pub(crate) fn prepared_cql(&self, id: &Bytes) -> Option<String> {
+        read(&self.prepared).get(id).map(|e| e.cql.clone())
+    }
+
     /// The node facts this engine reports.
     pub fn config(&self) -> &EngineConfig {
         &self.config
@@ -271,12 +334,34 @@ impl Engine {
         cql: &str,
         params: &QueryParameters,
     ) -> Result<Outcome, ServerError> {
-        self.requests.record(RequestKind::Query, || cql.to_owned());
+        let mut log = self
+            .requests
+            .start(RequestKind::Query, client.node, || cql.to_owned());
+        if let Some(entry) = log.as_mut() {
+            entry.consistency = Some(params.consistency);
+            entry.keyspace = params.keyspace.clone().or_else(|| client.keyspace.clone());
+        }
+        let out = self.query_logged(client, cql, params, &mut log);
+        self.requests.push(log);
+        out
+    }
+
+    fn query_logged(
+        &self,
+        client: &mut ClientState,
+        cql: &str,
+        params: &QueryParameters,
+        log: &mut Option<LoggedRequest>,
+    ) -> Result<Outcome, ServerError> {
         let _tape = self.start_tape();
         let stmt = parse(cql)?;
         let keyspace = params.keyspace.clone().or_else(|| client.keyspace.clone());
         let planned = plan::plan(self, &stmt, keyspace.as_deref())?;
         let binds = binds::decode(&params.values, &planned)?;
+        let token = placement::check_plan(self, client, &planned.plan, &binds, params)?;
+        if let Some(entry) = log.as_mut() {
+            entry.token = token;
+        }
         let client_keyspace = client.keyspace.clone();
         self.journaled(
             journal::mutates(&planned.plan),
@@ -292,8 +377,13 @@ impl Engine {
         cql: &str,
         keyspace: Option<&str>,
     ) -> Result<Outcome, ServerError> {
-        self.requests
-            .record(RequestKind::Prepare, || cql.to_owned());
+        let mut log = self
+            .requests
+            .start(RequestKind::Prepare, client.node, || cql.to_owned());
+        if let Some(entry) = log.as_mut() {
+            entry.keyspace = keyspace.or(client.keyspace.as_deref()).map(str::to_owned);
+        }
+        self.requests.push(log);
         let stmt = parse(cql)?;
         let ks = keyspace.or(client.keyspace.as_deref());
         let planned = plan::plan(self, &stmt, ks)?;
@@ -352,15 +442,30 @@ impl Engine {
             .get(&execute.id)
             .cloned()
             .ok_or_else(|| unprepared(&execute.id))?;
-        self.requests
-            .record(RequestKind::Execute, || entry.cql.clone());
-        let planned = &entry.planned;
-        let binds = binds::decode(&execute.params.values, planned)?;
+        let mut log = self
+            .requests
+            .start(RequestKind::Execute, client.node, || entry.cql.clone());
         let keyspace = execute
             .params
             .keyspace
             .clone()
             .or_else(|| client.keyspace.clone());
+        if let Some(logged) = log.as_mut() {
+            logged.consistency = Some(execute.params.consistency);
+            logged.keyspace = entry.keyspace.clone().or_else(|| keyspace.clone());
+            logged.prepared_id = Some(execute.id.clone());
+        }
+        let planned = &entry.planned;
+        let checked = binds::decode(&execute.params.values, planned).and_then(|binds| {
+            let token =
+                placement::check_plan(self, client, &planned.plan, &binds, &execute.params)?;
+            Ok((binds, token))
+        });
+        if let (Some(logged), Ok((_, token))) = (log.as_mut(), &checked) {
+            logged.token = *token;
+        }
+        self.requests.push(log);
+        let (binds, _) = checked?;
         let client_keyspace = client.keyspace.clone();
         let mut out = self.journaled(
             journal::mutates(&planned.plan),
@@ -428,7 +533,7 @@ impl Engine {
 
     /// BATCH.
     pub fn batch(&self, client: &mut ClientState, batch: &Batch) -> Result<Outcome, ServerError> {
-        self.requests.record(RequestKind::Batch, || {
+        let mut log = self.requests.start(RequestKind::Batch, client.node, || {
             let prepared = read(&self.prepared);
             let texts: Vec<String> = batch
                 .statements
@@ -445,6 +550,11 @@ impl Engine {
                 .collect();
             texts.join("; ")
         });
+        if let Some(entry) = log.as_mut() {
+            entry.consistency = Some(batch.consistency);
+            entry.keyspace = batch.keyspace.clone().or_else(|| client.keyspace.clone());
+        }
+        self.requests.push(log);
         let _tape = self.start_tape();
         let client_keyspace = client.keyspace.clone();
         self.journaled(
@@ -483,11 +593,19 @@ impl Engine {
                 let warnings = p.warnings();
                 let paging = params.paging_state.as_deref();
                 let body = if p.table.def.is_system {
-                    let rows = read(&self.catalog).system_rows(
-                        &self.config,
-                        p.table.keyspace(),
-                        p.table.name(),
-                    );
+                    let rows = match self.cluster.view(client.node) {
+                        Some(view) => read(&self.catalog).node_system_rows(
+                            &self.config,
+                            &view,
+                            p.table.keyspace(),
+                            p.table.name(),
+                        ),
+                        None => read(&self.catalog).system_rows(
+                            &self.config,
+                            p.table.keyspace(),
+                            p.table.name(),
+                        ),
+                    };
                     match rows {
                         Some(rows) => {
                             let data = system::materialize(&p.table, &rows);

@@ -32,7 +32,7 @@ pub(super) fn create(
         return Err(keyspace_exists(&stmt.name));
     }
     validate_name(&stmt.name)?;
-    let replication = validate_replication(&stmt.name, replication, &catalog.datacenter)?;
+    let replication = validate_replication(&stmt.name, replication, &catalog.datacenters())?;
     let ks = KeyspaceDef {
         name: stmt.name.clone(),
         replication,
@@ -53,7 +53,7 @@ pub(super) fn alter(
     stmt: &AlterKeyspace,
 ) -> Result<DdlOutcome, ServerError> {
     let attrs = KeyspaceAttrs::parse(&stmt.options)?;
-    let datacenter = catalog.datacenter.clone();
+    let datacenters = catalog.datacenters();
     let Some(ks) = catalog.keyspaces.get(&stmt.name) else {
         if stmt.if_exists {
             return Ok(DdlOutcome::unchanged());
@@ -62,7 +62,7 @@ pub(super) fn alter(
     };
     super::ensure_alterable(ks)?;
     let replication = match attrs.replication {
-        Some(r) => validate_replication(&stmt.name, r, &datacenter)?,
+        Some(r) => validate_replication(&stmt.name, r, &datacenters)?,
         None => ks.replication.clone(),
     };
     let durable_writes = attrs.durable_writes.unwrap_or(ks.durable_writes);
@@ -196,7 +196,7 @@ pub(crate) fn literal_text(l: &Literal) -> String {
 fn validate_replication(
     keyspace: &str,
     mut options: BTreeMap<String, String>,
-    datacenter: &str,
+    datacenters: &[String],
 ) -> Result<BTreeMap<String, String>, ServerError> {
     let Some(class) = options.remove("class") else {
         return Err(config("Missing replication strategy class"));
@@ -238,15 +238,17 @@ fn validate_replication(
     } else {
         for (key, rf) in &options {
             // Since 4.0, `replication_factor` expands to every known datacenter.
-            let dc = if key == "replication_factor" {
-                datacenter
-            } else if key == datacenter {
-                key.as_str()
+            let dcs: Vec<&String> = if key == "replication_factor" {
+                datacenters.iter().collect()
+            } else if datacenters.contains(key) {
+                vec![key]
             } else {
                 return Err(unrecognized(key, "NetworkTopologyStrategy", keyspace));
             };
             validate_rf(rf)?;
-            out.entry(dc.to_owned()).or_insert_with(|| rf.clone());
+            for dc in dcs {
+                out.entry(dc.clone()).or_insert_with(|| rf.clone());
+            }
         }
     }
     Ok(out)

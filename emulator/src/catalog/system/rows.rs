@@ -1,5 +1,5 @@
 //! Rows of the generated system tables: `system.local`, `system.peers[_v2]` (empty on a
-//! single node), every `system_schema` table, and `system_virtual_schema`. Schema rows are
+//! single node, the other nodes of a simulated cluster otherwise), every `system_schema` table, and `system_virtual_schema`. Schema rows are
 //! computed from the catalog on each read, so they reflect DDL immediately.
 
 use std::collections::BTreeMap;
@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use cassia_protocol::value::{CqlTimestamp, CqlValue};
 
+use crate::cluster::{NodeInfo, NodeView};
 use crate::cql::ast::Order;
 use crate::engine::EngineConfig;
 
@@ -24,13 +25,19 @@ type NamedRow = Vec<(&'static str, Option<CqlValue>)>;
 pub(in crate::catalog) fn system_rows(
     catalog: &Catalog,
     config: &EngineConfig,
+    view: Option<&NodeView>,
     keyspace: &str,
     table: &str,
 ) -> Option<Vec<Vec<Option<CqlValue>>>> {
     let def = catalog.keyspaces.get(keyspace)?.tables.get(table)?.clone();
     let named: Vec<NamedRow> = match (keyspace, table) {
-        ("system", "local") => vec![local_row(catalog, config)],
-        ("system", "peers") | ("system", "peers_v2") => Vec::new(),
+        ("system", "local") => vec![local_row(catalog, config, view.map(|v| &v.0))],
+        ("system", "peers") => peers(view)
+            .map(|p| peer_row(catalog, config, p, false))
+            .collect(),
+        ("system", "peers_v2") => peers(view)
+            .map(|p| peer_row(catalog, config, p, true))
+            .collect(),
         ("system_schema", "keyspaces") => schema_keyspaces(catalog)
             .map(|ks| {
                 vec![
@@ -143,30 +150,90 @@ fn list(items: Vec<String>) -> Option<CqlValue> {
     ))
 }
 
-fn local_row(catalog: &Catalog, config: &EngineConfig) -> NamedRow {
-    let addr: SocketAddr = config.native_address;
+fn peers(view: Option<&NodeView>) -> impl Iterator<Item = &NodeInfo> {
+    view.into_iter().flat_map(|(_, peers)| peers.iter())
+}
+
+fn token_set(tokens: &[i64]) -> Option<CqlValue> {
+    // A set<text> is ordered by its elements' text, as Cassandra returns it.
+    let mut texts: Vec<String> = tokens.iter().map(i64::to_string).collect();
+    texts.sort();
+    Some(CqlValue::Set(
+        texts.into_iter().map(CqlValue::Text).collect(),
+    ))
+}
+
+/// A `system.peers` (or, with `v2`, `system.peers_v2`) row about `peer`. Only the native
+/// address tells drivers where to connect: in peers_v2 with its port, so nodes sharing an
+/// address on different ports are told apart; `peer` is the (simulated) gossip address.
+fn peer_row(catalog: &Catalog, config: &EngineConfig, peer: &NodeInfo, v2: bool) -> NamedRow {
+    let ip = Some(CqlValue::Inet(peer.addr.ip()));
+    let mut row = vec![
+        ("peer", ip.clone()),
+        ("data_center", text(&peer.datacenter)),
+        ("host_id", Some(CqlValue::Uuid(peer.host_id))),
+        ("preferred_ip", None),
+        ("rack", text(&peer.rack)),
+        ("release_version", text(&config.release_version)),
+        (
+            "schema_version",
+            Some(CqlValue::Uuid(catalog.schema_version)),
+        ),
+        ("tokens", token_set(&peer.tokens)),
+    ];
+    if v2 {
+        // Gossip ports must differ when nodes share an address, as real ones would.
+        let gossip_port = 7000 + i32::try_from(peer.index).unwrap_or(0);
+        row.extend([
+            ("peer_port", Some(CqlValue::Int(gossip_port))),
+            ("native_address", ip),
+            (
+                "native_port",
+                Some(CqlValue::Int(i32::from(peer.addr.port()))),
+            ),
+            ("preferred_port", None),
+        ]);
+    } else {
+        row.push(("rpc_address", ip));
+    }
+    row
+}
+
+fn local_row(catalog: &Catalog, config: &EngineConfig, node: Option<&NodeInfo>) -> NamedRow {
+    let addr: SocketAddr = node.map_or(config.native_address, |n| n.addr);
     let ip = Some(CqlValue::Inet(addr.ip()));
+    let datacenter = node.map_or(config.datacenter.as_str(), |n| n.datacenter.as_str());
+    let rack = node.map_or(config.rack.as_str(), |n| n.rack.as_str());
+    let host_id = node.map_or(catalog.host_id, |n| n.host_id);
+    let tokens = match node {
+        Some(n) => n.tokens.clone(),
+        // A catalog outside any cluster: the tokens of a lone node.
+        None => {
+            crate::cluster::ring::initial_tokens(1, crate::cluster::DEFAULT_NUM_TOKENS).concat()
+        }
+    };
+    let gossip_port = 7000 + node.map_or(0, |n| i32::try_from(n.index).unwrap_or(0));
     vec![
         ("key", text("local")),
         ("bootstrapped", text("COMPLETED")),
         ("broadcast_address", ip.clone()),
-        ("broadcast_port", Some(CqlValue::Int(7000))),
+        ("broadcast_port", Some(CqlValue::Int(gossip_port))),
         ("cluster_name", text(&config.cluster_name)),
         ("cql_version", text("3.4.5")),
-        ("data_center", text(&config.datacenter)),
+        ("data_center", text(datacenter)),
         (
             "gossip_generation",
             Some(CqlValue::Int(catalog.started_secs)),
         ),
-        ("host_id", Some(CqlValue::Uuid(catalog.host_id))),
+        ("host_id", Some(CqlValue::Uuid(host_id))),
         ("listen_address", ip.clone()),
-        ("listen_port", Some(CqlValue::Int(7000))),
+        ("listen_port", Some(CqlValue::Int(gossip_port))),
         ("native_protocol_version", text("5")),
         (
             "partitioner",
             text("org.apache.cassandra.dht.Murmur3Partitioner"),
         ),
-        ("rack", text(&config.rack)),
+        ("rack", text(rack)),
         ("release_version", text(&config.release_version)),
         ("rpc_address", ip),
         ("rpc_port", Some(CqlValue::Int(i32::from(addr.port())))),
@@ -174,16 +241,10 @@ fn local_row(catalog: &Catalog, config: &EngineConfig) -> NamedRow {
             "schema_version",
             Some(CqlValue::Uuid(catalog.schema_version)),
         ),
-        (
-            "tokens",
-            Some(CqlValue::Set(vec![CqlValue::Text(LOCAL_TOKEN.to_owned())])),
-        ),
+        ("tokens", token_set(&tokens)),
         ("truncated_at", None),
     ]
 }
-
-/// The single token this node owns (it owns the whole ring either way).
-const LOCAL_TOKEN: &str = "0";
 
 /// Seconds since the epoch, for `gossip_generation`.
 pub(in crate::catalog) fn now_secs() -> i32 {
