@@ -64,6 +64,7 @@
 
 #![warn(missing_docs)]
 
+pub mod admin;
 mod auth;
 pub mod catalog;
 pub mod cluster;

@@ -30,6 +30,37 @@ struct Args {
     /// is fsynced there and replayed at the next start. Without it, data lives in memory.
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Simulate a cluster of N nodes (127.0.0.1, 127.0.0.2, ... on the --listen port, or
+    /// consecutive ports where those addresses cannot be bound).
+    #[arg(long, value_name = "N", conflicts_with = "dcs")]
+    nodes: Option<usize>,
+    /// Simulate a cluster with these data centres, as DC:N,DC:N (e.g. dc1:3,dc2:2).
+    #[arg(long, value_name = "DC:N,...", value_parser = parse_dcs)]
+    dcs: Option<Vec<(String, usize)>>,
+    /// Spread each data centre's nodes over this many racks (rack1, rack2, ...).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    racks: usize,
+    /// Tokens per node (Cassandra 4.0's default: 16).
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    num_tokens: usize,
+    /// Serve the admin line protocol here (stop/start/pause nodes, fault rules; see the
+    /// `cassia_emulator::admin` docs).
+    #[arg(long, value_name = "ADDR")]
+    admin: Option<SocketAddr>,
+}
+
+fn parse_dcs(s: &str) -> Result<Vec<(String, usize)>, String> {
+    s.split(',')
+        .map(|part| match part.split_once(':') {
+            Some((dc, n)) if !dc.is_empty() => n
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(|n| (dc.to_owned(), n))
+                .ok_or_else(|| format!("bad node count in {part:?}")),
+            _ => Err(format!("expected DC:N, got {part:?}")),
+        })
+        .collect()
 }
 
 fn parse_auth(s: &str) -> Result<(String, String), String> {
@@ -83,17 +114,54 @@ async fn run(args: Args) -> ExitCode {
     if let Some(dir) = args.data_dir {
         builder = builder.data_dir(dir);
     }
+    if let Some(n) = args.nodes {
+        builder = builder.nodes(n);
+    }
+    if let Some(dcs) = args.dcs {
+        builder = builder.datacenters(dcs);
+    }
+    builder = builder.racks(args.racks).num_tokens(args.num_tokens);
     let handle = match builder.start().await {
-        Ok(handle) => handle,
+        Ok(handle) => std::sync::Arc::new(handle),
         Err(e) => {
             eprintln!("cassia-emulator: {e}");
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(addr = %handle.addr(), "ready for CQL connections");
+    let admin = match args.admin {
+        None => None,
+        Some(addr) => match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => {
+                let bound = listener.local_addr().unwrap_or(addr);
+                tracing::info!(addr = %bound, "admin interface listening");
+                Some(tokio::spawn(cassia_emulator::admin::serve(
+                    listener,
+                    std::sync::Arc::clone(&handle),
+                )))
+            }
+            Err(e) => {
+                eprintln!("cassia-emulator: cannot listen for admin on {addr}: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let addrs: Vec<String> = handle
+        .node_addrs()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    tracing::info!(addr = %handle.addr(), nodes = %addrs.join(","), "ready for CQL connections");
     signals.wait().await;
     tracing::info!("shutting down");
-    handle.shutdown().await;
+    if let Some(admin) = admin {
+        admin.abort();
+        let _ = admin.await;
+    }
+    match std::sync::Arc::try_unwrap(handle) {
+        Ok(handle) => handle.shutdown().await,
+        // An admin session still holds it: dropping it stops every node all the same.
+        Err(handle) => drop(handle),
+    }
     ExitCode::SUCCESS
 }
 
