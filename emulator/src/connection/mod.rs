@@ -87,6 +87,8 @@ where
             tokio::select! {
                 biased;
                 _ = crate::server::stopped(&mut stop) => break,
+                // Paused (or resumed): go back to the top, which waits while paused.
+                changed = pause.changed() => if changed.is_err() { break },
                 event = next_event(&mut conn.events) => conn.push_event(event),
                 event = next_cluster_event(&mut conn.cluster_events, shared.node) => {
                     conn.push_cluster_event(event)
