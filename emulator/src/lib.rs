@@ -1,7 +1,8 @@
-//! `cassia-emulator`: a single-node, in-memory server speaking the CQL native protocol
+//! `cassia-emulator`: an in-memory server (one node, or a simulated cluster) speaking the CQL native protocol
 //! (v4 and v5) with Cassandra's semantics, for tests and local development.
 //!
-//! It is not a database for production: nothing is replicated. By default nothing is written
+//! It is not a database for production: one data set serves every node, and replication is
+//! simulated (see "Simulated clusters" below). By default nothing is written
 //! to disk either; with a data directory it is durable (see below).
 //!
 //! Start one per test: each instance listens on its own ephemeral port and holds its own data.
@@ -59,8 +60,49 @@
 //! # }
 //! ```
 //!
+//! # Simulated clusters
+//!
+//! [`EmulatorBuilder::nodes`] / [`EmulatorBuilder::datacenters`] start several nodes over one
+//! data set: each listens on its own address (127.0.0.1, .2, ... on one port on Linux, else
+//! consecutive ports; [`EmulatorHandle::node_addrs`]) and reports its own `system.local`
+//! (host id, data centre, rack, [`EmulatorBuilder::num_tokens`] deterministic tokens) and the
+//! others in `system.peers`/`peers_v2`, so drivers discover the cluster as usual.
+//!
+//! - Replication is simulated from each keyspace's strategy (SimpleStrategy,
+//!   NetworkTopologyStrategy with racks, as Cassandra 4.0 places replicas): a request fails
+//!   with Cassandra's `Unavailable` (consistency, required, alive) when too few replicas of
+//!   its partitions are up for its consistency level. [`EmulatorHandle::replicas`] shows the
+//!   placement. This applies to one node too: RF 3 at QUORUM is Unavailable there, as on a
+//!   real single-node Cassandra.
+//! - [`EmulatorHandle::node`] gives a [`NodeHandle`]: `stop`, `start`, `pause`/`resume`,
+//!   `decommission`, and `take_requests` (what that node coordinated, with consistency,
+//!   keyspace and partition token; turn logging on with [`EmulatorBuilder::record_requests`]).
+//!   [`EmulatorHandle::add_node`] adds one. Connections that REGISTERed for them on the other
+//!   nodes receive STATUS_CHANGE (UP/DOWN) and TOPOLOGY_CHANGE (NEW_NODE/REMOVED_NODE).
+//! - [`EmulatorHandle::add_rule`] installs [`FaultRule`]s (delay, error, drop, close; by
+//!   node, opcode, CQL; a number of times or with a seeded probability): see [`cluster::faults`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use cassia_emulator::{Emulator, Fault, FaultRule};
+//! let cluster = Emulator::builder()
+//!     .datacenters([("dc1", 3), ("dc2", 2)])
+//!     .record_requests(true)
+//!     .start()
+//!     .await?;
+//! let contact_points = cluster.node_addrs();
+//! cluster.node(2).stop().await?; // its replicas are down; others announce DOWN
+//! cluster.add_rule(FaultRule::new().node(1).then(Fault::overloaded()).times(1));
+//! let coordinated = cluster.node(0).take_requests();
+//! # let _ = (contact_points, coordinated);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! The `cassia-emulator` binary runs the same server from the command line
-//! (`--listen`, `--auth USER:PASS`, `--tls-cert`/`--tls-key`, `--data-dir DIR`).
+//! (`--listen`, `--auth USER:PASS`, `--tls-cert`/`--tls-key`, `--data-dir DIR`, `--nodes N`
+//! or `--dcs dc1:3,dc2:2`, `--racks N`, `--num-tokens N`, and `--admin ADDR` for the
+//! [`admin`] line protocol that stops, starts and pauses nodes and adds fault rules).
 
 #![warn(missing_docs)]
 
