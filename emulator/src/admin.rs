@@ -157,7 +157,7 @@ pub(crate) fn parse_rule(spec: &str) -> Result<FaultRule, String> {
             Some((k, v)) => {
                 opts.insert(k, v);
             }
-            None if matches!(word, "drop" | "close") => action = Some(word),
+            None if matches!(word, "drop" | "close") && action.is_none() => action = Some(word),
             None => return Err(format!("unexpected {word:?}")),
         }
     }

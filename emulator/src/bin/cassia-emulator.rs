@@ -150,7 +150,11 @@ async fn run(args: Args) -> ExitCode {
         .iter()
         .map(ToString::to_string)
         .collect();
-    tracing::info!(addr = %handle.addr(), nodes = %addrs.join(","), "ready for CQL connections");
+    if addrs.len() > 1 {
+        tracing::info!(nodes = %addrs.join(","), "simulated cluster");
+    }
+    // Scripts and tests read the address at the end of this line: keep it last.
+    tracing::info!(addr = %handle.addr(), "ready for CQL connections");
     signals.wait().await;
     tracing::info!("shutting down");
     if let Some(admin) = admin {
