@@ -362,3 +362,82 @@ async fn driver_spans_nest_inside_the_request_span(db: TestDb) {
         "no driver span inside http.request: {recorded:?}"
     );
 }
+
+/// A service on its own emulator, so fault rules reach only its requests.
+async fn serve_on_own_emulator(
+    timeout: Duration,
+) -> (cassia_emulator::EmulatorHandle, cassia::Session, String) {
+    let emulator = cassia_emulator::Emulator::builder()
+        .start()
+        .await
+        .expect("emulator");
+    let session = cassia::Session::builder()
+        .known_node(emulator.addr())
+        .build()
+        .await
+        .expect("session");
+    session
+        .query(cassia::schema::create_keyspace_simple("web_faults", 1), ())
+        .await
+        .expect("keyspace");
+    session.use_keyspace("web_faults").await.expect("use");
+    let db = TestDb {
+        session: session.clone(),
+        keyspace: "web_faults".into(),
+    };
+    let base = serve(&db, timeout).await;
+    (emulator, session, base)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_timeout_answers_503_and_unavailable_answers_503() {
+    use cassia_emulator::{Fault, FaultRule};
+    let (emulator, _session, base) = serve_on_own_emulator(Duration::from_millis(300)).await;
+    let http = reqwest::Client::new();
+    // The node never answers reads of messages: the call times out after 300 ms.
+    let dropped = emulator.add_rule(
+        FaultRule::new()
+            .cql_contains("FROM messages")
+            .then(Fault::Drop),
+    );
+    let started = std::time::Instant::now();
+    let timed_out = http
+        .get(format!("{base}/channels/a/messages/1"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        error_kind(timed_out).await,
+        (StatusCode::SERVICE_UNAVAILABLE, "timeout".into())
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "bounded by the request timeout"
+    );
+    assert!(emulator.remove_rule(dropped));
+
+    emulator.add_rule(
+        FaultRule::new()
+            .cql_contains("FROM messages")
+            .then(Fault::unavailable(cassia::Consistency::Quorum, 2, 1))
+            .times(1),
+    );
+    let unavailable = http
+        .get(format!("{base}/channels/a/messages/1"))
+        .send()
+        .await
+        .expect("GET");
+    let (status, body) = (
+        unavailable.status(),
+        unavailable.text().await.expect("body"),
+    );
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.contains("\"kind\":\"unavailable\""), "{body}");
+    // The rule applied once: the next read goes through (and finds nothing).
+    let after = http
+        .get(format!("{base}/channels/a/messages/1"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(after.status(), StatusCode::NOT_FOUND);
+}

@@ -107,9 +107,17 @@ fn classify(e: &ExecuteError) -> (StatusCode, &'static str) {
         ExecuteError::Timeout { .. } | ExecuteError::StreamIdTimeout { .. } => {
             (StatusCode::SERVICE_UNAVAILABLE, "timeout")
         }
-        ExecuteError::NoNodeAvailable { .. }
-        | ExecuteError::Busy { .. }
-        | ExecuteError::Connection { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        // Every node of the plan failed: answer as the last one did (a timeout stays a
+        // timeout), and 503 whatever it was.
+        ExecuteError::NoNodeAvailable { errors, .. } => match errors.last().map(classify) {
+            Some((StatusCode::SERVICE_UNAVAILABLE, kind)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, kind)
+            }
+            _ => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        },
+        ExecuteError::Busy { .. } | ExecuteError::Connection { .. } => {
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        }
         ExecuteError::Cursor(_) => (StatusCode::BAD_REQUEST, "bad_cursor"),
         ExecuteError::Server { error, .. } => match &error.kind {
             ErrorKind::Invalid | ErrorKind::SyntaxError | ErrorKind::AlreadyExists { .. } => {
