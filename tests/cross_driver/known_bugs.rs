@@ -235,13 +235,25 @@ async fn bug_emulator_duration_literal_overflow_is_internal_error() {
 
 #[tokio::test]
 async fn bug_emulator_vector_literal_of_variable_size_elements() {
-    let (_target, session) = session().await;
-    setup(
-        &session,
-        "bug_vector",
-        "t (id int PRIMARY KEY, v vector<smallint, 3>, w vector<text, 2>)",
-    )
-    .await;
+    let (target, session) = session().await;
+    // Vectors are Cassandra 5.0's: a 4.0 node does not parse the type, so there is nothing
+    // to compare there (said, not silently passed).
+    let keyspace = "CREATE KEYSPACE bug_vector WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}";
+    if let Err(e) = run(&session, keyspace).await {
+        panic!("{keyspace}: {e}");
+    }
+    let table =
+        "CREATE TABLE bug_vector.t (id int PRIMARY KEY, v vector<smallint, 3>, w vector<text, 2>)";
+    match run(&session, table).await {
+        Ok(_) => {}
+        Err(e) if !target.is_emulator() && e.to_ascii_lowercase().contains("vector") => {
+            println!(
+                "SKIPPED bug_emulator_vector_literal_of_variable_size_elements: the node has no vectors: {e}"
+            );
+            return;
+        }
+        Err(e) => panic!("{table}: {e}"),
+    }
     let insert = "INSERT INTO bug_vector.t (id, v, w) VALUES (1, [-32768, 0, 32767], ['', 'x'])";
     if let Err(e) = run(&session, insert).await {
         panic!("{insert}: {e}");

@@ -68,6 +68,9 @@ pub struct Case {
 /// values.json): without it the table is skipped, visibly, on a real node.
 pub const DSE_GEOMETRY: &str = "dse_geometry";
 
+/// `vector<T, n>` columns (Cassandra 5.0): a 4.0 node does not parse the type.
+pub const VECTORS: &str = "vectors";
+
 impl Case {
     /// The row id a writer uses for this case: `writer:kind:column:case`.
     pub fn row_id(&self, writer: &str, kind: &str) -> String {
