@@ -120,10 +120,9 @@ impl SessionInner {
             _ => None,
         };
         let keyspace = match work {
-            Work::Execute { prepared, .. } => opts
-                .keyspace
-                .as_deref()
-                .or(prepared.shared.keyspace.as_deref()),
+            Work::Execute { prepared, .. } => {
+                opts.keyspace.as_deref().or(prepared.routing_keyspace())
+            }
             _ => opts.keyspace.as_deref(),
         };
         let token = routing_key

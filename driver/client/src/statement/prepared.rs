@@ -86,6 +86,21 @@ impl PreparedStatement {
         &self.shared.bind.pk_indexes
     }
 
+    /// The keyspace of the table whose partition the statement targets, as the server
+    /// described its bind markers (`INSERT INTO shop.orders ...` is in `shop` whatever the
+    /// session's keyspace), else the keyspace it was prepared in: what token-aware routing
+    /// looks replicas up in.
+    pub fn routing_keyspace(&self) -> Option<&str> {
+        let bind = &self.shared.bind;
+        bind.pk_indexes
+            .first()
+            .and_then(|i| bind.columns.get(usize::from(*i)))
+            .or_else(|| bind.columns.first())
+            .map(|spec| spec.keyspace.as_str())
+            .filter(|ks| !ks.is_empty())
+            .or(self.shared.keyspace.as_deref())
+    }
+
     /// The columns a row of the result will have (empty for statements without rows).
     pub fn result_columns(&self) -> Arc<Vec<ColumnSpec>> {
         self.result_state().columns
