@@ -56,4 +56,6 @@ pub(crate) struct SessionConfig {
     pub(crate) wait_for_stream_ids: bool,
     /// Most prepared statements the session's cache keeps.
     pub(crate) prepared_cache_capacity: std::num::NonZeroUsize,
+    /// How long a schema event waits for others before the metadata refresh.
+    pub(crate) schema_refresh_debounce: Duration,
 }

@@ -418,6 +418,60 @@ pub enum RowDecodeError {
     Malformed(String),
 }
 
+/// Reading or using the schema metadata ([`crate::metadata`]) failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MetadataError {
+    /// Querying a `system_schema` table failed.
+    #[error("cannot read {table}: {source}")]
+    Query {
+        /// The table read (`system_schema.columns`).
+        table: &'static str,
+        /// What the driver or the server reported (boxed: errors travel by value).
+        #[source]
+        source: Box<ExecuteError>,
+    },
+    /// A `system_schema` cell held a value of an unexpected type.
+    #[error("{table}.{column}: expected {expected}, found {found}")]
+    Decode {
+        /// The table read.
+        table: &'static str,
+        /// The column.
+        column: String,
+        /// The CQL type the driver reads there.
+        expected: &'static str,
+        /// The kind of value found.
+        found: &'static str,
+    },
+    /// The metadata has no such keyspace.
+    #[error("keyspace {keyspace:?} is not in the schema metadata")]
+    UnknownKeyspace {
+        /// Keyspace asked for.
+        keyspace: String,
+    },
+    /// The metadata has no such table.
+    #[error("table {keyspace}.{table} is not in the schema metadata")]
+    UnknownTable {
+        /// Keyspace.
+        keyspace: String,
+        /// Table asked for.
+        table: String,
+    },
+    /// Partition key values could not be turned into a token.
+    #[error("partition key of {keyspace}.{table}: {detail}")]
+    PartitionKey {
+        /// Keyspace.
+        keyspace: String,
+        /// Table.
+        table: String,
+        /// What went wrong.
+        detail: String,
+        /// The serialization failure, if that was it.
+        #[source]
+        source: Option<Box<cassia_protocol::row::SerializeRowError>>,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ mod connection;
 mod cursor;
 mod contact_point;
 pub mod error;
+pub mod metadata;
 pub mod policies;
 mod profile;
 mod result;

@@ -18,6 +18,9 @@ pub enum ExecError {
     /// A row could not be read as the model.
     #[error(transparent)]
     Decode(#[from] RowDecodeError),
+    /// The schema metadata could not be read (an unexpected value in `system_schema`).
+    #[error(transparent)]
+    Metadata(cassia_driver::error::MetadataError),
     /// `get` found no row (cqlengine's `DoesNotExist`).
     #[error("{table} matching query does not exist")]
     DoesNotExist {

@@ -11,3 +11,4 @@ pub(crate) mod peers;
 pub(crate) mod token_map;
 
 pub use node::Node;
+pub use token_map::TokenMap;

@@ -50,13 +50,14 @@ impl Replication {
     }
 }
 
-/// Token ring plus the replicas of every ring position for every keyspace.
+/// Token ring plus the replicas of every ring position for every keyspace (see
+/// [`Session::token_map`](crate::Session::token_map)).
 ///
 /// Replica lists are computed once when the map is built (it is rebuilt whenever the ring,
 /// the nodes' placement or a keyspace's replication changes), so finding a partition's
 /// replicas per request is a binary search that neither walks the ring nor allocates.
 #[derive(Debug, Default)]
-pub(crate) struct TokenMap {
+pub struct TokenMap {
     /// Sorted by token.
     ring: Vec<(i64, Arc<Node>)>,
     /// Per keyspace: the replicas of the range owned by each ring position, primary first.
@@ -77,6 +78,16 @@ impl TokenMap {
             .flat_map(|(node, tokens)| tokens.into_iter().map(move |t| (t, node.clone())))
             .collect();
         ring.sort_by_key(|(t, _)| *t);
+        TokenMap::on_ring(ring, keyspaces)
+    }
+
+    /// The same ring with other keyspaces' replication (after a schema refresh: the ring
+    /// did not change, so it is not read again).
+    pub(crate) fn with_replication(&self, keyspaces: HashMap<String, Replication>) -> TokenMap {
+        TokenMap::on_ring(self.ring.clone(), keyspaces)
+    }
+
+    fn on_ring(ring: Vec<(i64, Arc<Node>)>, keyspaces: HashMap<String, Replication>) -> TokenMap {
         // Keyspaces usually share a handful of replication settings: each distinct one is
         // walked once and its lists shared, so start-up cost and memory do not grow with the
         // number of keyspaces.
@@ -104,8 +115,9 @@ impl TokenMap {
         TokenMap { ring, replicas }
     }
 
-    /// The replicas of `token` in `keyspace`, primary first; empty when unknown.
-    pub(crate) fn replicas(&self, keyspace: &str, token: i64) -> &[Arc<Node>] {
+    /// The replicas of `token` (Murmur3) in `keyspace`, primary first; empty when the
+    /// keyspace is unknown, its strategy is not understood, or no node reported tokens.
+    pub fn replicas(&self, keyspace: &str, token: i64) -> &[Arc<Node>] {
         let Some(lists) = self.replicas.get(keyspace) else {
             return &[];
         };

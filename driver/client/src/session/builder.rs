@@ -57,6 +57,7 @@ pub struct SessionBuilder {
     schema_agreement_timeout: Duration,
     wait_for_stream_ids: bool,
     prepared_cache_capacity: std::num::NonZeroUsize,
+    schema_refresh_debounce: Duration,
 }
 
 impl Default for SessionBuilder {
@@ -81,6 +82,7 @@ impl Default for SessionBuilder {
             schema_agreement_timeout: Duration::from_secs(10),
             wait_for_stream_ids: false,
             prepared_cache_capacity: super::DEFAULT_PREPARED_CACHE_CAPACITY,
+            schema_refresh_debounce: super::schema::DEFAULT_SCHEMA_REFRESH_DEBOUNCE,
         }
     }
 }
@@ -258,6 +260,14 @@ impl SessionBuilder {
         self
     }
 
+    /// How long the schema metadata ([`Session::metadata`]) waits after a schema change
+    /// event for more before it is refreshed (default 200 ms): the events of a burst of DDL
+    /// cost one read of each keyspace they name.
+    pub fn schema_refresh_debounce(mut self, window: Duration) -> Self {
+        self.schema_refresh_debounce = window;
+        self
+    }
+
     /// Connects to the contact points and returns the session.
     pub async fn build(self) -> Result<Session, ConnectError> {
         if self.contact_points.is_empty() {
@@ -299,6 +309,7 @@ impl SessionBuilder {
             schema_agreement_timeout: self.schema_agreement_timeout,
             wait_for_stream_ids: self.wait_for_stream_ids,
             prepared_cache_capacity: self.prepared_cache_capacity,
+            schema_refresh_debounce: self.schema_refresh_debounce,
         };
         Session::connect(config).await
     }

@@ -19,6 +19,9 @@ use crate::connection::{self, Connection, Envelope, send_error};
 use crate::error::{ConnectError, ExecuteError, excerpt};
 use crate::result::{Body, QueryResult};
 
+/// Rows per page of the internal queries that page (`query_all`).
+const INTERNAL_PAGE_SIZE: i32 = 5000;
+
 /// Events the driver subscribes to.
 const EVENTS: [&str; 3] = ["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"];
 
@@ -140,10 +143,45 @@ impl ControlConnection {
         cql: &str,
         values: SerializedValues,
     ) -> Result<QueryResult, ExecuteError> {
+        Ok(self.query_page(cql, values, None).await?.0)
+    }
+
+    /// Every row of an internal query, read page by page: the `system_schema` tables of a
+    /// large cluster would not fit one frame.
+    pub(crate) async fn query_all(
+        &self,
+        cql: &str,
+        values: SerializedValues,
+    ) -> Result<Vec<cassia_protocol::row::Row>, ExecuteError> {
+        let mut rows = Vec::new();
+        let mut paging_state = None;
+        loop {
+            let page = Some((INTERNAL_PAGE_SIZE, paging_state.take()));
+            let (result, next) = self.query_page(cql, values.clone(), page).await?;
+            rows.extend(result.rows::<cassia_protocol::row::Row>()?);
+            match next {
+                Some(state) => paging_state = Some(state),
+                None => return Ok(rows),
+            }
+        }
+    }
+
+    /// One page (`page`: its size and the state to resume from; `None` reads unpaged) and
+    /// the state of the next page, if there is one.
+    async fn query_page(
+        &self,
+        cql: &str,
+        values: SerializedValues,
+        page: Option<(i32, Option<bytes::Bytes>)>,
+    ) -> Result<(QueryResult, Option<bytes::Bytes>), ExecuteError> {
         let conn = self.connection()?;
         let mut request = connection::simple_query(cql);
         if let Request::Query(q) = &mut request {
             q.params.values = values;
+            if let Some((size, state)) = page {
+                q.params.page_size = Some(size);
+                q.params.paging_state = state;
+            }
         }
         let node = conn.node();
         let statement = excerpt(cql);
@@ -152,13 +190,22 @@ impl ControlConnection {
             .await
             .map_err(|e| send_error(node, statement.clone(), e))?;
         match reply.response {
-            Response::Result(body) => Ok(QueryResult {
-                node,
-                body: Body::from_result(body, None),
-                paging_state: None,
-                warnings: reply.warnings,
-                tracing_id: reply.tracing_id,
-            }),
+            Response::Result(body) => {
+                let next = match &body {
+                    cassia_protocol::response::ResultBody::Rows(rows) => {
+                        rows.metadata.paging_state.clone()
+                    }
+                    _ => None,
+                };
+                let result = QueryResult {
+                    node,
+                    body: Body::from_result(body, None),
+                    paging_state: None,
+                    warnings: reply.warnings,
+                    tracing_id: reply.tracing_id,
+                };
+                Ok((result, next))
+            }
             Response::Error(error) => Err(ExecuteError::Server {
                 node,
                 statement,

@@ -13,6 +13,7 @@ mod paging;
 mod pool;
 mod prepared_cache;
 mod routing;
+mod schema;
 mod spans;
 mod topology;
 mod trace;
@@ -60,6 +61,8 @@ pub(crate) struct SessionInner {
     control: ControlConnection,
     prepared: Mutex<PreparedCache>,
     closed: AtomicBool,
+    /// Schema metadata and its debounced refreshes.
+    schema: schema::SchemaState,
 }
 
 /// A contact point as given, resolved.
@@ -169,13 +172,15 @@ impl Session {
             topology = topology.with_node(pool);
         }
         control.add_candidates(topology.nodes.iter().map(|n| n.address()));
-        let replication = control.replication().await;
+        let (metadata, replication) = schema::initial(&control).await;
         topology.token_map = Arc::new(topology::token_map_for(
             &topology.nodes,
             &described,
             replication,
         ));
         let prepared = PreparedCache::new(config.prepared_cache_capacity);
+        let debounce = config.schema_refresh_debounce;
+        let (schema_state, schema_requests) = schema::SchemaState::new(metadata);
         let inner = SessionInner {
             connection_config: shared_cfg,
             config,
@@ -184,9 +189,15 @@ impl Session {
             control,
             prepared: Mutex::new(prepared),
             closed: AtomicBool::new(false),
+            schema: schema_state,
         };
         let inner = Arc::new(inner);
         tokio::spawn(topology::handle_events(Arc::downgrade(&inner), signals));
+        tokio::spawn(schema::debounce(
+            Arc::downgrade(&inner),
+            schema_requests,
+            debounce,
+        ));
         Ok(Session { inner })
     }
 

@@ -38,7 +38,7 @@ impl Topology {
         }
     }
 
-    fn with_token_map(&self, token_map: TokenMap) -> Topology {
+    pub(super) fn with_token_map(&self, token_map: TokenMap) -> Topology {
         Topology {
             nodes: self.nodes.clone(),
             pools: self.pools.clone(),
@@ -74,7 +74,7 @@ impl SessionInner {
             .clone()
     }
 
-    fn replace_topology(&self, update: impl FnOnce(&Topology) -> Option<Topology>) {
+    pub(super) fn replace_topology(&self, update: impl FnOnce(&Topology) -> Option<Topology>) {
         let mut guard = self.topology.write().unwrap_or_else(|p| p.into_inner());
         if let Some(next) = update(&guard) {
             *guard = Arc::new(next);
@@ -105,10 +105,21 @@ pub(crate) fn token_map_for(
 pub(crate) async fn refresh_token_map(inner: &SessionInner) {
     let mut described: Vec<PeerInfo> = inner.control.local().await.into_iter().collect();
     described.extend(inner.control.peers(inner.default_port).await);
-    let replication = inner.control.replication().await;
+    let replication = replication_for_token_map(inner).await;
     let nodes = inner.topology().nodes.clone();
     let map = token_map_for(&nodes, &described, replication);
     inner.replace_topology(|t| Some(t.with_token_map(map)));
+}
+
+/// Keyspace replication from the schema metadata; read on its own only when the metadata
+/// has none (its last full read failed).
+async fn replication_for_token_map(inner: &SessionInner) -> HashMap<String, Replication> {
+    let schema = inner.schema_snapshot();
+    if schema.keyspaces.is_empty() {
+        inner.control.replication().await
+    } else {
+        super::schema::replication_of(&schema)
+    }
 }
 
 /// Polls the schema versions of the control node and of every peer that is not known to
@@ -269,9 +280,16 @@ pub(crate) async fn handle_events(session: Weak<SessionInner>, mut signals: Cont
             }
             Event::SchemaChange(change) => {
                 tracing::info!(?change, "schema change");
-                if matches!(change.target, SchemaChangeTarget::Keyspace { .. }) {
-                    refresh_token_map(&inner).await;
-                }
+                // Every target names its keyspace; the metadata refresh (debounced) also
+                // updates the token map when the keyspace's replication changed.
+                let (SchemaChangeTarget::Keyspace { keyspace }
+                | SchemaChangeTarget::Table { keyspace, .. }
+                | SchemaChangeTarget::Type { keyspace, .. }
+                | SchemaChangeTarget::Function { keyspace, .. }
+                | SchemaChangeTarget::Aggregate { keyspace, .. }) = change.target;
+                inner
+                    .schema
+                    .request(super::schema::Scope::Keyspace(keyspace));
             }
             other => tracing::info!(event = ?other, "cluster event"),
         }
@@ -285,6 +303,8 @@ fn wake_after_control_reconnect(inner: &SessionInner, addr: SocketAddr) {
     if inner.is_closed() {
         return;
     }
+    // Schema events sent while no one listened are lost too.
+    inner.schema.request(super::schema::Scope::All);
     for pool in inner.topology().pools.values() {
         if pool.address() == addr || !pool.is_up() {
             tracing::debug!(node = %pool.address(), "control connection reopened; waking the pool");

@@ -1,16 +1,24 @@
 //! The live schema of one keyspace as `system_schema` describes it: its replication, tables
 //! (columns, indexes, every option column present), dropped columns and user types.
 //!
-//! Values are kept as Cassandra spells them (`kind` is `partition_key`, types are CQL text
-//! such as `frozen<address>`), so a dump (`dump.rs`) replays them exactly and the diff
-//! engine compares them with the models through one normalisation (`diff/compare.rs`).
-//! Reading lives in `read.rs`.
+//! A view of the driver's schema metadata ([`cassia_driver::metadata`]), which reads
+//! `system_schema` and renders CQL: this module only converts (`convert.rs`). Values are
+//! kept as Cassandra spells them (`kind` is `partition_key`, types are CQL text such as
+//! `frozen<address>`), so the diff engine compares them with the models through one
+//! normalisation (`diff/compare.rs`). Reading lives in `read.rs`, the dump in `dump.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod convert;
 mod dump;
 mod read;
 
+/// The option columns of `system_schema.tables`; each is `None` when the server's
+/// `system_schema.tables` has no such column (older or newer Cassandra versions).
+pub use cassia_driver::metadata::TableOptions as LiveTableOptions;
+pub(crate) use cassia_driver::metadata::{
+    dependency_order, referenced_user_types as referenced_types,
+};
 pub use read::read_keyspace;
 
 /// Everything `system_schema` says about one keyspace (views, functions, aggregates and
@@ -184,45 +192,6 @@ impl LiveIndex {
     }
 }
 
-/// The option columns of `system_schema.tables`; each is `None` when the server's
-/// `system_schema.tables` has no such column (older or newer Cassandra versions).
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct LiveTableOptions {
-    /// `additional_write_policy` (4.0+).
-    pub additional_write_policy: Option<String>,
-    /// `bloom_filter_fp_chance`.
-    pub bloom_filter_fp_chance: Option<f64>,
-    /// `caching` (`keys`, `rows_per_partition`).
-    pub caching: Option<BTreeMap<String, String>>,
-    /// `cdc` (4.0+).
-    pub cdc: Option<bool>,
-    /// `comment`.
-    pub comment: Option<String>,
-    /// `compaction`, with the strategy's fully qualified `class`.
-    pub compaction: Option<BTreeMap<String, String>>,
-    /// `compression`.
-    pub compression: Option<BTreeMap<String, String>>,
-    /// `crc_check_chance`.
-    pub crc_check_chance: Option<f64>,
-    /// `default_time_to_live` in seconds.
-    pub default_time_to_live: Option<i32>,
-    /// `extensions` (raw bytes per name).
-    pub extensions: Option<BTreeMap<String, Vec<u8>>>,
-    /// `gc_grace_seconds`.
-    pub gc_grace_seconds: Option<i32>,
-    /// `max_index_interval`.
-    pub max_index_interval: Option<i32>,
-    /// `memtable_flush_period_in_ms`.
-    pub memtable_flush_period_in_ms: Option<i32>,
-    /// `min_index_interval`.
-    pub min_index_interval: Option<i32>,
-    /// `read_repair` (4.0+).
-    pub read_repair: Option<String>,
-    /// `speculative_retry`.
-    pub speculative_retry: Option<String>,
-}
-
 /// A column recorded in `system_schema.dropped_columns`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -255,97 +224,9 @@ impl LiveType {
     }
 }
 
-/// The names among `known` that the CQL type text `typ` mentions (`frozen<"Addr">` mentions
-/// `Addr`): identifiers are read as CQL does, unquoted ones as written (Cassandra stores
-/// type names lower-case and quotes the others).
-pub(crate) fn referenced_types(typ: &str, known: &BTreeSet<&str>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = typ.chars().peekable();
-    while let Some(c) = chars.next() {
-        let word = if c == '"' {
-            let mut w = String::new();
-            while let Some(n) = chars.next() {
-                if n == '"' {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        w.push('"');
-                    } else {
-                        break;
-                    }
-                } else {
-                    w.push(n);
-                }
-            }
-            w
-        } else if c.is_alphanumeric() || c == '_' {
-            let mut w = String::from(c);
-            while let Some(&n) = chars.peek() {
-                if !(n.is_alphanumeric() || n == '_') {
-                    break;
-                }
-                w.push(n);
-                chars.next();
-            }
-            w
-        } else {
-            continue;
-        };
-        if known.contains(word.as_str()) && !out.contains(&word) {
-            out.push(word);
-        }
-    }
-    out
-}
-
-/// `items` ordered so each comes after its dependencies (named by `deps`), ties broken by
-/// name; dependencies outside `items` are ignored, and a cycle (which Cassandra forbids)
-/// falls back to name order rather than looping.
-pub(crate) fn dependency_order<T>(
-    items: &[T],
-    name: impl Fn(&T) -> String,
-    deps: impl Fn(&T) -> BTreeSet<String>,
-) -> Vec<&T> {
-    let mut pending: BTreeMap<String, (&T, BTreeSet<String>)> =
-        items.iter().map(|t| (name(t), (t, deps(t)))).collect();
-    let names: BTreeSet<String> = pending.keys().cloned().collect();
-    for (_, d) in pending.values_mut() {
-        d.retain(|n| names.contains(n));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    while !pending.is_empty() {
-        let ready = pending
-            .iter()
-            .find(|(_, (_, d))| d.is_empty())
-            .map(|(n, _)| n.clone())
-            .or_else(|| pending.keys().next().cloned());
-        let Some(next) = ready else { break };
-        if let Some((item, _)) = pending.remove(&next) {
-            out.push(item);
-        }
-        for (_, d) in pending.values_mut() {
-            d.remove(&next);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_type_references_in_type_text() {
-        let known = BTreeSet::from(["address", "Geo", "tag"]);
-        assert_eq!(
-            referenced_types("map<text, frozen<list<frozen<\"Geo\">>>>", &known),
-            ["Geo"]
-        );
-        assert_eq!(
-            referenced_types("frozen<tuple<address, tag, address>>", &known),
-            ["address", "tag"]
-        );
-        assert!(referenced_types("frozen<geo>", &known).is_empty());
-    }
 
     #[test]
     fn orders_types_after_their_dependencies() {
