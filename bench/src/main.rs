@@ -7,6 +7,7 @@
 //! cargo run --release -p cassia-bench              # full matrix, 5 pairs per case
 //! cargo run --release -p cassia-bench -- --migrations # `cassia migrate run` costs (emulator)
 //! cargo run --release -p cassia-bench -- --vector     # ANN search latency (emulator)
+//! cargo run --release -p cassia-bench -- --cluster    # routing and failover on 3 nodes
 //! ```
 //! Options: `--clients=cassia,scylla,python,raw`, `--only=TEXT` (cases whose name contains
 //! TEXT, e.g. `@1024`), `--pairs=N`, `--trial-ms=N`,
@@ -18,6 +19,7 @@
 mod alloc;
 mod chart;
 mod clients;
+mod cluster_mode;
 mod emulator_mode;
 mod mapper_mode;
 mod migrations_mode;
@@ -147,6 +149,14 @@ fn run(mode: Mode, args: &[String]) -> Result<(), String> {
             "# cassia-bench {} (migrations)\n\n{}",
             stamp(),
             migrations_mode::run()?
+        );
+        return Ok(());
+    }
+    if args.iter().any(|a| a == "--cluster") {
+        println!(
+            "# cassia-bench {} (cluster)\n\n{}",
+            stamp(),
+            cluster_mode::run()?
         );
         return Ok(());
     }
