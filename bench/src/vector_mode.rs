@@ -109,18 +109,22 @@ async fn measure() -> Result<String, String> {
         let mut next = 0usize;
         while next < rows {
             let mut writes = tokio::task::JoinSet::new();
-            for id in next..rows.min(next + LOAD_CONCURRENCY) {
-                let (session, insert, row) = (session.clone(), insert.clone(), (id as i32, data.vector()));
+            let end = rows.min(next + LOAD_CONCURRENCY);
+            for id in next..end {
+                let (session, insert, row) =
+                    (session.clone(), insert.clone(), (id as i32, data.vector()));
                 writes.spawn(async move { session.execute(&insert, row).await.map(|_| ()) });
-                next += 1;
             }
+            next = end;
             while let Some(done) = writes.join_next().await {
                 done.map_err(|e| e.to_string())?.map_err(err)?;
             }
         }
         let load = loading.elapsed();
         let search = session
-            .prepare(format!("SELECT id FROM {table} ORDER BY v ANN OF ? LIMIT 10"))
+            .prepare(format!(
+                "SELECT id FROM {table} ORDER BY v ANN OF ? LIMIT 10"
+            ))
             .await
             .map_err(err)?;
         let mut times = Vec::with_capacity(QUERIES);
@@ -130,7 +134,10 @@ async fn measure() -> Result<String, String> {
             let found = session.execute(&search, (query,)).await.map_err(err)?;
             times.push(started.elapsed());
             if found.row_count() != 10 {
-                return Err(format!("ANN on {rows} rows returned {} rows", found.row_count()));
+                return Err(format!(
+                    "ANN on {rows} rows returned {} rows",
+                    found.row_count()
+                ));
             }
         }
         times.sort();
