@@ -741,12 +741,14 @@ async fn load_balancing_policy_sees_the_routing_key_and_token() {
     session.execute(&p, (1i32,)).await.expect("execute");
     let seen = policy.seen.lock().expect("lock").clone();
     let key = vec![0, 0, 0, 1];
+    // No keyspace is selected: the routing keyspace is the one the server named for the
+    // bind markers (the mock's `ks`), where the partition's replicas are.
     assert_eq!(
         seen.last(),
         Some(&(
             Some(key.clone()),
             Some(cassia_protocol::token::murmur3_token(&key)),
-            None
+            Some("ks".to_owned())
         ))
     );
 }
