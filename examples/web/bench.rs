@@ -16,7 +16,7 @@ const CONCURRENCY: usize = 16;
 /// Length of one measured round.
 const ROUND: Duration = Duration::from_secs(3);
 /// Rounds per endpoint.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 /// Messages the reads pick from.
 const MESSAGES: i64 = 100;
 
@@ -25,11 +25,7 @@ fn web_error(e: impl std::fmt::Display) -> ExampleError {
 }
 
 /// Requests per second of `path_of(i)` GETs, `CONCURRENCY` at a time, for [`ROUND`].
-async fn round(
-    http: &reqwest::Client,
-    base: &str,
-    raw: bool,
-) -> Result<f64, ExampleError> {
+async fn round(http: &reqwest::Client, base: &str, raw: bool) -> Result<f64, ExampleError> {
     let done = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = tokio::task::JoinSet::new();
@@ -40,7 +36,10 @@ async fn round(
         workers.spawn(async move {
             let mut i = w as i64;
             while !stop.load(Ordering::Relaxed) {
-                let url = format!("{base}{prefix}/channels/bench/messages/{}", i % MESSAGES + 1);
+                let url = format!(
+                    "{base}{prefix}/channels/bench/messages/{}",
+                    i % MESSAGES + 1
+                );
                 let response = http.get(url).send().await.map_err(web_error)?;
                 if !response.status().is_success() {
                     return Err(web_error(format!("status {}", response.status())));
@@ -89,7 +88,10 @@ pub(crate) async fn run(base: &str) -> Result<(), ExampleError> {
         v[v.len() / 2]
     };
     let (m, r) = (median(&mut mapper), median(&mut raw));
-    println!("\n| read endpoint | req/s (median of {ROUNDS} x {}s, {CONCURRENCY} in flight) |", ROUND.as_secs());
+    println!(
+        "\n| read endpoint | req/s (median of {ROUNDS} x {}s, {CONCURRENCY} in flight) |",
+        ROUND.as_secs()
+    );
     println!("|---|---:|");
     println!("| mapper (`Message::objects().filter(..).first_on`) | {m:.0} |");
     println!("| plain driver (prepared statement, tuple row) | {r:.0} |");

@@ -26,11 +26,6 @@ const KEYSPACE: &str = "cassia_web";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
     let args: Vec<String> = std::env::args().collect();
     let mode = if args.iter().any(|a| a == "--bench") {
         Mode::Bench
@@ -39,6 +34,17 @@ async fn main() -> ExitCode {
     } else {
         Mode::Serve
     };
+    // Request logs would measure the terminal, not the service: the benchmark keeps warnings.
+    let level = if mode == Mode::Bench {
+        tracing::Level::WARN
+    } else {
+        tracing::Level::INFO
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
     report(run(mode).await)
 }
 
