@@ -58,4 +58,9 @@ pub(crate) struct SessionConfig {
     pub(crate) prepared_cache_capacity: std::num::NonZeroUsize,
     /// How long a schema event waits for others before the metadata refresh.
     pub(crate) schema_refresh_debounce: Duration,
+    /// Requests run at once (`None`: no limit) and how many more may wait for a slot.
+    pub(crate) max_concurrent_requests: Option<std::num::NonZeroUsize>,
+    pub(crate) max_queued_requests: usize,
+    /// Maps addresses read from `system.peers` (and events) to connectable ones.
+    pub(crate) address_translator: Option<Arc<dyn crate::policies::AddressTranslator>>,
 }

@@ -353,6 +353,32 @@ pub enum ExecuteError {
     /// sent).
     #[error(transparent)]
     Cursor(#[from] CursorError),
+    /// The session already ran as many requests as `SessionBuilder::max_concurrent_requests`
+    /// allows and as many waited as `max_queued_requests` allows: the request failed at once
+    /// and was not sent. Back off, or raise the limits.
+    #[error(
+        "request not sent: {in_flight} requests in flight (the session's limit) and {queued} queued (its queue is full)"
+    )]
+    Throttled {
+        /// Requests running when this one was refused (the concurrency limit).
+        in_flight: usize,
+        /// Requests waiting for a slot (the queue bound).
+        queued: usize,
+    },
+    /// The request waited in the session's queue for a free slot
+    /// (`SessionBuilder::max_concurrent_requests`) for its whole request timeout and was
+    /// not sent.
+    #[error(
+        "\"{statement}\" waited {after:?} for one of the session's {limit} request slots and was not sent"
+    )]
+    QueueTimeout {
+        /// Statement excerpt.
+        statement: Arc<str>,
+        /// The request timeout.
+        after: Duration,
+        /// The concurrency limit.
+        limit: usize,
+    },
 }
 
 fn join_exec(errors: &[ExecuteError]) -> String {

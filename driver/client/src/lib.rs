@@ -17,10 +17,11 @@ pub mod blocking;
 pub mod cluster;
 mod config;
 mod connection;
-mod cursor;
 mod contact_point;
+mod cursor;
 pub mod error;
 pub mod metadata;
+pub mod metrics;
 pub mod policies;
 mod profile;
 mod result;
@@ -42,11 +43,13 @@ pub use cassia_protocol::value::{CqlDate, CqlDuration, CqlTime, CqlTimestamp, Cq
 // columns): bound and read like any value, `Display`/`FromStr` as WKT.
 pub use cassia_protocol::value::{LineString, Point, Polygon, WktError};
 pub use config::Compression;
-pub use cursor::{Cursor, CursorError};
 pub use contact_point::IntoContactPoint;
+pub use cursor::{Cursor, CursorError};
 pub use profile::ExecutionProfile;
 pub use result::QueryResult;
-pub use session::{QueryPage, RowStream, Session, SessionBuilder, TraceEvent, TracingInfo};
+pub use session::{
+    ConcurrentOptions, QueryPage, RowStream, Session, SessionBuilder, TraceEvent, TracingInfo,
+};
 pub use settings::{ConfigError, SessionConfig};
 pub use statement::{Batch, BatchType, PagingState, PreparedStatement, Statement};
 pub use tls::TlsConfig;

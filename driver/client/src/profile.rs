@@ -7,7 +7,8 @@ use std::time::Duration;
 use cassia_protocol::consistency::Consistency;
 
 use crate::policies::{
-    DcAwareRoundRobinPolicy, DefaultRetryPolicy, LoadBalancingPolicy, RetryPolicy, TokenAwarePolicy,
+    DcAwareRoundRobinPolicy, DefaultRetryPolicy, LoadBalancingPolicy, RetryPolicy,
+    SpeculativeExecutionPolicy, TokenAwarePolicy,
 };
 
 /// Default request timeout, as in the DataStax Python driver (`Session.default_timeout`).
@@ -27,6 +28,8 @@ pub struct ExecutionProfile {
     pub(crate) load_balancing: Arc<dyn LoadBalancingPolicy>,
     /// `None`: the session's setting (`SessionBuilder::wait_for_stream_ids`).
     pub(crate) wait_for_stream_ids: Option<bool>,
+    /// `None`: no speculative executions (the default, as the Python driver).
+    pub(crate) speculative: Option<Arc<dyn SpeculativeExecutionPolicy>>,
 }
 
 impl Default for ExecutionProfile {
@@ -41,6 +44,7 @@ impl Default for ExecutionProfile {
                 DcAwareRoundRobinPolicy::inferred(),
             ))),
             wait_for_stream_ids: None,
+            speculative: None,
         }
     }
 }
@@ -91,6 +95,18 @@ impl ExecutionProfile {
     /// Overrides `SessionBuilder::wait_for_stream_ids` for statements run with this profile.
     pub fn with_wait_for_stream_ids(mut self, wait: bool) -> Self {
         self.wait_for_stream_ids = Some(wait);
+        self
+    }
+
+    /// Speculative executions for idempotent statements (default `None`: none). With a
+    /// policy, a request that has no answer after the policy's delay is also sent to the
+    /// next node of its query plan; the first answer wins and the others are ignored.
+    /// Statements not marked idempotent (`with_idempotent(true)`) are never sent twice.
+    pub fn with_speculative_execution_policy(
+        mut self,
+        policy: Option<Arc<dyn SpeculativeExecutionPolicy>>,
+    ) -> Self {
+        self.speculative = policy;
         self
     }
 }

@@ -18,13 +18,14 @@
 //! | [`db.namespace`](DB_NAMESPACE) | the keyspace: the statement's, else the prepared statement's, else the session's (`USE`) | when there is one |
 //! | [`db.collection.name`](DB_COLLECTION_NAME) | the table, from a prepared statement's metadata | prepared statements on one table |
 //! | [`db.query.text`](DB_QUERY_TEXT) | the prepared CQL (bind markers, no values); a batch's prepared texts joined with `"; "` | prepared statements and all-prepared batches only |
-//! | [`server.address`](SERVER_ADDRESS), [`server.port`](SERVER_PORT) | the coordinator's IP address and port | once a node is picked (the last one tried) |
+//! | [`server.address`](SERVER_ADDRESS), [`server.port`](SERVER_PORT) | the coordinator's IP address and port | once a node is picked (the last one tried; with speculative executions, the one that answered) |
 //! | [`cassandra.coordinator.id`](CASSANDRA_COORDINATOR_ID) | the coordinator's host id | once a node is picked, if known |
 //! | [`cassandra.coordinator.dc`](CASSANDRA_COORDINATOR_DC) | the coordinator's data centre | once a node is picked, if known |
 //! | [`cassandra.consistency.level`](CASSANDRA_CONSISTENCY_LEVEL) | `"local_one"`, `"quorum"`… (lower case, as the convention lists them) | once a node is picked (a retry policy may lower it) |
 //! | [`cassandra.page.size`](CASSANDRA_PAGE_SIZE) | rows per page | queries and executes that page |
 //! | [`cassandra.query.idempotent`](CASSANDRA_QUERY_IDEMPOTENT) | whether the statement is marked idempotent | always |
-//! | [`cassia.retries`](CASSIA_RETRIES) | retries sent after a failed attempt (0: the first attempt answered) | always |
+//! | [`cassia.retries`](CASSIA_RETRIES) | retries sent after a failed attempt (0: the first attempt answered), over all executions | always |
+//! | [`cassandra.speculative_execution.count`](CASSANDRA_SPECULATIVE_EXECUTION_COUNT) | speculative executions started besides the first (0: none was needed) | requests run with a speculative execution policy (idempotent statements only) |
 //! | [`error.type`](ERROR_TYPE) | the server's error code, as `db.response.status_code`; else a short kind: `"timeout"`, `"connection"`, `"busy"`, `"no_node_available"`… | on failure |
 //! | [`db.response.status_code`](DB_RESPONSE_STATUS_CODE) | the protocol error code in hex, `"0x2200"` | on a server error |
 //!
@@ -43,8 +44,8 @@
 //! `db.operation` and `db.statement`, and the Cassandra attributes moved from
 //! `db.cassandra.consistency_level`, `db.cassandra.coordinator.id`/`.dc`,
 //! `db.cassandra.page_size` and `db.cassandra.idempotence` to the `cassandra.*` names above.
-//! `cassandra.speculative_execution.count` is not recorded: the driver has no speculative
-//! execution. Retries have no convention; `cassia.retries` is this driver's.
+//! Speculative executions use the convention's `cassandra.speculative_execution.count`.
+//! Retries have no convention; `cassia.retries` is this driver's.
 //!
 //! ```
 //! use cassia_driver::telemetry;
@@ -96,6 +97,8 @@ pub const CASSANDRA_PAGE_SIZE: &str = "cassandra.page.size";
 pub const CASSANDRA_QUERY_IDEMPOTENT: &str = "cassandra.query.idempotent";
 /// Retries made after failed attempts.
 pub const CASSIA_RETRIES: &str = "cassia.retries";
+/// Speculative executions started besides the first (the convention's name).
+pub const CASSANDRA_SPECULATIVE_EXECUTION_COUNT: &str = "cassandra.speculative_execution.count";
 /// The kind of failure (the server's error code, or `"timeout"`, `"connection"`, …).
 pub const ERROR_TYPE: &str = "error.type";
 /// The server's error code, `"0x2200"`.

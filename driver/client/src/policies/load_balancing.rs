@@ -1,8 +1,8 @@
 //! Load balancing: the order in which nodes are tried for a request (the query plan).
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use smallvec::SmallVec;
 
@@ -123,10 +123,16 @@ impl LoadBalancingPolicy for RoundRobinPolicy {
 /// Round robin over the nodes of the local data centre first, then (optionally) a few nodes
 /// of each remote one, as the DataStax drivers' `DCAwareRoundRobinPolicy`. Nodes whose data
 /// centre is not known yet count as local.
+///
+/// With [`with_local_rack`](Self::with_local_rack), the local data centre's nodes in that
+/// rack come first (the Python driver's `RackAwareRoundRobinPolicy`), which keeps traffic
+/// within an availability zone where racks map to zones.
 #[derive(Debug)]
 pub struct DcAwareRoundRobinPolicy {
     /// The configured local data centre, or `None` to learn it ([`Self::inferred`]).
     local_dc: Option<String>,
+    /// Nodes of the local data centre in this rack go first.
+    local_rack: Option<String>,
     /// The data centre learned from the first contact point, once known.
     learned: OnceLock<String>,
     remote_per_dc: usize,
@@ -138,6 +144,7 @@ impl DcAwareRoundRobinPolicy {
     pub fn new(local_dc: impl Into<String>) -> Self {
         DcAwareRoundRobinPolicy {
             local_dc: Some(local_dc.into()),
+            local_rack: None,
             learned: OnceLock::new(),
             remote_per_dc: 0,
             next: AtomicUsize::new(0),
@@ -151,6 +158,7 @@ impl DcAwareRoundRobinPolicy {
     pub fn inferred() -> Self {
         DcAwareRoundRobinPolicy {
             local_dc: None,
+            local_rack: None,
             learned: OnceLock::new(),
             remote_per_dc: 0,
             next: AtomicUsize::new(0),
@@ -169,6 +177,14 @@ impl DcAwareRoundRobinPolicy {
         Some(self.learned.get_or_init(|| first).clone())
     }
 
+    /// Puts the local data centre's nodes in `rack` first (in round robin among themselves),
+    /// then its other nodes. Wrapped in [`TokenAwarePolicy`], replicas in the local rack
+    /// come before the other replicas, since token awareness keeps this policy's order.
+    pub fn with_local_rack(mut self, rack: impl Into<String>) -> Self {
+        self.local_rack = Some(rack.into());
+        self
+    }
+
     /// After the local nodes, tries up to `hosts` nodes of each remote data centre.
     pub fn with_remote_hosts_per_dc(mut self, hosts: usize) -> Self {
         self.remote_per_dc = hosts;
@@ -184,18 +200,28 @@ impl LoadBalancingPolicy for DcAwareRoundRobinPolicy {
                 .zip(local_dc.as_deref())
                 .is_none_or(|(dc, local)| dc == local)
         };
-        let local: QueryPlan = nodes.iter().filter(|n| is_local(n)).cloned().collect();
-        let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let mut plan: QueryPlan = if local.is_empty() {
-            QueryPlan::new()
-        } else {
-            let (tail, head) = local.split_at(start % local.len());
-            head.iter()
-                .chain(tail)
-                .filter(|n| n.is_up())
-                .cloned()
-                .collect()
+        let in_rack = |n: &Arc<Node>| {
+            self.local_rack
+                .as_deref()
+                .is_some_and(|rack| n.rack().as_deref() == Some(rack))
         };
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        // Each group rotates on its own, so every node of a group leads equally often.
+        let mut plan = QueryPlan::new();
+        for first in [true, false] {
+            let group: QueryPlan = nodes
+                .iter()
+                .filter(|n| is_local(n) && in_rack(n) == first)
+                .cloned()
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            let (tail, head) = group.split_at(start % group.len());
+            for n in head.iter().chain(tail).filter(|n| n.is_up()) {
+                plan.push(n.clone());
+            }
+        }
         if self.remote_per_dc > 0 {
             let mut per_dc: HashMap<String, usize> = HashMap::new();
             for n in nodes.iter().filter(|n| !is_local(n) && n.is_up()) {
@@ -280,17 +306,75 @@ mod tests {
 
     #[test]
     fn an_inferred_local_dc_is_the_first_known_one_and_stays() {
-        let nodes = vec![node(9), placed(1, "dc2"), placed(2, "dc1"), placed(3, "dc2")];
+        let nodes = vec![
+            node(9),
+            placed(1, "dc2"),
+            placed(2, "dc1"),
+            placed(3, "dc2"),
+        ];
         let ports =
             |plan: QueryPlan| -> Vec<u16> { plan.iter().map(|n| n.address().port()).collect() };
         let policy = DcAwareRoundRobinPolicy::inferred();
-        assert_eq!(ports(policy.plan(&RoutingInfo::default(), &nodes)), vec![9, 1, 3]);
+        assert_eq!(
+            ports(policy.plan(&RoutingInfo::default(), &nodes)),
+            vec![9, 1, 3]
+        );
         // A later node list in another order does not move the local data centre.
         let reordered = vec![nodes[2].clone(), nodes[1].clone(), nodes[3].clone()];
-        assert_eq!(ports(policy.plan(&RoutingInfo::default(), &reordered)), vec![3, 1]);
+        assert_eq!(
+            ports(policy.plan(&RoutingInfo::default(), &reordered)),
+            vec![3, 1]
+        );
         // Nothing known yet: every node is local.
         let unknown = DcAwareRoundRobinPolicy::inferred();
-        assert_eq!(ports(unknown.plan(&RoutingInfo::default(), &[node(7), node(8)])).len(), 2);
+        assert_eq!(
+            ports(unknown.plan(&RoutingInfo::default(), &[node(7), node(8)])).len(),
+            2
+        );
+    }
+
+    fn racked(port: u16, dc: &str, rack: &str) -> Arc<Node> {
+        let n = node(port);
+        n.set_placement(Some(dc.to_owned()), Some(rack.to_owned()), None);
+        n
+    }
+
+    #[test]
+    fn local_rack_nodes_lead_then_the_rest_of_the_local_dc() {
+        let nodes = vec![
+            racked(1, "dc1", "r1"),
+            racked(2, "dc1", "r2"),
+            racked(3, "dc1", "r1"),
+            racked(4, "dc2", "r1"),
+            racked(5, "dc1", "r2"),
+        ];
+        let ports =
+            |plan: QueryPlan| -> Vec<u16> { plan.iter().map(|n| n.address().port()).collect() };
+        let policy = DcAwareRoundRobinPolicy::new("dc1")
+            .with_local_rack("r1")
+            .with_remote_hosts_per_dc(1);
+        assert_eq!(
+            ports(policy.plan(&RoutingInfo::default(), &nodes)),
+            vec![1, 3, 2, 5, 4]
+        );
+        assert_eq!(
+            ports(policy.plan(&RoutingInfo::default(), &nodes)),
+            vec![3, 1, 5, 2, 4]
+        );
+        // Token awareness keeps that order among replicas: the local-rack replica first.
+        let token_aware = TokenAwarePolicy::new(Arc::new(
+            DcAwareRoundRobinPolicy::new("dc1").with_local_rack("r1"),
+        ));
+        let replicas = vec![nodes[1].clone(), nodes[2].clone(), nodes[3].clone()];
+        let info = RoutingInfo {
+            replicas: &replicas,
+            ..RoutingInfo::default()
+        };
+        for _ in 0..3 {
+            let plan = ports(token_aware.plan(&info, &nodes));
+            assert_eq!(&plan[..2], &[3, 2], "{plan:?}");
+            assert_eq!(plan.len(), 4, "remote node left out: {plan:?}");
+        }
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub struct SessionBuilder {
     wait_for_stream_ids: bool,
     prepared_cache_capacity: std::num::NonZeroUsize,
     schema_refresh_debounce: Duration,
+    max_concurrent_requests: Option<std::num::NonZeroUsize>,
+    max_queued_requests: Option<usize>,
+    address_translator: Option<Arc<dyn crate::policies::AddressTranslator>>,
 }
 
 impl Default for SessionBuilder {
@@ -83,6 +86,9 @@ impl Default for SessionBuilder {
             wait_for_stream_ids: false,
             prepared_cache_capacity: super::DEFAULT_PREPARED_CACHE_CAPACITY,
             schema_refresh_debounce: super::schema::DEFAULT_SCHEMA_REFRESH_DEBOUNCE,
+            max_concurrent_requests: None,
+            max_queued_requests: None,
+            address_translator: None,
         }
     }
 }
@@ -106,8 +112,11 @@ impl SessionBuilder {
         I: IntoIterator<Item = S>,
         S: IntoContactPoint,
     {
-        self.contact_points
-            .extend(addresses.into_iter().map(IntoContactPoint::into_contact_point));
+        self.contact_points.extend(
+            addresses
+                .into_iter()
+                .map(IntoContactPoint::into_contact_point),
+        );
         self
     }
 
@@ -260,6 +269,39 @@ impl SessionBuilder {
         self
     }
 
+    /// Most requests (`query`, `execute`, `batch`, page fetches) the session runs at once
+    /// (default: no limit). A request holds its slot for its whole execution, retries and
+    /// speculative executions included. Requests past the limit wait in line, within their
+    /// request timeout (then
+    /// [`ExecuteError::QueueTimeout`](crate::error::ExecuteError::QueueTimeout)); when the
+    /// line is full (`max_queued_requests`) they fail at once with
+    /// [`ExecuteError::Throttled`](crate::error::ExecuteError::Throttled), without being sent.
+    /// `0` means no limit.
+    pub fn max_concurrent_requests(mut self, requests: usize) -> Self {
+        self.max_concurrent_requests = std::num::NonZeroUsize::new(requests);
+        self
+    }
+
+    /// How many requests may wait for a slot once `max_concurrent_requests` are running
+    /// (default 10,000, as the DataStax Java driver's throttler; `0`: none wait, a request
+    /// past the limit fails at once). Only used with `max_concurrent_requests`.
+    pub fn max_queued_requests(mut self, requests: usize) -> Self {
+        self.max_queued_requests = Some(requests);
+        self
+    }
+
+    /// Translates the addresses the cluster reports for its nodes (`system.peers`, topology
+    /// and status events) into addresses the driver can connect to: for nodes behind NAT, or
+    /// in Kubernetes where the pod addresses are not reachable from the client. Contact
+    /// points are used as given.
+    pub fn address_translator(
+        mut self,
+        translator: impl crate::policies::AddressTranslator + 'static,
+    ) -> Self {
+        self.address_translator = Some(Arc::new(translator));
+        self
+    }
+
     /// How long the schema metadata ([`Session::metadata`]) waits after a schema change
     /// event for more before it is refreshed (default 200 ms): the events of a burst of DDL
     /// cost one read of each keyspace they name.
@@ -310,6 +352,11 @@ impl SessionBuilder {
             wait_for_stream_ids: self.wait_for_stream_ids,
             prepared_cache_capacity: self.prepared_cache_capacity,
             schema_refresh_debounce: self.schema_refresh_debounce,
+            max_concurrent_requests: self.max_concurrent_requests,
+            max_queued_requests: self
+                .max_queued_requests
+                .unwrap_or(super::throttle::DEFAULT_MAX_QUEUED),
+            address_translator: self.address_translator,
         };
         Session::connect(config).await
     }

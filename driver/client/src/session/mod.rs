@@ -5,16 +5,21 @@
 //! path with retries), `pool`, `control`, `paging` (row streams), `trace`.
 
 mod api;
+mod attempt;
 mod builder;
+mod concurrent;
 mod control;
 mod execute;
 mod page;
 mod paging;
 mod pool;
 mod prepared_cache;
+mod request;
 mod routing;
 mod schema;
 mod spans;
+mod speculative;
+mod throttle;
 mod topology;
 mod trace;
 
@@ -28,6 +33,7 @@ use cassia_protocol::request::{Prepare, Request, SerializedValues, ValuesRef};
 use cassia_protocol::response::{Response, ResultBody};
 
 pub use builder::SessionBuilder;
+pub use concurrent::ConcurrentOptions;
 pub use page::QueryPage;
 pub use paging::RowStream;
 pub use trace::{TraceEvent, TracingInfo};
@@ -41,8 +47,8 @@ use crate::statement::{Batch, PreparedStatement, Statement};
 use control::ControlConnection;
 use execute::Work;
 use pool::NodePool;
-use prepared_cache::PreparedCache;
 pub(crate) use prepared_cache::DEFAULT_CAPACITY as DEFAULT_PREPARED_CACHE_CAPACITY;
+use prepared_cache::PreparedCache;
 
 /// A connected session, cheap to clone and meant to be shared by a whole application.
 #[derive(Clone, Debug)]
@@ -63,6 +69,8 @@ pub(crate) struct SessionInner {
     closed: AtomicBool,
     /// Schema metadata and its debounced refreshes.
     schema: schema::SchemaState,
+    /// The concurrency limit, when `max_concurrent_requests` is set.
+    throttle: Option<throttle::Throttle>,
 }
 
 /// A contact point as given, resolved.
@@ -151,7 +159,8 @@ impl Session {
         }
         let default_port = points.first().map_or(9042, |p| p.addr.port());
         let mut described: Vec<_> = control.local().await.into_iter().collect();
-        described.extend(control.peers(default_port).await);
+        let peers = control.peers(default_port).await;
+        described.extend(topology::translate_peers(&config, peers));
         let mut topology = topology::Topology {
             nodes,
             pools,
@@ -181,7 +190,11 @@ impl Session {
         let prepared = PreparedCache::new(config.prepared_cache_capacity);
         let debounce = config.schema_refresh_debounce;
         let (schema_state, schema_requests) = schema::SchemaState::new(metadata);
+        let throttle = config
+            .max_concurrent_requests
+            .map(|limit| throttle::Throttle::new(limit, config.max_queued_requests));
         let inner = SessionInner {
+            throttle,
             connection_config: shared_cfg,
             config,
             topology: RwLock::new(Arc::new(topology)),

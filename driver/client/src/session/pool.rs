@@ -47,6 +47,9 @@ impl NodePool {
             slot.clone_from(&first);
         }
         node.set_up(first.is_some());
+        if first.is_some() {
+            crate::metrics::connection_change(node.address(), true);
+        }
         let pool = Arc::new(NodePool {
             node,
             host,
@@ -139,6 +142,7 @@ async fn maintain(
     loop {
         if let Some(conn) = current.take() {
             conn.closed().await;
+            crate::metrics::connection_change(conn.node(), false);
             let Some(p) = pool.upgrade() else { return };
             p.set(index, None);
             if p.shutting_down.load(Ordering::SeqCst) {
@@ -186,6 +190,7 @@ async fn maintain(
                     }
                     tracing::debug!(node = %addr, slot = index, "pool connection open");
                     p.set(index, Some(conn.clone()));
+                    crate::metrics::connection_change(addr, true);
                     current = Some(conn);
                     break;
                 }

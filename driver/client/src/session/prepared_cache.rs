@@ -88,6 +88,7 @@ impl PreparedCache {
                 break;
             }
         }
+        crate::metrics::prepared_cache_size(self.len);
     }
 
     /// Statements held.

@@ -46,6 +46,7 @@ pub(crate) fn request_span(
         "cassandra.page.size" = Empty,
         "cassandra.query.idempotent" = opts.idempotent,
         "cassia.retries" = 0u32,
+        "cassandra.speculative_execution.count" = Empty,
         "error.type" = Empty,
         "db.response.status_code" = Empty,
     );
@@ -145,6 +146,32 @@ pub(crate) fn record_attempt(
     span.record(t::CASSIA_RETRIES, retries);
 }
 
+/// Records how many speculative executions the request started (0: none was needed).
+pub(crate) fn record_speculative(count: u32) {
+    let span = Span::current();
+    if span.metadata().is_none_or(|m| m.name() != t::SPAN_NAME) {
+        return;
+    }
+    span.record(t::CASSANDRA_SPECULATIVE_EXECUTION_COUNT, count);
+}
+
+/// Records the node that answered, when another execution was tried after it.
+pub(crate) fn record_coordinator(node: &Node) {
+    let span = Span::current();
+    if span.metadata().is_none_or(|m| m.name() != t::SPAN_NAME) {
+        return;
+    }
+    let addr = node.address();
+    span.record(t::SERVER_ADDRESS, display(addr.ip()));
+    span.record(t::SERVER_PORT, addr.port());
+    if let Some(id) = node.host_id() {
+        span.record(t::CASSANDRA_COORDINATOR_ID, display(id));
+    }
+    if let Some(dc) = node.datacenter() {
+        span.record(t::CASSANDRA_COORDINATOR_DC, dc.as_str());
+    }
+}
+
 /// Marks the span failed, with the error's type (and the server's code).
 pub(crate) fn record_outcome(span: &Span, result: &Result<QueryResult, ExecuteError>) {
     let Err(error) = result else {
@@ -161,30 +188,8 @@ pub(crate) fn record_outcome(span: &Span, result: &Result<QueryResult, ExecuteEr
             span.record(t::ERROR_TYPE, code.as_str());
         }
         None => {
-            span.record(t::ERROR_TYPE, error_type(error));
+            span.record(t::ERROR_TYPE, crate::metrics::driver_error_type(error));
         }
-    }
-}
-
-/// A short, low-cardinality name for a failure other than a server error.
-fn error_type(error: &ExecuteError) -> &'static str {
-    match error {
-        ExecuteError::Timeout { .. } => "timeout",
-        ExecuteError::StreamIdTimeout { .. } => "stream_id_timeout",
-        ExecuteError::Connection { .. } => "connection",
-        ExecuteError::Busy { .. } => "busy",
-        ExecuteError::NoNodeAvailable { .. } => "no_node_available",
-        ExecuteError::Encode { .. } => "encode",
-        ExecuteError::Bind { .. } => "bind",
-        ExecuteError::BatchValueCount { .. } => "batch_value_count",
-        ExecuteError::UnexpectedResponse { .. } => "unexpected_response",
-        ExecuteError::SessionClosed => "session_closed",
-        ExecuteError::UnknownProfile(_) => "unknown_profile",
-        ExecuteError::NotComplete { .. } => "not_complete",
-        ExecuteError::Decode(_) => "decode",
-        ExecuteError::Cursor(_) => "cursor",
-        // Only reached through `record_outcome`'s server error branch.
-        ExecuteError::Server { .. } => "server",
     }
 }
 

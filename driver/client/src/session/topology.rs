@@ -14,6 +14,7 @@ use super::pool::NodePool;
 use crate::cluster::Node;
 use crate::cluster::peers::PeerInfo;
 use crate::cluster::token_map::{Replication, TokenMap};
+use crate::config::SessionConfig;
 use crate::connection;
 
 /// A snapshot of the cluster as the session uses it.
@@ -104,7 +105,8 @@ pub(crate) fn token_map_for(
 /// Re-reads tokens and replication and swaps in a new token map (best effort).
 pub(crate) async fn refresh_token_map(inner: &SessionInner) {
     let mut described: Vec<PeerInfo> = inner.control.local().await.into_iter().collect();
-    described.extend(inner.control.peers(inner.default_port).await);
+    let peers = inner.control.peers(inner.default_port).await;
+    described.extend(translate_peers(&inner.config, peers));
     let replication = replication_for_token_map(inner).await;
     let nodes = inner.topology().nodes.clone();
     let map = token_map_for(&nodes, &described, replication);
@@ -148,6 +150,7 @@ pub(crate) async fn await_schema_agreement(
             .peer_schema_versions(inner.default_port)
             .await?
         {
+            let addr = translate(&inner.config, addr);
             match version {
                 Some(v) if !down.contains(&addr) => versions.push(v),
                 _ => {}
@@ -225,6 +228,7 @@ pub(crate) async fn handle_events(session: Weak<SessionInner>, mut signals: Cont
         if inner.is_closed() {
             return;
         }
+        let event = translate_event(&inner.config, event);
         match event {
             Event::TopologyChange { change, address } if change == "NEW_NODE" => {
                 if inner.topology().pools.contains_key(&address) {
@@ -310,5 +314,42 @@ fn wake_after_control_reconnect(inner: &SessionInner, addr: SocketAddr) {
             tracing::debug!(node = %pool.address(), "control connection reopened; waking the pool");
             pool.wake();
         }
+    }
+}
+
+/// The address to connect to for an address a node reported (`SessionBuilder::address_translator`).
+pub(crate) fn translate(config: &SessionConfig, reported: SocketAddr) -> SocketAddr {
+    match &config.address_translator {
+        Some(translator) => {
+            let to = translator.translate(reported);
+            if to != reported {
+                tracing::debug!(%reported, translated = %to, "address translated");
+            }
+            to
+        }
+        None => reported,
+    }
+}
+
+/// Peers read from `system.peers`, with their addresses translated.
+pub(crate) fn translate_peers(config: &SessionConfig, mut peers: Vec<PeerInfo>) -> Vec<PeerInfo> {
+    for peer in &mut peers {
+        peer.address = translate(config, peer.address);
+    }
+    peers
+}
+
+/// A topology or status event, naming the node by its translated address.
+fn translate_event(config: &SessionConfig, event: Event) -> Event {
+    match event {
+        Event::TopologyChange { change, address } => Event::TopologyChange {
+            change,
+            address: translate(config, address),
+        },
+        Event::StatusChange { change, address } => Event::StatusChange {
+            change,
+            address: translate(config, address),
+        },
+        other => other,
     }
 }
