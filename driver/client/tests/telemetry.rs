@@ -256,3 +256,78 @@ async fn a_server_error_marks_the_span_failed() {
     assert_eq!(field(&span, t::ERROR_TYPE), Some("0x2200"));
     assert_eq!(field(&span, t::DB_OPERATION_NAME), Some("SELECT"));
 }
+
+/// Plans the node at `first` first, then the others by address.
+#[derive(Debug)]
+struct FirstThenByAddress(std::net::SocketAddr);
+
+impl cassia_driver::policies::LoadBalancingPolicy for FirstThenByAddress {
+    fn plan(
+        &self,
+        _: &cassia_driver::policies::RoutingInfo<'_>,
+        nodes: &[Arc<cassia_driver::cluster::Node>],
+    ) -> cassia_driver::policies::QueryPlan {
+        let mut sorted: Vec<_> = nodes.to_vec();
+        sorted.sort_by_key(|n| (n.address() != self.0, n.address()));
+        sorted.into()
+    }
+}
+
+#[tokio::test]
+async fn a_speculative_execution_is_counted_and_the_answering_node_named() {
+    use cassia_driver::ExecutionProfile;
+    use cassia_driver::policies::ConstantSpeculativeExecutionPolicy;
+    use cassia_emulator::{Fault, FaultRule};
+    use std::time::Duration;
+
+    let emu = Emulator::builder().nodes(2).start().await.expect("cluster");
+    let slow = emu.node(0).addr();
+    let fast = emu.node(1).addr();
+    emu.add_rule(
+        FaultRule::new()
+            .node(0)
+            .cql_contains("release_version")
+            .then(Fault::Delay(Duration::from_secs(10)))
+            .times(1),
+    );
+    let session = Session::builder()
+        .known_node(emu.addr())
+        .default_execution_profile(
+            ExecutionProfile::new()
+                .with_load_balancing_policy(Arc::new(FirstThenByAddress(slow)))
+                .with_speculative_execution_policy(Some(Arc::new(
+                    ConstantSpeculativeExecutionPolicy::new(Duration::from_millis(100), 1),
+                ))),
+        )
+        .build()
+        .await
+        .expect("session");
+    let cql = "SELECT release_version FROM system.local";
+    let capture = Capture::default();
+    let guard = capture.install();
+    let result = session
+        .query(Statement::new(cql).with_idempotent(true), ())
+        .await
+        .expect("the second node answers");
+    session.query(cql, ()).await.ok();
+    drop(guard);
+    assert_eq!(result.node(), fast);
+
+    let spans = capture.take();
+    assert_eq!(spans.len(), 2, "{spans:#?}");
+    let speculative = &spans[0];
+    assert_eq!(
+        field(speculative, t::CASSANDRA_SPECULATIVE_EXECUTION_COUNT),
+        Some("1")
+    );
+    assert_eq!(
+        field(speculative, t::SERVER_PORT),
+        Some(fast.port().to_string().as_str()),
+        "the node that answered"
+    );
+    // Not idempotent: no speculative execution, nothing recorded.
+    assert_eq!(
+        field(&spans[1], t::CASSANDRA_SPECULATIVE_EXECUTION_COUNT),
+        None
+    );
+}
