@@ -26,6 +26,7 @@ mod duration;
 mod functions;
 mod journal;
 mod json;
+mod levels;
 mod literal;
 mod matching;
 mod modify;

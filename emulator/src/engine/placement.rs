@@ -36,6 +36,7 @@ pub(super) fn check_plan(
     };
     match plan {
         Plan::Select(p) => {
+            super::levels::for_read(params.consistency)?;
             let keys = match p.restrictions.partitions(&p.table, binds) {
                 Ok(Some(Partitions::Keys(keys))) => Some(keys),
                 // A scan, or a key the execution will reject with its own error.
@@ -43,8 +44,12 @@ pub(super) fn check_plan(
             };
             check_table(engine, client, &p.table, keys.as_deref(), levels.read())
         }
-        Plan::Write(w) => check_write(engine, client, w, binds, levels),
+        Plan::Write(w) => {
+            validate_levels(engine, w, w.condition.is_some(), levels)?;
+            check_write(engine, client, w, binds, levels)
+        }
         Plan::Batch(b) => {
+            validate_batch_levels(engine, b.children.iter(), levels)?;
             for child in &b.children {
                 check_write(engine, client, child, binds, levels)?;
             }
@@ -66,6 +71,7 @@ pub(super) fn check_batch(
         consistency,
         serial,
     };
+    validate_batch_levels(engine, children.iter().map(|(w, _)| *w), levels)?;
     for (w, binds) in children {
         check_write(engine, client, w, binds, levels)?;
     }
@@ -111,6 +117,45 @@ fn check_write(
     }
     needs.push((levels.consistency, true));
     check_table(engine, client, &w.table, Some(&keys), needs)
+}
+
+/// The InvalidRequest checks of the levels themselves (see `super::levels`).
+fn validate_levels(
+    engine: &Engine,
+    w: &WritePlan,
+    conditional: bool,
+    levels: Levels,
+) -> Result<(), ServerError> {
+    if !conditional {
+        return super::levels::for_write(
+            levels.consistency,
+            w.table.def.is_counter,
+            w.table.name(),
+        );
+    }
+    let class = read(&engine.catalog)
+        .find_keyspace(w.table.keyspace())
+        .and_then(|ks| ks.replication.get("class").cloned())
+        .unwrap_or_default();
+    super::levels::for_cas(
+        levels.serial,
+        levels.consistency,
+        class.ends_with("NetworkTopologyStrategy"),
+        &class,
+    )
+}
+
+/// A batch with conditions is one Paxos round, checked as a conditional write; Cassandra 4.0
+/// does not validate the level of a batch without conditions (`BatchStatement.execute`).
+fn validate_batch_levels<'a>(
+    engine: &Engine,
+    mut children: impl Iterator<Item = &'a WritePlan>,
+    levels: Levels,
+) -> Result<(), ServerError> {
+    match children.find(|w| w.condition.is_some()) {
+        Some(w) => validate_levels(engine, w, true, levels),
+        None => Ok(()),
+    }
 }
 
 fn check_table(
