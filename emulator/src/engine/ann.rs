@@ -263,3 +263,107 @@ pub(crate) fn rank<T>(rows: &mut [(f32, T)]) {
         (x, y) => x.cmp(&y),
     });
 }
+
+/// The `k` best-scored rows seen so far, in scan order among equal scores. Rows are
+/// gathered until twice `k`, then ranked and cut back to `k`: linear in the rows scanned,
+/// and a row that cannot make the cut is refused before its cells are built.
+#[derive(Debug)]
+pub(crate) struct TopK<T> {
+    k: usize,
+    rows: Vec<(f32, T)>,
+    /// The worst score kept at the last cut (`None` before the first cut).
+    floor: Option<f32>,
+}
+
+impl<T> TopK<T> {
+    pub(crate) fn new(k: usize) -> TopK<T> {
+        TopK {
+            k,
+            rows: Vec::new(),
+            floor: None,
+        }
+    }
+
+    /// Whether a row scoring `score`, seen after every row so far, can still be among the
+    /// best `k` (a tie loses to the earlier row; NaN never beats a number).
+    pub(crate) fn admits(&self, score: f32) -> bool {
+        match self.floor {
+            None => self.k > 0,
+            Some(floor) if floor.is_nan() => true,
+            Some(floor) => !score.is_nan() && score > floor,
+        }
+    }
+
+    pub(crate) fn push(&mut self, score: f32, row: T) {
+        if !self.admits(score) {
+            return;
+        }
+        self.rows.push((score, row));
+        if self.rows.len() >= self.k.saturating_mul(2).max(16) {
+            self.cut();
+        }
+    }
+
+    fn cut(&mut self) {
+        rank(&mut self.rows);
+        self.rows.truncate(self.k);
+        if self.rows.len() == self.k {
+            self.floor = self.rows.last().map(|(s, _)| *s);
+        }
+    }
+
+    /// The best `k` rows, best first.
+    pub(crate) fn into_ranked(mut self) -> impl Iterator<Item = T> {
+        self.cut();
+        self.rows.into_iter().map(|(_, row)| row)
+    }
+}
+
+#[cfg(test)]
+mod top_k_tests {
+    use super::TopK;
+
+    #[test]
+    fn keeps_the_best_k_in_scan_order_among_ties() {
+        let mut top = TopK::new(3);
+        let scores = [
+            0.5,
+            0.9,
+            0.1,
+            0.9,
+            f32::NAN,
+            0.7,
+            0.9,
+            0.2,
+            0.95,
+            0.3,
+            0.4,
+            0.6,
+            0.8,
+            0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            0.45,
+        ];
+        for (i, s) in scores.iter().enumerate() {
+            top.push(*s, i);
+        }
+        // 0.95 (#8), then the 0.9s in scan order (#1, #3); #6 (also 0.9) came later.
+        assert_eq!(top.into_ranked().collect::<Vec<_>>(), vec![8, 1, 3]);
+    }
+
+    #[test]
+    fn after_a_cut_rows_at_or_below_the_floor_are_refused() {
+        let mut top = TopK::new(1);
+        for i in 0..16 {
+            top.push(i as f32, i);
+        }
+        assert!(!top.admits(15.0), "a later tie loses");
+        assert!(!top.admits(f32::NAN));
+        assert!(top.admits(15.5));
+        let none: TopK<()> = TopK::new(0);
+        assert!(!none.admits(1.0));
+    }
+}

@@ -335,7 +335,10 @@ impl SelectPlan {
             last: None,
             group: None,
             merged: merge.then(Vec::new),
-            ann: ann.map(|q| (q, Vec::new())),
+            ann: ann.map(|q| {
+                let top = super::ann::TopK::new(q.limit);
+                (q, top)
+            }),
             error: None,
         };
         let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
@@ -483,7 +486,7 @@ struct Output<'p> {
     /// Rows of an ORDER BY over several partitions, sorted at the end.
     merged: Option<Vec<MergedRow>>,
     /// An ANN query and the rows scored so far (ranked at the end).
-    ann: Option<(super::ann::AnnQuery, Vec<ScoredRow>)>,
+    ann: Option<(super::ann::AnnQuery, super::ann::TopK<Vec<Option<Bytes>>>)>,
     /// An error a selector raised on a row; it ends the scan and fails the query.
     error: Option<ServerError>,
 }
@@ -492,8 +495,6 @@ struct Output<'p> {
 type MergedRow = (Vec<Bytes>, Vec<Option<Bytes>>);
 
 /// A row of an ANN query held back for ranking: its similarity and its result cells.
-type ScoredRow = (f32, Vec<Option<Bytes>>);
-
 impl Output<'_> {
     /// Visits one partition; false stops the scan.
     fn partition(
@@ -652,6 +653,15 @@ impl Output<'_> {
             self.any = true;
             return true;
         }
+        // A vector search scores the row first and builds its cells only if it can still be
+        // among the nearest (the top-k so far), so a large table costs one score per row.
+        if let Some((q, top)) = &self.ann {
+            let vector = row.value(ctx.table, q.col);
+            match q.score(vector.as_deref()) {
+                Some(score) if top.admits(score) => {}
+                _ => return true,
+            }
+        }
         let cells: Result<Vec<Option<Bytes>>, ServerError> = sels
             .iter()
             .map(|s| selection::try_value(s, ctx.table, row))
@@ -663,10 +673,10 @@ impl Output<'_> {
                 return false;
             }
         };
-        if let Some((q, scored)) = &mut self.ann {
+        if let Some((q, top)) = &mut self.ann {
             let vector = row.value(ctx.table, q.col);
             if let Some(score) = q.score(vector.as_deref()) {
-                scored.push((score, cells));
+                top.push(score, cells);
             }
             return true;
         }
@@ -726,9 +736,8 @@ impl Output<'_> {
             return Err(e);
         }
         let columns = self.plan.result_columns();
-        if let Some((q, mut scored)) = self.ann.take() {
-            super::ann::rank(&mut scored);
-            for (_, cells) in scored.into_iter().take(q.limit) {
+        if let Some((_, top)) = self.ann.take() {
+            for cells in top.into_ranked() {
                 self.push_cells(cells);
             }
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
