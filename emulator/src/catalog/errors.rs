@@ -19,6 +19,14 @@ pub fn syntax(message: impl Into<String>) -> ServerError {
     }
 }
 
+/// `Unauthorized` (0x2100) with a message (schema changes in system keyspaces).
+pub fn unauthorized(message: impl Into<String>) -> ServerError {
+    ServerError {
+        kind: ErrorKind::Unauthorized,
+        message: message.into(),
+    }
+}
+
 /// `ConfigError` (0x2300) with a message (bad replication settings).
 pub fn config(message: impl Into<String>) -> ServerError {
     ServerError {

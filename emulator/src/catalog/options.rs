@@ -117,19 +117,7 @@ impl TableOptions {
                     }
                     self.bloom_filter_fp_chance = v;
                 }
-                "caching" => {
-                    let given = map(name, value)?;
-                    let mut caching = TableOptions::default().caching;
-                    for (k, v) in given {
-                        if k != "keys" && k != "rows_per_partition" {
-                            return Err(config(format!(
-                                "Invalid caching sub-options {{{k}={v}}}: only 'keys' and 'rows_per_partition' are allowed"
-                            )));
-                        }
-                        caching.insert(k, v.to_ascii_uppercase());
-                    }
-                    self.caching = caching;
-                }
+                "caching" => self.caching = caching(map(name, value)?)?,
                 "cdc" => self.cdc = parse_bool(&text(name, value)?),
                 "comment" => self.comment = text(name, value)?,
                 "compaction" => {
@@ -139,49 +127,17 @@ impl TableOptions {
                             "Missing sub-option 'class' for the 'compaction' option.",
                         ));
                     };
-                    let class = qualify(&class, "org.apache.cassandra.db.compaction");
+                    let class = compaction_class(&class)?;
                     let mut out = BTreeMap::new();
-                    if class.ends_with("SizeTieredCompactionStrategy")
-                        || class.ends_with("TimeWindowCompactionStrategy")
-                    {
-                        out.insert("max_threshold".to_owned(), "32".to_owned());
-                        out.insert("min_threshold".to_owned(), "4".to_owned());
-                    }
+                    // `CompactionParams.create`: every built-in strategy understands the
+                    // thresholds, so their defaults are filled in.
+                    out.insert("max_threshold".to_owned(), "32".to_owned());
+                    out.insert("min_threshold".to_owned(), "4".to_owned());
                     out.insert("class".to_owned(), class);
                     out.extend(given);
                     self.compaction = out;
                 }
-                "compression" => {
-                    let mut given = map(name, value)?;
-                    let enabled = given.get("enabled").is_none_or(|v| parse_bool(v));
-                    let mut out = BTreeMap::new();
-                    if !enabled {
-                        out.insert("enabled".to_owned(), "false".to_owned());
-                    } else {
-                        let class = given
-                            .remove("class")
-                            .or_else(|| given.remove("sstable_compression"))
-                            .ok_or_else(|| {
-                                config("Missing sub-option 'class' for the 'compression' option.")
-                            })?;
-                        given.remove("enabled");
-                        let chunk = given
-                            .remove("chunk_length_in_kb")
-                            .or_else(|| {
-                                given
-                                    .remove("chunk_length_kb")
-                                    .map(|kb| kb.trim().to_owned())
-                            })
-                            .unwrap_or_else(|| "16".to_owned());
-                        out.insert("chunk_length_in_kb".to_owned(), chunk);
-                        out.insert(
-                            "class".to_owned(),
-                            qualify(&class, "org.apache.cassandra.io.compress"),
-                        );
-                        out.extend(given);
-                    }
-                    self.compression = out;
-                }
+                "compression" => self.compression = compression(map(name, value)?)?,
                 "crc_check_chance" => {
                     let v = double(name, value)?;
                     if !(0.0..=1.0).contains(&v) {
@@ -229,11 +185,10 @@ impl TableOptions {
                 "speculative_retry" => self.speculative_retry = text(name, value)?,
                 // Obsolete since 4.0 and ignored, as Cassandra does.
                 "read_repair_chance" | "dclocal_read_repair_chance" => {}
+                // A valid keyword that `TableAttributes.build` never applies: accepted and
+                // ignored, so `system_schema.tables` keeps `extensions = {}`.
                 "extensions" => {
-                    self.extensions = map(name, value)?
-                        .into_iter()
-                        .map(|(k, v)| (k, v.into_bytes()))
-                        .collect();
+                    map(name, value)?;
                 }
                 other => return Err(syntax(format!("Unknown property '{other}'"))),
             }
@@ -245,6 +200,122 @@ impl TableOptions {
         }
         Ok(())
     }
+}
+
+/// `CachingParams.fromMap`: a missing `keys` means NONE (not the default ALL).
+fn caching(given: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, ServerError> {
+    let mut rest = given;
+    let keys = match rest.remove("keys") {
+        None => "NONE".to_owned(),
+        Some(v) if v.eq_ignore_ascii_case("ALL") => "ALL".to_owned(),
+        Some(v) if v.eq_ignore_ascii_case("NONE") => "NONE".to_owned(),
+        Some(v) => {
+            return Err(config(format!(
+                "Invalid value '{v}' for caching sub-option 'keys': only 'ALL' and 'NONE' are allowed"
+            )));
+        }
+    };
+    let rows = match rest.remove("rows_per_partition") {
+        None => "NONE".to_owned(),
+        Some(v) if v.eq_ignore_ascii_case("ALL") => "ALL".to_owned(),
+        Some(v) if v.eq_ignore_ascii_case("NONE") => "NONE".to_owned(),
+        // `StringUtils.isNumeric` (digits only), then `Integer.parseInt`.
+        Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => match v.parse::<i32>()
+        {
+            Ok(0) => "NONE".to_owned(),
+            Ok(i32::MAX) => "ALL".to_owned(),
+            Ok(n) => n.to_string(),
+            Err(_) => return Err(config(format!("For input string: \"{v}\""))),
+        },
+        Some(v) => {
+            return Err(config(format!(
+                "Invalid value '{v}' for caching sub-option 'rows_per_partition': only 'ALL', 'NONE', and integer values are allowed"
+            )));
+        }
+    };
+    if !rest.is_empty() {
+        // Java's `Set.toString()`: `[a, b]`.
+        let names: Vec<&str> = rest.keys().map(String::as_str).collect();
+        return Err(config(format!(
+            "Invalid caching sub-options [{}]: only 'keys' and 'rows_per_partition' are allowed",
+            names.join(", ")
+        )));
+    }
+    Ok(string_map(&[
+        ("keys", &keys),
+        ("rows_per_partition", &rows),
+    ]))
+}
+
+/// The compaction strategies Cassandra 4.0 ships (`CompactionParams.classFromName` loads the
+/// class by name; anything else is not found).
+const COMPACTION_STRATEGIES: [&str; 4] = [
+    "SizeTieredCompactionStrategy",
+    "LeveledCompactionStrategy",
+    "TimeWindowCompactionStrategy",
+    "DateTieredCompactionStrategy",
+];
+
+fn compaction_class(class: &str) -> Result<String, ServerError> {
+    let full = qualify(class, "org.apache.cassandra.db.compaction");
+    let known = full
+        .strip_prefix("org.apache.cassandra.db.compaction.")
+        .is_some_and(|short| COMPACTION_STRATEGIES.contains(&short));
+    if known {
+        Ok(full)
+    } else {
+        // `FBUtilities.classForName`.
+        Err(config(format!(
+            "Unable to find compaction strategy class '{full}'"
+        )))
+    }
+}
+
+/// `CompressionParams.fromMap`: no class (`{}` included) means compression is off, shown as
+/// `{'enabled': 'false'}`.
+fn compression(
+    mut given: BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, ServerError> {
+    let has_class = given.contains_key("class") || given.contains_key("sstable_compression");
+    let enabled = given.get("enabled").is_none_or(|v| parse_bool(v));
+    if !given.is_empty() && enabled && !has_class {
+        return Err(config(
+            "Missing sub-option 'class' for the 'compression' option.",
+        ));
+    }
+    given.remove("enabled");
+    if !enabled && !given.is_empty() {
+        return Err(config(
+            "If the 'enabled' option is set to false no other options must be specified",
+        ));
+    }
+    let class = given
+        .remove("class")
+        .or_else(|| given.remove("sstable_compression"));
+    let Some(class) = class.filter(|_| enabled) else {
+        return Ok(string_map(&[("enabled", "false")]));
+    };
+    if class.is_empty() {
+        return Err(config(
+            "The 'class' option must not be empty. To disable compression use 'enabled' : false",
+        ));
+    }
+    let chunk = given
+        .remove("chunk_length_in_kb")
+        .or_else(|| {
+            given
+                .remove("chunk_length_kb")
+                .map(|kb| kb.trim().to_owned())
+        })
+        .unwrap_or_else(|| "16".to_owned());
+    let mut out = BTreeMap::new();
+    out.insert("chunk_length_in_kb".to_owned(), chunk);
+    out.insert(
+        "class".to_owned(),
+        qualify(&class, "org.apache.cassandra.io.compress"),
+    );
+    out.extend(given);
+    Ok(out)
 }
 
 /// Cassandra's maximum TTL (20 years, in seconds).

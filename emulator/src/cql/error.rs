@@ -52,6 +52,12 @@ pub enum SyntaxErrorKind {
         /// Cassandra's message.
         message: String,
     },
+    /// A check Cassandra's grammar actions make by throwing an `InvalidRequestException`
+    /// (code 0x2200, not a syntax error), e.g. two PRIMARY KEY clauses in one CREATE TABLE.
+    InvalidRequest {
+        /// Cassandra's message.
+        message: String,
+    },
     /// Terms, types or selectors nested deeper than the parser allows.
     TooDeep {
         /// The limit.
@@ -87,14 +93,16 @@ impl SyntaxError {
             SyntaxErrorKind::Unterminated { expected } => {
                 format!("mismatched character '<EOF>' expecting '{expected}'")
             }
-            SyntaxErrorKind::Invalid { message } => message.clone(),
+            SyntaxErrorKind::Invalid { message } | SyntaxErrorKind::InvalidRequest { message } => {
+                message.clone()
+            }
             SyntaxErrorKind::TooDeep { limit } => {
                 format!("expression nested too deeply (more than {limit} levels)")
             }
         };
         // Recognition errors added by grammar actions carry no position in Cassandra.
         let message = match &kind {
-            SyntaxErrorKind::Invalid { .. } => what,
+            SyntaxErrorKind::Invalid { .. } | SyntaxErrorKind::InvalidRequest { .. } => what,
             _ => match pos {
                 Some((line, column)) => format!("line {line}:{column} {what}{snippet}"),
                 None => format!("line 0:-1 {what}{snippet}"),

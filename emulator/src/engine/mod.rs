@@ -220,7 +220,10 @@ fn unprepared(id: &Bytes) -> ServerError {
 
 fn parse(cql: &str) -> Result<Statement, ServerError> {
     crate::cql::parse_statement(cql).map_err(|e| ServerError {
-        kind: ErrorKind::SyntaxError,
+        kind: match e.kind() {
+            crate::cql::SyntaxErrorKind::InvalidRequest { .. } => ErrorKind::Invalid,
+            _ => ErrorKind::SyntaxError,
+        },
         message: e.to_string(),
     })
 }

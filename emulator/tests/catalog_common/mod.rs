@@ -38,6 +38,13 @@ pub fn err(catalog: &mut Catalog, cql: &str) -> ServerError {
     }
 }
 
+/// Asserts an Unauthorized (0x2100) error with exactly this message.
+pub fn assert_unauthorized(catalog: &mut Catalog, cql: &str, message: &str) {
+    let e = err(catalog, cql);
+    assert_eq!(e.kind, ErrorKind::Unauthorized, "{cql}: {e:?}");
+    assert_eq!(e.message, message, "{cql}");
+}
+
 /// Asserts an Invalid (0x2200) error with exactly this message.
 pub fn assert_invalid(catalog: &mut Catalog, cql: &str, message: &str) {
     let e = err(catalog, cql);

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use cassia_protocol::response::{SchemaChangeType, ServerError};
 use cassia_protocol::types::ColumnType;
 
-use crate::cql::ast::{AlterTable, AlterTableOp, ColumnDef as AstColumn};
+use crate::cql::ast::{AlterTable, AlterTableOp, ColumnDef as AstColumn, CqlType, NativeType};
 
 use super::super::errors::{config, invalid};
 use super::super::model::{ColumnDef, ColumnKind, DroppedColumn, KeyspaceDef, TableDef};
@@ -14,7 +14,7 @@ use super::super::render::quote_ident;
 use super::super::types::{render, resolve};
 use super::super::{Catalog, DdlOutcome, keyspace_of};
 use super::table::check_non_frozen_udt;
-use super::{ensure_modifiable, table_change};
+use super::{Perm, authorize, ensure_modifiable, table_change};
 
 pub(super) fn alter(
     catalog: &mut Catalog,
@@ -23,6 +23,7 @@ pub(super) fn alter(
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(&stmt.name, current)?.to_owned();
     let table_name = &stmt.name.name;
+    authorize(&ks_name, Some(table_name), Perm::Alter)?;
     let Some((ks, table)) = catalog
         .keyspaces
         .get(&ks_name)
@@ -90,6 +91,14 @@ fn add_columns(
         }
         check_non_frozen_udt(&declared, ks, Some(&col.name))?;
         if let Some(dropped) = table.dropped_columns.iter().find(|d| d.name == col.name) {
+            if !value_compatible(&declared, &dropped.declared) {
+                return Err(invalid(format!(
+                    "Cannot re-add previously dropped column '{}' of type {}, incompatible with previous type {}",
+                    col.name,
+                    render(&declared),
+                    render(&dropped.declared)
+                )));
+            }
             let was_static = dropped.kind == ColumnKind::Static;
             if was_static != col.is_static {
                 let kind = |s: bool| if s { "STATIC" } else { "REGULAR" };
@@ -246,4 +255,30 @@ fn wall_micros() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// `AbstractType.isValueCompatibleWith(previous)`: can cells written as `previous` be read
+/// as `new`? blob reads anything, text reads ascii, varint reads int and bigint, bigint and
+/// timestamp read each other; collections and frozen types must match in shape, with their
+/// values compatible.
+fn value_compatible(new: &CqlType, previous: &CqlType) -> bool {
+    use NativeType as N;
+    if new == previous {
+        return true;
+    }
+    match (new, previous) {
+        (CqlType::Native(N::Blob), _) => true,
+        (CqlType::Native(n), CqlType::Native(p)) => matches!(
+            (n, p),
+            (N::Text, N::Ascii)
+                | (N::Varint, N::Int | N::BigInt | N::Timestamp)
+                | (N::BigInt, N::Timestamp)
+                | (N::Timestamp, N::BigInt)
+        ),
+        (CqlType::List(n), CqlType::List(p)) => value_compatible(n, p),
+        (CqlType::Set(n), CqlType::Set(p)) => n == p,
+        (CqlType::Map(nk, nv), CqlType::Map(pk, pv)) => nk == pk && value_compatible(nv, pv),
+        (CqlType::Frozen(n), CqlType::Frozen(p)) => value_compatible(n, p),
+        _ => false,
+    }
 }

@@ -15,7 +15,7 @@ use super::super::types::references_duration;
 use super::super::{Catalog, DdlOutcome, keyspace_of};
 use super::keyspace::literal_text;
 use super::sai;
-use super::{ensure_modifiable, table_change};
+use super::{Perm, authorize, ensure_modifiable, table_change};
 
 pub(super) fn create(
     catalog: &mut Catalog,
@@ -24,6 +24,7 @@ pub(super) fn create(
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(&stmt.table, current)?.to_owned();
     let table_name = &stmt.table.name;
+    authorize(&ks_name, Some(table_name), Perm::Alter)?;
     validate_attributes(stmt)?;
     let Some(ks) = catalog.keyspaces.get(&ks_name) else {
         return Err(invalid(format!("Keyspace '{ks_name}' doesn't exist")));
@@ -138,6 +139,13 @@ fn validate_attributes(stmt: &CreateIndex) -> Result<(), ServerError> {
         .any(|(k, _)| literal_text(k) == "class_name")
     {
         return Err(invalid("Cannot specify class_name as a CUSTOM option"));
+    }
+    // `enable_sasi_indexes` is false in 4.0's shipped cassandra.yaml (SASI is experimental);
+    // CreateIndexStatement refuses it before looking at the keyspace.
+    if stmt.custom_class.as_deref() == Some("org.apache.cassandra.index.sasi.SASIIndex") {
+        return Err(invalid(
+            "SASI indexes are disabled. Enable in cassandra.yaml to use.",
+        ));
     }
     Ok(())
 }
@@ -254,6 +262,9 @@ pub(super) fn drop(
         .keyspaces
         .get(&ks_name)
         .and_then(|ks| ks.index(&name.name).map(|(t, _)| (ks, Arc::clone(t))));
+    if let Some((_, t)) = &found {
+        authorize(&ks_name, Some(&t.name), Perm::Alter)?;
+    }
     let Some((ks, table)) = found else {
         if if_exists {
             return Ok(DdlOutcome::unchanged());

@@ -52,6 +52,7 @@ pub(super) fn alter(
     catalog: &mut Catalog,
     stmt: &AlterKeyspace,
 ) -> Result<DdlOutcome, ServerError> {
+    super::authorize(&stmt.name, None, super::Perm::Alter)?;
     let attrs = KeyspaceAttrs::parse(&stmt.options)?;
     let datacenters = catalog.datacenters();
     let Some(ks) = catalog.keyspaces.get(&stmt.name) else {
@@ -81,6 +82,7 @@ pub(super) fn drop(
     name: &str,
     if_exists: bool,
 ) -> Result<DdlOutcome, ServerError> {
+    super::authorize(name, None, super::Perm::Drop)?;
     let Some(ks) = catalog.keyspaces.get(name) else {
         if if_exists {
             return Ok(DdlOutcome::unchanged());

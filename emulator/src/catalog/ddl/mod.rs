@@ -13,7 +13,7 @@ use cassia_protocol::response::{SchemaChange, SchemaChangeTarget, SchemaChangeTy
 
 use crate::cql::ast::Statement;
 
-use super::errors::invalid;
+use super::errors::{invalid, unauthorized};
 use super::model::{KeyspaceDef, KeyspaceKind};
 use super::{Catalog, DdlOutcome};
 
@@ -84,18 +84,63 @@ pub(super) fn type_change(change: SchemaChangeType, keyspace: &str, name: &str) 
     }
 }
 
-/// Cassandra refuses schema changes in its local system keyspaces and virtual keyspaces.
-/// The replicated ones (`system_auth`, `system_distributed`, `system_traces`) may only have
-/// their replication altered (see [`ensure_alterable`]); other changes are refused here too.
+/// The schema permission a DDL statement checks (`Permission` in Cassandra).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Perm {
+    Create,
+    Alter,
+    Drop,
+}
+
+/// Cassandra's `ClientState.preventSystemKSSchemaModification`, run by every DDL statement's
+/// `authorize` before it looks at the schema (so it wins over "doesn't exist" and "already
+/// exists"), whatever the authenticator: the local system and virtual keyspaces are never
+/// modifiable, and the replicated ones (`system_auth`, `system_distributed`,
+/// `system_traces`) only allow ALTER at keyspace level (their replication). `table` is the
+/// resource's table when the statement checks a table-level permission.
+pub(super) fn authorize(
+    keyspace: &str,
+    table: Option<&str>,
+    perm: Perm,
+) -> Result<(), ServerError> {
+    const LOCAL: [&str; 4] = [
+        "system",
+        "system_schema",
+        "system_views",
+        "system_virtual_schema",
+    ];
+    const REPLICATED: [&str; 3] = ["system_auth", "system_distributed", "system_traces"];
+    let lower = keyspace.to_ascii_lowercase();
+    if LOCAL.contains(&lower.as_str()) {
+        return Err(unauthorized(format!(
+            "{keyspace} keyspace is not user-modifiable."
+        )));
+    }
+    if REPLICATED.contains(&lower.as_str()) {
+        if perm == Perm::Alter && table.is_none() {
+            return Ok(());
+        }
+        let perm = match perm {
+            Perm::Create => "CREATE",
+            Perm::Alter => "ALTER",
+            Perm::Drop => "DROP",
+        };
+        // `DataResource.toString()`.
+        let resource = match table {
+            Some(t) => format!("<table {keyspace}.{t}>"),
+            None => format!("<keyspace {keyspace}>"),
+        };
+        return Err(unauthorized(format!("Cannot {perm} {resource}")));
+    }
+    Ok(())
+}
+
+/// What remains after [`authorize`]: a keyspace of another kind the emulator holds.
 pub(super) fn ensure_modifiable(ks: &KeyspaceDef) -> Result<(), ServerError> {
     match ks.kind {
         KeyspaceKind::User => Ok(()),
-        KeyspaceKind::Virtual => Err(invalid(format!(
-            "Virtual keyspace '{}' is not user-modifiable",
-            ks.name
-        ))),
-        KeyspaceKind::System => Err(invalid(format!(
-            "System keyspace '{}' is not user-modifiable",
+        KeyspaceKind::Virtual | KeyspaceKind::System => Err(unauthorized(format!(
+            "{} keyspace is not user-modifiable.",
             ks.name
         ))),
     }

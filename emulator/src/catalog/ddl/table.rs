@@ -17,7 +17,7 @@ use super::super::render::quote_ident;
 use super::super::types::{references_duration, resolve, written};
 use super::super::{Catalog, DdlOutcome, keyspace_of};
 use super::keyspace::{MAX_KEYSPACE_NAME, literal_text};
-use super::{ensure_modifiable, table_change};
+use super::{Perm, authorize, ensure_modifiable, table_change};
 
 pub(super) fn create(
     catalog: &mut Catalog,
@@ -26,6 +26,7 @@ pub(super) fn create(
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(&stmt.name, current)?.to_owned();
     let table_name = &stmt.name.name;
+    authorize(&ks_name, None, Perm::Create)?;
     let Some(ks) = catalog.keyspaces.get(&ks_name) else {
         return Err(invalid(format!("Keyspace '{ks_name}' doesn't exist")));
     };
@@ -54,6 +55,7 @@ pub(super) fn drop(
     current: Option<&str>,
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(name, current)?.to_owned();
+    authorize(&ks_name, Some(&name.name), Perm::Drop)?;
     let exists = catalog
         .keyspaces
         .get(&ks_name)
@@ -80,16 +82,18 @@ pub(super) fn drop(
     )))
 }
 
-/// Validates a table name (1 to 48 word characters).
-pub(super) fn validate_table_name(name: &str) -> Result<(), ServerError> {
+/// `TableMetadata.validate`: 1 to 48 (Java) characters matching `\w+`, which without
+/// UNICODE_CHARACTER_CLASS is ASCII letters, digits and `_`. `TableMetadata.except` throws a
+/// ConfigurationException prefixed with `ks.table: `.
+pub(super) fn validate_table_name(keyspace: &str, name: &str) -> Result<(), ServerError> {
     let ok = !name.is_empty()
-        && name.len() <= MAX_KEYSPACE_NAME
+        && name.encode_utf16().count() <= MAX_KEYSPACE_NAME
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ok {
         Ok(())
     } else {
-        Err(invalid(format!(
-            "Table name must not be empty, more than {MAX_KEYSPACE_NAME} characters long, or contain non-alphanumeric-underscore characters (got \"{name}\")"
+        Err(config(format!(
+            "{keyspace}.{name}: Table name must not be empty, more than {MAX_KEYSPACE_NAME} characters long, or contain non-alphanumeric-underscore characters (got \"{name}\")"
         )))
     }
 }
@@ -228,7 +232,7 @@ pub(in crate::catalog) fn build_table(
     for (name, (declared, wire, _)) in regulars {
         columns.push(column(name, ColumnKind::Regular, declared, wire));
     }
-    validate_table_name(table_name)?;
+    validate_table_name(&ks.name, table_name)?;
 
     Ok(TableDef {
         keyspace: ks.name.clone(),

@@ -14,7 +14,7 @@ use super::super::errors::invalid;
 use super::super::model::{KeyspaceDef, UdtDef};
 use super::super::types::{references_user_type, resolve, wire_type, written};
 use super::super::{Catalog, DdlOutcome, keyspace_of};
-use super::{ensure_modifiable, table_change, type_change};
+use super::{Perm, authorize, ensure_modifiable, table_change, type_change};
 
 pub(super) fn create(
     catalog: &mut Catalog,
@@ -22,6 +22,7 @@ pub(super) fn create(
     current: Option<&str>,
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(&stmt.name, current)?.to_owned();
+    authorize(&ks_name, None, Perm::Create)?;
     let name = &stmt.name.name;
     let Some(ks) = catalog.keyspaces.get(&ks_name) else {
         return Err(invalid(format!("Keyspace '{ks_name}' doesn't exist")));
@@ -80,6 +81,7 @@ pub(super) fn alter(
     current: Option<&str>,
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(&stmt.name, current)?.to_owned();
+    authorize(&ks_name, None, Perm::Alter)?;
     let name = &stmt.name.name;
     let Some((ks, udt)) = catalog
         .keyspaces
@@ -203,6 +205,7 @@ pub(super) fn drop(
     current: Option<&str>,
 ) -> Result<DdlOutcome, ServerError> {
     let ks_name = keyspace_of(name, current)?.to_owned();
+    authorize(&ks_name, None, Perm::Drop)?;
     let type_name = &name.name;
     let Some(ks) = catalog
         .keyspaces

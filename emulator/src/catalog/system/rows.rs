@@ -265,7 +265,9 @@ fn table_row(t: &TableDef) -> NamedRow {
             Some(CqlValue::Double(o.bloom_filter_fp_chance)),
         ),
         ("caching", text_map(&o.caching)),
-        ("cdc", Some(CqlValue::Boolean(o.cdc))),
+        // `SchemaKeyspace` writes `cdc` only when CDC is enabled on the node (`cdc_enabled`,
+        // off by default), so a default 4.0 node reads it back as null.
+        ("cdc", None),
         ("comment", text(&o.comment)),
         ("compaction", text_map(&o.compaction)),
         ("compression", text_map(&o.compression)),

@@ -5,6 +5,7 @@ use super::super::ast::{
     AlterKeyspace, AlterTable, AlterTableOp, AlterType, AlterTypeOp, ColumnDef, CreateIndex,
     CreateKeyspace, CreateTable, CreateType, IndexTarget, Order, Statement,
 };
+use super::super::error::SyntaxErrorKind;
 use super::super::lexer::Tok;
 use super::{PResult, Parser};
 
@@ -78,10 +79,12 @@ impl Parser<'_> {
             if self.is_kw("PRIMARY") {
                 self.bump();
                 self.expect_kw("KEY")?;
+                self.second_primary_key(&table)?;
                 self.primary_key(&mut table)?;
             } else {
                 let column = self.column_def()?;
                 if column.primary_key {
+                    self.second_primary_key(&table)?;
                     table.partition_key = vec![column.name.clone()];
                 }
                 table.columns.push(column);
@@ -105,6 +108,23 @@ impl Parser<'_> {
             }
         }
         Ok(table)
+    }
+
+    /// `CreateTableStatement.Raw.setPartitionKeyColumns`: a second PRIMARY KEY (inline or
+    /// as a clause) is refused while parsing, as an InvalidRequest.
+    fn second_primary_key(&self, table: &CreateTable) -> PResult<()> {
+        if table.partition_key.is_empty() {
+            return Ok(());
+        }
+        let name = match &table.name.keyspace {
+            Some(ks) => format!("{ks}.{}", super::super::display::Ident(&table.name.name)),
+            None => super::super::display::Ident(&table.name.name).to_string(),
+        };
+        Err(self.error(SyntaxErrorKind::InvalidRequest {
+            message: format!(
+                "Multiple PRIMARY KEY specified for table '{name}' (exactly one required)"
+            ),
+        }))
     }
 
     /// `name type [STATIC] [PRIMARY KEY]`.
@@ -242,7 +262,9 @@ impl Parser<'_> {
             "KEYSPACE" | "SCHEMA" => {
                 self.bump();
                 self.bump();
-                let if_exists = self.if_exists()?;
+                // 4.0's grammar has no `IF EXISTS` after ALTER (added in 4.1): `IF` is then
+                // the name, and a reserved word.
+                let if_exists = false;
                 let name = self.keyspace_name()?;
                 self.expect_kw("WITH")?;
                 let options = self.properties()?;
@@ -278,17 +300,15 @@ impl Parser<'_> {
         }
     }
 
+    /// Cassandra 4.0's grammar: no `IF EXISTS` / `IF NOT EXISTS` anywhere in ALTER TABLE.
     fn alter_table(&mut self) -> PResult<Statement> {
-        let if_exists = self.if_exists()?;
+        let if_exists = false;
         let name = self.qualified_name("table")?;
         let op = if self.eat_kw("ALTER") {
             let column = self.ident()?;
             self.expect_kw("TYPE")?;
             AlterTableOp::AlterType(column, self.cql_type()?)
         } else if self.eat_kw("ADD") {
-            // `ADD IF NOT EXISTS` is accepted; the AST has no flag for it (an ADD of an existing
-            // column still fails at execution).
-            self.if_not_exists()?;
             if self.eat_sym("(") {
                 let columns = self.comma_list(")", Self::column_def)?;
                 AlterTableOp::Add(columns)
@@ -298,7 +318,6 @@ impl Parser<'_> {
         } else if self.is_kw("DROP") && self.is_kw_at(1, "COMPACT") {
             return self.unsupported_from("ALTER TABLE DROP COMPACT STORAGE");
         } else if self.eat_kw("DROP") {
-            self.if_exists()?;
             let columns = if self.eat_sym("(") {
                 self.comma_list(")", Self::ident)?
             } else {
@@ -312,7 +331,6 @@ impl Parser<'_> {
             }
             AlterTableOp::Drop(columns)
         } else if self.eat_kw("RENAME") {
-            self.if_exists()?;
             AlterTableOp::Rename(self.renames()?)
         } else if self.eat_kw("WITH") {
             AlterTableOp::Options(self.properties()?)

@@ -6,6 +6,7 @@
 //! duration, `NaN` or `Infinity` is part of the literal.
 
 use super::super::ast::{CqlType, Literal, NativeType, OptionValue, QualifiedName, Term};
+use super::super::error::SyntaxErrorKind;
 use super::super::lexer::Tok;
 use super::{PResult, Parser, keywords};
 
@@ -419,10 +420,64 @@ impl Parser<'_> {
     }
 
     /// `[ks.]name` as a user type name, for `CREATE/ALTER/DROP TYPE`.
+    /// Parser.g's `userTypeName`: `(noncol_ident '.')? non_type_ident`. An unquoted native
+    /// type name (`int`, `text`...) is a keyword token there, so it cannot name a type, and
+    /// `non_type_ident` refuses a few names reserved for future types.
     pub(crate) fn type_name(&mut self) -> PResult<QualifiedName> {
+        let at = if self.is_sym_at(1, ".") { 2 } else { 0 };
+        if let Tok::Word(w) = self.peek(at) {
+            let lower = w.to_ascii_lowercase();
+            if NATIVE_TYPE_WORDS.contains(&lower.as_str()) {
+                if at == 2 {
+                    self.bump();
+                    self.bump();
+                }
+                return Err(self.no_viable());
+            }
+            if RESERVED_TYPE_NAMES.contains(&w.as_str()) {
+                let message = format!("Invalid (reserved) user type name {w}");
+                return Err(self.error(SyntaxErrorKind::Invalid { message }));
+            }
+        }
         self.qualified_name("type")
     }
 }
+
+/// The native type keywords of Parser.g (`native_type`), which `non_type_ident` rejects.
+const NATIVE_TYPE_WORDS: [&str; 21] = [
+    "ascii",
+    "bigint",
+    "blob",
+    "boolean",
+    "counter",
+    "date",
+    "decimal",
+    "double",
+    "duration",
+    "float",
+    "inet",
+    "int",
+    "smallint",
+    "text",
+    "time",
+    "timestamp",
+    "timeuuid",
+    "tinyint",
+    "uuid",
+    "varchar",
+    "varint",
+];
+
+/// Parser.g's `reservedTypeNames` (compared with the identifier as written).
+const RESERVED_TYPE_NAMES: [&str; 7] = [
+    "byte",
+    "complex",
+    "enum",
+    "date",
+    "interval",
+    "macaddr",
+    "bitstring",
+];
 
 fn operation(name: &str, left: Term, right: Term) -> Term {
     Term::Function {
