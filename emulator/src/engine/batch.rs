@@ -147,6 +147,7 @@ pub(crate) fn execute_statement(
     client_ts: Option<i64>,
     now: i64,
 ) -> Result<super::Outcome, ServerError> {
+    validate_attributes(b)?;
     let mut ts = client_ts.unwrap_or_else(now_micros);
     if let Some(t) = &b.using.timestamp {
         if let Val::Value(v) = eval(
@@ -170,6 +171,35 @@ pub(crate) fn execute_statement(
     })
 }
 
+/// The attribute checks of `BatchStatement.validate`, in its order: no global TTL, and a
+/// batch-level timestamp neither on a conditional or counter batch nor alongside a
+/// statement's own.
+fn validate_attributes(b: &BatchPlan) -> Result<(), ServerError> {
+    if b.using.ttl.is_some() {
+        return Err(invalid(
+            "Global TTL on the BATCH statement is not supported.",
+        ));
+    }
+    if b.using.timestamp.is_none() {
+        return Ok(());
+    }
+    if b.children.iter().any(|w| w.condition.is_some()) {
+        return Err(invalid(
+            "Cannot provide custom timestamp for conditional BATCH",
+        ));
+    }
+    if b.kind == BatchKind::Counter {
+        return Err(invalid("Cannot provide custom timestamp for counter BATCH"));
+    }
+    if b.children.iter().any(|w| w.timestamp.is_some()) {
+        return Err(invalid(
+            "Timestamp must be set either on BATCH or individual statements",
+        ));
+    }
+    Ok(())
+}
+
+/// `BatchStatement.validate` checks the counter mix in this order.
 fn validate_kind(
     kind: BatchKind,
     children: &[(&WritePlan, &Binds<'_>)],
@@ -178,18 +208,23 @@ fn validate_kind(
         .iter()
         .filter(|(w, _)| w.table.def.is_counter)
         .count();
-    match kind {
-        BatchKind::Counter if counters != children.len() => Err(invalid(
+    let mixed = counters > 0 && counters != children.len();
+    if kind == BatchKind::Counter && counters != children.len() {
+        return Err(invalid(
             "Cannot include non-counter statement in a counter batch",
-        )),
-        BatchKind::Logged if counters > 0 => Err(invalid(
-            "Cannot include a counter statement in a logged batch",
-        )),
-        BatchKind::Unlogged if counters > 0 && counters != children.len() => Err(invalid(
-            "Counter and non-counter mutations cannot exist in the same batch",
-        )),
-        _ => Ok(()),
+        ));
     }
+    if mixed {
+        return Err(invalid(
+            "Counter and non-counter mutations cannot exist in the same batch",
+        ));
+    }
+    if kind == BatchKind::Logged && counters > 0 {
+        return Err(invalid(
+            "Cannot include a counter statement in a logged batch",
+        ));
+    }
+    Ok(())
 }
 
 fn run_children(

@@ -152,6 +152,14 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
             .ok_or_else(|| invalid(format!("Unable to make float from '{s}'")))
             .and_then(|v| b(&(v as f32).to_be_bytes())),
         T::Boolean => b(&[u8::from(matches!(lit, Literal::Bool(true)))]),
+        // `AsciiType.fromString`: the US-ASCII encoder's UnmappableCharacterException,
+        // whose "Input length" counts the UTF-16 units of the first bad character.
+        T::Ascii if !s.is_ascii() => {
+            let len = s.chars().find(|c| !c.is_ascii()).map_or(1, char::len_utf16);
+            Err(invalid(format!(
+                "Invalid ASCII character in string literal: java.nio.charset.UnmappableCharacterException: Input length = {len}"
+            )))
+        }
         T::Ascii | T::Text => Ok(Bytes::copy_from_slice(s.as_bytes())),
         T::Uuid | T::Timeuuid => match lit {
             Literal::Uuid(u) => b(u.as_bytes()),

@@ -409,13 +409,35 @@ impl WritePlan {
                             "ttl is too large. requested ({v}) maximum (630720000)"
                         )));
                     }
+                    if default != 0 && v == 0 {
+                        return Ok(0);
+                    }
+                    self.check_expiration_overflow(v, false)?;
                     Ok(v)
                 }
                 Val::Null => Ok(0),
                 Val::Unset => Ok(default),
             },
-            None => Ok(default),
+            None => {
+                self.check_expiration_overflow(default, true)?;
+                Ok(default)
+            }
         }
+    }
+
+    /// `ExpirationDateOverflowHandling` with its default REJECT policy: a cell's local
+    /// expiration time is an `int` of seconds, so a TTL reaching past 2038-01-19 is refused.
+    fn check_expiration_overflow(&self, ttl: i32, is_default: bool) -> Result<(), ServerError> {
+        if ttl == 0 || i64::from(ttl) + crate::store::now_secs() <= i64::from(i32::MAX) {
+            return Ok(());
+        }
+        let def = &self.table.def;
+        Err(invalid(format!(
+            "Request on table {}.{} with {}ttl of {ttl} seconds exceeds maximum supported expiration date of 2038-01-19T03:14:06+00:00. In order to avoid this use a lower TTL, change the expiration date overflow policy or upgrade to a version where this limitation is fixed. See CASSANDRA-14092 for more details.",
+            def.keyspace,
+            def.name,
+            if is_default { "default " } else { "" }
+        )))
     }
 
     /// For INSERT JSON: the plan of the equivalent INSERT with the decoded values.

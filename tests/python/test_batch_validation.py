@@ -1,0 +1,58 @@
+"""BATCH attribute and counter-mix checks, in the order BatchStatement.validate makes them."""
+
+import pytest
+from cassandra import InvalidRequest
+
+
+@pytest.fixture
+def tables(session, ks):
+    session.execute("CREATE TABLE kv (k int PRIMARY KEY, v int)")
+    session.execute("CREATE TABLE cnt (k int PRIMARY KEY, n counter)")
+
+
+def refused(session, cql, message):
+    with pytest.raises(InvalidRequest) as err:
+        session.execute(cql)
+    assert message in str(err.value)
+
+
+def test_batch_ttl_is_refused(session, tables):
+    refused(
+        session,
+        "BEGIN BATCH USING TTL 10 INSERT INTO kv (k, v) VALUES (1, 1) APPLY BATCH",
+        "Global TTL on the BATCH statement is not supported.",
+    )
+    assert session.execute("SELECT * FROM kv").one() is None
+
+
+def test_batch_timestamps(session, tables):
+    refused(
+        session,
+        "BEGIN BATCH USING TIMESTAMP 1 INSERT INTO kv (k, v) VALUES (1, 1) IF NOT EXISTS APPLY BATCH",
+        "Cannot provide custom timestamp for conditional BATCH",
+    )
+    refused(
+        session,
+        "BEGIN COUNTER BATCH USING TIMESTAMP 1 UPDATE cnt SET n = n + 1 WHERE k = 1 APPLY BATCH",
+        "Cannot provide custom timestamp for counter BATCH",
+    )
+    refused(
+        session,
+        "BEGIN BATCH USING TIMESTAMP 1 INSERT INTO kv (k, v) VALUES (1, 1) USING TIMESTAMP 2 APPLY BATCH",
+        "Timestamp must be set either on BATCH or individual statements",
+    )
+    session.execute("BEGIN BATCH USING TIMESTAMP 5 INSERT INTO kv (k, v) VALUES (1, 1) APPLY BATCH")
+    assert session.execute("SELECT writetime(v) AS w FROM kv WHERE k = 1").one().w == 5
+
+
+def test_counter_and_regular_statements_mixed(session, tables):
+    refused(
+        session,
+        "BEGIN BATCH UPDATE cnt SET n = n + 1 WHERE k = 1; INSERT INTO kv (k, v) VALUES (1, 1) APPLY BATCH",
+        "Counter and non-counter mutations cannot exist in the same batch",
+    )
+    refused(
+        session,
+        "BEGIN BATCH UPDATE cnt SET n = n + 1 WHERE k = 1 APPLY BATCH",
+        "Cannot include a counter statement in a logged batch",
+    )
