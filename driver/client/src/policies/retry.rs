@@ -57,8 +57,10 @@ pub enum RequestFailure<'a> {
         alive: i32,
     },
     /// The node could not handle the request (OVERLOADED, IS_BOOTSTRAPPING, SERVER_ERROR,
-    /// TRUNCATE_ERROR), the connection broke, or the client-side timeout fired. The request
-    /// may or may not have been applied.
+    /// TRUNCATE_ERROR) or the connection broke. The request may or may not have been
+    /// applied. (The client-side request timeout is not asked about: it is the budget of the
+    /// whole request, retries included, so when it fires the request ends with
+    /// `ExecuteError::Timeout`; speculative execution is how a slow node is worked around.)
     RequestError,
 }
 
