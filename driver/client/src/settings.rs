@@ -141,8 +141,15 @@ impl SessionConfig {
 
     /// As [`with_env`](Self::with_env), looking variables up with `lookup` (for tests, or
     /// another source of variables).
-    pub fn with_lookup(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    pub fn with_lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         if let Some(points) = get("CASSIA_CONTACT_POINTS") {
             self.contact_points = points
                 .split(',')
@@ -253,7 +260,8 @@ impl SessionConfig {
             builder = builder.compression(c);
         }
         if let (Some(user), Some(password)) = (&self.username, &self.password) {
-            builder = builder.authenticator(PlainTextAuthenticator::new(user.clone(), password.clone()));
+            builder =
+                builder.authenticator(PlainTextAuthenticator::new(user.clone(), password.clone()));
         }
         if let Some(path) = &self.tls_ca {
             let pem = std::fs::read(path).map_err(|source| ConfigError::ReadCa {
@@ -279,9 +287,9 @@ impl SessionConfig {
             profile = profile.with_request_timeout(Duration::from_millis(ms));
         }
         if let Some(dc) = &self.local_dc {
-            profile = profile.with_load_balancing_policy(Arc::new(TokenAwarePolicy::new(Arc::new(
-                DcAwareRoundRobinPolicy::new(dc.clone()),
-            ))));
+            profile = profile.with_load_balancing_policy(Arc::new(TokenAwarePolicy::new(
+                Arc::new(DcAwareRoundRobinPolicy::new(dc.clone())),
+            )));
         }
         Ok(builder.default_execution_profile(profile))
     }
@@ -292,7 +300,11 @@ mod tests {
     use super::*;
 
     fn lookup<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]
@@ -320,7 +332,10 @@ mod tests {
         assert_eq!(config.connect_timeout_ms, Some(2500));
         assert_eq!(config.request_timeout_ms, None, "empty means unset");
         let shown = format!("{config:?}");
-        assert!(!shown.contains("s3cret") && shown.contains("<redacted>"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && shown.contains("<redacted>"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -333,7 +348,10 @@ mod tests {
             ..SessionConfig::default()
         };
         let merged = file
-            .with_lookup(lookup(&[("CASSIA_KEYSPACE", "from_env"), ("CASSIA_PASSWORD", "env_pw")]))
+            .with_lookup(lookup(&[
+                ("CASSIA_KEYSPACE", "from_env"),
+                ("CASSIA_PASSWORD", "env_pw"),
+            ]))
             .expect("valid");
         assert_eq!(merged.contact_points, ["file:9042"]);
         assert_eq!(merged.keyspace.as_deref(), Some("from_env"));
@@ -383,7 +401,10 @@ mod tests {
         assert_eq!(config.protocol_version, Some(5));
         let typo = serde_json::from_str::<SessionConfig>(r#"{"contact_point": ["db1"]}"#)
             .expect_err("unknown key");
-        assert!(typo.to_string().contains("unknown field `contact_point`"), "{typo}");
+        assert!(
+            typo.to_string().contains("unknown field `contact_point`"),
+            "{typo}"
+        );
     }
 
     #[test]
@@ -396,6 +417,9 @@ mod tests {
             .apply(SessionBuilder::new())
             .expect_err("no such file")
             .to_string();
-        assert!(err.starts_with("cannot read the TLS CA /nonexistent/ca.pem"), "{err}");
+        assert!(
+            err.starts_with("cannot read the TLS CA /nonexistent/ca.pem"),
+            "{err}"
+        );
     }
 }

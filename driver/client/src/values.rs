@@ -4,6 +4,11 @@
 //! Values are typed against the statement's bind markers, so a simple statement that has
 //! values is prepared first (and cached) — the way the server learns the marker types.
 
+/// Bound values in wire form: what [`SerializeRow`] writes (and, in a hand-written impl,
+/// [`write_bound_value`] appends to) and what
+/// [`Session::execute_values`](crate::Session::execute_values) sends as they are.
+pub use cassia_protocol::request::{RawValue, SerializedValues};
+pub use cassia_protocol::row::write_bound_value;
 pub use cassia_protocol::row::{
     ColumnIndex, FromRow, FromRowError, NamedValues, Row, SerializeRow, SerializeRowError,
 };
@@ -11,11 +16,6 @@ pub use cassia_protocol::value::{
     Counter, DeserializeError, DeserializeValue, MaybeUnset, Raw, SerializeError, SerializeValue,
     Timeuuid, Unset,
 };
-/// Bound values in wire form: what [`SerializeRow`] writes (and, in a hand-written impl,
-/// [`write_bound_value`] appends to) and what
-/// [`Session::execute_values`](crate::Session::execute_values) sends as they are.
-pub use cassia_protocol::request::{RawValue, SerializedValues};
-pub use cassia_protocol::row::write_bound_value;
 
 /// The values of one statement, of any type, for arrays that mix types (a batch whose
 /// statements take different values): `let v: [AnyValues<'_>; 2] = [&(1, "a"), &()];`.
