@@ -7,12 +7,14 @@ use std::time::Duration;
 
 use cassia::prelude::*;
 use cassia::testing::TestDb;
-use cassia_examples::web::{self, AppState, ChannelViews, Message, MessagePage, Views};
+use cassia_examples::web::{
+    self, Answer, ApiClient, AppState, ChannelViews, Message, MessagePage, Views,
+};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
-/// Serves the app on a free port; returns its base URL.
-async fn serve(db: &TestDb, timeout: Duration) -> String {
+/// Serves the app on a free port; returns a client of it.
+async fn serve(db: &TestDb, timeout: Duration) -> ApiClient {
     let state = AppState::new(db.session.clone(), timeout)
         .await
         .expect("tables synced");
@@ -21,7 +23,7 @@ async fn serve(db: &TestDb, timeout: Duration) -> String {
         .expect("free port");
     let addr = listener.local_addr().expect("bound address");
     tokio::spawn(async move { axum::serve(listener, web::router(state)).await });
-    format!("http://{addr}")
+    ApiClient::new(format!("http://{addr}"))
 }
 
 async fn stored(db: &TestDb, channel: &str) -> Vec<Message> {
@@ -32,148 +34,121 @@ async fn stored(db: &TestDb, channel: &str) -> Vec<Message> {
         .expect("rows read")
 }
 
-async fn error_kind(response: reqwest::Response) -> (StatusCode, String) {
-    let status = response.status();
-    let body: Value = response.json().await.expect("a JSON error body");
-    (
-        status,
-        body["error"]["kind"].as_str().unwrap_or("").to_owned(),
-    )
+/// Status and error kind of an answer.
+fn refusal(answer: &Answer) -> (StatusCode, &str) {
+    (answer.status, answer.error_kind())
 }
+
+const MSGS: &str = "/channels/rust/messages";
 
 #[cassia::test]
 async fn messages_are_created_read_updated_and_deleted(db: TestDb) {
-    let base = serve(&db, Duration::from_secs(5)).await;
-    let http = reqwest::Client::new();
-    let url = format!("{base}/channels/rust/messages");
-
-    let created = http
-        .post(&url)
-        .json(&json!({ "id": 10, "author": "ada", "body": "hello" }))
-        .send()
+    let api = serve(&db, Duration::from_secs(5)).await;
+    let created = api
+        .post(
+            MSGS,
+            Some(json!({ "id": 10, "author": "ada", "body": "hello" })),
+        )
         .await
         .expect("POST");
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let message: Message = created.json().await.expect("message JSON");
+    assert_eq!(created.status, StatusCode::CREATED);
+    let message: Message = created.json().expect("message JSON");
     assert_eq!((message.id, message.version), (10, 1));
     assert_eq!(stored(&db, "rust").await, std::slice::from_ref(&message));
 
-    let again = http
-        .post(&url)
-        .json(&json!({ "id": 10, "author": "bob", "body": "overwrite?" }))
-        .send()
+    let again = api
+        .post(
+            MSGS,
+            Some(json!({ "id": 10, "author": "bob", "body": "overwrite?" })),
+        )
         .await
         .expect("POST again");
-    assert_eq!(
-        error_kind(again).await,
-        (StatusCode::CONFLICT, "conflict".into())
-    );
+    assert_eq!(refusal(&again), (StatusCode::CONFLICT, "conflict"));
     assert_eq!(
         stored(&db, "rust").await[0].author,
         "ada",
         "nothing overwritten"
     );
 
-    let read: Message = http
-        .get(format!("{url}/10"))
-        .send()
+    let read: Message = api
+        .get(&format!("{MSGS}/10"), &[])
         .await
         .expect("GET")
         .json()
-        .await
         .expect("JSON");
     assert_eq!(read, message);
-    let missing = http
-        .get(format!("{url}/11"))
-        .send()
+    let missing = api
+        .get(&format!("{MSGS}/11"), &[])
         .await
         .expect("GET missing");
-    assert_eq!(
-        error_kind(missing).await,
-        (StatusCode::NOT_FOUND, "not_found".into())
-    );
+    assert_eq!(refusal(&missing), (StatusCode::NOT_FOUND, "not_found"));
 
-    let edited: Message = http
-        .put(format!("{url}/10"))
-        .json(&json!({ "body": "hello, edited", "version": 1 }))
-        .send()
+    let edited: Message = api
+        .put(
+            &format!("{MSGS}/10"),
+            json!({ "body": "hello, edited", "version": 1 }),
+        )
         .await
         .expect("PUT")
         .json()
-        .await
         .expect("JSON");
     assert_eq!((edited.body.as_str(), edited.version), ("hello, edited", 2));
     assert_eq!(stored(&db, "rust").await, std::slice::from_ref(&edited));
 
     // A client that read version 1 loses: 409 with the current version, nothing written.
-    let stale = http
-        .put(format!("{url}/10"))
-        .json(&json!({ "body": "lost update", "version": 1 }))
-        .send()
+    let stale = api
+        .put(
+            &format!("{MSGS}/10"),
+            json!({ "body": "lost update", "version": 1 }),
+        )
         .await
         .expect("stale PUT");
-    assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let body: Value = stale.json().await.expect("JSON");
-    assert_eq!(body["error"]["current"]["version"], 2);
+    assert_eq!(refusal(&stale), (StatusCode::CONFLICT, "conflict"));
+    assert_eq!(stale.body["error"]["current"]["version"], 2);
     assert_eq!(stored(&db, "rust").await, [edited]);
-    let absent = http
-        .put(format!("{url}/99"))
-        .json(&json!({ "body": "x", "version": 1 }))
-        .send()
+    let absent = api
+        .put(&format!("{MSGS}/99"), json!({ "body": "x", "version": 1 }))
         .await
         .expect("PUT absent");
-    assert_eq!(
-        error_kind(absent).await,
-        (StatusCode::NOT_FOUND, "not_found".into())
-    );
+    assert_eq!(refusal(&absent), (StatusCode::NOT_FOUND, "not_found"));
 
-    let deleted = http
-        .delete(format!("{url}/10"))
-        .send()
-        .await
-        .expect("DELETE");
-    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let deleted = api.delete(&format!("{MSGS}/10")).await.expect("DELETE");
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     assert!(stored(&db, "rust").await.is_empty());
-    let twice = http
-        .delete(format!("{url}/10"))
-        .send()
+    let twice = api
+        .delete(&format!("{MSGS}/10"))
         .await
         .expect("DELETE again");
-    assert_eq!(
-        error_kind(twice).await,
-        (StatusCode::NOT_FOUND, "not_found".into())
-    );
+    assert_eq!(refusal(&twice), (StatusCode::NOT_FOUND, "not_found"));
 }
 
 #[cassia::test]
 async fn lists_page_with_opaque_cursors(db: TestDb) {
-    let base = serve(&db, Duration::from_secs(5)).await;
-    let http = reqwest::Client::new();
-    let url = format!("{base}/channels/busy/messages");
+    let api = serve(&db, Duration::from_secs(5)).await;
+    let url = "/channels/busy/messages";
     for id in 1..=25 {
-        let status = http
-            .post(&url)
-            .json(&json!({ "id": id, "author": "ada", "body": format!("m{id}") }))
-            .send()
+        let created = api
+            .post(
+                url,
+                Some(json!({ "id": id, "author": "ada", "body": format!("m{id}") })),
+            )
             .await
-            .expect("POST")
-            .status();
-        assert_eq!(status, StatusCode::CREATED);
+            .expect("POST");
+        assert_eq!(created.status, StatusCode::CREATED);
     }
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     let mut pages = 0;
     loop {
-        let mut request = http.get(&url).query(&[("limit", "10")]);
+        let mut query = vec![("limit", "10")];
         if let Some(c) = &cursor {
-            request = request.query(&[("cursor", c)]);
+            query.push(("cursor", c));
         }
-        let page: MessagePage = request
-            .send()
+        let page: MessagePage = api
+            .get(url, &query)
             .await
             .expect("GET")
             .json()
-            .await
             .expect("JSON");
         pages += 1;
         seen.extend(page.items.iter().map(|m| m.id));
@@ -197,71 +172,44 @@ async fn lists_page_with_opaque_cursors(db: TestDb) {
         "newest first, each once"
     );
 
-    let garbage = http
-        .get(&url)
-        .query(&[("cursor", "not-a-cursor")])
-        .send()
+    let garbage = api
+        .get(url, &[("cursor", "not-a-cursor")])
         .await
         .expect("GET garbage");
-    assert_eq!(error_kind(garbage).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
 
     // A cursor of one channel's listing does not resume another's.
-    let first: MessagePage = http
-        .get(&url)
-        .query(&[("limit", "5")])
-        .send()
+    let first: MessagePage = api
+        .get(url, &[("limit", "5")])
         .await
         .expect("GET")
         .json()
-        .await
         .expect("JSON");
-    let foreign = http
-        .get(format!("{base}/channels/other/messages"))
-        .query(&[
-            ("limit", "5"),
-            ("cursor", first.next_cursor.as_deref().unwrap_or("")),
-        ])
-        .send()
+    let next = first.next_cursor.unwrap_or_default();
+    let foreign = api
+        .get(
+            "/channels/other/messages",
+            &[("limit", "5"), ("cursor", &next)],
+        )
         .await
         .expect("GET other");
-    assert_eq!(
-        error_kind(foreign).await,
-        (StatusCode::BAD_REQUEST, "bad_cursor".into())
-    );
-    let too_big = http
-        .get(&url)
-        .query(&[("limit", "1000")])
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(
-        error_kind(too_big).await,
-        (StatusCode::BAD_REQUEST, "bad_request".into())
-    );
+    assert_eq!(refusal(&foreign), (StatusCode::BAD_REQUEST, "bad_cursor"));
+    let too_big = api.get(url, &[("limit", "1000")]).await.expect("GET");
+    assert_eq!(refusal(&too_big), (StatusCode::BAD_REQUEST, "bad_request"));
 }
 
 #[cassia::test]
 async fn views_are_counted(db: TestDb) {
-    let base = serve(&db, Duration::from_secs(5)).await;
-    let http = reqwest::Client::new();
-    let url = format!("{base}/channels/news/views");
-    let before: Views = http
-        .get(&url)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("JSON");
+    let api = serve(&db, Duration::from_secs(5)).await;
+    let url = "/channels/news/views";
+    let before: Views = api.get(url, &[]).await.expect("GET").json().expect("JSON");
     assert_eq!(before.views, 0);
     for expected in 1..=3 {
-        let after: Views = http
-            .post(&url)
-            .send()
+        let after: Views = api
+            .post(url, None)
             .await
             .expect("POST")
             .json()
-            .await
             .expect("JSON");
         assert_eq!(after.views, expected);
     }
@@ -275,38 +223,25 @@ async fn views_are_counted(db: TestDb) {
 
 #[cassia::test]
 async fn the_plain_driver_read_answers_like_the_mapper_read(db: TestDb) {
-    let base = serve(&db, Duration::from_secs(5)).await;
-    let http = reqwest::Client::new();
-    let url = format!("{base}/channels/c/messages");
-    http.post(&url)
-        .json(&json!({ "id": 5, "author": "ada", "body": "same" }))
-        .send()
+    let api = serve(&db, Duration::from_secs(5)).await;
+    api.post(
+        "/channels/c/messages",
+        Some(json!({ "id": 5, "author": "ada", "body": "same" })),
+    )
+    .await
+    .expect("POST");
+    let mapper = api.get("/channels/c/messages/5", &[]).await.expect("GET");
+    let raw = api
+        .get("/raw/channels/c/messages/5", &[])
         .await
-        .expect("POST");
-    let mapper: Value = http
-        .get(format!("{url}/5"))
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("JSON");
-    let raw: Value = http
-        .get(format!("{base}/raw/channels/c/messages/5"))
-        .send()
-        .await
-        .expect("GET raw")
-        .json()
-        .await
-        .expect("JSON");
-    assert_eq!(mapper, raw);
-    assert_eq!(raw["body"], "same");
-    let missing = http
-        .get(format!("{base}/raw/channels/c/messages/6"))
-        .send()
+        .expect("GET raw");
+    assert_eq!((mapper.status, &mapper.body), (raw.status, &raw.body));
+    assert_eq!(raw.body["body"], "same");
+    let missing = api
+        .get("/raw/channels/c/messages/6", &[])
         .await
         .expect("GET raw missing");
-    assert_eq!(error_kind(missing).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
 /// A span's name and the names of its ancestors.
@@ -344,12 +279,9 @@ async fn driver_spans_nest_inside_the_request_span(db: TestDb) {
     let installed =
         tracing::subscriber::set_global_default(tracing_subscriber::registry().with(spans.clone()));
     assert!(installed.is_ok(), "only this test installs a subscriber");
-    let base = serve(&db, Duration::from_secs(5)).await;
-    let status = reqwest::get(format!("{base}/channels/t/messages/1"))
-        .await
-        .expect("GET")
-        .status();
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let api = serve(&db, Duration::from_secs(5)).await;
+    let answer = api.get("/channels/t/messages/1", &[]).await.expect("GET");
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
     let recorded = spans.0.lock().map(|v| v.clone()).unwrap_or_default();
     let nested = recorded
         .iter()
@@ -366,7 +298,7 @@ async fn driver_spans_nest_inside_the_request_span(db: TestDb) {
 /// A service on its own emulator, so fault rules reach only its requests.
 async fn serve_on_own_emulator(
     timeout: Duration,
-) -> (cassia_emulator::EmulatorHandle, cassia::Session, String) {
+) -> (cassia_emulator::EmulatorHandle, cassia::Session, ApiClient) {
     let emulator = cassia_emulator::Emulator::builder()
         .start()
         .await
@@ -385,15 +317,15 @@ async fn serve_on_own_emulator(
         session: session.clone(),
         keyspace: "web_faults".into(),
     };
-    let base = serve(&db, timeout).await;
-    (emulator, session, base)
+    let api = serve(&db, timeout).await;
+    (emulator, session, api)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_timeout_answers_503_and_unavailable_answers_503() {
     use cassia_emulator::{Fault, FaultRule};
-    let (emulator, _session, base) = serve_on_own_emulator(Duration::from_millis(300)).await;
-    let http = reqwest::Client::new();
+    let (emulator, _session, api) = serve_on_own_emulator(Duration::from_millis(300)).await;
+    let read = "/channels/a/messages/1";
     // The node never answers reads of messages: the call times out after 300 ms.
     let dropped = emulator.add_rule(
         FaultRule::new()
@@ -401,14 +333,10 @@ async fn a_database_timeout_answers_503_and_unavailable_answers_503() {
             .then(Fault::Drop),
     );
     let started = std::time::Instant::now();
-    let timed_out = http
-        .get(format!("{base}/channels/a/messages/1"))
-        .send()
-        .await
-        .expect("GET");
+    let timed_out = api.get(read, &[]).await.expect("GET");
     assert_eq!(
-        error_kind(timed_out).await,
-        (StatusCode::SERVICE_UNAVAILABLE, "timeout".into())
+        refusal(&timed_out),
+        (StatusCode::SERVICE_UNAVAILABLE, "timeout")
     );
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -422,22 +350,14 @@ async fn a_database_timeout_answers_503_and_unavailable_answers_503() {
             .then(Fault::unavailable(cassia::Consistency::Quorum, 2, 1))
             .times(1),
     );
-    let unavailable = http
-        .get(format!("{base}/channels/a/messages/1"))
-        .send()
-        .await
-        .expect("GET");
-    let (status, body) = (
-        unavailable.status(),
-        unavailable.text().await.expect("body"),
+    let unavailable = api.get(read, &[]).await.expect("GET");
+    assert_eq!(
+        refusal(&unavailable),
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        "{}",
+        unavailable.body
     );
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    assert!(body.contains("\"kind\":\"unavailable\""), "{body}");
     // The rule applied once: the next read goes through (and finds nothing).
-    let after = http
-        .get(format!("{base}/channels/a/messages/1"))
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(after.status(), StatusCode::NOT_FOUND);
+    let after = api.get(read, &[]).await.expect("GET");
+    assert_eq!(after.status, StatusCode::NOT_FOUND);
 }

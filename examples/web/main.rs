@@ -15,7 +15,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use cassia_examples::web::{self, AppState, Message, MessagePage, Views};
+use cassia_examples::web::{self, Answer, ApiClient, AppState, Message, MessagePage, Views};
 use cassia_examples::{ExampleError, check, report, target};
 
 mod bench;
@@ -122,84 +122,74 @@ async fn run(mode: Mode) -> Result<(), ExampleError> {
 
 /// Calls every endpoint once over HTTP and checks the answers.
 async fn exercise(base: &str) -> Result<(), ExampleError> {
-    let http = reqwest::Client::new();
+    let api = ApiClient::new(base);
     let fail = |e: reqwest::Error| ExampleError::Web(format!("HTTP: {e}"));
-    let messages = format!("{base}/channels/general/messages");
+    let bad = |e: String| ExampleError::Web(format!("unexpected answer: {e}"));
+    let status = |what: &str, expected: u16, answer: &Answer| {
+        check::same(what, &expected, &answer.status.as_u16())
+    };
+    let messages = "/channels/general/messages";
     for (id, body) in [(1, "first"), (2, "second"), (3, "third")] {
-        let status = http
-            .post(&messages)
-            .json(&json!({ "id": id, "author": "ada", "body": body }))
-            .send()
+        let created = api
+            .post(
+                messages,
+                Some(json!({ "id": id, "author": "ada", "body": body })),
+            )
             .await
-            .map_err(fail)?
-            .status();
-        check::same(format!("POST message {id}"), &201, &status.as_u16())?;
+            .map_err(fail)?;
+        status(&format!("POST message {id}"), 201, &created)?;
     }
-    let first: MessagePage = http
-        .get(format!("{messages}?limit=2"))
-        .send()
-        .await
-        .map_err(fail)?
-        .json()
-        .await
-        .map_err(fail)?;
     let ids = |p: &MessagePage| p.items.iter().map(|m| m.id).collect::<Vec<_>>();
+    let first: MessagePage = api
+        .get(messages, &[("limit", "2")])
+        .await
+        .map_err(fail)?
+        .json()
+        .map_err(bad)?;
     check::same("first page, newest first", &vec![3, 2], &ids(&first))?;
-    let cursor = first.next_cursor.ok_or(ExampleError::Mismatch {
-        what: "first page".into(),
-        expected: "a next_cursor".into(),
-        actual: "none".into(),
-    })?;
-    let second: MessagePage = http
-        .get(format!("{messages}?limit=2&cursor={cursor}"))
-        .send()
+    let cursor = first.next_cursor.unwrap_or_default();
+    let second: MessagePage = api
+        .get(messages, &[("limit", "2"), ("cursor", &cursor)])
         .await
         .map_err(fail)?
         .json()
-        .await
-        .map_err(fail)?;
+        .map_err(bad)?;
     check::same("second page", &vec![1], &ids(&second))?;
-    let updated: Message = http
-        .put(format!("{messages}/1"))
-        .json(&json!({ "body": "first, edited", "version": 1 }))
-        .send()
+    let updated: Message = api
+        .put(
+            &format!("{messages}/1"),
+            json!({ "body": "first, edited", "version": 1 }),
+        )
         .await
         .map_err(fail)?
         .json()
-        .await
-        .map_err(fail)?;
+        .map_err(bad)?;
     check::same("version after update", &2, &updated.version)?;
-    let stale = http
-        .put(format!("{messages}/1"))
-        .json(&json!({ "body": "lost update", "version": 1 }))
-        .send()
+    let stale = api
+        .put(
+            &format!("{messages}/1"),
+            json!({ "body": "lost update", "version": 1 }),
+        )
         .await
-        .map_err(fail)?
-        .status();
-    check::same("stale update", &409, &stale.as_u16())?;
-    let views: Views = http
-        .post(format!("{base}/channels/general/views"))
-        .send()
+        .map_err(fail)?;
+    status("stale update", 409, &stale)?;
+    let views: Views = api
+        .post("/channels/general/views", None)
         .await
         .map_err(fail)?
         .json()
-        .await
-        .map_err(fail)?;
+        .map_err(bad)?;
     check::same("views", &1, &views.views)?;
-    let deleted = http
-        .delete(format!("{messages}/2"))
-        .send()
-        .await
-        .map_err(fail)?
-        .status();
-    check::same("DELETE", &204, &deleted.as_u16())?;
-    let gone = http
-        .get(format!("{messages}/2"))
-        .send()
-        .await
-        .map_err(fail)?
-        .status();
-    check::same("GET after DELETE", &404, &gone.as_u16())?;
+    status(
+        "DELETE",
+        204,
+        &api.delete(&format!("{messages}/2")).await.map_err(fail)?,
+    )?;
+    status(
+        "GET after DELETE",
+        404,
+        &api.get(&format!("{messages}/2"), &[]).await.map_err(fail)?,
+    )?;
     println!("web: every endpoint answered as expected");
     Ok(())
 }

@@ -16,6 +16,7 @@
 //! GET    /raw/channels/{channel}/messages/{id}     the read, on the plain driver (benchmark)
 //! ```
 
+pub mod client;
 pub mod error;
 mod handlers;
 pub mod model;
@@ -32,6 +33,7 @@ use cassia::schema::sync_table;
 use cassia_driver::{PreparedStatement, Session};
 use tracing::Instrument;
 
+pub use client::{Answer, ApiClient};
 pub use error::ApiError;
 pub use model::{ChannelViews, EditMessage, Message, MessagePage, NewMessage, Views};
 
