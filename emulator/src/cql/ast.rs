@@ -399,6 +399,10 @@ pub enum SelectorExpr {
     Field(Box<SelectorExpr>, String),
     /// A constant or bind marker used as a selector.
     Term(Term),
+    /// `m[key]`: one element of a map or set.
+    Element(Box<SelectorExpr>, Term),
+    /// `m[from..to]` (either bound may be left out): a slice of a map or set.
+    Slice(Box<SelectorExpr>, Option<Term>, Option<Term>),
 }
 
 /// `USING TTL ... AND TIMESTAMP ...`.

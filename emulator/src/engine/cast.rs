@@ -1,18 +1,16 @@
 //! `CAST(x AS type)` in selections: numeric conversions with Java's narrowing rules, time
 //! conversions, and conversions to text (the value's string form, as Cassandra's
-//! `castAsText` functions produce it).
+//! `castAsText` functions produce it). Which casts exist is `super::signatures::casts_to`.
 
 use std::str::FromStr;
 
 use bigdecimal::{BigDecimal, ToPrimitive};
 use bytes::Bytes;
-use cassia_protocol::response::ServerError;
 use cassia_protocol::types::ColumnType;
 use cassia_protocol::value::CqlValue;
 use num_bigint::BigInt;
 
 use super::literal::decimal_bytes;
-use crate::catalog::invalid;
 
 fn is_numeric(t: &ColumnType) -> bool {
     matches!(
@@ -27,28 +25,6 @@ fn is_numeric(t: &ColumnType) -> bool {
             | ColumnType::Double
             | ColumnType::Decimal
     )
-}
-
-/// Whether Cassandra has a cast function from `from` to `to`.
-pub(crate) fn check(from: &ColumnType, to: &ColumnType, what: &str) -> Result<(), ServerError> {
-    let ok = from == to
-        || (is_numeric(from) && is_numeric(to) && *to != ColumnType::Counter)
-        || matches!(to, ColumnType::Text | ColumnType::Ascii)
-        || matches!(
-            (from, to),
-            (
-                ColumnType::Timestamp | ColumnType::Timeuuid,
-                ColumnType::Date
-            ) | (
-                ColumnType::Date | ColumnType::Timeuuid,
-                ColumnType::Timestamp
-            )
-        );
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(format!("{what} cannot be cast to {to}")))
-    }
 }
 
 /// Converts a serialized value of type `from` into type `to`.
@@ -207,6 +183,5 @@ mod tests {
         assert_eq!(v.as_ref(), b"42");
         assert_eq!(java_double(1.5e10), "1.5E10");
         assert_eq!(java_double(100.0), "100.0");
-        assert!(check(&ColumnType::Boolean, &ColumnType::Int, "b").is_err());
     }
 }

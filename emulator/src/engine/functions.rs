@@ -103,6 +103,16 @@ fn time_arg_millis(t: &Term, binds: &Binds<'_>) -> Result<Option<i64>, ServerErr
     })
 }
 
+/// `UUIDGen.minTimeUUID` / `maxTimeUUID`: the smallest (largest) timeuuid of a millisecond.
+pub(crate) fn timeuuid_bound(min: bool, ms: i64) -> Bytes {
+    let mut u = timeuuid_at_micros(ms * 1000).to_vec();
+    if let Some(tail) = u.get_mut(8..16) {
+        let fill = if min { [0x80; 8] } else { [0x7f; 8] };
+        tail.copy_from_slice(&fill);
+    }
+    Bytes::from(u)
+}
+
 /// Calls a native function in a term position.
 pub(crate) fn call(
     name: &str,
@@ -149,16 +159,7 @@ pub(crate) fn call(
             let Some(ms) = time_arg_millis(one_arg(name, args)?, binds)? else {
                 return Ok(Val::Null);
             };
-            let mut u = timeuuid_at_micros(ms * 1000).to_vec();
-            if let Some(tail) = u.get_mut(8..16) {
-                let fill = if name == "mintimeuuid" {
-                    [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80]
-                } else {
-                    [0x7f; 8]
-                };
-                tail.copy_from_slice(&fill);
-            }
-            v(Bytes::from(u))
+            v(timeuuid_bound(name == "mintimeuuid", ms))
         }
         "fromjson" => {
             let Some(text) = arg_value(one_arg(name, args)?, &ColumnType::Text, binds)? else {

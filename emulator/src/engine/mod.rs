@@ -17,6 +17,7 @@
 
 mod ann;
 mod apply;
+mod arith;
 mod batch;
 mod binds;
 mod canonical;
@@ -26,6 +27,7 @@ mod duration;
 mod functions;
 mod journal;
 mod json;
+mod kahan;
 mod levels;
 mod literal;
 mod matching;
@@ -40,8 +42,12 @@ mod restrict;
 mod result;
 mod sai;
 mod schema;
+mod sel_collections;
 mod select;
 mod selection;
+mod selector_ops;
+mod selector_plan;
+mod signatures;
 mod specs;
 mod system;
 mod term;

@@ -56,7 +56,7 @@ impl SelectPlan {
         stmt: &Select,
         specs: &mut Specs,
     ) -> Result<SelectPlan, ServerError> {
-        let selected = selection::plan(&table, &stmt.selection, &Binds::default())?;
+        let selected = super::selector_plan::plan(&table, &stmt.selection, &Binds::default())?;
         selected.register_markers(specs);
         // Cassandra binds orderings before the WHERE clause.
         let ann_ordering = super::ann::ordering(&table, stmt, specs)?;

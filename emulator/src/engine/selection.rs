@@ -1,5 +1,6 @@
-//! SELECT clauses: selectors (columns, WRITETIME/TTL, functions, aggregates, constants),
-//! the result column names and types Cassandra reports for them, and their evaluation.
+//! SELECT clauses: planned selectors (columns, WRITETIME/TTL, functions, aggregates,
+//! operations, collection elements and slices, constants) and their evaluation per row and
+//! per group. Planning, with the names and types Cassandra reports, is `super::selector_plan`.
 
 use bigdecimal::BigDecimal;
 use bytes::Bytes;
@@ -7,12 +8,12 @@ use cassia_protocol::response::{ColumnSpec, ServerError};
 use cassia_protocol::types::ColumnType;
 use num_bigint::BigInt;
 
-use super::functions::{native_by_name, return_type};
+use super::arith::{self, Arith};
+use super::functions::return_type;
 use super::read::RowRef;
 use super::schema::Table;
 use super::term::{Binds, Receiver, eval, timeuuid_millis};
-use crate::catalog::invalid;
-use crate::cql::ast::{BindMarker, Selection, SelectorExpr, Term};
+use crate::cql::ast::{BindMarker, Term};
 use crate::store::compare::compare;
 use crate::store::{partition_key_bytes, token::murmur3_token};
 
@@ -36,6 +37,16 @@ pub(crate) enum Sel {
     Agg(Agg, Box<Sel>, ColumnType),
     Scalar(String, Vec<Sel>, ColumnType),
     Const(Option<Bytes>),
+    /// A constant with its type (a literal typed by its receiver, a bound marker).
+    Typed(Option<Bytes>, ColumnType),
+    /// `left op right`, with the operand types of the operation used.
+    Op(Arith, Box<Sel>, Box<Sel>, ColumnType, ColumnType),
+    /// `-x` on a number of the given type.
+    Neg(Box<Sel>, ColumnType),
+    /// `c[key]` on a map or set of the given type.
+    Element(Box<Sel>, Box<Sel>, ColumnType),
+    /// `c[from..to]` on a map or set of the given type.
+    Slice(Box<Sel>, Option<Box<Sel>>, Option<Box<Sel>>, ColumnType),
     Token,
     /// `similarity_*(a, b)` (Cassandra 5.0 vector functions).
     Similarity(super::vector_fns::Similarity, Box<Sel>, Box<Sel>),
@@ -55,6 +66,18 @@ impl Sel {
     pub fn is_aggregate(&self) -> bool {
         matches!(self, Sel::CountStar | Sel::Agg(..))
     }
+
+    /// Whether evaluating this selector can raise an error (a failing operation).
+    fn can_fail(&self) -> bool {
+        match self {
+            Sel::Op(..) | Sel::Similarity(..) => true,
+            Sel::Neg(a, _) => a.can_fail(),
+            Sel::Scalar(_, args, _) => args.iter().any(Sel::can_fail),
+            Sel::Element(a, b, _) => a.can_fail() || b.can_fail(),
+            Sel::Slice(a, ..) => a.can_fail(),
+            _ => false,
+        }
+    }
 }
 
 impl Sel {
@@ -64,9 +87,14 @@ impl Sel {
             Sel::Bound { marker, name, typ } => f(marker, name, typ),
             Sel::Agg(_, a, _) => a.markers(f),
             Sel::Scalar(_, args, _) => args.iter().for_each(|a| a.markers(f)),
-            Sel::Similarity(_, a, b) => {
+            Sel::Similarity(_, a, b) | Sel::Op(_, a, b, ..) | Sel::Element(a, b, _) => {
                 a.markers(f);
                 b.markers(f);
+            }
+            Sel::Neg(a, _) => a.markers(f),
+            Sel::Slice(c, lo, hi, _) => {
+                c.markers(f);
+                lo.iter().chain(hi.iter()).for_each(|b| b.markers(f));
             }
             _ => {}
         }
@@ -77,7 +105,26 @@ impl Sel {
         Ok(match self {
             Sel::Bound { marker, name, typ } => {
                 let v = eval(&Term::Bind(marker.clone()), Receiver { name, typ }, binds)?;
-                Sel::Const(v.bytes().cloned())
+                Sel::Typed(v.bytes().cloned(), typ.clone())
+            }
+            Sel::Op(op, a, b, lt, rt) => Sel::Op(
+                *op,
+                Box::new(a.bound(binds)?),
+                Box::new(b.bound(binds)?),
+                lt.clone(),
+                rt.clone(),
+            ),
+            Sel::Neg(a, t) => Sel::Neg(Box::new(a.bound(binds)?), t.clone()),
+            Sel::Element(c, k, t) => Sel::Element(
+                Box::new(c.bound(binds)?),
+                Box::new(k.bound(binds)?),
+                t.clone(),
+            ),
+            Sel::Slice(c, lo, hi, t) => {
+                let b = |x: &Option<Box<Sel>>| -> Result<Option<Box<Sel>>, ServerError> {
+                    x.as_ref().map(|s| s.bound(binds).map(Box::new)).transpose()
+                };
+                Sel::Slice(Box::new(c.bound(binds)?), b(lo)?, b(hi)?, t.clone())
             }
             Sel::Agg(agg, a, t) => Sel::Agg(*agg, Box::new(a.bound(binds)?), t.clone()),
             Sel::Scalar(n, args, t) => Sel::Scalar(
@@ -132,204 +179,13 @@ impl Selected {
     }
 }
 
-fn spec(table: &Table, name: String, typ: ColumnType) -> ColumnSpec {
+pub(crate) fn spec(table: &Table, name: String, typ: ColumnType) -> ColumnSpec {
     ColumnSpec {
         keyspace: table.keyspace().to_owned(),
         table: table.name().to_owned(),
         name,
         typ,
     }
-}
-
-/// Plans `selection` over `table`.
-pub(crate) fn plan(
-    table: &Table,
-    selection: &Selection,
-    binds_none: &Binds<'_>,
-) -> Result<Selected, ServerError> {
-    let mut sels = Vec::new();
-    let mut columns = Vec::new();
-    match selection {
-        Selection::Wildcard => {
-            for (i, c) in table.cols.iter().enumerate() {
-                sels.push(Sel::Col(i));
-                columns.push(spec(table, c.name.clone(), c.typ.clone()));
-            }
-        }
-        Selection::Selectors(list) => {
-            for s in list {
-                let (sel, name, typ) = selector(table, &s.expr, binds_none)?;
-                columns.push(spec(table, s.alias.clone().unwrap_or(name), typ));
-                sels.push(sel);
-            }
-        }
-    }
-    let aggregate = sels.iter().any(Sel::is_aggregate);
-    Ok(Selected {
-        sels,
-        columns,
-        aggregate,
-    })
-}
-
-fn column(table: &Table, name: &str) -> Result<usize, ServerError> {
-    table
-        .col(name)
-        .map(|(i, _)| i)
-        .ok_or_else(|| invalid(format!("Undefined column name {name}")))
-}
-
-fn selector(
-    table: &Table,
-    expr: &SelectorExpr,
-    binds: &Binds<'_>,
-) -> Result<(Sel, String, ColumnType), ServerError> {
-    Ok(match expr {
-        SelectorExpr::Column(c) => {
-            let i = column(table, c)?;
-            (Sel::Col(i), c.clone(), table.cols[i].typ.clone())
-        }
-        SelectorExpr::CountStar => (Sel::CountStar, "count".to_owned(), ColumnType::BigInt),
-        SelectorExpr::WriteTime(c) | SelectorExpr::Ttl(c) => {
-            let i = column(table, c)?;
-            let col = &table.cols[i];
-            let is_wt = matches!(expr, SelectorExpr::WriteTime(_));
-            let fname = if is_wt { "writetime" } else { "ttl" };
-            if col.kind.is_primary_key() {
-                return Err(invalid(format!(
-                    "Cannot use selection function {} on PRIMARY KEY part {c}",
-                    if is_wt { "writeTime" } else { "ttl" }
-                )));
-            }
-            if col.multi_cell() {
-                let what = if col.typ.is_collection() {
-                    "collection"
-                } else {
-                    "UDT"
-                };
-                return Err(invalid(format!(
-                    "Cannot use selection function {} on non-frozen {what} {c}",
-                    if is_wt { "writeTime" } else { "ttl" }
-                )));
-            }
-            if is_wt {
-                (
-                    Sel::WriteTime(i),
-                    format!("{fname}({c})"),
-                    ColumnType::BigInt,
-                )
-            } else {
-                (Sel::Ttl(i), format!("{fname}({c})"), ColumnType::Int)
-            }
-        }
-        SelectorExpr::Function { name, args } => {
-            let declared = |c: &str| {
-                table
-                    .def
-                    .column(c)
-                    .map(|c| crate::catalog::render_type(&c.declared))
-            };
-            let mut plan_arg = |a: &SelectorExpr| selector(table, a, binds);
-            if let Some(planned) = super::vector_sel::plan(name, args, &mut plan_arg, &declared)? {
-                return Ok(planned);
-            }
-            let agg = match name.as_str() {
-                "count" => Some(Agg::Count),
-                "min" => Some(Agg::Min),
-                "max" => Some(Agg::Max),
-                "sum" => Some(Agg::Sum),
-                "avg" => Some(Agg::Avg),
-                _ => None,
-            };
-            let mut parts = Vec::new();
-            let mut names = Vec::new();
-            let mut types = Vec::new();
-            for a in args {
-                let (s, n, t) = selector(table, a, binds)?;
-                parts.push(s);
-                names.push(n);
-                types.push(t);
-            }
-            let label = format!("system.{name}({})", names.join(", "));
-            if let Some(agg) = agg {
-                let (Some(arg), Some(t)) = (parts.pop(), types.pop()) else {
-                    return Err(invalid(format!(
-                        "Invalid number of arguments in call to function system.{name}: 1 required but 0 provided"
-                    )));
-                };
-                let out = if agg == Agg::Count {
-                    ColumnType::BigInt
-                } else {
-                    t.clone()
-                };
-                return Ok((Sel::Agg(agg, Box::new(arg), t), label, out));
-            }
-            if name == "token" {
-                return Ok((Sel::Token, label, ColumnType::BigInt));
-            }
-            let Some(rt) = return_type(name) else {
-                return Err(invalid(format!("Unknown function '{name}'")));
-            };
-            if let Some(t) = name.strip_suffix("asblob").and_then(native_by_name) {
-                if types.first().is_some_and(|a| *a != t) {
-                    return Err(invalid(format!(
-                        "Type error: {} cannot be passed as argument 0 of function system.{name} of type {t}",
-                        names.join(", ")
-                    )));
-                }
-            }
-            (Sel::Scalar(name.clone(), parts, rt.clone()), label, rt)
-        }
-        SelectorExpr::Cast(inner, to) => {
-            let (s, n, from) = selector(table, inner, binds)?;
-            let Some(to_typ) = super::functions::native_by_name(&to.to_string()) else {
-                return Err(invalid(format!("{n} cannot be cast to {to}")));
-            };
-            super::cast::check(&from, &to_typ, &n)?;
-            let label = format!("cast({n} as {to})");
-            (
-                Sel::Scalar(format!("cast#{to}"), vec![s], to_typ.clone()),
-                label,
-                to_typ,
-            )
-        }
-        SelectorExpr::Field(inner, field) => {
-            let (s, n, t) = selector(table, inner, binds)?;
-            let ColumnType::Udt { fields, .. } = &t else {
-                return Err(invalid(format!(
-                    "Invalid field selection: {n} of type {t} is not a user type"
-                )));
-            };
-            let Some(pos) = fields.iter().position(|(f, _)| f == field) else {
-                return Err(invalid(format!("{t} has no field {field}")));
-            };
-            let ft = fields[pos].1.clone();
-            (
-                Sel::Scalar(format!("field#{pos}"), vec![s], ft.clone()),
-                format!("{n}.{field}"),
-                ft,
-            )
-        }
-        SelectorExpr::Term(term) => {
-            let typ = match term {
-                Term::Literal(crate::cql::ast::Literal::Integer(_)) => ColumnType::Int,
-                Term::Literal(crate::cql::ast::Literal::Float(_)) => ColumnType::Double,
-                Term::Literal(crate::cql::ast::Literal::Bool(_)) => ColumnType::Boolean,
-                Term::Literal(crate::cql::ast::Literal::Blob(_)) => ColumnType::Blob,
-                Term::Literal(crate::cql::ast::Literal::Uuid(_)) => ColumnType::Uuid,
-                _ => ColumnType::Text,
-            };
-            let v = eval(
-                term,
-                Receiver {
-                    name: "term",
-                    typ: &typ,
-                },
-                binds,
-            )?;
-            (Sel::Const(v.bytes().cloned()), "term".to_owned(), typ)
-        }
-    })
 }
 
 /// Evaluates a non-aggregate selector on a row; errors a function raises (a zero vector
@@ -343,6 +199,42 @@ pub(crate) fn try_value(
         Sel::Similarity(f, a, b) => {
             super::vector_sel::evaluate(*f, try_value(a, table, row)?, try_value(b, table, row)?)
         }
+        Sel::Op(op, a, b, lt, rt) => {
+            let (x, y) = (try_value(a, table, row)?, try_value(b, table, row)?);
+            arith::apply(*op, (lt, x.as_deref()), (rt, y.as_deref()))
+        }
+        Sel::Neg(a, t) => Ok(arith::negate(t, try_value(a, table, row)?.as_deref())),
+        Sel::Element(c, k, t) => {
+            let (coll, key) = (try_value(c, table, row)?, try_value(k, table, row)?);
+            Ok(super::sel_collections::element(
+                t,
+                coll.as_deref(),
+                key.as_deref(),
+            ))
+        }
+        Sel::Slice(c, lo, hi, t) => {
+            let coll = try_value(c, table, row)?;
+            let bound = |b: &Option<Box<Sel>>| -> Result<Option<Bytes>, ServerError> {
+                Ok(match b {
+                    Some(s) => try_value(s, table, row)?,
+                    None => None,
+                })
+            };
+            let (lo, hi) = (bound(lo)?, bound(hi)?);
+            Ok(super::sel_collections::slice(
+                t,
+                coll.as_deref(),
+                lo.as_deref(),
+                hi.as_deref(),
+            ))
+        }
+        Sel::Scalar(name, args, _) if args.iter().any(Sel::can_fail) => {
+            let arg = match args.first() {
+                Some(a) => try_value(a, table, row)?,
+                None => None,
+            };
+            Ok(scalar(name, arg, args.first().map(|a| sel_type(a, table))))
+        }
         other => Ok(value(other, table, row)),
     }
 }
@@ -350,7 +242,10 @@ pub(crate) fn try_value(
 /// Evaluates a non-aggregate selector on a row (a failing function gives null).
 pub(crate) fn value(sel: &Sel, table: &Table, row: &RowRef<'_>) -> Option<Bytes> {
     match sel {
-        Sel::Similarity(..) => try_value(sel, table, row).ok().flatten(),
+        Sel::Similarity(..) | Sel::Op(..) | Sel::Neg(..) | Sel::Element(..) | Sel::Slice(..) => {
+            try_value(sel, table, row).ok().flatten()
+        }
+        Sel::Typed(v, _) => v.clone(),
         Sel::Col(i) => row.value(table, *i),
         Sel::WriteTime(i) => {
             let c = row.cell(table.cols.get(*i)?)?;
@@ -384,6 +279,13 @@ fn sel_type(sel: &Sel, table: &Table) -> ColumnType {
         Sel::Ttl(_) => ColumnType::Int,
         Sel::Agg(_, _, t) | Sel::Scalar(_, _, t) => t.clone(),
         Sel::Const(_) => ColumnType::Blob,
+        Sel::Typed(_, t) | Sel::Neg(_, t) | Sel::Slice(.., t) => t.clone(),
+        Sel::Op(_, _, _, l, r) => arith::result_type(l, r),
+        Sel::Element(_, _, t) => match t {
+            ColumnType::Map(_, v) => (**v).clone(),
+            ColumnType::Set(e) => (**e).clone(),
+            other => other.clone(),
+        },
         Sel::Similarity(..) => ColumnType::Float,
         Sel::Bound { typ, .. } => typ.clone(),
     }
@@ -425,6 +327,12 @@ fn scalar(name: &str, arg: Option<Bytes>, arg_typ: Option<ColumnType>) -> Option
         "totimestamp" | "tounixtimestamp" | "dateof" | "unixtimestampof" => {
             millis(&arg?).map(|m| Bytes::copy_from_slice(&m.to_be_bytes()))
         }
+        "mintimeuuid" | "maxtimeuuid" => {
+            let ms = <[u8; 8]>::try_from(arg?.as_ref())
+                .ok()
+                .map(i64::from_be_bytes)?;
+            Some(super::functions::timeuuid_bound(name == "mintimeuuid", ms))
+        }
         "todate" => millis(&arg?).map(|m| {
             let days = m.div_euclid(86_400_000) + (1i64 << 31);
             Bytes::copy_from_slice(&(days as u32).to_be_bytes())
@@ -450,7 +358,7 @@ pub(crate) struct Acc {
     count: i64,
     best: Option<Bytes>,
     int_sum: i128,
-    float_sum: f64,
+    floats: super::kahan::Kahan,
     big_sum: Option<BigInt>,
     dec_sum: Option<BigDecimal>,
     first: Option<Option<Bytes>>,
@@ -486,7 +394,7 @@ impl Acc {
                             self.best = Some(v);
                         }
                     }
-                    Agg::Sum | Agg::Avg => self.add_number(typ, &v),
+                    Agg::Sum | Agg::Avg => self.add_number(typ, &v, *agg == Agg::Avg),
                 }
             }
             other => {
@@ -497,16 +405,16 @@ impl Acc {
         }
     }
 
-    fn add_number(&mut self, typ: &ColumnType, v: &[u8]) {
+    fn add_number(&mut self, typ: &ColumnType, v: &[u8], avg: bool) {
         match typ {
             ColumnType::Float => {
                 if let Ok(b) = <[u8; 4]>::try_from(v) {
-                    self.float_sum += f64::from(f32::from_be_bytes(b));
+                    self.floats.add(f64::from(f32::from_be_bytes(b)), avg);
                 }
             }
             ColumnType::Double => {
                 if let Ok(b) = <[u8; 8]>::try_from(v) {
-                    self.float_sum += f64::from_be_bytes(b);
+                    self.floats.add(f64::from_be_bytes(b), avg);
                 }
             }
             ColumnType::Varint => {
@@ -542,17 +450,17 @@ impl Acc {
                 Some(match typ {
                     ColumnType::Float => {
                         let s = if avg {
-                            self.float_sum / n as f64
+                            self.floats.avg()
                         } else {
-                            self.float_sum
+                            self.floats.sum()
                         };
                         Bytes::copy_from_slice(&(s as f32).to_be_bytes())
                     }
                     ColumnType::Double => {
                         let s = if avg {
-                            self.float_sum / n as f64
+                            self.floats.avg()
                         } else {
-                            self.float_sum
+                            self.floats.sum()
                         };
                         Bytes::copy_from_slice(&s.to_be_bytes())
                     }

@@ -134,6 +134,36 @@ impl Display for SelectorExpr {
                 }
             }
             SelectorExpr::Term(t) => t.fmt(f),
+            SelectorExpr::Element(inner, key) => write!(f, "{}[{key}]", Operand(inner)),
+            SelectorExpr::Slice(inner, from, to) => {
+                write!(f, "{}[", Operand(inner))?;
+                if let Some(from) = from {
+                    from.fmt(f)?;
+                }
+                f.write_str("..")?;
+                if let Some(to) = to {
+                    to.fmt(f)?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+/// A selector followed by `[...]`: operations and signed terms need parentheses.
+struct Operand<'a>(&'a SelectorExpr);
+
+impl Display for Operand<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let plain = match self.0 {
+            SelectorExpr::Function { name, .. } => precedence_of(name) == 3 && name != "_negate",
+            SelectorExpr::Term(_) => false,
+            _ => true,
+        };
+        if plain {
+            self.0.fmt(f)
+        } else {
+            write!(f, "({})", self.0)
         }
     }
 }

@@ -170,12 +170,37 @@ impl Parser<'_> {
             return Ok(operation("_negate", vec![inner]));
         }
         let mut expr = self.selector_base()?;
-        while self.is_sym(".") {
-            self.bump();
-            let field = self.ident()?;
-            expr = SelectorExpr::Field(Box::new(expr), field);
+        // `selectorModifier`: `.field` and `[element]` / `[from..to]`, chained.
+        loop {
+            if self.eat_sym(".") {
+                let field = self.ident()?;
+                expr = SelectorExpr::Field(Box::new(expr), field);
+            } else if self.eat_sym("[") {
+                expr = self.collection_sub_selection(expr)?;
+                self.expect_sym("]")?;
+            } else {
+                return Ok(expr);
+            }
         }
-        Ok(expr)
+    }
+
+    /// `collectionSubSelection`: `term`, `term..`, `term..term` or `..term`.
+    fn collection_sub_selection(&mut self, receiver: SelectorExpr) -> PResult<SelectorExpr> {
+        let receiver = Box::new(receiver);
+        if self.eat_sym("..") {
+            let to = self.term()?;
+            return Ok(SelectorExpr::Slice(receiver, None, Some(to)));
+        }
+        let from = self.term()?;
+        if !self.eat_sym("..") {
+            return Ok(SelectorExpr::Element(receiver, from));
+        }
+        let to = if self.is_sym("]") {
+            None
+        } else {
+            Some(self.term()?)
+        };
+        Ok(SelectorExpr::Slice(receiver, Some(from), to))
     }
 
     /// `-` directly followed by a number, duration, `NaN` or `Infinity` (a signed literal).
