@@ -5,12 +5,10 @@
 use cassia::driver::Session;
 use cassia::driver::error::ExecuteError;
 use cassia::prelude::*;
-use cassia::schema::create_keyspace_simple;
 use cassia::{Cursor, CursorError, ExecError, connection};
-use cassia_emulator::{Emulator, EmulatorHandle};
 
 #[derive(Debug, Clone, PartialEq, Model)]
-#[cassia(keyspace = "shop", table = "orders")]
+#[cassia(table = "orders")]
 struct Order {
     #[cassia(partition_key)]
     customer: String,
@@ -19,38 +17,20 @@ struct Order {
     item: String,
 }
 
-async fn setup() -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    session
-        .query(create_keyspace_simple("shop", 1), ())
-        .await
-        .expect("keyspace");
-    session
-        .query(Order::schema().create_table_cql(None), ())
-        .await
-        .expect("table");
+/// 25 orders of ada's and one of bob's.
+async fn seed(session: &Session) {
     for seq in 0..25 {
         order("ada", seq)
             .insert()
-            .execute_on(&session)
+            .execute_on(session)
             .await
             .expect("insert");
     }
     order("bob", 0)
         .insert()
-        .execute_on(&session)
+        .execute_on(session)
         .await
         .expect("insert");
-    (emu, session)
 }
 
 fn order(customer: &str, seq: i32) -> Order {
@@ -75,9 +55,9 @@ async fn handler(
     Ok((page.rows, page.next.map(|c| c.to_string())))
 }
 
-#[tokio::test]
-async fn pages_through_25_rows_by_10_with_cursor_strings() {
-    let (_emu, session) = setup().await;
+#[cassia::test(models(Order))]
+async fn pages_through_25_rows_by_10_with_cursor_strings(session: Session) {
+    seed(&session).await;
     let mut rows = Vec::new();
     let mut sizes = Vec::new();
     let mut cursor: Option<String> = None;
@@ -98,9 +78,9 @@ async fn pages_through_25_rows_by_10_with_cursor_strings() {
     assert_eq!(rows, expected, "every row once, in clustering order");
 }
 
-#[tokio::test]
-async fn page_runs_on_the_default_session() {
-    let (_emu, session) = setup().await;
+#[cassia::test(models(Order))]
+async fn page_runs_on_the_default_session(session: Session) {
+    seed(&session).await;
     connection::setup(session);
     let first = Order::objects()
         .filter(Order::CUSTOMER.eq("ada"))
@@ -118,9 +98,9 @@ async fn page_runs_on_the_default_session() {
     assert!(rest.next.is_none());
 }
 
-#[tokio::test]
-async fn a_cursor_from_another_query_is_refused() {
-    let (_emu, session) = setup().await;
+#[cassia::test(models(Order))]
+async fn a_cursor_from_another_query_is_refused(session: Session) {
+    seed(&session).await;
     let (_, next) = handler(&session, "ada", None).await.expect("page");
     let cursor = next.expect("more pages");
 
@@ -145,15 +125,15 @@ async fn a_cursor_from_another_query_is_refused() {
         .expect_err("other text");
     assert!(
         err.to_string().starts_with(
-            "the cursor belongs to another query, not to \"SELECT customer, seq, item FROM shop.orders WHERE customer = ? LIMIT 15\""
+            "the cursor belongs to another query, not to \"SELECT customer, seq, item FROM orders WHERE customer = ? LIMIT 15\""
         ),
         "{err}"
     );
 }
 
-#[tokio::test]
-async fn garbage_cursors_fail_cleanly() {
-    let (_emu, session) = setup().await;
+#[cassia::test(models(Order))]
+async fn garbage_cursors_fail_cleanly(session: Session) {
+    seed(&session).await;
     for text in ["", "garbage!", "AAAAAAAAAAAAAAAAAAAAAAAA", "\u{1F600}"] {
         let err = handler(&session, "ada", Some(text))
             .await

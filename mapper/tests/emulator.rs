@@ -1,6 +1,8 @@
 //! End to end against the in-memory emulator: DDL rendered from the models, writes through
 //! the builders, rows checked by reading them back through the plain driver.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use cassia::prelude::*;
@@ -8,7 +10,7 @@ use cassia::query::{BatchBuilder, QueryError};
 use cassia::schema::create_keyspace_simple;
 use cassia::{ExecError, connection};
 use cassia_driver::Session;
-use cassia_emulator::{Emulator, EmulatorHandle};
+use cassia_emulator::EmulatorHandle;
 
 #[derive(Debug, Clone, PartialEq, UserType)]
 struct Address {
@@ -48,16 +50,7 @@ struct PageHits {
 }
 
 async fn start() -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
+    let (emu, session) = common::own_emulator(Session::builder()).await;
     session
         .query(create_keyspace_simple("mapper_it", 1), ())
         .await

@@ -3,10 +3,9 @@
 //! and load them, empty geometries and nulls included.
 
 use cassia::prelude::*;
-use cassia::schema::{create_keyspace_simple, sync_table};
+use cassia::schema::sync_table;
+use cassia::testing::TestDb;
 use cassia::{LineString, Point, Polygon};
-use cassia_driver::Session;
-use cassia_emulator::{Emulator, EmulatorHandle};
 
 #[derive(Debug, Clone, PartialEq, Model)]
 #[cassia(table = "places")]
@@ -19,49 +18,33 @@ struct Place {
     waypoints: Vec<Point>,
 }
 
-async fn start() -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    session
-        .query(create_keyspace_simple("geo_it", 1), ())
-        .await
-        .expect("keyspace");
-    session.use_keyspace("geo_it").await.expect("use");
-    (emu, session)
-}
-
 fn p(x: f64, y: f64) -> Point {
     Point::new(x, y)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn geometric_fields_sync_save_and_load() {
-    let (_emu, s) = start().await;
-    let created = sync_table::<Place>(&s).await.expect("create");
+#[cassia::test]
+async fn geometric_fields_sync_save_and_load(db: TestDb) {
+    let s = &db.session;
+    let created = sync_table::<Place>(s).await.expect("create");
     assert_eq!(
         created.statements,
-        ["CREATE TABLE IF NOT EXISTS geo_it.places (id int, \
-          location 'org.apache.cassandra.db.marshal.PointType', \
-          route 'org.apache.cassandra.db.marshal.LineStringType', \
-          area 'org.apache.cassandra.db.marshal.PolygonType', \
-          waypoints list<'org.apache.cassandra.db.marshal.PointType'>, \
-          PRIMARY KEY ((id)))"]
+        [format!(
+            "CREATE TABLE IF NOT EXISTS {}.places (id int, \
+             location 'org.apache.cassandra.db.marshal.PointType', \
+             route 'org.apache.cassandra.db.marshal.LineStringType', \
+             area 'org.apache.cassandra.db.marshal.PolygonType', \
+             waypoints list<'org.apache.cassandra.db.marshal.PointType'>, \
+             PRIMARY KEY ((id)))",
+            db.keyspace
+        )]
     );
-    let again = sync_table::<Place>(&s).await.expect("idempotent");
+    let again = sync_table::<Place>(s).await.expect("idempotent");
     assert!(!again.changed(), "{again:?}");
     let types: Vec<(String, String)> = s
         .query(
             "SELECT column_name, type FROM system_schema.columns \
-             WHERE keyspace_name = 'geo_it' AND table_name = 'places'",
-            (),
+             WHERE keyspace_name = ? AND table_name = 'places'",
+            (db.keyspace.as_str(),),
         )
         .await
         .expect("columns")
@@ -93,17 +76,17 @@ async fn geometric_fields_sync_save_and_load() {
         waypoints: vec![],
     };
     for place in [&full, &sparse] {
-        place.insert().execute_on(&s).await.expect("insert");
+        place.insert().execute_on(s).await.expect("insert");
     }
     let loaded = Place::objects()
         .filter(Place::ID.eq(1))
-        .get_on(&s)
+        .get_on(s)
         .await
         .expect("load full");
     assert_eq!(loaded, full);
     let loaded = Place::objects()
         .filter(Place::ID.eq(2))
-        .get_on(&s)
+        .get_on(s)
         .await
         .expect("load sparse");
     assert_eq!(loaded, sparse);

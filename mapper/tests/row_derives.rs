@@ -3,10 +3,9 @@
 //! markers), and the errors for missing and mistyped columns and unmatched markers.
 
 use cassia::prelude::*;
-use cassia::schema::create_keyspace_simple;
+use cassia::testing::TestDb;
 use cassia_driver::Session;
 use cassia_driver::error::{ExecuteError, FromRowError, RowDecodeError};
-use cassia_emulator::{Emulator, EmulatorHandle};
 
 /// A projection of `users`, in another order than the table's.
 #[derive(Debug, PartialEq, FromRow)]
@@ -61,22 +60,8 @@ struct Keyed<T> {
     id: T,
 }
 
-async fn start(keyspace: &str) -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    session
-        .query(create_keyspace_simple(keyspace, 1), ())
-        .await
-        .expect("keyspace");
-    session.use_keyspace(keyspace).await.expect("use");
+/// The `users` table the rows below are read from and bound to.
+async fn users_table(session: &Session) {
     session
         .query(
             "CREATE TABLE users (id int PRIMARY KEY, name text, age int, email text)",
@@ -84,7 +69,6 @@ async fn start(keyspace: &str) -> (EmulatorHandle, Session) {
         )
         .await
         .expect("table");
-    (emu, session)
 }
 
 async fn stored(session: &Session) -> Vec<NewUser> {
@@ -98,9 +82,9 @@ async fn stored(session: &Session) -> Vec<NewUser> {
     rows
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn projection_reads_by_name_with_rename_skip_and_null() {
-    let (_emu, s) = start("rows_read").await;
+#[cassia::test]
+async fn projection_reads_by_name_with_rename_skip_and_null(s: Session) {
+    users_table(&s).await;
     s.query(
         "INSERT INTO users (id, name, age) VALUES (?, ?, ?)",
         (1, "ada", 36),
@@ -152,9 +136,10 @@ async fn projection_reads_by_name_with_rename_skip_and_null() {
     assert_eq!(keyed.len(), 2);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn missing_and_mistyped_columns_are_named() {
-    let (_emu, s) = start("rows_errors").await;
+#[cassia::test]
+async fn missing_and_mistyped_columns_are_named(db: TestDb) {
+    let s = db.session.clone();
+    users_table(&s).await;
     s.query(
         "INSERT INTO users (id, name, age) VALUES (1, 'ada', 36)",
         (),
@@ -188,14 +173,17 @@ async fn missing_and_mistyped_columns_are_named() {
     // The column, the Rust type and the actual CQL type.
     assert_eq!(
         err.to_string(),
-        "column rows_errors.users.age (#0): cannot deserialize CQL int into String \
-         (expects CQL text or ascii)"
+        format!(
+            "column {}.users.age (#0): cannot deserialize CQL int into String \
+             (expects CQL text or ascii)",
+            db.keyspace
+        )
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn binds_by_marker_name_for_named_and_positional_markers() {
-    let (_emu, s) = start("rows_bind").await;
+#[cassia::test]
+async fn binds_by_marker_name_for_named_and_positional_markers(s: Session) {
+    users_table(&s).await;
     let ada = NewUser {
         id: 1,
         name: "ada".into(),
@@ -257,9 +245,10 @@ async fn binds_by_marker_name_for_named_and_positional_markers() {
     assert_eq!(by_key, [Keyed { id: 2 }]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unmatched_markers_and_fields_are_errors() {
-    let (_emu, s) = start("rows_bind_errors").await;
+#[cassia::test]
+async fn unmatched_markers_and_fields_are_errors(db: TestDb) {
+    let s = db.session.clone();
+    users_table(&s).await;
     let user = NewUser {
         id: 1,
         name: "ada".into(),
@@ -276,7 +265,10 @@ async fn unmatched_markers_and_fields_are_errors() {
     };
     assert_eq!(
         source.to_string(),
-        "no value given for bind marker rows_bind_errors.users.email (#3)"
+        format!(
+            "no value given for bind marker {}.users.email (#3)",
+            db.keyspace
+        )
     );
     // A field no marker takes.
     let fewer = s
@@ -294,9 +286,9 @@ async fn unmatched_markers_and_fields_are_errors() {
     assert!(stored(&s).await.is_empty(), "nothing was written");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn derived_rows_cross_spawned_tasks() {
-    let (_emu, s) = start("rows_spawn").await;
+#[cassia::test]
+async fn derived_rows_cross_spawned_tasks(s: Session) {
+    users_table(&s).await;
     let task = tokio::spawn({
         let s = s.clone();
         async move {

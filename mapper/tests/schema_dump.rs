@@ -3,10 +3,12 @@
 //! user types, every table option and every index kind is dumped, replayed on a fresh B,
 //! and the `system_schema` rows of both (ids aside) must be equal.
 
+mod common;
+
 use cassia::driver::CqlValue;
 use cassia::schema::{LiveKeyspace, read_keyspace};
 use cassia_driver::{Row, Session};
-use cassia_emulator::{Emulator, EmulatorHandle};
+use cassia_emulator::EmulatorHandle;
 
 #[path = "schema_diff/split.rs"]
 mod split;
@@ -75,16 +77,7 @@ CREATE CUSTOM INDEX events_note_sasi ON events (note) USING 'org.apache.cassandr
 "#;
 
 async fn start() -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
+    let (emu, session) = common::own_emulator(Session::builder()).await;
     (emu, session)
 }
 

@@ -4,9 +4,7 @@
 //! back with `Deserialize`.
 
 use cassia::prelude::*;
-use cassia::schema::{create_keyspace_simple, sync_table};
 use cassia_driver::{CqlDate, CqlDuration, CqlTimestamp, Session};
-use cassia_emulator::Emulator;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Model, Serialize, Deserialize)]
@@ -43,23 +41,8 @@ fn a_model_serializes_to_the_expected_json() {
     assert_eq!(back, workout());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_loaded_model_goes_straight_to_json() {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let s = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    s.query(create_keyspace_simple("serde_it", 1), ())
-        .await
-        .expect("keyspace");
-    s.use_keyspace("serde_it").await.expect("use");
-    sync_table::<Workout>(&s).await.expect("create table");
+#[cassia::test(models(Workout))]
+async fn a_loaded_model_goes_straight_to_json(s: Session) {
     workout().insert().execute_on(&s).await.expect("insert");
 
     let loaded = Workout::objects()

@@ -1,11 +1,13 @@
 //! Schema sync against the emulator: create, idempotence, additive changes, refusal of
 //! incompatible ones.
 
+mod common;
+
 use cassia::ExecError;
 use cassia::prelude::*;
 use cassia::schema::{create_keyspace_simple, sync_table, sync_type};
 use cassia_driver::Session;
-use cassia_emulator::{Emulator, EmulatorHandle};
+use cassia_emulator::EmulatorHandle;
 
 #[derive(Debug, UserType)]
 #[cassia(name = "point")]
@@ -62,16 +64,7 @@ struct ShapeBroken {
 }
 
 async fn start() -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
+    let (emu, session) = common::own_emulator(Session::builder()).await;
     session
         .query(create_keyspace_simple("sync_it", 1), ())
         .await

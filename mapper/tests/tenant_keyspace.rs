@@ -2,11 +2,13 @@
 //! they render, and, against the emulator on protocol v4 and v5, writes and reads that land
 //! in the named keyspace — checked with plain driver queries on each keyspace's table.
 
+mod common;
+
 use cassia::driver::{ProtocolVersion, Session};
 use cassia::prelude::*;
 use cassia::query::BatchBuilder;
 use cassia::schema::create_keyspace_simple;
-use cassia_emulator::{Emulator, EmulatorHandle};
+use cassia_emulator::EmulatorHandle;
 
 /// A model with no keyspace of its own: it runs in the session's unless overridden.
 #[derive(Debug, Clone, PartialEq, Model)]
@@ -35,17 +37,8 @@ struct HomeNote {
 const TENANTS: [&str; 3] = ["tenant_a", "tenant_b", "home"];
 
 async fn setup(version: ProtocolVersion) -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .protocol_version(version)
-        .build()
-        .await
-        .expect("session");
+    // Fixed keyspace names and a chosen protocol version: an emulator of its own.
+    let (emu, session) = common::own_emulator(Session::builder().protocol_version(version)).await;
     assert_eq!(session.protocol_version(), version);
     for ks in TENANTS {
         session

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use cassia::ExecError;
 use cassia::prelude::*;
 use cassia::query::{QueryError, Scored};
-use cassia::schema::{create_keyspace_simple, sync_table};
+use cassia::schema::sync_table;
+use cassia::testing::TestDb;
 use cassia_driver::Session;
-use cassia_emulator::{Emulator, EmulatorHandle};
 
 #[derive(Debug, Clone, PartialEq, Model)]
 #[cassia(table = "vector_test")]
@@ -81,48 +81,35 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
     (1.0 + dot / (na * nb).sqrt()) / 2.0
 }
 
-async fn start(keyspace: &str) -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    session
-        .query(create_keyspace_simple(keyspace, 1), ())
-        .await
-        .expect("keyspace");
-    session.use_keyspace(keyspace).await.expect("use");
-    (emu, session)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_creates_storage_attached_indexes_once() {
-    let (_emu, session) = start("vec_sync").await;
-    let report = sync_table::<Block>(&session).await.expect("sync");
+#[cassia::test]
+async fn sync_creates_storage_attached_indexes_once(db: TestDb) {
+    let session = &db.session;
+    let report = sync_table::<Block>(session).await.expect("sync");
     let indexes: Vec<&String> = report
         .statements
         .iter()
         .filter(|s| s.contains("INDEX"))
         .collect();
+    let ks = &db.keyspace;
     assert_eq!(
         indexes,
         [
-            "CREATE CUSTOM INDEX IF NOT EXISTS vector_test_category_idx ON vec_sync.vector_test \
-             (category) USING 'StorageAttachedIndex'",
-            "CREATE CUSTOM INDEX IF NOT EXISTS vector_test_vector_idx ON vec_sync.vector_test \
-             (vector) USING 'StorageAttachedIndex' WITH OPTIONS = {'similarity_function': 'cosine'}",
+            &format!(
+                "CREATE CUSTOM INDEX IF NOT EXISTS vector_test_category_idx ON {ks}.vector_test \
+                 (category) USING 'StorageAttachedIndex'"
+            ),
+            &format!(
+                "CREATE CUSTOM INDEX IF NOT EXISTS vector_test_vector_idx ON {ks}.vector_test \
+                 (vector) USING 'StorageAttachedIndex' WITH OPTIONS = {{'similarity_function': \
+                 'cosine'}}"
+            ),
         ]
     );
     let (kind, options): (String, BTreeMap<String, String>) = session
         .query(
-            "SELECT kind, options FROM system_schema.indexes WHERE keyspace_name = 'vec_sync' \
+            "SELECT kind, options FROM system_schema.indexes WHERE keyspace_name = ? \
              AND table_name = 'vector_test' AND index_name = 'vector_test_vector_idx'",
-            (),
+            (ks.as_str(),),
         )
         .await
         .expect("index row")
@@ -137,14 +124,12 @@ async fn sync_creates_storage_attached_indexes_once() {
     );
     assert_eq!(options.get("target").map(String::as_str), Some("vector"));
 
-    let again = sync_table::<Block>(&session).await.expect("second sync");
+    let again = sync_table::<Block>(session).await.expect("second sync");
     assert!(!again.changed(), "{:?}", again.statements);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nearest_rows_come_back_closest_first_with_their_similarity() {
-    let (_emu, session) = start("vec_ann").await;
-    sync_table::<Block>(&session).await.expect("sync");
+#[cassia::test(models(Block))]
+async fn nearest_rows_come_back_closest_first_with_their_similarity(session: Session) {
     for row in rows() {
         row.insert().execute_on(&session).await.expect("insert");
     }
@@ -194,10 +179,8 @@ async fn nearest_rows_come_back_closest_first_with_their_similarity() {
     assert_eq!(projected[0].similarity, cosine(&rows()[2].vector, &QUERY));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sai_filters_combine_with_ann_without_allow_filtering() {
-    let (_emu, session) = start("vec_filter").await;
-    sync_table::<Block>(&session).await.expect("sync");
+#[cassia::test(models(Block))]
+async fn sai_filters_combine_with_ann_without_allow_filtering(session: Session) {
     for row in rows() {
         row.insert().execute_on(&session).await.expect("insert");
     }
@@ -231,10 +214,8 @@ async fn sai_filters_combine_with_ann_without_allow_filtering() {
     assert_eq!(ids, [2, 3]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn euclidean_indexes_score_with_their_own_function() {
-    let (_emu, session) = start("vec_euclid").await;
-    sync_table::<Spot>(&session).await.expect("sync");
+#[cassia::test(models(Spot))]
+async fn euclidean_indexes_score_with_their_own_function(session: Session) {
     for (id, at) in [(1, [0.0, 0.0]), (2, [3.0, 4.0]), (3, [1.0, 1.0])] {
         Spot { id, at }
             .insert()
@@ -290,10 +271,8 @@ fn what_cassandra_would_refuse_is_refused_before_sending() {
     ));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_query_vector_is_bound_not_rendered() {
-    let (_emu, session) = start("vec_bound").await;
-    sync_table::<Block>(&session).await.expect("sync");
+#[cassia::test(models(Block))]
+async fn a_query_vector_is_bound_not_rendered(session: Session) {
     for row in rows() {
         row.insert().execute_on(&session).await.expect("insert");
     }

@@ -1,10 +1,31 @@
-//! Models shared by the mapper's integration tests.
+//! Models and set-up shared by the mapper's integration tests.
+//!
+//! Most tests take a fresh keyspace from `#[cassia::test]`; [`own_emulator`] is for the few
+//! that need a server of their own (a protocol version, fixed keyspace names).
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use cassia::driver::{Session, SessionBuilder};
 use cassia::prelude::*;
+use cassia_emulator::{Emulator, EmulatorHandle};
 use uuid::Uuid;
+
+/// An emulator of the test's own and a session on it built from `builder` (which may set a
+/// protocol version or other settings). Keep the handle alive: the server stops with it.
+pub async fn own_emulator(builder: SessionBuilder) -> (EmulatorHandle, Session) {
+    let emu = Emulator::builder()
+        .listen("127.0.0.1:0".parse().expect("literal"))
+        .start()
+        .await
+        .expect("emulator starts");
+    let session = builder
+        .known_node(emu.addr().to_string())
+        .build()
+        .await
+        .expect("session");
+    (emu, session)
+}
 
 #[derive(Debug, Clone, PartialEq, UserType)]
 #[cassia(name = "address")]
