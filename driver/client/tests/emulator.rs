@@ -1,6 +1,8 @@
 //! End to end against the in-memory emulator: DDL, prepared writes, paged reads, batches,
 //! LWT, server errors, keyspaces and schema agreement, in every protocol/compression mode.
 
+mod common;
+
 use std::time::Duration;
 
 use cassia_driver::error::{ErrorKind, ExecuteError};
@@ -9,14 +11,7 @@ use cassia_driver::{
     Statement,
 };
 use cassia_emulator::{Emulator, EmulatorHandle};
-
-async fn start() -> EmulatorHandle {
-    Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts")
-}
+use common::emulator::{create_keyspace, start};
 
 async fn connect(
     emu: &EmulatorHandle,
@@ -33,13 +28,7 @@ async fn connect(
 }
 
 async fn schema(session: &Session, ks: &str) {
-    session
-        .query(
-            format!("CREATE KEYSPACE {ks} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"),
-            (),
-        )
-        .await
-        .expect("create keyspace");
+    create_keyspace(session, ks, 1).await;
     session.use_keyspace(ks).await.expect("use");
     let r = session
         .query(

@@ -2,29 +2,22 @@
 //! `Polygon` bound (prepared, simple with values, WKT literal) and read back both typed and
 //! as `CqlValue`, and refused for a column of another class.
 
+mod common;
+
 use cassia_driver::error::ExecuteError;
 use cassia_driver::{CqlValue, LineString, Point, Polygon, Row, Session};
-use cassia_emulator::{Emulator, EmulatorHandle};
+use cassia_emulator::EmulatorHandle;
 
 async fn setup() -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    for cql in [
-        "CREATE KEYSPACE geo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-        "CREATE TABLE geo.shapes (k int PRIMARY KEY, p 'PointType', \
-         l 'org.apache.cassandra.db.marshal.LineStringType', g 'PolygonType')",
-    ] {
-        session.query(cql, ()).await.expect(cql);
-    }
-    (emu, session)
+    common::emulator::session_in(
+        Session::builder(),
+        "geo",
+        &[
+            "CREATE TABLE geo.shapes (k int PRIMARY KEY, p 'PointType', \
+           l 'org.apache.cassandra.db.marshal.LineStringType', g 'PolygonType')",
+        ],
+    )
+    .await
 }
 
 fn pt(x: f64, y: f64) -> Point {

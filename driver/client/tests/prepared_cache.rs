@@ -1,27 +1,18 @@
 //! The bounded prepared-statement cache against the emulator: many distinct texts keep it
 //! at its capacity, and a statement evicted from it is prepared again and runs.
 
+mod common;
+
 use cassia_driver::{Session, SessionBuilder};
-use cassia_emulator::{Emulator, EmulatorHandle};
+use cassia_emulator::EmulatorHandle;
 
 async fn setup(builder: SessionBuilder) -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = builder
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    for ddl in [
-        "CREATE KEYSPACE pc WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-        "CREATE TABLE pc.kv (k int PRIMARY KEY, v int)",
-    ] {
-        session.query(ddl, ()).await.expect("ddl");
-    }
-    (emu, session)
+    common::emulator::session_in(
+        builder,
+        "pc",
+        &["CREATE TABLE pc.kv (k int PRIMARY KEY, v int)"],
+    )
+    .await
 }
 
 /// A distinct text per `i` (the literal differs), as an application that puts values in

@@ -5,41 +5,21 @@
 //! PREPARED answer has no result metadata id, so the new columns must be taken from it
 //! directly, or `result_columns()` keeps describing the table as it was.
 
-use cassia_driver::{CqlValue, ProtocolVersion, Row, Session};
-use cassia_emulator::{Emulator, EmulatorHandle};
+mod common;
 
-async fn start() -> EmulatorHandle {
-    Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts")
-}
+use cassia_driver::{CqlValue, ProtocolVersion, Row, Session};
 
 fn names(columns: &[cassia_driver::ColumnSpec]) -> Vec<String> {
     columns.iter().map(|c| c.name.clone()).collect()
 }
 
 async fn select_star_sees_added_column(version: ProtocolVersion) {
-    let emu = start().await;
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .protocol_version(version)
-        .build()
-        .await
-        .expect("session");
-    session
-        .query(
-            "CREATE KEYSPACE rp WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-            (),
-        )
-        .await
-        .expect("create keyspace");
-    session.use_keyspace("rp").await.expect("use");
-    session
-        .query("CREATE TABLE t (k int PRIMARY KEY, v int)", ())
-        .await
-        .expect("create table");
+    let (_emu, session) = common::emulator::session_in(
+        Session::builder().protocol_version(version),
+        "rp",
+        &["CREATE TABLE t (k int PRIMARY KEY, v int)"],
+    )
+    .await;
     session
         .query("INSERT INTO t (k, v) VALUES (1, 10)", ())
         .await

@@ -2,6 +2,8 @@
 //! and futures carrying named values or a mixed-type batch are spawned on a multi-threaded
 //! runtime against the emulator.
 
+mod common;
+
 use cassia_driver::values::AnyValues;
 use cassia_driver::{
     Batch, BatchType, NamedValues, PreparedStatement, RowStream, Session, Statement,
@@ -41,28 +43,12 @@ fn session_and_futures_are_send() {
 /// Named values and a mixed-type batch, each held across awaits in a spawned task.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn named_values_and_mixed_batches_run_in_spawned_tasks() {
-    let emu = cassia_emulator::Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    session
-        .query(
-            "CREATE KEYSPACE sendks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-            (),
-        )
-        .await
-        .expect("create keyspace");
-    session.use_keyspace("sendks").await.expect("use");
-    session
-        .query("CREATE TABLE t (k int PRIMARY KEY, name text)", ())
-        .await
-        .expect("create table");
+    let (_emu, session) = common::emulator::session_in(
+        Session::builder(),
+        "sendks",
+        &["CREATE TABLE t (k int PRIMARY KEY, name text)"],
+    )
+    .await;
 
     let s = session.clone();
     let named = tokio::spawn(async move {

@@ -2,6 +2,8 @@
 //! captures every `cassandra.request` span's fields, and each test asserts the
 //! OpenTelemetry attributes of a real query, execute, batch and failure.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
@@ -91,29 +93,12 @@ impl Capture {
 }
 
 async fn setup() -> (EmulatorHandle, Session) {
-    let emu = Emulator::builder()
-        .listen("127.0.0.1:0".parse().expect("literal"))
-        .start()
-        .await
-        .expect("emulator starts");
-    let session = Session::builder()
-        .known_node(emu.addr().to_string())
-        .build()
-        .await
-        .expect("session");
-    session
-        .query(
-            "CREATE KEYSPACE shop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
-            (),
-        )
-        .await
-        .expect("create keyspace");
-    session.use_keyspace("shop").await.expect("use");
-    session
-        .query("CREATE TABLE items (id int PRIMARY KEY, name text)", ())
-        .await
-        .expect("create table");
-    (emu, session)
+    common::emulator::session_in(
+        Session::builder(),
+        "shop",
+        &["CREATE TABLE items (id int PRIMARY KEY, name text)"],
+    )
+    .await
 }
 
 fn field<'a>(span: &'a Fields, name: &str) -> Option<&'a str> {

@@ -1,6 +1,7 @@
 //! Shared helpers for the driver's integration tests.
 #![allow(dead_code)]
 
+pub mod emulator;
 pub mod mock;
 
 use bytes::Bytes;
