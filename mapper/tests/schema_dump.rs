@@ -5,14 +5,19 @@
 
 mod common;
 
-use cassia::driver::CqlValue;
 use cassia::schema::{LiveKeyspace, read_keyspace};
-use cassia_driver::{Row, Session};
+use cassia_driver::Session;
 use cassia_emulator::EmulatorHandle;
 
 #[path = "schema_diff/split.rs"]
 mod split;
 use split::statements;
+
+#[path = "../../driver/client/tests/common/schema_rows.rs"]
+mod schema_rows;
+
+/// What a replay may change: the table ids and, into another keyspace, its name.
+const UNCOMPARED: &[&str] = &["id", "keyspace_name"];
 
 const KEYSPACE: &str = "dump_src";
 
@@ -97,34 +102,6 @@ async fn live(session: &Session, keyspace: &str) -> LiveKeyspace {
         .expect("keyspace exists")
 }
 
-/// The rows of `system_schema.<table>` for `keyspace`, as `(column, value)` lists without
-/// the table `id` (which differs by construction) and with `keyspace_name` replaced.
-async fn schema_rows(
-    session: &Session,
-    table: &str,
-    keyspace: &str,
-) -> Vec<Vec<(String, Option<CqlValue>)>> {
-    let rows: Vec<Row> = session
-        .query(
-            format!("SELECT * FROM system_schema.{table} WHERE keyspace_name = ?"),
-            (keyspace,),
-        )
-        .await
-        .expect("select")
-        .rows()
-        .expect("rows");
-    rows.into_iter()
-        .map(|r| {
-            let names = r.names().to_vec();
-            names
-                .into_iter()
-                .zip(r.into_values())
-                .filter(|(n, _)| n != "id" && n != "keyspace_name")
-                .collect()
-        })
-        .collect()
-}
-
 const SCHEMA_TABLES: &[&str] = &["keyspaces", "tables", "columns", "types", "indexes"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -174,10 +151,10 @@ async fn dump_replays_to_the_same_schema() {
     let (_b, target) = start().await;
     run(&target, &dump).await;
     for table in SCHEMA_TABLES {
-        let expected = schema_rows(&source, table, KEYSPACE).await;
+        let expected = schema_rows::schema_rows(&source, table, KEYSPACE, UNCOMPARED).await;
         assert!(!expected.is_empty(), "no rows in system_schema.{table}");
         assert_eq!(
-            schema_rows(&target, table, KEYSPACE).await,
+            schema_rows::schema_rows(&target, table, KEYSPACE, UNCOMPARED).await,
             expected,
             "system_schema.{table} differs after the replay"
         );
@@ -202,8 +179,8 @@ async fn dump_replays_to_the_same_schema() {
     run(&target, &bare).await;
     for table in SCHEMA_TABLES.iter().filter(|t| **t != "keyspaces") {
         assert_eq!(
-            schema_rows(&target, table, "copy").await,
-            schema_rows(&source, table, KEYSPACE).await,
+            schema_rows::schema_rows(&target, table, "copy", UNCOMPARED).await,
+            schema_rows::schema_rows(&source, table, KEYSPACE, UNCOMPARED).await,
             "system_schema.{table} differs after the replay into another keyspace"
         );
     }

@@ -2,12 +2,13 @@
 //! a clear error) within its timeout, no acknowledged write is lost, and the node takes
 //! traffic again soon after it comes back. Checked from the emulator's per-node logs.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cassia_driver::policies::ConstantReconnectionPolicy;
 use cassia_driver::{Consistency, ExecutionProfile, Session};
-use cassia_emulator::Emulator;
 use cassia_emulator::engine::RequestKind;
 use tokio::sync::Mutex;
 
@@ -15,12 +16,7 @@ const TIMEOUT: Duration = Duration::from_secs(2);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_stopped_under_load_loses_no_acknowledged_write() {
-    let emulator = Emulator::builder()
-        .nodes(3)
-        .record_requests(true)
-        .start()
-        .await
-        .expect("cluster");
+    let emulator = common::emulator::cluster().await;
     let session = Session::builder()
         .known_node(emulator.addr())
         .default_execution_profile(
@@ -32,14 +28,7 @@ async fn a_node_stopped_under_load_loses_no_acknowledged_write() {
         .build()
         .await
         .expect("session");
-    session
-        .query(
-            "CREATE KEYSPACE fo WITH replication = \
-             {'class': 'SimpleStrategy', 'replication_factor': 3}",
-            (),
-        )
-        .await
-        .expect("keyspace");
+    common::emulator::create_keyspace(&session, "fo", 3).await;
     session
         .query("CREATE TABLE fo.t (k int PRIMARY KEY, v int)", ())
         .await

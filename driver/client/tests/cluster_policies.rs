@@ -6,6 +6,8 @@
 //! Timings only bound "it happens": delays are long (seconds) and assertions are on which
 //! node ran what.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,7 +19,7 @@ use cassia_driver::policies::{
     LoadBalancingPolicy, QueryPlan, RoundRobinPolicy, RoutingInfo,
 };
 use cassia_driver::{Consistency, ExecutionProfile, Session, Statement};
-use cassia_emulator::{Emulator, EmulatorHandle, Fault, FaultRule};
+use cassia_emulator::{EmulatorHandle, Fault, FaultRule};
 
 /// Plans `first` first, then the other nodes by address: the test knows which node is
 /// tried first and which next.
@@ -32,13 +34,16 @@ impl LoadBalancingPolicy for FirstThenByAddress {
     }
 }
 
-async fn cluster() -> EmulatorHandle {
-    Emulator::builder()
-        .nodes(3)
-        .record_requests(true)
-        .start()
-        .await
-        .expect("cluster")
+/// Node 0 answers every `release_version` query with `fault`; the request log is cleared of
+/// what came before, so that `coordinated` counts only the test's own.
+fn node_0_answers_with(emulator: &EmulatorHandle, fault: Fault) {
+    emulator.add_rule(
+        FaultRule::new()
+            .node(0)
+            .cql_contains("release_version")
+            .then(fault),
+    );
+    coordinated(emulator, "release_version");
 }
 
 /// A session whose plans start at node 0, then go by address, with `profile` applied.
@@ -84,15 +89,9 @@ fn coordinated(emulator: &EmulatorHandle, cql: &str) -> Vec<usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_overloaded_node_sends_idempotent_statements_to_the_next_node_only() {
-    let emulator = cluster().await;
+    let emulator = common::emulator::cluster().await;
     let session = session(&emulator, |p| p).await;
-    emulator.add_rule(
-        FaultRule::new()
-            .node(0)
-            .cql_contains("release_version")
-            .then(Fault::overloaded()),
-    );
-    coordinated(&emulator, "release_version");
+    node_0_answers_with(&emulator, Fault::overloaded());
     let cql = "SELECT release_version FROM system.local";
 
     let idempotent = Statement::new(cql).with_idempotent(true);
@@ -126,7 +125,7 @@ async fn an_overloaded_node_sends_idempotent_statements_to_the_next_node_only() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_in_flight_on_a_stopped_node_fail_at_once_and_idempotent_ones_fail_over() {
-    let emulator = cluster().await;
+    let emulator = common::emulator::cluster().await;
     let session = session(&emulator, |p| p).await;
     // Node 0 holds its answers long enough for the node to be stopped under them.
     emulator.add_rule(
@@ -159,7 +158,7 @@ async fn requests_in_flight_on_a_stopped_node_fail_at_once_and_idempotent_ones_f
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_speculative_execution_answers_before_a_slow_node() {
-    let emulator = cluster().await;
+    let emulator = common::emulator::cluster().await;
     let session = session(&emulator, |p| {
         p.with_retry_policy(Arc::new(FallthroughRetryPolicy))
             .with_speculative_execution_policy(Some(Arc::new(
@@ -167,13 +166,7 @@ async fn a_speculative_execution_answers_before_a_slow_node() {
             )))
     })
     .await;
-    emulator.add_rule(
-        FaultRule::new()
-            .node(0)
-            .cql_contains("release_version")
-            .then(Fault::Delay(Duration::from_secs(10))),
-    );
-    coordinated(&emulator, "release_version");
+    node_0_answers_with(&emulator, Fault::Delay(Duration::from_secs(10)));
     let cql = "SELECT release_version FROM system.local";
 
     let started = Instant::now();
@@ -196,20 +189,14 @@ async fn a_speculative_execution_answers_before_a_slow_node() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_statement_that_is_not_idempotent_is_never_sent_twice() {
-    let emulator = cluster().await;
+    let emulator = common::emulator::cluster().await;
     let session = session(&emulator, |p| {
         p.with_speculative_execution_policy(Some(Arc::new(
             ConstantSpeculativeExecutionPolicy::new(Duration::from_millis(50), 2),
         )))
     })
     .await;
-    emulator.add_rule(
-        FaultRule::new()
-            .node(0)
-            .cql_contains("release_version")
-            .then(Fault::Delay(Duration::from_secs(1))),
-    );
-    coordinated(&emulator, "release_version");
+    node_0_answers_with(&emulator, Fault::Delay(Duration::from_secs(1)));
     let result = session
         .query("SELECT release_version FROM system.local", ())
         .await
@@ -221,7 +208,7 @@ async fn a_statement_that_is_not_idempotent_is_never_sent_twice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_filtered_node_never_coordinates() {
-    let emulator = cluster().await;
+    let emulator = common::emulator::cluster().await;
     let excluded = emulator.node(2).addr();
     let session = Session::builder()
         .known_node(emulator.addr())
@@ -268,7 +255,7 @@ impl cassia_driver::policies::AddressTranslator for Redirect {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn peers_are_reached_at_their_translated_addresses() {
-    let emulator = cluster().await;
+    let emulator = common::emulator::cluster().await;
     let reported = emulator.node(2).addr();
     // A port that was just free: nothing listens there.
     let unreachable = std::net::TcpListener::bind("127.0.0.1:0")

@@ -4,6 +4,8 @@
 //! next node executes on node 1 (a faulted request is answered before it executes, so it
 //! is not in any log).
 
+mod common;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +15,7 @@ use cassia_driver::error::{ErrorKind, ExecuteError, WriteType};
 use cassia_driver::policies::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
 use cassia_driver::{Batch, BatchType, Consistency, ExecutionProfile, Session};
 use cassia_emulator::engine::RequestKind;
-use cassia_emulator::{Emulator, EmulatorHandle, Fault, FaultRule};
+use cassia_emulator::{EmulatorHandle, Fault, FaultRule};
 
 /// Always the same nodes, in the same order.
 #[derive(Debug)]
@@ -34,12 +36,7 @@ struct Cluster {
 }
 
 async fn cluster() -> Cluster {
-    let emulator = Emulator::builder()
-        .nodes(3)
-        .record_requests(true)
-        .start()
-        .await
-        .expect("cluster");
+    let emulator = common::emulator::cluster().await;
     let addrs = emulator.node_addrs();
     let session = Session::builder()
         .known_node(emulator.addr())
@@ -52,14 +49,7 @@ async fn cluster() -> Cluster {
         .build()
         .await
         .expect("session");
-    session
-        .query(
-            "CREATE KEYSPACE ft WITH replication = \
-             {'class': 'SimpleStrategy', 'replication_factor': 3}",
-            (),
-        )
-        .await
-        .expect("keyspace");
+    common::emulator::create_keyspace(&session, "ft", 3).await;
     session
         .query("CREATE TABLE ft.t (k int PRIMARY KEY, v int)", ())
         .await

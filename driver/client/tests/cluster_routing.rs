@@ -4,6 +4,8 @@
 //! local node is up. Checked from the emulator's per-node request logs, not from the
 //! driver's own idea of where it sent things.
 
+mod common;
+
 use std::sync::Arc;
 
 use cassia_driver::policies::{DcAwareRoundRobinPolicy, TokenAwarePolicy};
@@ -71,16 +73,7 @@ async fn single_partition_statements_go_to_a_replica_simple_strategy() {
         .expect("session");
     assert_eq!(session.nodes().len(), 3, "the two peers are discovered");
     for (ks, rf) in [("rf1", 1), ("rf2", 2)] {
-        session
-            .query(
-                format!(
-                    "CREATE KEYSPACE {ks} WITH replication = \
-                     {{'class': 'SimpleStrategy', 'replication_factor': {rf}}}"
-                ),
-                (),
-            )
-            .await
-            .expect("keyspace");
+        common::emulator::create_keyspace(&session, ks, rf).await;
         session
             .query(
                 format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),

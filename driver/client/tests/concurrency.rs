@@ -1,27 +1,22 @@
 //! Session-wide concurrency: `execute_concurrent` (order, every row lands, stopping at the
 //! first error) and request throttling (`max_concurrent_requests` / `max_queued_requests`).
 
+mod common;
+
 use std::time::Duration;
 
 use cassia_driver::error::{ErrorKind, ExecuteError};
 use cassia_driver::{ConcurrentOptions, Session, Statement};
-use cassia_emulator::{Emulator, EmulatorHandle, Fault, FaultRule};
+use cassia_emulator::{EmulatorHandle, Fault, FaultRule};
 
-async fn start() -> EmulatorHandle {
-    Emulator::builder().start().await.expect("emulator")
-}
-
-async fn table(session: &Session, ks: &str) {
-    session
-        .query(
-            format!(
-                "CREATE KEYSPACE {ks} WITH replication = \
-                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-            ),
-            (),
-        )
+/// A session on `emulator` with `ks.t (k int PRIMARY KEY, v int)` created.
+async fn session_with_table(emulator: &EmulatorHandle, ks: &str) -> Session {
+    let session = Session::builder()
+        .known_node(emulator.addr())
+        .build()
         .await
-        .expect("keyspace");
+        .expect("session");
+    common::emulator::create_keyspace(&session, ks, 1).await;
     session
         .query(
             format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
@@ -29,6 +24,7 @@ async fn table(session: &Session, ks: &str) {
         )
         .await
         .expect("table");
+    session
 }
 
 async fn keys(session: &Session, ks: &str) -> Vec<i32> {
@@ -48,13 +44,8 @@ async fn keys(session: &Session, ks: &str) -> Vec<i32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn execute_concurrent_lands_every_row_and_keeps_input_order() {
-    let emulator = start().await;
-    let session = Session::builder()
-        .known_node(emulator.addr())
-        .build()
-        .await
-        .expect("session");
-    table(&session, "conc").await;
+    let emulator = common::emulator::start().await;
+    let session = session_with_table(&emulator, "conc").await;
     let insert = session
         .prepare("INSERT INTO conc.t (k, v) VALUES (?, ?)")
         .await
@@ -86,13 +77,8 @@ async fn execute_concurrent_lands_every_row_and_keeps_input_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_on_error_sends_nothing_after_the_first_failure() {
-    let emulator = start().await;
-    let session = Session::builder()
-        .known_node(emulator.addr())
-        .build()
-        .await
-        .expect("session");
-    table(&session, "stop").await;
+    let emulator = common::emulator::start().await;
+    let session = session_with_table(&emulator, "stop").await;
     // A negative TTL is rejected by the server: input 100 fails.
     let insert = session
         .prepare("INSERT INTO stop.t (k, v) VALUES (?, ?) USING TTL ?")
@@ -139,7 +125,7 @@ async fn stop_on_error_sends_nothing_after_the_first_failure() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_queue_refuses_requests_at_once() {
-    let emulator = start().await;
+    let emulator = common::emulator::start().await;
     emulator.add_rule(
         FaultRule::new()
             .cql_contains("release_version")

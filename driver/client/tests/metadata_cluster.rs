@@ -2,19 +2,12 @@
 //! in the metadata of a session whose control connection is on another, and the replicas
 //! the driver computes for a partition key are the emulator's own placement.
 
+mod common;
+
 use std::time::Duration;
 
 use cassia_driver::Session;
-use cassia_emulator::{Emulator, EmulatorHandle};
 use cassia_protocol::token::murmur3_token;
-
-async fn cluster() -> EmulatorHandle {
-    Emulator::builder()
-        .nodes(3)
-        .start()
-        .await
-        .expect("cluster starts")
-}
 
 async fn connect(node: std::net::SocketAddr) -> Session {
     Session::builder()
@@ -27,7 +20,7 @@ async fn connect(node: std::net::SocketAddr) -> Session {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_through_one_node_is_seen_through_another() {
-    let emu = cluster().await;
+    let emu = common::emulator::cluster().await;
     let nodes = emu.node_addrs();
     let writer = connect(nodes[0]).await;
     let reader = connect(nodes[2]).await;
@@ -50,20 +43,11 @@ async fn a_change_through_one_node_is_seen_through_another() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_match_the_emulators_placement() {
-    let emu = cluster().await;
+    let emu = common::emulator::cluster().await;
     let nodes = emu.node_addrs();
     let session = connect(nodes[1]).await;
     for (keyspace, rf) in [("rf3", 3), ("rf2", 2), ("rf1", 1)] {
-        session
-            .query(
-                format!(
-                    "CREATE KEYSPACE {keyspace} WITH replication = \
-                     {{'class': 'SimpleStrategy', 'replication_factor': {rf}}}"
-                ),
-                (),
-            )
-            .await
-            .expect("create keyspace");
+        common::emulator::create_keyspace(&session, keyspace, rf).await;
         session
             .query(
                 format!("CREATE TABLE {keyspace}.t (k text PRIMARY KEY, v int)"),

@@ -3,6 +3,7 @@
 
 pub mod emulator;
 pub mod mock;
+pub mod schema_rows;
 
 use bytes::Bytes;
 use cassia_protocol::response::{ColumnSpec, Response, ResultBody, ResultMetadata, RowsBuilder};
