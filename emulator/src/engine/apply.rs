@@ -40,9 +40,11 @@ impl WritePlan {
                 partition.delete(ts);
                 return Ok(());
             }
-            Target::Range(slice) => {
-                undo.partition(data, &pos).delete_range(slice.clone(), ts);
-                undo.steps.push(Step::Range(pos));
+            Target::Ranges(slices) => {
+                for slice in slices {
+                    undo.partition(data, &pos).delete_range(slice.clone(), ts);
+                    undo.steps.push(Step::Range(pos.clone()));
+                }
                 return Ok(());
             }
             Target::Static => None,

@@ -500,7 +500,7 @@ impl WritePlan {
         } else if ck.is_empty() && self.static_only() {
             Target::Static
         } else if self.kind == Kind::Delete && self.ops.is_empty() {
-            Target::Range(self.slice(binds)?)
+            Target::Ranges(self.slices(binds)?)
         } else {
             let missing: Vec<String> = self
                 .restrictions
@@ -526,12 +526,12 @@ impl WritePlan {
                 .all(|o| self.table.cols[o.col()].kind == ColumnKind::Static)
     }
 
-    /// A clustering slice for range deletions: an EQ prefix then an optional range.
-    fn slice(&self, binds: &Binds<'_>) -> Result<Slice, ServerError> {
+    /// The clustering slices of a range deletion: EQ and IN prefixes (one slice per
+    /// combination, as Cassandra's `MultiCBuilder` builds its bounds) then an optional
+    /// range on the next column.
+    fn slices(&self, binds: &Binds<'_>) -> Result<Vec<Slice>, ServerError> {
         let table = &self.table;
-        let mut prefix = Vec::new();
-        let mut start = Bound::unbounded();
-        let mut end = Bound::unbounded();
+        let mut prefixes: Vec<Vec<Bytes>> = vec![Vec::new()];
         for (pos, r) in self.restrictions.ck.iter().enumerate() {
             let col = &table.cols[table.ck[pos]];
             let recv = Receiver {
@@ -539,61 +539,80 @@ impl WritePlan {
                 typ: &col.typ,
             };
             match r {
-                Some(Restr::Eq(t)) => match eval(t, recv, binds)? {
-                    Val::Value(b) => prefix.push(b),
-                    _ => {
-                        return Err(invalid(format!(
-                            "Invalid null value in condition for column {}",
-                            col.name
-                        )));
-                    }
-                },
+                Some(r @ (Restr::Eq(_) | Restr::In(_))) => {
+                    let values = super::matching::restr_values(r, &col.name, &col.typ, binds)?;
+                    prefixes = prefixes
+                        .iter()
+                        .flat_map(|p| {
+                            values.iter().map(move |v| {
+                                let mut p = p.clone();
+                                p.push(v.clone());
+                                p
+                            })
+                        })
+                        .collect();
+                }
                 Some(Restr::Range(lo, hi)) => {
                     let desc = matches!(
                         col.kind,
                         ColumnKind::Clustering(_, crate::cql::ast::Order::Desc)
                     );
-                    let mk = |x: &Option<(Term, bool)>| -> Result<Option<Bound>, ServerError> {
-                        let Some((t, inc)) = x else { return Ok(None) };
-                        let Some(v) = eval(t, recv, binds)?.bytes().cloned() else {
-                            return Ok(None);
+                    let value =
+                        |x: &Option<(Term, bool)>| -> Result<Option<(Bytes, bool)>, ServerError> {
+                            let Some((t, inc)) = x else { return Ok(None) };
+                            Ok(eval(t, recv, binds)?.bytes().cloned().map(|v| (v, *inc)))
                         };
-                        let mut p = prefix.clone();
-                        p.push(v);
-                        Ok(Some(Bound {
-                            prefix: p,
-                            inclusive: *inc,
-                        }))
+                    let (lo_v, hi_v) = (value(lo)?, value(hi)?);
+                    let bound = |prefix: &[Bytes], v: &Option<(Bytes, bool)>| match v {
+                        Some((v, inclusive)) => {
+                            let mut p = prefix.to_vec();
+                            p.push(v.clone());
+                            Bound {
+                                prefix: p,
+                                inclusive: *inclusive,
+                            }
+                        }
+                        None => Bound {
+                            prefix: prefix.to_vec(),
+                            inclusive: true,
+                        },
                     };
-                    let (lo_b, hi_b) = (mk(lo)?, mk(hi)?);
-                    let (first, last) = if desc { (hi_b, lo_b) } else { (lo_b, hi_b) };
-                    let whole = Bound {
-                        prefix: prefix.clone(),
-                        inclusive: true,
-                    };
-                    start = first.unwrap_or_else(|| whole.clone());
-                    end = last.unwrap_or(whole);
-                    return Ok(Slice { start, end });
-                }
-                Some(Restr::In(_)) => {
-                    return Err(invalid(
-                        "IN restrictions are not supported on range deletions",
-                    ));
+                    return Ok(prefixes
+                        .iter()
+                        .map(|p| {
+                            let (first, last) = if desc { (&hi_v, &lo_v) } else { (&lo_v, &hi_v) };
+                            Slice {
+                                start: bound(p, first),
+                                end: bound(p, last),
+                            }
+                        })
+                        .collect());
                 }
                 None => break,
             }
         }
-        if !prefix.is_empty() {
-            start = Bound {
-                prefix: prefix.clone(),
-                inclusive: true,
-            };
-            end = Bound {
-                prefix,
-                inclusive: true,
-            };
-        }
-        Ok(Slice { start, end })
+        Ok(prefixes
+            .into_iter()
+            .map(|prefix| {
+                if prefix.is_empty() {
+                    Slice {
+                        start: Bound::unbounded(),
+                        end: Bound::unbounded(),
+                    }
+                } else {
+                    Slice {
+                        start: Bound {
+                            prefix: prefix.clone(),
+                            inclusive: true,
+                        },
+                        end: Bound {
+                            prefix,
+                            inclusive: true,
+                        },
+                    }
+                }
+            })
+            .collect())
     }
 }
 
@@ -606,8 +625,8 @@ pub(crate) enum Target {
     Static,
     /// The whole partition (DELETE without clustering restriction).
     Partition,
-    /// A clustering range (range deletion).
-    Range(Slice),
+    /// Clustering ranges (a range deletion; several with IN on a clustering prefix).
+    Ranges(Vec<Slice>),
 }
 
 fn op_specs(op: &Op, col: &Col, specs: &mut Specs) {

@@ -7,13 +7,12 @@ use cassia_protocol::response::ServerError;
 use cassia_protocol::types::ColumnType;
 
 pub(crate) use super::matching::{CkMatch, in_list, split_tuple};
-use super::matching::{cartesian, conditions, multi_positions, restr_values};
+use super::matching::{conditions, multi_positions};
 use super::schema::Table;
 use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::{ColumnKind, IndexTargetKind, invalid};
 use crate::cql::ast::{InValues, Operator, Relation, Term};
-use crate::store::partition_key_bytes;
 
 /// The ALLOW FILTERING refusal, word for word.
 pub(crate) const FILTERING_MESSAGE: &str = "Cannot execute this query as it might involve data filtering and thus may have unpredictable performance. If you want to execute this query despite the performance unpredictability, use ALLOW FILTERING";
@@ -240,12 +239,22 @@ impl Where {
                                 )?);
                             }
                         }
-                        _ => w.filters.push(Filter {
-                            col: idx,
-                            op: Operator::Eq,
-                            value: Err(values.clone()),
-                            map_key: None,
-                        }),
+                        _ => {
+                            // `SingleColumnRelation.newINRestriction`: IN on a regular or
+                            // static column only as a one-value IN (an EQ), index or not.
+                            if !matches!(values, InValues::List(v) if v.len() == 1) {
+                                return Err(invalid(format!(
+                                    "IN predicates on non-primary-key columns ({}) is not yet supported",
+                                    col.name
+                                )));
+                            }
+                            w.filters.push(Filter {
+                                col: idx,
+                                op: Operator::Eq,
+                                value: Err(values.clone()),
+                                map_key: None,
+                            })
+                        }
                     }
                 }
                 Relation::MultiColumn { columns, op, value } => {
@@ -325,7 +334,12 @@ impl Where {
                         map_key: Some(key.clone()),
                     });
                 }
-                Relation::IsNotNull { .. } => {}
+                // Only materialized views (their own DDL path) accept `IS NOT NULL`.
+                Relation::IsNotNull { column } => {
+                    return Err(invalid(format!(
+                        "Unsupported restriction: {column} IS NOT null"
+                    )));
+                }
             }
         }
         w.classify(table, allow_filtering)?;
@@ -450,79 +464,6 @@ impl Where {
             .filter(|(r, _)| !matches!(r, Some(Restr::Eq(_) | Restr::In(_))))
             .map(|(_, i)| table.cols[*i].name.clone())
             .collect()
-    }
-
-    /// The partitions selected (all of them when the key is not fully restricted).
-    pub fn partitions(
-        &self,
-        table: &Table,
-        binds: &Binds<'_>,
-    ) -> Result<Option<Partitions>, ServerError> {
-        if self.pk_complete() {
-            let mut per_col: Vec<Vec<Bytes>> = Vec::with_capacity(self.pk.len());
-            for (r, idx) in self.pk.iter().zip(table.pk.iter()) {
-                let col = &table.cols[*idx];
-                let vals = match r {
-                    Some(r) => restr_values(r, &col.name, &col.typ, binds)?,
-                    None => Vec::new(),
-                };
-                per_col.push(vals);
-            }
-            let mut keys: Vec<Bytes> = Vec::new();
-            cartesian(&per_col, &mut Vec::new(), &mut |parts| {
-                let refs: Vec<&[u8]> = parts.iter().map(|b| b.as_ref()).collect();
-                keys.push(partition_key_bytes(&refs));
-            });
-            return Ok(Some(Partitions::Keys(keys)));
-        }
-        if !self.token.is_empty() {
-            let mut lo = std::ops::Bound::Unbounded;
-            let mut hi = std::ops::Bound::Unbounded;
-            for (op, t) in &self.token {
-                let tok = match t {
-                    // `token(x, y)` on the right: the token of that partition key.
-                    Term::Function { name, args } if name == "token" => {
-                        let mut parts = Vec::with_capacity(args.len());
-                        for (a, idx) in args.iter().zip(table.pk.iter()) {
-                            let col = &table.cols[*idx];
-                            let recv = Receiver {
-                                name: &col.name,
-                                typ: &col.typ,
-                            };
-                            parts.push(eval(a, recv, binds)?.bytes().cloned().unwrap_or_default());
-                        }
-                        let refs: Vec<&[u8]> = parts.iter().map(|b| b.as_ref()).collect();
-                        crate::store::token::murmur3_token(&partition_key_bytes(&refs))
-                    }
-                    _ => {
-                        let v = eval(
-                            t,
-                            Receiver {
-                                name: "partition key token",
-                                typ: &ColumnType::BigInt,
-                            },
-                            binds,
-                        )?;
-                        let Some(b) = v.bytes() else { continue };
-                        <[u8; 8]>::try_from(b.as_ref())
-                            .map(i64::from_be_bytes)
-                            .unwrap_or(0)
-                    }
-                };
-                match op {
-                    Operator::Gt => lo = std::ops::Bound::Excluded(tok),
-                    Operator::Ge => lo = std::ops::Bound::Included(tok),
-                    Operator::Lt => hi = std::ops::Bound::Excluded(tok),
-                    Operator::Le => hi = std::ops::Bound::Included(tok),
-                    _ => {
-                        lo = std::ops::Bound::Included(tok);
-                        hi = std::ops::Bound::Included(tok);
-                    }
-                }
-            }
-            return Ok(Some(Partitions::Tokens(lo, hi)));
-        }
-        Ok(None)
     }
 
     /// Evaluates the partition key restrictions as a row filter (for filtering queries).

@@ -16,7 +16,7 @@ use super::schema::Table;
 use super::selection::{self, Acc, Sel, Selected};
 use super::specs::Specs;
 use super::term::{Binds, Receiver, Val, eval};
-use crate::catalog::{ColumnKind, invalid};
+use crate::catalog::invalid;
 use crate::cql::ast::{Select, Term};
 use crate::store::{
     ClusteringKey, ClusteringLayout, Partition, PartitionPos, Row, TableData, split_partition_key,
@@ -79,62 +79,11 @@ impl SelectPlan {
         {
             return Err(invalid(FILTERING_MESSAGE));
         }
-        let mut reversed = false;
-        for (i, (name, order)) in stmt.order_by.iter().enumerate() {
-            let Some((idx, col)) = table.col(name) else {
-                return Err(invalid(format!("Undefined column name {name}")));
-            };
-            let ColumnKind::Clustering(pos, natural) = col.kind else {
-                return Err(invalid(format!(
-                    "Order by is currently only supported on the clustered columns of the PRIMARY KEY, got {name}"
-                )));
-            };
-            if pos != i {
-                return Err(invalid(
-                    "Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY",
-                ));
-            }
-            let _ = idx;
-            let flip = *order != natural;
-            if i == 0 {
-                reversed = flip;
-            } else if flip != reversed {
-                return Err(invalid("Unsupported order by relation"));
-            }
-        }
-        if !stmt.order_by.is_empty() && !restrictions.pk_complete() {
-            return Err(invalid(
-                "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
-            ));
-        }
+        let reversed = super::select_checks::ordering(&table, stmt, &restrictions)?;
         if stmt.distinct {
-            for c in &selected.columns {
-                if let Some((_, col)) = table.col(&c.name) {
-                    if !matches!(col.kind, ColumnKind::PartitionKey(_) | ColumnKind::Static) {
-                        return Err(invalid(format!(
-                            "SELECT DISTINCT queries must only request partition key columns and/or static columns (not {})",
-                            c.name
-                        )));
-                    }
-                }
-            }
+            super::select_checks::distinct(&table, &selected, &restrictions)?;
         }
-        let key_cols: Vec<usize> = table.pk.iter().chain(table.ck.iter()).copied().collect();
-        for (i, name) in stmt.group_by.iter().enumerate() {
-            let Some((idx, col)) = table.col(name) else {
-                return Err(invalid(format!("Undefined column name {name}")));
-            };
-            if !col.kind.is_primary_key() {
-                return Err(invalid(format!(
-                    "Group by is currently only supported on the columns of the PRIMARY KEY, got {name}"
-                )));
-            }
-            if key_cols.get(i) != Some(&idx) {
-                return Err(invalid(
-                    "Group by currently only support groups of columns following their declared order in the PRIMARY KEY",
-                ));
-            }
-        }
+        let group_by = super::select_checks::group_by(&table, stmt, &restrictions)?;
         if let Some(t) = &stmt.limit {
             specs.term(t, "[limit]", &ColumnType::Int);
         }
@@ -149,7 +98,7 @@ impl SelectPlan {
             distinct: stmt.distinct,
             limit: stmt.limit.clone(),
             per_partition_limit: stmt.per_partition_limit.clone(),
-            group_by: stmt.group_by.len(),
+            group_by,
             json: stmt.json,
             ordered: !stmt.order_by.is_empty(),
             ann,
@@ -359,22 +308,23 @@ impl SelectPlan {
         let resume_ck = resume.as_ref().map(|r| r.clustering.clone());
         match &partitions {
             Some(Partitions::Keys(keys)) => {
-                let mut positions: Vec<PartitionPos> =
-                    keys.iter().cloned().map(TableData::position).collect();
-                positions.sort();
-                positions.dedup();
+                // Cassandra reads the keys of an IN in the order of the partition key's
+                // type (`MultiCBuilder.build` sorts and deduplicates them), not ring order.
+                let mut ordered: Vec<Bytes> = keys.clone();
+                ordered.sort_by(|a, b| compare_keys(table, a, b));
+                ordered.dedup();
+                let positions: Vec<PartitionPos> =
+                    ordered.into_iter().map(TableData::position).collect();
                 let mut skipping = resume.is_some() && !single;
                 for pos in &positions {
                     let mut rck = None;
                     if let Some(rp) = &resume_pos {
                         if skipping {
-                            if pos < rp {
+                            if pos != rp {
                                 continue;
                             }
                             skipping = false;
-                            if pos == rp {
-                                rck = resume_ck.as_deref();
-                            }
+                            rck = resume_ck.as_deref();
                         }
                     } else if single {
                         rck = resume_ck.as_deref();
@@ -423,6 +373,19 @@ impl SelectPlan {
         }
         out.finish(single, limit)
     }
+}
+
+/// Orders serialized partition keys by their columns' types, column by column.
+fn compare_keys(table: &Table, a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let n = table.pk.len();
+    let (pa, pb) = (split_partition_key(a, n), split_partition_key(b, n));
+    for ((x, y), idx) in pa.iter().zip(pb.iter()).zip(table.pk.iter()) {
+        let o = crate::store::compare::compare(&table.cols[*idx].typ, x, y);
+        if o.is_ne() {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
 }
 
 fn limit_value(
@@ -533,6 +496,10 @@ impl Output<'_> {
                     partition_del: p.deleted_at,
                     now: ctx.now,
                 };
+                // Filtering on static columns picks the partitions.
+                if !self.filtered_in(ctx, &row) {
+                    return true;
+                }
                 return self.emit(ctx, key, &row, &mut in_partition, budget);
             }
             return true;

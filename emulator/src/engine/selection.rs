@@ -62,7 +62,39 @@ pub(crate) enum Sel {
     },
 }
 
+impl Selected {
+    /// The table columns the selectors read, in order of first use (Cassandra's
+    /// `Selection.getColumns`).
+    pub(crate) fn columns_read(&self, table: &Table) -> Vec<usize> {
+        let mut out = Vec::new();
+        for sel in &self.sels {
+            sel.columns(table, &mut out);
+        }
+        out
+    }
+}
+
 impl Sel {
+    fn columns(&self, table: &Table, out: &mut Vec<usize>) {
+        let mut add = |i: usize| {
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        };
+        match self {
+            Sel::Col(i) | Sel::WriteTime(i) | Sel::Ttl(i) => add(*i),
+            Sel::Token => table.pk.iter().for_each(|i| add(*i)),
+            Sel::Agg(_, a, _) | Sel::Neg(a, _) => a.columns(table, out),
+            Sel::Scalar(_, args, _) => args.iter().for_each(|a| a.columns(table, out)),
+            Sel::Similarity(_, a, b) | Sel::Op(_, a, b, ..) | Sel::Element(a, b, _) => {
+                a.columns(table, out);
+                b.columns(table, out);
+            }
+            Sel::Slice(c, ..) => c.columns(table, out),
+            _ => {}
+        }
+    }
+
     pub fn is_aggregate(&self) -> bool {
         matches!(self, Sel::CountStar | Sel::Agg(..))
     }
