@@ -71,11 +71,10 @@ impl Consistency {
     pub fn is_serial(self) -> bool {
         matches!(self, Consistency::Serial | Consistency::LocalSerial)
     }
-}
 
-impl fmt::Display for Consistency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = match self {
+    /// Cassandra's name of the level (`LOCAL_QUORUM`), as in CQL and its error messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Consistency::Any => "ANY",
             Consistency::One => "ONE",
             Consistency::Two => "TWO",
@@ -87,7 +86,12 @@ impl fmt::Display for Consistency {
             Consistency::Serial => "SERIAL",
             Consistency::LocalSerial => "LOCAL_SERIAL",
             Consistency::LocalOne => "LOCAL_ONE",
-        };
-        f.write_str(s)
+        }
+    }
+}
+
+impl fmt::Display for Consistency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }

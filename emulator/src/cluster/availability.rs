@@ -115,23 +115,9 @@ fn ensure(
     })
 }
 
-/// Cassandra's name of a level (`LOCAL_QUORUM`), as in its messages.
+/// Cassandra's name of a level (`LOCAL_QUORUM`), as in its messages: the protocol's.
 pub(crate) fn name(cl: Consistency) -> &'static str {
-    match cl {
-        Consistency::Any => "ANY",
-        Consistency::One => "ONE",
-        Consistency::Two => "TWO",
-        Consistency::Three => "THREE",
-        Consistency::Quorum => "QUORUM",
-        Consistency::All => "ALL",
-        Consistency::LocalQuorum => "LOCAL_QUORUM",
-        Consistency::EachQuorum => "EACH_QUORUM",
-        Consistency::Serial => "SERIAL",
-        Consistency::LocalSerial => "LOCAL_SERIAL",
-        Consistency::LocalOne => "LOCAL_ONE",
-        #[allow(unreachable_patterns)]
-        _ => "UNKNOWN",
-    }
+    cl.as_str()
 }
 
 #[cfg(test)]
