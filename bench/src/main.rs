@@ -20,6 +20,7 @@ mod alloc;
 mod chart;
 mod clients;
 mod cluster_mode;
+mod durations;
 mod emulator_mode;
 mod mapper_mode;
 mod migrations_mode;

@@ -11,6 +11,7 @@
 //! counted; with `target/release/cassia` built, the nothing-pending call is also timed
 //! through the real binary.
 
+use crate::durations::{self, pct};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -33,16 +34,9 @@ fn migrations(n: u64) -> Result<MigrationSet, String> {
     MigrationSet::new(ms).map_err(|e| e.to_string())
 }
 
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
+/// Milliseconds as this report prints them.
 fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    durations::ms(d, 1)
 }
 
 /// Runs both measurements and returns a Markdown section.

@@ -7,6 +7,7 @@
 //! a fixed-seed generator so every run searches the same data. Each size runs `QUERIES`
 //! searches with different query vectors, prepared once, and reports median and p99.
 
+use crate::durations::{self, pct};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -36,13 +37,9 @@ impl Vectors {
     }
 }
 
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len().saturating_sub(1)) as f64 * p).round() as usize;
-    sorted.get(i).copied().unwrap_or_default()
-}
-
+/// Milliseconds as this report prints them.
 fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+    durations::ms(d, 2)
 }
 
 /// Runs every size and returns a Markdown section.
