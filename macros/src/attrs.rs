@@ -97,6 +97,16 @@ impl Item {
         }
     }
 
+    /// `rename = "column"`: a string, reported when empty (and still returned, so that the
+    /// field keeps being checked).
+    pub(crate) fn column_name(&self, errors: &mut Errors) -> Option<String> {
+        let name = self.string(errors)?;
+        if name.is_empty() {
+            errors.at(self.span, "a column name cannot be empty");
+        }
+        Some(name)
+    }
+
     /// `name = 123`.
     pub(crate) fn integer<T: std::str::FromStr>(&self, errors: &mut Errors) -> Option<T>
     where
@@ -148,6 +158,27 @@ impl Item {
             None => Some(None),
             Some(_) => self.integer(errors).map(Some),
         }
+    }
+}
+
+/// Reports every field whose column (`(field span, column)`) is already taken, by an earlier
+/// field or by one of `taken` (a discriminator column).
+pub(crate) fn unique_columns<'a>(
+    taken: &[&'a str],
+    columns: impl IntoIterator<Item = (Span, &'a str)>,
+    errors: &mut Errors,
+) {
+    let mut seen: Vec<&str> = taken.to_vec();
+    for (span, column) in columns {
+        if seen.contains(&column) {
+            errors.at(
+                span,
+                format!(
+                    "duplicate column name `{column}`: give one of the fields another name with `#[cassia(rename = \"...\")]`"
+                ),
+            );
+        }
+        seen.push(column);
     }
 }
 

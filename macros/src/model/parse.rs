@@ -173,22 +173,13 @@ impl ModelDef {
     }
 
     fn validate(&self, errors: &mut Errors) {
-        let mut seen: Vec<&str> = Vec::new();
-        if let Some(d) = &self.table.discriminator {
-            seen.push(d);
-        }
-        for f in &self.fields {
-            if seen.contains(&f.column.as_str()) {
-                errors.at(
-                    f.ident.span(),
-                    format!(
-                        "duplicate column name `{}`: give one of the fields another name with `#[cassia(rename = \"...\")]`",
-                        f.column
-                    ),
-                );
-            }
-            seen.push(&f.column);
-        }
+        attrs::unique_columns(
+            self.table.discriminator.as_deref().as_slice(),
+            self.fields
+                .iter()
+                .map(|f| (f.ident.span(), f.column.as_str())),
+            errors,
+        );
         if !self
             .fields
             .iter()
@@ -355,10 +346,7 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<FieldDef> {
                 }
             }
             "rename" => {
-                if let Some(name) = item.string(errors) {
-                    if name.is_empty() {
-                        errors.at(item.span, "a column name cannot be empty");
-                    }
+                if let Some(name) = item.column_name(errors) {
                     def.column = name;
                 }
             }

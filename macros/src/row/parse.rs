@@ -76,19 +76,14 @@ impl RowDef {
                 def.fields.push(field);
             }
         }
-        let mut seen: Vec<&str> = Vec::new();
-        for f in def.fields.iter().filter(|f| f.read != Read::Skip) {
-            if seen.contains(&f.column.as_str()) {
-                errors.at(
-                    f.ident.span(),
-                    format!(
-                        "duplicate column name `{}`: give one of the fields another name with `#[cassia(rename = \"...\")]`",
-                        f.column
-                    ),
-                );
-            }
-            seen.push(&f.column);
-        }
+        attrs::unique_columns(
+            &[],
+            def.fields
+                .iter()
+                .filter(|f| f.read != Read::Skip)
+                .map(|f| (f.ident.span(), f.column.as_str())),
+            &mut errors,
+        );
         errors.finish(def)
     }
 
@@ -129,10 +124,7 @@ fn parse_field(f: &syn::Field, errors: &mut Errors) -> Option<FieldDef> {
     for item in attrs::items(&f.attrs, errors) {
         match item.name.as_str() {
             "rename" => {
-                if let Some(name) = item.string(errors) {
-                    if name.is_empty() {
-                        errors.at(item.span, "a column name cannot be empty");
-                    }
+                if let Some(name) = item.column_name(errors) {
                     def.column = name;
                     renamed = Some(item.span);
                 }
