@@ -117,38 +117,40 @@ pub async fn write(session: &Session, case: &Case, id: &str) -> Option<Result<()
 }
 
 async fn write_geo(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
-    let bytes = match encode(case, &case.value.as_ref()) {
-        Ok(b) => b,
-        Err(e) => return Some(Err(e)),
-    };
-    let mut row = Geo {
+    let row = Geo {
         id: id.to_string(),
         ..Geo::default()
     };
-    let set = with_geo_fields!(set_field!(row, case.column.as_str(), case, &bytes));
-    if let Err(e) = set? {
-        return Some(Err(format!("expected value as a model field: {e}")));
-    }
-    Some(
-        row.insert()
-            .execute_on(session)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-    )
+    insert_case(session, case, row, |row, bytes| {
+        with_geo_fields!(set_field!(row, case.column.as_str(), case, bytes))
+    })
+    .await
 }
 
 async fn write_vals(session: &Session, case: &Case, id: &str) -> Option<Result<(), String>> {
+    let row = Vals {
+        id: id.to_string(),
+        ..Vals::default()
+    };
+    insert_case(session, case, row, |row, bytes| {
+        with_fields!(set_field!(row, case.column.as_str(), case, bytes))
+    })
+    .await
+}
+
+/// Encodes the case's value, sets it on `row` with `set` (`None`: no field for the column)
+/// and inserts the row.
+async fn insert_case<M: Model>(
+    session: &Session,
+    case: &Case,
+    mut row: M,
+    set: impl FnOnce(&mut M, &[u8]) -> Option<Result<(), String>>,
+) -> Option<Result<(), String>> {
     let bytes = match encode(case, &case.value.as_ref()) {
         Ok(b) => b,
         Err(e) => return Some(Err(e)),
     };
-    let mut row = Vals {
-        id: id.to_string(),
-        ..Vals::default()
-    };
-    let set = with_fields!(set_field!(row, case.column.as_str(), case, &bytes));
-    if let Err(e) = set? {
+    if let Err(e) = set(&mut row, &bytes)? {
         return Some(Err(format!("expected value as a model field: {e}")));
     }
     Some(
