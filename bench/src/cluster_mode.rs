@@ -23,6 +23,8 @@ use cassia_emulator::engine::RequestKind;
 use cassia_emulator::{Emulator, EmulatorHandle};
 use tokio::sync::Mutex;
 
+use crate::modes;
+
 const IN_FLIGHT: usize = 32;
 const KEYS: i32 = 1_000;
 
@@ -32,12 +34,7 @@ fn err(e: impl std::fmt::Display) -> String {
 
 /// Runs both measurements and returns a Markdown section.
 pub(crate) fn run() -> Result<String, String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(err)?;
-    runtime.block_on(measure())
+    modes::run_section(measure())
 }
 
 async fn session(

@@ -11,7 +11,7 @@
 //! counted; with `target/release/cassia` built, the nothing-pending call is also timed
 //! through the real binary.
 
-use crate::durations::{self, pct};
+use crate::modes::{self, pct};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -36,17 +36,12 @@ fn migrations(n: u64) -> Result<MigrationSet, String> {
 
 /// Milliseconds as this report prints them.
 fn ms(d: Duration) -> String {
-    durations::ms(d, 1)
+    modes::ms(d, 1)
 }
 
 /// Runs both measurements and returns a Markdown section.
 pub(crate) fn run() -> Result<String, String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(measure())
+    modes::run_section(measure())
 }
 
 async fn connect(addr: &str) -> Result<Session, String> {

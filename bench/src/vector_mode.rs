@@ -7,7 +7,7 @@
 //! a fixed-seed generator so every run searches the same data. Each size runs `QUERIES`
 //! searches with different query vectors, prepared once, and reports median and p99.
 
-use crate::durations::{self, pct};
+use crate::modes::{self, pct};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -39,17 +39,12 @@ impl Vectors {
 
 /// Milliseconds as this report prints them.
 fn ms(d: Duration) -> String {
-    durations::ms(d, 2)
+    modes::ms(d, 2)
 }
 
 /// Runs every size and returns a Markdown section.
 pub(crate) fn run() -> Result<String, String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    runtime.block_on(measure())
+    modes::run_section(measure())
 }
 
 async fn measure() -> Result<String, String> {

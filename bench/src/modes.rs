@@ -1,7 +1,21 @@
-//! Percentiles of measured durations and how the reports print them, shared by the modes
-//! that time single operations (vector search, migrations).
+//! What the in-process measurement modes (vector search, migrations, cluster) share: the
+//! runtime they measure on, percentiles of measured durations and how reports print them.
 
+use std::future::Future;
 use std::time::Duration;
+
+/// Runs a mode's `measure` future (which returns its Markdown section) on a 2-worker
+/// runtime of its own.
+pub(crate) fn run_section(
+    measure: impl Future<Output = Result<String, String>>,
+) -> Result<String, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(measure)
+}
 
 /// The `p` percentile (0.0 to 1.0) of `sorted` by nearest rank; zero when empty.
 pub(crate) fn pct(sorted: &[Duration], p: f64) -> Duration {
