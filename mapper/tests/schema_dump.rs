@@ -77,8 +77,8 @@ CREATE INDEX ON events (FULL(sizes));
 CREATE INDEX ON events (day);
 CREATE INDEX ON events ("userId");
 CREATE INDEX "Mixed_value" ON "Mixed" ("Value");
-CREATE CUSTOM INDEX events_note_sasi ON events (note) USING 'org.apache.cassandra.index.sasi.SASIIndex'
-    WITH OPTIONS = {'mode': 'CONTAINS'};
+CREATE CUSTOM INDEX events_note_sai ON events (note) USING 'StorageAttachedIndex'
+    WITH OPTIONS = {'case_sensitive': 'false'};
 "#;
 
 async fn start() -> (EmulatorHandle, Session) {
@@ -131,7 +131,7 @@ async fn dump_replays_to_the_same_schema() {
             "CREATE INDEX events_attrs_idx ON dump_src.events",
             "CREATE INDEX events_day_idx ON dump_src.events",
             "CREATE INDEX events_kind_idx ON dump_src.events",
-            "CREATE CUSTOM INDEX events_note_sasi ON dump_src.events",
+            "CREATE CUSTOM INDEX events_note_sai ON dump_src.events",
             "CREATE INDEX events_sizes_idx ON dump_src.events",
             "CREATE INDEX \"events_userId_idx\" ON dump_src.events",
             "CREATE INDEX tags_idx ON dump_src.events",
@@ -141,8 +141,8 @@ async fn dump_replays_to_the_same_schema() {
     assert!(dump.ends_with(";\n"));
     assert!(
         dump.contains(
-            "CREATE CUSTOM INDEX events_note_sasi ON dump_src.events (note) USING \
-             'org.apache.cassandra.index.sasi.SASIIndex' WITH OPTIONS = {'mode': 'CONTAINS'};"
+            "CREATE CUSTOM INDEX events_note_sai ON dump_src.events (note) USING \
+             'StorageAttachedIndex' WITH OPTIONS = {'case_sensitive': 'false'};"
         ),
         "{dump}"
     );
