@@ -32,15 +32,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), ExampleError> {
-    let target = target::connect().await?;
-    println!("connected to {}", target.description);
-    let outcome = blog(&target.session).await;
-    // Clean up even after a failed check, so a rerun starts from nothing.
-    let dropped = drop_keyspace(&target.session).await;
-    target.close().await;
-    outcome?;
-    dropped?;
-    println!("\ndropped keyspace {KEYSPACE}");
+    target::with_owned_keyspace(KEYSPACE, async |target| blog(&target.session).await).await?;
     println!("\nblog: everything read back as written");
     Ok(())
 }
@@ -51,8 +43,6 @@ fn at(minutes: i64) -> DateTime<Utc> {
 }
 
 async fn blog(session: &Session) -> Result<(), ExampleError> {
-    drop_keyspace(session).await?;
-
     println!("\n== Schema (migrations embedded at compile time from blog/migrations/)");
     // The files were written by `blog_migrate schema generate` from the models; the
     // migrator creates the keyspace, applies what is pending and records it.
@@ -185,12 +175,5 @@ async fn blog(session: &Session) -> Result<(), ExampleError> {
             p.comments.len()
         );
     }
-    Ok(())
-}
-
-async fn drop_keyspace(session: &Session) -> Result<(), ExampleError> {
-    session
-        .query(format!("DROP KEYSPACE IF EXISTS {KEYSPACE}"), ())
-        .await?;
     Ok(())
 }

@@ -31,38 +31,16 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), ExampleError> {
-    let target = target::connect().await?;
-    println!(
-        "connected to {} (protocol {:?})",
-        target.description,
-        target.session.protocol_version()
-    );
-    let outcome = tour(&target.session, target.is_embedded()).await;
-    // Clean up even after a failed check, so a rerun starts from nothing.
-    let dropped = drop_keyspace(&target.session).await;
-    target.close().await;
-    outcome?;
-    dropped?;
-    println!("\ndropped keyspace {KEYSPACE}");
+    target::with_owned_keyspace(KEYSPACE, async |target| {
+        tour(&target.session, target.is_embedded()).await
+    })
+    .await?;
     println!("\nquickstart: every value read back as written");
     Ok(())
 }
 
 async fn tour(session: &Session, embedded: bool) -> Result<(), ExampleError> {
-    // A leftover from an interrupted run would make the checks see old rows.
-    drop_keyspace(session).await?;
-    session
-        .query(
-            format!(
-                "CREATE KEYSPACE {KEYSPACE} WITH replication = \
-                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-            ),
-            (),
-        )
-        .await?;
-    session.await_schema_agreement().await?;
-    session.use_keyspace(KEYSPACE).await?;
-    println!("created keyspace {KEYSPACE}");
+    target::create_keyspace(session, KEYSPACE).await?;
 
     values::run(session).await?;
     typed::run(session).await?;
@@ -73,12 +51,5 @@ async fn tour(session: &Session, embedded: bool) -> Result<(), ExampleError> {
     statements::batch(session).await?;
     statements::lwt(session).await?;
     mapper::run(session).await?;
-    Ok(())
-}
-
-async fn drop_keyspace(session: &Session) -> Result<(), ExampleError> {
-    session
-        .query(format!("DROP KEYSPACE IF EXISTS {KEYSPACE}"), ())
-        .await?;
     Ok(())
 }

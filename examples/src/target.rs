@@ -81,6 +81,57 @@ pub async fn connect() -> Result<Target, ExampleError> {
     })
 }
 
+/// Connects (see [`connect`]) and runs `body` with the session owning `keyspace`: a
+/// leftover from an interrupted run is dropped first, and the keyspace is dropped again
+/// afterwards even when `body` failed, so a rerun starts from nothing; then the connection
+/// (and the embedded emulator) is closed.
+pub async fn with_owned_keyspace(
+    keyspace: &str,
+    body: impl AsyncFnOnce(&Target) -> Result<(), ExampleError>,
+) -> Result<(), ExampleError> {
+    let target = connect().await?;
+    println!(
+        "connected to {} (protocol {:?})",
+        target.description,
+        target.session.protocol_version()
+    );
+    let outcome = match drop_keyspace(&target.session, keyspace).await {
+        Ok(()) => body(&target).await,
+        Err(e) => Err(e),
+    };
+    let dropped = drop_keyspace(&target.session, keyspace).await;
+    target.close().await;
+    outcome?;
+    dropped?;
+    println!("\ndropped keyspace {keyspace}");
+    Ok(())
+}
+
+/// Creates `keyspace` (SimpleStrategy, one replica), waits for schema agreement and selects
+/// it.
+pub async fn create_keyspace(session: &Session, keyspace: &str) -> Result<(), ExampleError> {
+    session
+        .query(
+            format!(
+                "CREATE KEYSPACE {keyspace} WITH replication = \
+                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+            ),
+            (),
+        )
+        .await?;
+    session.await_schema_agreement().await?;
+    session.use_keyspace(keyspace).await?;
+    println!("created keyspace {keyspace}");
+    Ok(())
+}
+
+async fn drop_keyspace(session: &Session, keyspace: &str) -> Result<(), ExampleError> {
+    session
+        .query(format!("DROP KEYSPACE IF EXISTS {keyspace}"), ())
+        .await?;
+    Ok(())
+}
+
 /// Applies the optional protocol, credential and TLS settings; `setting` looks a variable
 /// up (the environment, or a table in tests).
 fn configure(

@@ -62,30 +62,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), ExampleError> {
-    let target = target::connect().await?;
-    println!("connected to {}", target.description);
-    let outcome = search(&target.session).await;
-    let dropped = drop_keyspace(&target.session).await;
-    target.close().await;
-    outcome?;
-    dropped?;
+    target::with_owned_keyspace(KEYSPACE, async |target| search(&target.session).await).await?;
     println!("\nvector_search: the nearest rows and their similarity are as computed");
     Ok(())
 }
 
 async fn search(session: &Session) -> Result<(), ExampleError> {
-    drop_keyspace(session).await?;
-    session
-        .query(
-            format!(
-                "CREATE KEYSPACE {KEYSPACE} WITH replication = \
-                 {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-            ),
-            (),
-        )
-        .await?;
-    session.await_schema_agreement().await?;
-    session.use_keyspace(KEYSPACE).await?;
+    target::create_keyspace(session, KEYSPACE).await?;
 
     let expected = nearest_two();
     println!("\nexpected (computed here with Cassandra's cosine formula):");
@@ -235,12 +218,5 @@ fn compare<'a>(
             format!("{got}"),
         )?;
     }
-    Ok(())
-}
-
-async fn drop_keyspace(session: &Session) -> Result<(), ExampleError> {
-    session
-        .query(format!("DROP KEYSPACE IF EXISTS {KEYSPACE}"), ())
-        .await?;
     Ok(())
 }
