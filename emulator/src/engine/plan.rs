@@ -204,16 +204,9 @@ pub(crate) fn plan(
 
 fn finish_write(planned: &mut Planned, table: &Table, w: WritePlan, specs: Specs) {
     planned.pk_indexes = pk_indexes(table, &w.restrictions);
-    if w.condition.is_some() {
-        let cols = [("[applied]", "org.apache.cassandra.db.marshal.BooleanType")];
-        planned.metadata_id = metadata_id(cols);
-        planned.result_columns = vec![ColumnSpec {
-            keyspace: table.keyspace().to_owned(),
-            table: table.name().to_owned(),
-            name: "[applied]".to_owned(),
-            typ: cassia_protocol::types::ColumnType::Boolean,
-        }];
-    }
+    // A conditional write prepares with no result metadata (4.0's CQLStatement default,
+    // ResultMetadata.EMPTY with the NO_METADATA flag): its result columns vary with the
+    // outcome, so every LWT result describes its own columns.
     (planned.bind_specs, planned.bind_names) = specs.finish();
     planned.plan = Plan::Write(w);
 }
