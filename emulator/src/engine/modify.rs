@@ -276,6 +276,14 @@ impl WritePlan {
             op_specs(&op, col, specs);
             ops.push(op);
         }
+        let restrictions = modification_where(&table, &stmt.where_clause, specs, "UPDATE")?;
+        let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
+        refuse_counter_conditions(&table, condition.as_ref())?;
+        if condition.is_some() && stmt.using.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
+        }
         if table.def.is_counter && stmt.using.timestamp.is_some() {
             return Err(invalid(
                 "Cannot provide custom timestamp for counter updates",
@@ -283,13 +291,6 @@ impl WritePlan {
         }
         if table.def.is_counter && stmt.using.ttl.is_some() {
             return Err(invalid("Cannot provide custom TTL for counter updates"));
-        }
-        let restrictions = modification_where(&table, &stmt.where_clause, specs, "UPDATE")?;
-        let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
-        if condition.is_some() && stmt.using.timestamp.is_some() {
-            return Err(invalid(
-                "Cannot provide custom timestamp for conditional updates",
-            ));
         }
         Ok(WritePlan {
             table,
@@ -346,6 +347,7 @@ impl WritePlan {
         }
         let restrictions = modification_where(&table, &stmt.where_clause, specs, "DELETE")?;
         let condition = CondPlan::prepare(&table, stmt.condition.as_ref(), specs)?;
+        refuse_counter_conditions(&table, condition.as_ref())?;
         if condition.is_some() && stmt.timestamp.is_some() {
             return Err(invalid(
                 "Cannot provide custom timestamp for conditional updates",
@@ -714,4 +716,18 @@ fn modification_where(
         )));
     }
     Ok(w)
+}
+
+/// ModificationStatement's constructor: no LWT may touch a counter table (checked before the
+/// timestamp and TTL rules, which 4.0 applies later in `validate`).
+fn refuse_counter_conditions(
+    table: &Table,
+    condition: Option<&CondPlan>,
+) -> Result<(), ServerError> {
+    if table.def.is_counter && condition.is_some() {
+        return Err(invalid(
+            "Conditional updates are not supported on counter tables",
+        ));
+    }
+    Ok(())
 }
