@@ -98,7 +98,15 @@ impl Parser<'_> {
         self.expect_kw("SET")?;
         let mut assignments = vec![self.assignment()?];
         while self.eat_sym(",") {
-            assignments.push(self.assignment()?);
+            let next = self.assignment()?;
+            // Cql.g's addRawUpdate: a plain `c = v` combines with no other operation on `c`,
+            // and one UDT field is set at most once (Operation.*.isCompatibleWith).
+            if let Some(column) = assignments.iter().find_map(|a| clash(a, &next)) {
+                return Err(self.error(SyntaxErrorKind::Invalid {
+                    message: format!("Multiple incompatible setting of column {column}"),
+                }));
+            }
+            assignments.push(next);
         }
         self.expect_kw("WHERE")?;
         let where_clause = self.where_clause()?;
@@ -302,5 +310,31 @@ impl Parser<'_> {
             using,
             statements,
         })
+    }
+}
+
+/// The column two assignments set incompatibly, if they do.
+fn clash<'a>(a: &Assignment, b: &'a Assignment) -> Option<&'a str> {
+    let column = assigned(b);
+    if assigned(a) != column {
+        return None;
+    }
+    let compatible = match (a, b) {
+        (Assignment::Set { .. }, _) | (_, Assignment::Set { .. }) => false,
+        (Assignment::SetField { field: f, .. }, Assignment::SetField { field: g, .. }) => f != g,
+        _ => true,
+    };
+    (!compatible).then_some(column)
+}
+
+/// The column an assignment writes.
+fn assigned(a: &Assignment) -> &str {
+    match a {
+        Assignment::Set { column, .. }
+        | Assignment::SetElement { column, .. }
+        | Assignment::SetField { column, .. }
+        | Assignment::Add { column, .. }
+        | Assignment::Prepend { column, .. }
+        | Assignment::Remove { column, .. } => column,
     }
 }
