@@ -11,7 +11,10 @@ use transport_support::*;
 fn expected_supported() -> Vec<(String, Vec<String>)> {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     vec![
-        ("PROTOCOL_VERSIONS".into(), s(&["4/v4", "5/v5"])),
+        (
+            "PROTOCOL_VERSIONS".into(),
+            s(&["3/v3", "4/v4", "5/v5", "6/v6-beta"]),
+        ),
         ("COMPRESSION".into(), s(&["snappy", "lz4"])),
         ("CQL_VERSION".into(), s(&["3.4.5"])),
     ]
@@ -169,21 +172,21 @@ async fn unsupported_version_gets_cassandras_error_in_a_readable_version() {
         err.error(),
         (
             0x000A,
-            "Invalid or unsupported protocol version (6); supported versions are (4/v4, 5/v5)"
+            "Invalid or unsupported protocol version (6); supported versions are (3/v3, 4/v4, 5/v5, 6/v6-beta)"
                 .into()
         )
     );
     c.expect_closed().await;
 
     // Older than we speak: answered in the client's own version so it can read it.
-    let mut c = RawClient::connect(emu.addr(), 0x03).await;
+    let mut c = RawClient::connect(emu.addr(), 0x02).await;
     c.send(0, 3, OPTIONS, &[]).await;
     let err = c.recv_some().await;
-    assert_eq!((err.version, err.stream), (0x83, 3));
+    assert_eq!((err.version, err.stream), (0x82, 3));
     assert!(
         err.error()
             .1
-            .starts_with("Invalid or unsupported protocol version (3);")
+            .starts_with("Invalid or unsupported protocol version (2);")
     );
     c.expect_closed().await;
 }
@@ -201,7 +204,7 @@ async fn v4_only_server_steps_a_v5_client_down() {
     assert_eq!(err.version, 0x84);
     assert_eq!(
         err.error().1,
-        "Invalid or unsupported protocol version (5); supported versions are (4/v4)"
+        "Invalid or unsupported protocol version (5); supported versions are (3/v3, 4/v4)"
     );
     c.expect_closed().await;
     // The same client retrying with v4 is served.

@@ -196,11 +196,7 @@ impl Dispatcher {
         vec![
             (
                 "PROTOCOL_VERSIONS".to_owned(),
-                self.shared
-                    .versions
-                    .iter()
-                    .map(|v| version_label(*v))
-                    .collect(),
+                supported_labels(&self.shared.versions),
             ),
             (
                 "COMPRESSION".to_owned(),
@@ -305,7 +301,33 @@ const CQL_VERSION: &str = "3.4.5";
 
 /// `4/v4`, `5/v5`: the labels Cassandra uses in SUPPORTED and in version errors.
 pub(crate) fn version_label(v: ProtocolVersion) -> String {
-    format!("{}/v{}", v.number(), v.number())
+    number_label(v.number())
+}
+
+/// Cassandra 4.0's label for a version number (`ProtocolVersion.toString`): v6 is its beta.
+pub(crate) fn number_label(n: u8) -> String {
+    if n == BETA_VERSION {
+        format!("{n}/v{n}-beta")
+    } else {
+        format!("{n}/v{n}")
+    }
+}
+
+/// Protocol v6, which Cassandra 4.0 lists as a beta needing the USE_BETA flag.
+pub(crate) const BETA_VERSION: u8 = 6;
+
+/// What Cassandra 4.0 lists as supported, for the versions this server is configured with:
+/// v3 is served alongside v4 (see `legacy`), and 4.0 lists its v6 beta next to v5.
+pub(crate) fn supported_labels(versions: &[ProtocolVersion]) -> Vec<String> {
+    let mut labels = Vec::new();
+    if versions.contains(&ProtocolVersion::V4) {
+        labels.push(number_label(super::legacy::V3));
+    }
+    labels.extend(versions.iter().map(|v| version_label(*v)));
+    if versions.contains(&ProtocolVersion::V5) {
+        labels.push(number_label(BETA_VERSION));
+    }
+    labels
 }
 
 /// A ProtocolError (0x000A) with `message`.

@@ -10,11 +10,14 @@ use bytes::{Bytes, BytesMut};
 use cassia_protocol::codec::{FrameDecoder, FrameEncoder, FrameError};
 use cassia_protocol::compression::Compression;
 use cassia_protocol::envelope::{RequestFrame, ResponseFrame};
-use cassia_protocol::frame::{Direction, FrameHeader, HEADER_LEN, Opcode, ProtocolVersion};
+use cassia_protocol::frame::{
+    Direction, FrameFlags, FrameHeader, HEADER_LEN, Opcode, ProtocolVersion,
+};
 use cassia_protocol::response::{ErrorKind, Response, ServerError};
 use cassia_protocol::wire::DecodeError;
 
-use super::dispatch::{protocol_error, version_label};
+use super::dispatch::{BETA_VERSION, number_label, protocol_error, supported_labels};
+use super::legacy;
 use crate::server::Shared;
 
 /// A request frame whose header passed the checks, body decompressed.
@@ -49,6 +52,8 @@ pub(crate) struct FrameReader {
     max_frame_size: usize,
     /// Fixed by the first frame.
     version: Option<ProtocolVersion>,
+    /// The first frame was v3: frames are read as v4 (see `legacy`), `version` is V4.
+    v3: bool,
 }
 
 impl FrameReader {
@@ -61,7 +66,73 @@ impl FrameReader {
             versions: shared.versions.clone(),
             max_frame_size: shared.max_frame_size,
             version: None,
+            v3: false,
         }
+    }
+
+    /// Whether the connection speaks v3 (read as v4).
+    pub(crate) fn is_v3(&self) -> bool {
+        self.v3
+    }
+
+    fn accepts_v3(&self) -> bool {
+        self.versions.contains(&ProtocolVersion::V4)
+    }
+
+    /// The label of the connection's version, as Cassandra names it in errors.
+    fn fixed_label(&self, fixed: ProtocolVersion) -> String {
+        number_label(if self.v3 { legacy::V3 } else { fixed.number() })
+    }
+
+    /// What the version byte at the front of `input` needs before the v4 codec sees it:
+    /// v3 is rewritten to v4, a v4 frame on a v3 connection and v6 without USE_BETA are
+    /// refused as Cassandra 4.0 refuses them.
+    fn legacy_version(&mut self, input: &mut BytesMut) -> Result<(), BadInput> {
+        let Some(&first) = input.first() else {
+            return Ok(());
+        };
+        let stream = |input: &BytesMut| {
+            input
+                .get(2..4)
+                .map_or(0, |s| i16::from_be_bytes([s[0], s[1]]))
+        };
+        match (first & 0x7f, self.version) {
+            (legacy::V3, None) if self.accepts_v3() => self.v3 = true,
+            (legacy::V3, Some(_)) if self.v3 => {}
+            (4, Some(fixed)) if self.v3 => {
+                return Err(BadInput {
+                    version: fixed.number(),
+                    stream: stream(input),
+                    error: protocol_error(format!(
+                        "Invalid message version. Got {} but previous messages on this connection had version {}",
+                        number_label(4),
+                        self.fixed_label(fixed)
+                    )),
+                });
+            }
+            (BETA_VERSION, None) if self.versions.contains(&ProtocolVersion::V5) => {
+                // 4.0's Envelope.Decoder checks the flags right after the version.
+                let Some(&flags) = input.get(1) else {
+                    return Ok(());
+                };
+                if flags & FrameFlags::USE_BETA == 0 {
+                    return Err(BadInput {
+                        version: BETA_VERSION,
+                        stream: stream(input),
+                        error: protocol_error(format!(
+                            "Beta version of the protocol used ({}), but USE_BETA flag is unset",
+                            number_label(BETA_VERSION)
+                        )),
+                    });
+                }
+                return Ok(());
+            }
+            _ => return Ok(()),
+        }
+        if let Some(byte) = input.first_mut() {
+            *byte = (first & 0x80) | 4;
+        }
+        Ok(())
     }
 
     /// STARTUP was accepted: v4 bodies are compressed from now on; v5 switches to segments
@@ -77,6 +148,9 @@ impl FrameReader {
 
     /// The next complete frame (`Ok(None)`: more bytes needed), or the reason to close.
     pub(crate) fn next(&mut self, input: &mut BytesMut) -> Result<Option<Frame>, BadInput> {
+        if !self.decoder.uses_segments() {
+            self.legacy_version(input)?;
+        }
         // Peeked before decoding so a refusal can name the stream and answer in the frame's
         // version (plain framing only: inside segments the header is not at the front).
         let peeked = match input.get(..4) {
@@ -114,13 +188,12 @@ impl FrameReader {
             if number == fixed.number() {
                 return Ok(fixed);
             }
-            let got = ProtocolVersion::from_number(number)
-                .map_or_else(|| number.to_string(), version_label);
             return Err((
                 fixed.number(),
                 protocol_error(format!(
-                    "Invalid message version. Got {got} but previous messages on this connection had version {}",
-                    version_label(fixed)
+                    "Invalid message version. Got {} but previous messages on this connection had version {}",
+                    number_label(number),
+                    self.fixed_label(fixed)
                 )),
             ));
         }
@@ -136,12 +209,15 @@ impl FrameReader {
     /// Cassandra's "Invalid or unsupported protocol version" error, in the client's own
     /// version if it is older than ours (drivers then step down), else in our newest.
     fn unsupported_version(&self, number: u8) -> (u8, ServerError) {
-        let labels: Vec<String> = self.versions.iter().map(|v| version_label(*v)).collect();
         let message = format!(
             "Invalid or unsupported protocol version ({number}); supported versions are ({})",
-            labels.join(", ")
+            supported_labels(&self.versions).join(", ")
         );
-        let min = self.versions.first().map_or(4, |v| v.number());
+        let min = if self.accepts_v3() {
+            legacy::V3
+        } else {
+            self.versions.first().map_or(4, |v| v.number())
+        };
         let max = self.versions.last().map_or(4, |v| v.number());
         let reply = if number < min { number.max(1) } else { max };
         (reply, protocol_error(message))
@@ -242,9 +318,16 @@ pub(crate) struct FrameWriter {
     /// Whether frames are collected for one `encode_all` (v5 segments share segments).
     segments: bool,
     pending: Vec<Vec<u8>>,
+    /// Replies go out as v3 (encoded as v4 and reshaped, see `legacy`).
+    v3: bool,
 }
 
 impl FrameWriter {
+    /// The connection speaks v3 from now on.
+    pub(crate) fn use_v3(&mut self) {
+        self.v3 = true;
+    }
+
     /// Called before writing the STARTUP reply: v4 compresses that reply already.
     pub(crate) fn started_before_reply(
         &mut self,
@@ -278,7 +361,14 @@ impl FrameWriter {
         reply: &ResponseFrame,
         out: &mut BytesMut,
     ) {
-        let frame = match reply.encode(version) {
+        let adapted;
+        let reply = if self.v3 {
+            adapted = legacy::adapt(reply);
+            &adapted
+        } else {
+            reply
+        };
+        let mut frame = match reply.encode(version) {
             Ok(frame) => frame,
             Err(e) => {
                 // A result we cannot put on the wire: tell the client instead of hanging it.
@@ -296,10 +386,18 @@ impl FrameWriter {
                 }
             }
         };
+        if self.v3 {
+            legacy::drop_pk_indexes(&mut frame);
+        }
         if self.segments {
             self.pending.push(frame);
-        } else if let Err(e) = self.encoder.encode(&frame, out) {
+            return;
+        }
+        let start = out.len();
+        if let Err(e) = self.encoder.encode(&frame, out) {
             tracing::warn!(error = %e, "frame could not be written");
+        } else if let Some(byte) = out.get_mut(start).filter(|_| self.v3) {
+            *byte = (*byte & 0x80) | legacy::V3;
         }
     }
 

@@ -9,6 +9,7 @@
 //! - `dispatch`: the protocol state machine (handshake, auth, requests → engine).
 //! - `traces`: `system_traces` sessions for requests sent with the tracing flag.
 //! - `framing`: bytes ↔ frames (over the protocol crate's codec) and the refusals of bad input.
+//! - `legacy`: protocol v3, read and answered through the v4 codec.
 //! - `faults`: which fault rule (if any) applies to a request.
 //!
 //! In a simulated cluster the task also forwards topology and status events about other
@@ -18,6 +19,7 @@
 mod dispatch;
 mod faults;
 mod framing;
+mod legacy;
 mod traces;
 
 use std::net::SocketAddr;
@@ -187,7 +189,11 @@ impl Connection {
                 self.more_input = true;
                 break;
             }
-            match self.reader.next(input) {
+            let next = self.reader.next(input);
+            if self.reader.is_v3() {
+                self.writer.use_v3();
+            }
+            match next {
                 Ok(None) => break,
                 Ok(Some(frame)) => self.handle(frame),
                 Err(bad) => self.reject(bad),
