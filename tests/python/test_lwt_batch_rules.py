@@ -55,3 +55,33 @@ def test_setting_a_column_twice_is_refused(session, tables):
         SyntaxException,
     )
     assert session.execute("SELECT * FROM kv").one() is None
+
+
+def test_conditional_batch_cannot_mix_condition_kinds_on_one_row(session, tables):
+    # CQL3CasRequest.addExistsCondition / addConditions, row by row.
+    refused(
+        session,
+        "BEGIN BATCH INSERT INTO kv (k, v) VALUES (1, 1) IF NOT EXISTS; "
+        "UPDATE kv SET w = 1 WHERE k = 1 IF v = 1 APPLY BATCH",
+        "Cannot mix IF conditions and IF NOT EXISTS for the same row",
+    )
+    refused(
+        session,
+        "BEGIN BATCH UPDATE kv SET w = 1 WHERE k = 1 IF v = 1; "
+        "UPDATE kv SET w = 2 WHERE k = 1 IF EXISTS APPLY BATCH",
+        "Cannot mix IF conditions and IF EXISTS for the same row",
+    )
+    refused(
+        session,
+        "BEGIN BATCH INSERT INTO kv (k, v) VALUES (1, 1) IF NOT EXISTS; "
+        "DELETE FROM kv WHERE k = 1 IF EXISTS APPLY BATCH",
+        "Cannot mix IF EXISTS and IF NOT EXISTS conditions for the same row",
+    )
+    assert session.execute("SELECT * FROM kv").one() is None
+    # The same kind twice on one row is fine (CASSANDRA-12867).
+    row = session.execute(
+        "BEGIN BATCH INSERT INTO kv (k, v) VALUES (1, 1) IF NOT EXISTS; "
+        "INSERT INTO kv (k, w) VALUES (1, 2) IF NOT EXISTS APPLY BATCH"
+    ).one()
+    assert row[0] is True
+    assert tuple(session.execute("SELECT k, v, w FROM kv").one()) == (1, 1, 2)

@@ -270,6 +270,16 @@ fn run_children(
                 "Batch with conditions cannot span multiple partitions",
             ));
         }
+        super::conditions::check_row_mix(children.iter().zip(targets.iter()).filter_map(
+            |((w, _), (_, target))| {
+                let row = match target {
+                    Target::Static => None,
+                    Target::Rows(rows) => Some(rows.first()?.as_slice()),
+                    _ => return None,
+                };
+                Some((row, w.condition.as_ref()?))
+            },
+        ))?;
         let mut data = table.runtime.lock();
         // Every condition is checked; a failure reports the primary key and the conditioned
         // columns (every column if an IF [NOT] EXISTS is involved) of each existing row.

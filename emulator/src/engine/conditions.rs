@@ -265,3 +265,36 @@ fn cond_holds(
         (Some(v), Some(cur)) => passes(&typ, Some(cur), c.op, v, None),
     }))
 }
+
+/// CQL3CasRequest's per-row bookkeeping for a conditional batch: each row (`None` for the
+/// static row) takes one kind of condition; repeating IF [NOT] EXISTS is fine, mixing kinds
+/// is refused with the message of `addExistsCondition` or `addConditions`.
+pub(crate) fn check_row_mix<'a>(
+    rows: impl IntoIterator<Item = (Option<&'a [Bytes]>, &'a CondPlan)>,
+) -> Result<(), ServerError> {
+    let mut seen: Vec<(Option<&[Bytes]>, &CondPlan)> = Vec::new();
+    for (row, cond) in rows {
+        let Some((_, previous)) = seen.iter().find(|(r, _)| *r == row) else {
+            seen.push((row, cond));
+            continue;
+        };
+        let message = match (previous, cond) {
+            (CondPlan::NotExists, CondPlan::NotExists)
+            | (CondPlan::Exists, CondPlan::Exists)
+            | (CondPlan::Columns(_), CondPlan::Columns(_)) => continue,
+            (CondPlan::Columns(_), CondPlan::NotExists) => {
+                "Cannot mix IF conditions and IF NOT EXISTS for the same row"
+            }
+            (CondPlan::Columns(_), CondPlan::Exists) => {
+                "Cannot mix IF conditions and IF EXISTS for the same row"
+            }
+            // 4.0's addConditions names IF NOT EXISTS whichever existence test came first.
+            (_, CondPlan::Columns(_)) => {
+                "Cannot mix IF conditions and IF NOT EXISTS for the same row"
+            }
+            _ => "Cannot mix IF EXISTS and IF NOT EXISTS conditions for the same row",
+        };
+        return Err(invalid(message));
+    }
+    Ok(())
+}
