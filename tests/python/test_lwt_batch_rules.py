@@ -85,3 +85,26 @@ def test_conditional_batch_cannot_mix_condition_kinds_on_one_row(session, tables
     ).one()
     assert row[0] is True
     assert tuple(session.execute("SELECT k, v, w FROM kv").one()) == (1, 1, 2)
+
+
+def test_partition_keys_over_64_kib_are_refused(session, ks):
+    session.execute("CREATE TABLE t (k text PRIMARY KEY, v int)")
+    session.execute("CREATE TABLE c (a text, b text, v int, PRIMARY KEY ((a, b)))")
+    # QueryProcessor.validateKey: the serialized key must fit an unsigned short length.
+    refused(
+        session,
+        "INSERT INTO t (k, v) VALUES (%s, 1)",
+        "Key length of 65536 is longer than maximum of 65535",
+        params=["k" * 65536],
+    )
+    session.execute("INSERT INTO t (k, v) VALUES (%s, 1)", ["k" * 65535])
+    assert [len(r.k) for r in session.execute("SELECT k FROM t")] == [65535]
+    # A composite key counts each component's 2-byte length and end-of-component byte:
+    # 2 + 65529 + 1 + 2 + 1 + 1 = 65536.
+    refused(
+        session,
+        "INSERT INTO c (a, b, v) VALUES (%s, 'b', 1)",
+        "Key length of 65536 is longer than maximum of 65535",
+        params=["a" * 65529],
+    )
+    assert session.execute("SELECT * FROM c").one() is None

@@ -488,8 +488,18 @@ impl WritePlan {
                 )));
             }
         };
-        if keys.iter().any(|k| k.is_empty()) {
-            return Err(invalid("Key may not be empty"));
+        // QueryProcessor.validateKey, key by key: a key is stored with a short length.
+        for key in &keys {
+            if key.is_empty() {
+                return Err(invalid("Key may not be empty"));
+            }
+            if key.len() > usize::from(u16::MAX) {
+                return Err(invalid(format!(
+                    "Key length of {} is longer than maximum of {}",
+                    key.len(),
+                    u16::MAX
+                )));
+            }
         }
         let ck = self.restrictions.clustering(&self.table, binds)?;
         let ck_len = self.table.ck.len();
