@@ -108,3 +108,21 @@ def test_partition_keys_over_64_kib_are_refused(session, ks):
         params=["a" * 65529],
     )
     assert session.execute("SELECT * FROM c").one() is None
+
+
+def test_a_list_literal_is_not_a_set(session, ks):
+    session.execute("CREATE TABLE st (k int PRIMARY KEY, s set<int>)")
+    # Lists.Literal.validateAssignableTo accepts only list receivers.
+    refused(
+        session,
+        "UPDATE st SET s = [1, 2] WHERE k = 1",
+        "Invalid list literal for s of type set<int>",
+    )
+    refused(
+        session,
+        "INSERT INTO st (k, s) VALUES (1, [1])",
+        "Invalid list literal for s of type set<int>",
+    )
+    assert session.execute("SELECT * FROM st").one() is None
+    session.execute("UPDATE st SET s = {1, 2} WHERE k = 1")
+    assert session.execute("SELECT s FROM st").one().s == {1, 2}

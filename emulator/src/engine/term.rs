@@ -71,9 +71,7 @@ pub(crate) fn eval(term: &Term, recv: Receiver<'_>, binds: &Binds<'_>) -> Result
             ColumnType::List(e) | ColumnType::Vector { element: e, .. } => {
                 collection(items.iter().map(|t| (t, e.as_ref())), recv, binds, false)
             }
-            ColumnType::Set(e) => {
-                collection(items.iter().map(|t| (t, e.as_ref())), recv, binds, false)
-            }
+            // Lists.Literal.validateAssignableTo: only a list (or vector) takes `[...]`.
             _ => Err(literal_error("list", recv)),
         },
         Term::Set(items) => match recv.typ {
