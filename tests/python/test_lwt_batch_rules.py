@@ -126,3 +126,23 @@ def test_a_list_literal_is_not_a_set(session, ks):
     assert session.execute("SELECT * FROM st").one() is None
     session.execute("UPDATE st SET s = {1, 2} WHERE k = 1")
     assert session.execute("SELECT s FROM st").one().s == {1, 2}
+
+
+def test_blob_conversion_of_an_empty_blob(session, ks):
+    session.execute("CREATE TABLE b (k int PRIMARY KEY, i int, ti tinyint)")
+    # makeFromBlobFunction validates with the target type: Int32Serializer accepts an empty
+    # value, ByteSerializer (tinyint) does not.
+    session.execute("UPDATE b SET i = blobAsInt(0x) WHERE k = 1")
+    refused(
+        session,
+        "UPDATE b SET ti = blobAsTinyint(0x) WHERE k = 1",
+        "In call to function system.blobastinyint, value 0x is not a valid binary "
+        "representation for type tinyint",
+    )
+    refused(
+        session,
+        "UPDATE b SET i = blobAsInt(0x0001) WHERE k = 2",
+        "In call to function system.blobasint, value 0x0001 is not a valid binary "
+        "representation for type int",
+    )
+    assert [r.k for r in session.execute("SELECT k FROM b")] == [1]

@@ -125,7 +125,19 @@ pub(crate) fn call(
         let Some(b) = arg_value(one_arg(name, args)?, &ColumnType::Blob, binds)? else {
             return Ok(Val::Null);
         };
-        validate(&t, &b).map_err(invalid)?;
+        // BytesConversionFcts.makeFromBlobFunction: the target type's validate; tinyint,
+        // smallint, date and time (fixed sizes, no empty escape) refuse an empty blob too.
+        let no_empty = matches!(
+            t,
+            ColumnType::TinyInt | ColumnType::SmallInt | ColumnType::Date | ColumnType::Time
+        );
+        if validate(&t, &b).is_err() || (b.is_empty() && no_empty) {
+            let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            return Err(invalid(format!(
+                "In call to function system.{name}, value 0x{hex} is not a valid binary representation for type {}",
+                &name["blobas".len()..]
+            )));
+        }
         return v(b);
     }
     if let Some(t) = name.strip_suffix("asblob").and_then(native_by_name) {
