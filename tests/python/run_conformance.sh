@@ -19,6 +19,8 @@ if [ -z "${CASSIA_CONTACT_POINTS:-}" ]; then
         sleep 0.1
     done
     export CASSIA_CONTACT_POINTS="127.0.0.1:$port"
+    # test_cluster.py starts its own 3-node emulator from this binary.
+    export CASSIA_EMULATOR_BINARY=target/debug/cassia-emulator
 fi
 
 export CASSIA_PROTOCOL_VERSIONS=${CASSIA_PROTOCOL_VERSIONS:-4,5}

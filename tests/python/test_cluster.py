@@ -1,7 +1,10 @@
 """The official Python driver against a 3-node emulated cluster.
 
-The test starts its own `target/debug/cassia-emulator --nodes 3` (run_conformance.sh builds
-it) and is skipped when the binary is missing or 127.0.0.2-3 cannot be bound.
+The test starts its own `cassia-emulator --nodes 3`. run_conformance.sh builds it and names it
+in CASSIA_EMULATOR_BINARY when it runs the suite against the emulator; then a missing binary or
+a cluster that does not come up fails the test. Against an external node (no such variable) it
+is skipped, saying so: it checks the emulator's cluster simulation, which a single real node
+cannot stand in for.
 Checks what drivers learn from system.local/system.peers: three hosts, their data centres
 and racks, and a token map whose replicas follow the keyspace's replication.
 """
@@ -17,7 +20,7 @@ from cassandra.metadata import Murmur3Token
 from cassandra.policies import RoundRobinPolicy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.path.join(ROOT, "target", "debug", "cassia-emulator")
+BINARY = os.environ.get("CASSIA_EMULATOR_BINARY")
 
 
 def _free_port():
@@ -40,18 +43,20 @@ def _wait_listening(host, port, deadline):
 
 @pytest.fixture(scope="module")
 def cluster_emulator():
-    if not os.path.exists(BINARY):
-        pytest.skip("target/debug/cassia-emulator is not built")
+    if not BINARY:
+        pytest.skip("the suite targets an external node: the emulated cluster is not started")
+    binary = os.path.join(ROOT, BINARY)
+    assert os.path.exists(binary), f"{binary} is missing (run_conformance.sh builds it)"
     port = _free_port()
     proc = subprocess.Popen(
-        [BINARY, "--nodes", "3", "--racks", "3", "--listen", "127.0.0.1:%d" % port],
+        [binary, "--nodes", "3", "--racks", "3", "--listen", "127.0.0.1:%d" % port],
         stderr=subprocess.DEVNULL,
     )
     try:
         hosts = ["127.0.0.%d" % i for i in (1, 2, 3)]
         deadline = time.time() + 30
         if not all(_wait_listening(h, port, deadline) for h in hosts):
-            pytest.skip("the 3-node emulator did not come up on 127.0.0.1-3")
+            pytest.fail("the 3-node emulator did not come up on 127.0.0.1-3")
         yield port
     finally:
         proc.terminate()
