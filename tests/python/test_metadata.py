@@ -53,6 +53,19 @@ def test_system_local(session):
     assert r.cql_version.startswith("3.4")
 
 
+def test_local_tokens_as_num_tokens_16(session, cluster):
+    # Cassandra 4.0's cassandra.yaml ships num_tokens: 16, so a fresh single node owns 16
+    # vnodes and the driver's token map has 16 entries for it.
+    tokens = session.execute("SELECT tokens FROM system.local").one().tokens
+    assert len(tokens) == 16
+    values = sorted(int(t) for t in tokens)
+    assert len(set(values)) == 16
+    assert all(-(2**63) <= t < 2**63 for t in values)
+    ring = cluster.metadata.token_map.ring
+    assert len(ring) == 16
+    assert sorted(t.value for t in ring) == values
+
+
 def test_schema_event_refresh(session, ks, cluster):
     session.execute("CREATE TABLE ev (k int PRIMARY KEY)")
     # The control connection receives the SCHEMA_CHANGE event and the driver refreshes its metadata.
