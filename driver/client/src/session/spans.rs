@@ -126,19 +126,10 @@ pub(crate) fn record_attempt(
     consistency: Consistency,
     retries: u32,
 ) {
-    let span = Span::current();
-    // Only the request span: with it disabled the current span is some caller's.
-    if span.metadata().is_none_or(|m| m.name() != t::SPAN_NAME) {
+    let Some(span) = current_request_span() else {
         return;
-    }
-    span.record(t::SERVER_ADDRESS, display(addr.ip()));
-    span.record(t::SERVER_PORT, addr.port());
-    if let Some(id) = node.host_id() {
-        span.record(t::CASSANDRA_COORDINATOR_ID, display(id));
-    }
-    if let Some(dc) = node.datacenter() {
-        span.record(t::CASSANDRA_COORDINATOR_DC, dc.as_str());
-    }
+    };
+    record_node(&span, node, addr);
     span.record(
         t::CASSANDRA_CONSISTENCY_LEVEL,
         consistency_name(consistency).as_ref(),
@@ -146,22 +137,17 @@ pub(crate) fn record_attempt(
     span.record(t::CASSIA_RETRIES, retries);
 }
 
-/// Records how many speculative executions the request started (0: none was needed).
-pub(crate) fn record_speculative(count: u32) {
+/// The current span when it is a request span: with that span disabled the current span is
+/// some caller's, which must not receive our fields.
+fn current_request_span() -> Option<Span> {
     let span = Span::current();
-    if span.metadata().is_none_or(|m| m.name() != t::SPAN_NAME) {
-        return;
-    }
-    span.record(t::CASSANDRA_SPECULATIVE_EXECUTION_COUNT, count);
+    span.metadata()
+        .is_some_and(|m| m.name() == t::SPAN_NAME)
+        .then_some(span)
 }
 
-/// Records the node that answered, when another execution was tried after it.
-pub(crate) fn record_coordinator(node: &Node) {
-    let span = Span::current();
-    if span.metadata().is_none_or(|m| m.name() != t::SPAN_NAME) {
-        return;
-    }
-    let addr = node.address();
+/// The coordinator fields: the address the request went to and the node's identity.
+fn record_node(span: &Span, node: &Node, addr: SocketAddr) {
     span.record(t::SERVER_ADDRESS, display(addr.ip()));
     span.record(t::SERVER_PORT, addr.port());
     if let Some(id) = node.host_id() {
@@ -169,6 +155,21 @@ pub(crate) fn record_coordinator(node: &Node) {
     }
     if let Some(dc) = node.datacenter() {
         span.record(t::CASSANDRA_COORDINATOR_DC, dc.as_str());
+    }
+}
+
+/// Records how many speculative executions the request started (0: none was needed).
+pub(crate) fn record_speculative(count: u32) {
+    let Some(span) = current_request_span() else {
+        return;
+    };
+    span.record(t::CASSANDRA_SPECULATIVE_EXECUTION_COUNT, count);
+}
+
+/// Records the node that answered, when another execution was tried after it.
+pub(crate) fn record_coordinator(node: &Node) {
+    if let Some(span) = current_request_span() {
+        record_node(&span, node, node.address());
     }
 }
 
