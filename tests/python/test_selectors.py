@@ -51,6 +51,56 @@ def test_integer_division_by_zero_is_a_function_failure(nums):
     assert nums.execute("SELECT f / 0 FROM nums WHERE k = 1").one()[0] == float("inf")
 
 
+@pytest.fixture
+def times(session, ks):
+    session.execute("CREATE TABLE times (k int PRIMARY KEY, ts timestamp, d date)")
+    session.execute("INSERT INTO times (k, ts, d) VALUES (1, '2020-01-31 10:00:00+0000', '2020-01-31')")
+    session.execute("INSERT INTO times (k) VALUES (2)")
+    return session
+
+
+def test_timestamp_and_date_plus_or_minus_a_duration(times):
+    rs = times.execute("SELECT ts + 1h, ts - 1d, ts + 1mo, ts - 1y2mo, d + 1mo, d - 2d, d + 1y FROM times WHERE k = 1")
+    assert rs.column_names == ["ts + 1h", "ts - 1d", "ts + 1mo", "ts - 1y2mo", "d + 1mo", "d - 2d", "d + 1y"]
+    assert [t.typename for t in rs.column_types] == ["timestamp"] * 4 + ["date"] * 3
+    row = rs.one()
+    # A month added to January 31st lands on the last day of February (a leap year here).
+    assert list(row[:4]) == [
+        datetime.datetime(2020, 1, 31, 11),
+        datetime.datetime(2020, 1, 30, 10),
+        datetime.datetime(2020, 2, 29, 10),
+        datetime.datetime(2018, 11, 30, 10),
+    ]
+    assert [d.date() for d in row[4:]] == [
+        datetime.date(2020, 2, 29),
+        datetime.date(2020, 1, 29),
+        datetime.date(2021, 1, 31),
+    ]
+    # Null operands give null.
+    assert tuple(times.execute("SELECT ts + 1h, d - 1d FROM times WHERE k = 2").one()) == (None, None)
+
+
+def test_temporal_operations_check_the_precision_of_the_duration(times):
+    message = refused(times, "SELECT d + 1h FROM times WHERE k = 1", FunctionFailure)
+    assert "the operation 'date + duration' failed: The duration must have a day precision. Was: 1h" in message
+    message = refused(times, "SELECT ts - 1us FROM times WHERE k = 1", FunctionFailure)
+    assert "the operation 'timestamp - duration' failed: The duration must have a millisecond precision. Was: 1us" in message
+
+
+def test_temporal_operations_only_as_declared(times):
+    # Only temporal + duration and temporal - duration exist: not the other way round, not * / %.
+    message = refused(times, "SELECT 1h + ts FROM times WHERE k = 1")
+    assert "the '+' operation is not supported between 1h and ts" in message
+    message = refused(times, "SELECT ts * 1h FROM times WHERE k = 1")
+    assert "the '*' operation is not supported between ts and 1h" in message
+    # An integer literal may be assigned to a duration (Constants.Type.INTEGER), so `ts + 1`
+    # resolves to timestamp + duration and then fails to read 1 as a duration.
+    message = refused(times, "SELECT ts + 1 FROM times WHERE k = 1")
+    assert "Unable to convert '1' to a duration" in message
+    message = refused(times, "SELECT ts + d FROM times WHERE k = 1")
+    assert "the '+' operation is not supported between ts and d" in message
+
+
 def test_collection_elements_and_slices(nums):
     rs = nums.execute("SELECT m['b'], m['a'..'b'], m['b'..], s[2], s[..2], m['z'] FROM nums WHERE k = 1")
     assert rs.column_names == ["m['b']", "m['a'..'b']", "m['b'..]", "s[2]", "s[..2]", "m['z']"]

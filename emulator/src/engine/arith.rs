@@ -40,6 +40,7 @@ impl Arith {
         })
     }
 
+    /// The operator's symbol, as Cassandra prints it in column names and errors.
     pub(crate) fn symbol(self) -> char {
         match self {
             Arith::Add => '+',
@@ -98,6 +99,10 @@ fn floating(t: &ColumnType) -> bool {
 
 /// `OperationFcts.returnType`.
 pub(crate) fn result_type(left: &ColumnType, right: &ColumnType) -> ColumnType {
+    if *right == ColumnType::Duration {
+        // A temporal operation returns its temporal operand's type.
+        return left.clone();
+    }
     let width = size(left).max(size(right));
     match (floating(left) || floating(right), width) {
         (true, 4) => ColumnType::Float,
@@ -194,7 +199,7 @@ fn encode_int(t: &ColumnType, i: i64) -> Bytes {
 }
 
 /// The FunctionFailure an operation raises (Cassandra's `OperationExecutionException`).
-fn failure(op: Arith, lt: &ColumnType, rt: &ColumnType, why: &str) -> ServerError {
+pub(crate) fn failure(op: Arith, lt: &ColumnType, rt: &ColumnType, why: &str) -> ServerError {
     ServerError {
         kind: ErrorKind::FunctionFailure {
             keyspace: "system".to_owned(),
@@ -211,6 +216,9 @@ pub(crate) fn apply(
     (lt, left): (&ColumnType, Option<&[u8]>),
     (rt, right): (&ColumnType, Option<&[u8]>),
 ) -> Result<Option<Bytes>, ServerError> {
+    if super::temporal_ops::declared(op, lt, rt) {
+        return super::temporal_ops::apply(op, (lt, left), (rt, right));
+    }
     let (Some(l), Some(r)) = (left, right) else {
         return Ok(None);
     };

@@ -52,6 +52,7 @@ mod selector_plan;
 mod signatures;
 mod specs;
 mod system;
+mod temporal_ops;
 mod term;
 mod trace;
 mod vector_fns;

@@ -1,5 +1,5 @@
 //! Operators and collection sub-selections in selections, planned as Cassandra 4.0 does:
-//! `left op right` resolves against `OperationFcts`' numeric pairs (an exact pair wins, a
+//! `left op right` resolves against `OperationFcts`' numeric and temporal pairs (an exact pair wins, a
 //! single weak one is used, several are ambiguous), `-x` negates a number, and `c[k]` /
 //! `c[a..b]` (`WithElementSelection`, `WithSliceSelection`) apply to maps and sets only, their
 //! keys typed (and bind markers named `key(m)` / `value(s)`) after the collection.
@@ -11,6 +11,7 @@ use super::arith::{self, Arith};
 use super::selection::Sel;
 use super::selector_plan::{Ctx, Planned, term_text};
 use super::signatures::{self, Arg, Fit};
+use super::temporal_ops;
 use crate::catalog::invalid;
 use crate::cql::ast::{SelectorExpr, Term};
 
@@ -50,16 +51,22 @@ impl Ctx<'_> {
         let (lt, rt) = (text(left, &l), text(right, &r));
         let mut weak = Vec::new();
         let mut chosen = None;
-        'pairs: for a in &arith::NUMERIC {
-            for b in &arith::NUMERIC {
-                match (signatures::fit(&ls, a), signatures::fit(&rs, b)) {
-                    (Fit::No, _) | (_, Fit::No) => {}
-                    (Fit::Exact, Fit::Exact) => {
-                        chosen = Some((a.clone(), b.clone()));
-                        break 'pairs;
-                    }
-                    _ => weak.push((a.clone(), b.clone())),
+        // The numeric pairs, then `timestamp ± duration` and `date ± duration`.
+        let numeric = arith::NUMERIC
+            .iter()
+            .flat_map(|a| arith::NUMERIC.iter().map(move |b| (a, b)));
+        let temporal = temporal_ops::TEMPORAL
+            .iter()
+            .filter(|a| temporal_ops::declared(op, a, &ColumnType::Duration))
+            .map(|a| (a, &ColumnType::Duration));
+        for (a, b) in numeric.chain(temporal) {
+            match (signatures::fit(&ls, a), signatures::fit(&rs, b)) {
+                (Fit::No, _) | (_, Fit::No) => {}
+                (Fit::Exact, Fit::Exact) => {
+                    chosen = Some((a.clone(), b.clone()));
+                    break;
                 }
+                _ => weak.push((a.clone(), b.clone())),
             }
         }
         let (a, b) = match (chosen, weak.len()) {
