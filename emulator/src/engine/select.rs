@@ -245,8 +245,10 @@ impl SelectPlan {
             })?),
             None => None,
         };
-        // Top-K queries are not paged: Cassandra raises the page size to the LIMIT.
-        let page = if self.selected.aggregate || self.group_by > 0 || ann.is_some() {
+        // Top-K queries are not paged: Cassandra raises the page size to the LIMIT. An
+        // aggregate without GROUP BY is one row; with GROUP BY the page size counts groups
+        // (4.0's `AggregationQueryPager`).
+        let page = if (self.selected.aggregate && self.group_by == 0) || ann.is_some() {
             None
         } else {
             page_size.filter(|p| *p > 0).map(|p| p as usize)
@@ -283,6 +285,8 @@ impl SelectPlan {
                 .map(|r| r.remaining_in_partition.min(ppl as u64) as usize),
             last: None,
             group: None,
+            group_last: None,
+            page_full: false,
             merged: merge.then(Vec::new),
             ann: ann.map(|q| {
                 let top = super::ann::TopK::new(q.limit);
@@ -446,6 +450,11 @@ struct Output<'p> {
     last: Option<(Bytes, Vec<Bytes>, usize)>,
     /// The key of the GROUP BY group being accumulated.
     group: Option<Vec<Bytes>>,
+    /// Where the group being accumulated last read a row: becomes `last` once the group is
+    /// emitted, so the next page resumes right after the last complete group.
+    group_last: Option<(Bytes, Vec<Bytes>, usize)>,
+    /// A GROUP BY page filled up when the next group started (that group is not emitted).
+    page_full: bool,
     /// Rows of an ORDER BY over several partitions, sorted at the end.
     merged: Option<Vec<MergedRow>>,
     /// An ANN query and the rows scored so far (ranked at the end).
@@ -592,7 +601,7 @@ impl Output<'_> {
     ) -> bool {
         if self.plan.group_by > 0 {
             let pk_len = ctx.table.pk.len();
-            let key: Vec<Bytes> = (0..self.plan.group_by)
+            let group_key: Vec<Bytes> = (0..self.plan.group_by)
                 .map(|i| {
                     if i < pk_len {
                         row.pk
@@ -604,13 +613,20 @@ impl Output<'_> {
                     }
                 })
                 .collect();
-            if self.group.as_ref().is_some_and(|g| *g != key) {
+            if self.group.as_ref().is_some_and(|g| *g != group_key) {
                 self.flush_group();
-                if self.builder.len() >= self.limit {
+                // LIMIT and the page size both count groups; the group this row starts is
+                // left for the next page, which resumes after the last emitted group.
+                if self.emitted >= self.limit {
+                    return false;
+                }
+                if self.page.is_some_and(|p| self.builder.len() >= p) {
+                    self.page_full = true;
                     return false;
                 }
             }
-            self.group = Some(key);
+            self.group = Some(group_key);
+            self.group_last = Some((key.clone(), row.ck.to_vec(), self.ppl));
         }
         let sels = &*self.sels;
         if self.plan.selected.aggregate || self.plan.group_by > 0 {
@@ -679,6 +695,10 @@ impl Output<'_> {
             .map(|(a, s)| a.finish(s))
             .collect();
         self.push_cells(cells);
+        self.emitted += 1;
+        if let Some(last) = self.group_last.take() {
+            self.last = Some(last);
+        }
     }
 
     /// Appends a result row (as one `[json]` cell for SELECT JSON).
@@ -710,10 +730,13 @@ impl Output<'_> {
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
         if self.plan.group_by > 0 {
-            if self.group.is_some() && self.builder.len() < self.limit {
+            // The scan ended without starting another group: the one being accumulated is
+            // complete.
+            if !self.page_full && self.group.is_some() && self.emitted < self.limit {
                 self.flush_group();
             }
-            return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
+            let state = self.paging_state(single);
+            return Ok(ResultBody::Rows(self.builder.finish(columns, state)));
         }
         if self.plan.selected.aggregate {
             let accs = std::mem::take(&mut self.accs);
@@ -737,20 +760,32 @@ impl Output<'_> {
             }
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
-        let full_page = self.page.is_some_and(|p| self.builder.len() >= p);
-        let state = match (&self.last, full_page && self.emitted < self.limit) {
-            (Some((key, ck, left_in_partition)), true) => Some(
-                PagingState {
-                    partition_key: if single { Bytes::new() } else { key.clone() },
-                    clustering: ck.clone(),
-                    remaining: (self.limit - self.emitted) as u64,
-                    remaining_in_partition: *left_in_partition as u64,
-                }
-                .encode(),
-            ),
-            _ => None,
-        };
+        let state = self.paging_state(single);
         Ok(ResultBody::Rows(self.builder.finish(columns, state)))
+    }
+
+    /// The state to resume after this page, as 4.0's pagers decide it: a full page has
+    /// one (even if nothing follows) unless LIMIT is used up, or, for a single partition,
+    /// the partition is (PER PARTITION LIMIT used up, or the last row had no clustering:
+    /// a static-only row or a table without clustering columns).
+    fn paging_state(&self, single: bool) -> Option<Bytes> {
+        let full_page = self.page.is_some_and(|p| self.builder.len() >= p);
+        let (key, ck, left_in_partition) = self.last.as_ref()?;
+        if !full_page || self.emitted >= self.limit {
+            return None;
+        }
+        if single && (ck.is_empty() || *left_in_partition == 0) {
+            return None;
+        }
+        Some(
+            PagingState {
+                partition_key: if single { Bytes::new() } else { key.clone() },
+                clustering: ck.clone(),
+                remaining: (self.limit - self.emitted) as u64,
+                remaining_in_partition: *left_in_partition as u64,
+            }
+            .encode(),
+        )
     }
 }
 
