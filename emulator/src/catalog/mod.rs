@@ -41,6 +41,7 @@ pub use model::{
 };
 pub use options::TableOptions;
 pub use render::quote_ident;
+pub(crate) use system::is_virtual_keyspace;
 pub use types::{render as render_type, resolve as resolve_type};
 
 /// What a successful DDL statement produced.

@@ -245,6 +245,13 @@ fn run_children(
         .collect();
     let children = children.as_slice();
     validate_kind(kind, children)?;
+    super::system::check_virtual_batch(
+        kind == BatchKind::Logged,
+        children.iter().map(|(w, _)| *w),
+    )?;
+    for (w, _) in children {
+        super::system::refuse_virtual_write(w)?;
+    }
     let conditional = children.iter().any(|(w, _)| w.condition.is_some());
     if conditional {
         if kind == BatchKind::Counter {

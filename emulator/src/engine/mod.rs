@@ -632,6 +632,7 @@ impl Engine {
                 Ok(Outcome { body, warnings })
             }
             Plan::Write(w) => {
+                system::refuse_virtual_write(w)?;
                 let ts = params.timestamp.unwrap_or_else(now_micros);
                 batch::execute_write(w, binds, ts, now).map(Outcome::new)
             }

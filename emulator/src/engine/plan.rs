@@ -143,6 +143,7 @@ pub(crate) fn plan(
         }
         Statement::Delete(d) => {
             let table = tables.table(&d.table, keyspace)?;
+            super::system::refuse_virtual_delete(&table)?;
             note(&mut planned, &d.table, &table);
             let mut specs = Specs::new(table.keyspace(), table.name());
             let w = WritePlan::delete(table.clone(), d, &mut specs)?;
@@ -158,6 +159,9 @@ pub(crate) fn plan(
                     BatchChild::Update(u) => (&u.table, tables.table(&u.table, keyspace)?),
                     BatchChild::Delete(d) => (&d.table, tables.table(&d.table, keyspace)?),
                 };
+                if matches!(child, BatchChild::Delete(_)) {
+                    super::system::refuse_virtual_delete(&table)?;
+                }
                 note(&mut planned, name, &table);
                 let mut specs = Specs::new(table.keyspace(), table.name());
                 let w = match child {

@@ -1,12 +1,15 @@
-//! System tables the catalog generates (`system.local`, `system.peers*`, `system_schema.*`):
-//! their rows are materialized into a scratch table so SELECT runs through the same path as
-//! for user tables (restrictions, selection, paging).
+//! System tables the catalog generates (`system.local`, `system.peers*`, `system_schema.*`,
+//! the virtual tables): their rows are materialized into a scratch table so SELECT runs
+//! through the same path as for user tables (restrictions, selection, paging). Also the
+//! refusals of writes to virtual tables, which Cassandra 4.0 serves from code only.
 
 use bytes::Bytes;
+use cassia_protocol::response::ServerError;
 use cassia_protocol::value::CqlValue;
 
+use super::modify::WritePlan;
 use super::schema::Table;
-use crate::catalog::ColumnKind;
+use crate::catalog::{ColumnKind, invalid, quote_ident};
 use crate::store::compare::{elements, map_elements};
 use crate::store::{Cell, ClusteringKey, ElemKey, TableData, partition_key_bytes};
 
@@ -100,4 +103,76 @@ pub(crate) fn materialize(table: &Table, rows: &[Vec<Option<CqlValue>>]) -> Tabl
         }
     }
     data
+}
+
+/// Whether `table` is a virtual table (`system_views.*`, `system_virtual_schema.*`).
+pub(crate) fn is_virtual(table: &Table) -> bool {
+    table.def.is_system && crate::catalog::is_virtual_keyspace(table.keyspace())
+}
+
+/// `DeleteStatement`'s refusal, raised while preparing (before any other check of the
+/// statement's WHERE clause).
+pub(crate) fn refuse_virtual_delete(table: &Table) -> Result<(), ServerError> {
+    if is_virtual(table) {
+        return Err(invalid("Virtual tables don't support DELETE statements"));
+    }
+    Ok(())
+}
+
+/// What 4.0 answers an INSERT or UPDATE of a virtual table: `ModificationStatement.validate`
+/// refuses a TTL, then conditions; anything else reaches the table, and 4.0's tables
+/// (`AbstractVirtualTable.apply`) refuse every modification.
+pub(crate) fn refuse_virtual_write(w: &WritePlan) -> Result<(), ServerError> {
+    if !is_virtual(&w.table) {
+        return Ok(());
+    }
+    if w.ttl.is_some() {
+        return Err(invalid(
+            "Expiring columns are not supported by virtual tables",
+        ));
+    }
+    if w.condition.is_some() {
+        return Err(invalid(
+            "Conditional updates are not supported by virtual tables",
+        ));
+    }
+    // `TableMetadata.toString()`: the names as CQL writes them.
+    Err(invalid(format!(
+        "Modification is not supported by table {}.{}",
+        quote_ident(w.table.keyspace()),
+        quote_ident(w.table.name())
+    )))
+}
+
+/// `BatchStatement.validate`'s rules on virtual tables, checked after its counter rules: no
+/// virtual table in a logged batch, no mix with regular tables, no conditions.
+pub(crate) fn check_virtual_batch<'a>(
+    logged: bool,
+    children: impl Iterator<Item = &'a WritePlan>,
+) -> Result<(), ServerError> {
+    let (mut virtuals, mut regulars, mut conditional) = (false, false, false);
+    for w in children {
+        if is_virtual(&w.table) {
+            virtuals = true;
+        } else {
+            regulars = true;
+        }
+        conditional |= w.condition.is_some();
+    }
+    if logged && virtuals {
+        return Err(invalid(
+            "Cannot include a virtual table statement in a logged batch",
+        ));
+    }
+    if virtuals && regulars {
+        return Err(invalid(
+            "Mutations for virtual and regular tables cannot exist in the same batch",
+        ));
+    }
+    if conditional && virtuals {
+        return Err(invalid(
+            "Conditional BATCH statements cannot include mutations for virtual tables",
+        ));
+    }
+    Ok(())
 }

@@ -172,6 +172,12 @@ pub(super) const KEYSPACES: &[KeyspaceSpec] = &[
         ],
     },
     KeyspaceSpec {
+        name: "system_views",
+        replication: LOCAL,
+        is_virtual: true,
+        tables: super::views::TABLES,
+    },
+    KeyspaceSpec {
         name: "system_virtual_schema",
         replication: LOCAL,
         is_virtual: true,

@@ -7,6 +7,8 @@
 
 mod definitions;
 mod rows;
+mod settings;
+mod views;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,6 +20,14 @@ use super::ddl::table::build_table;
 use super::model::{KeyspaceDef, KeyspaceKind};
 
 pub(super) use rows::{now_secs, system_rows};
+
+/// Whether `keyspace` is one of the virtual keyspaces (`system_views`,
+/// `system_virtual_schema`), whose tables Cassandra 4.0 serves from code and never writes.
+pub(crate) fn is_virtual_keyspace(keyspace: &str) -> bool {
+    definitions::KEYSPACES
+        .iter()
+        .any(|spec| spec.is_virtual && spec.name == keyspace)
+}
 
 /// The system keyspaces with the replication Cassandra 4.0 reports for them, and their tables.
 pub(super) fn system_keyspaces() -> Vec<KeyspaceDef> {

@@ -1,5 +1,6 @@
 //! Rows of the generated system tables: `system.local`, `system.peers[_v2]` (empty on a
-//! single node, the other nodes of a simulated cluster otherwise), every `system_schema` table, and `system_virtual_schema`. Schema rows are
+//! single node, the other nodes of a simulated cluster otherwise), every `system_schema` table,
+//! `system_virtual_schema` and `system_views` (see `settings.rs`). Schema rows are
 //! computed from the catalog on each read, so they reflect DDL immediately.
 
 use std::collections::BTreeMap;
@@ -74,6 +75,14 @@ pub(in crate::catalog) fn system_rows(
         | ("system_schema", "functions")
         | ("system_schema", "aggregates")
         | ("system_schema", "triggers") => Vec::new(),
+        ("system_views", "settings") => super::settings::settings(config, view)
+            .into_iter()
+            .map(|[name, value]| vec![("name", Some(name)), ("value", Some(value))])
+            .collect(),
+        // `clients` is filled in by the engine, which knows the connections; the other
+        // tables report metrics and tasks the emulator does not have: empty, as on an idle
+        // node, but never the (refused) writes of a client.
+        ("system_views", _) => Vec::new(),
         ("system_virtual_schema", "keyspaces") => virtual_keyspaces(catalog)
             .map(|ks| vec![("keyspace_name", text(&ks.name))])
             .collect(),
