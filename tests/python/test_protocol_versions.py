@@ -1,4 +1,5 @@
-"""Protocol v3, which Cassandra 4.0 still serves (cqlengine and older drivers use it).
+"""Protocol v3, which Cassandra 4.0 still serves (cqlengine and older drivers use it), and v6,
+its beta version.
 
 Each test opens its own v3 cluster: the suite's CASSIA_PROTOCOL_VERSIONS choose v4/v5 for the
 others. Values of the types v3 lacks (date, time, smallint, tinyint) still round-trip: 4.0
@@ -6,13 +7,17 @@ describes them to a v3 client as custom types by their Java class, which the dri
 """
 
 import datetime
+import io
 import os
+import socket
+import struct
 import uuid
 
 import pytest
 from cassandra.query import SimpleStatement
+from cassandra.segment import SegmentCodec
 
-from conftest import make_cluster
+from conftest import contact, make_cluster
 
 COMPRESSIONS = os.environ.get("CASSIA_COMPRESSIONS", "none").split(",")
 
@@ -88,3 +93,133 @@ def test_v3_paging(v3_session):
     everything = s.execute(everything_stmt)
     assert len(everything.current_rows) == 7 and everything.has_more_pages
     assert sorted((r.p, r.c) for r in everything) == [(p, c) for p in range(3) for c in range(10)]
+
+
+# --- Protocol v6, 4.0's beta version -------------------------------------------------------
+#
+# 4.0 lists V6 as a beta (`ProtocolVersion.java`): its `Envelope.Decoder` refuses a v6 frame
+# without the USE_BETA flag (0x10) and otherwise serves v6 exactly as v5 (every codec tests
+# `>= V5`), switching to v5 segments after STARTUP; `Message.encode` sets USE_BETA on every
+# reply in a beta version.
+
+USE_BETA = 0x10
+OPTIONS, STARTUP, QUERY = 0x05, 0x01, 0x07
+ERROR, READY, SUPPORTED, RESULT = 0x00, 0x02, 0x06, 0x08
+
+
+def _frame(version, flags, stream, opcode, body=b""):
+    return struct.pack(">BBhBI", version, flags, stream, opcode, len(body)) + body
+
+
+def _string_map(entries):
+    out = struct.pack(">H", len(entries))
+    for k, v in entries.items():
+        out += struct.pack(">H", len(k)) + k.encode() + struct.pack(">H", len(v)) + v.encode()
+    return out
+
+
+def _query_body(cql, v5=True, flags=0, extra=b""):
+    """A QUERY body: [long string] query, consistency ONE, flags ([int] in v5), `extra`."""
+    q = cql.encode()
+    flag_bytes = struct.pack(">I", flags) if v5 else struct.pack(">B", flags)
+    return struct.pack(">I", len(q)) + q + struct.pack(">H", 1) + flag_bytes + extra
+
+
+def _recv_exact(sock, n):
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise ConnectionError("connection closed")
+        data += chunk
+    return data
+
+
+def _read_frame(sock):
+    """(version byte, flags, stream, opcode, body) of one plain-framed reply."""
+    version, flags, stream, opcode, length = struct.unpack(">BBhBI", _recv_exact(sock, 9))
+    return version, flags, stream, opcode, _recv_exact(sock, length)
+
+
+def _read_segment_frame(sock):
+    """The first frame of one self-contained, uncompressed v5 segment."""
+    codec = SegmentCodec()
+    header = codec.decode_header(io.BytesIO(_recv_exact(sock, 6)))
+    rest = _recv_exact(sock, header.payload_length + 4)
+    payload = codec.decode(io.BytesIO(rest), header).payload
+    version, flags, stream, opcode, length = struct.unpack(">BBhBI", payload[:9])
+    return version, flags, stream, opcode, payload[9 : 9 + length]
+
+
+def _send_segment(sock, frame):
+    buf = io.BytesIO()
+    SegmentCodec().encode(buf, frame)
+    sock.sendall(buf.getvalue())
+
+
+def _error_message(body):
+    (length,) = struct.unpack(">H", body[4:6])
+    return struct.unpack(">i", body[:4])[0], body[6 : 6 + length].decode()
+
+
+def _connect():
+    return socket.create_connection(contact(), timeout=10)
+
+
+def test_v6_beta_is_served_as_v5_with_segments():
+    with _connect() as sock:
+        sock.sendall(_frame(6, USE_BETA, 1, OPTIONS))
+        version, flags, stream, opcode, _ = _read_frame(sock)
+        assert (version, stream, opcode) == (0x86, 1, SUPPORTED)
+        assert flags & USE_BETA
+
+        sock.sendall(_frame(6, USE_BETA, 2, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
+        version, flags, stream, opcode, body = _read_frame(sock)
+        assert (version, stream, opcode, body) == (0x86, 2, READY, b"")
+        assert flags & USE_BETA
+
+        # From here on both sides frame in v5 segments.
+        query = _query_body("SELECT release_version FROM system.local")
+        _send_segment(sock, _frame(6, USE_BETA, 3, QUERY, query))
+        version, flags, stream, opcode, body = _read_segment_frame(sock)
+        assert (version, stream, opcode) == (0x86, 3, RESULT)
+        assert flags & USE_BETA
+        assert struct.unpack(">i", body[:4])[0] == 2  # Rows
+        assert b"release_version" in body and b"4.0" in body
+
+
+def test_v6_without_use_beta_is_refused():
+    with _connect() as sock:
+        sock.sendall(_frame(6, 0, 1, OPTIONS))
+        _, _, _, opcode, body = _read_frame(sock)
+        assert opcode == ERROR
+        assert _error_message(body) == (
+            0x000A,
+            "Beta version of the protocol used (6/v6-beta), but USE_BETA flag is unset",
+        )
+
+
+@pytest.mark.parametrize("compression", [c for c in COMPRESSIONS if c != "snappy"])
+def test_v6_beta_through_the_driver(compression):
+    cluster = make_cluster(6, compression, allow_beta_protocol_version=True)
+    try:
+        s = cluster.connect()
+        assert cluster.protocol_version == 6
+        name = "conf_" + uuid.uuid4().hex[:12]
+        s.execute(
+            f"CREATE KEYSPACE {name} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
+        )
+        try:
+            s.set_keyspace(name)
+            s.execute("CREATE TABLE b (p int, c int, v text, PRIMARY KEY (p, c))")
+            ins = s.prepare("INSERT INTO b (p, c, v) VALUES (?, ?, ?)")
+            for c in range(5):
+                s.execute(ins, (1, c, f"v{c}"))
+            stmt = SimpleStatement("SELECT c, v FROM b WHERE p = 1", fetch_size=2)
+            first = s.execute(stmt)
+            assert [r.c for r in first.current_rows] == [0, 1] and first.has_more_pages
+            assert [(r.c, r.v) for r in s.execute(stmt)] == [(c, f"v{c}") for c in range(5)]
+        finally:
+            s.execute(f"DROP KEYSPACE IF EXISTS {name}")
+    finally:
+        cluster.shutdown()

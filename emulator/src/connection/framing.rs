@@ -54,6 +54,9 @@ pub(crate) struct FrameReader {
     version: Option<ProtocolVersion>,
     /// The first frame was v3: frames are read as v4 (see `legacy`), `version` is V4.
     v3: bool,
+    /// The first frame was 4.0's v6 beta (with USE_BETA): it frames and encodes exactly as
+    /// v5, so frames are read as v5 and `version` is V5.
+    beta: bool,
 }
 
 impl FrameReader {
@@ -67,7 +70,13 @@ impl FrameReader {
             max_frame_size: shared.max_frame_size,
             version: None,
             v3: false,
+            beta: false,
         }
+    }
+
+    /// Whether the connection speaks the v6 beta (read as v5).
+    pub(crate) fn is_beta(&self) -> bool {
+        self.beta
     }
 
     /// Whether the connection speaks v3 (read as v4).
@@ -81,7 +90,13 @@ impl FrameReader {
 
     /// The label of the connection's version, as Cassandra names it in errors.
     fn fixed_label(&self, fixed: ProtocolVersion) -> String {
-        number_label(if self.v3 { legacy::V3 } else { fixed.number() })
+        number_label(if self.v3 {
+            legacy::V3
+        } else if self.beta {
+            BETA_VERSION
+        } else {
+            fixed.number()
+        })
     }
 
     /// What the version byte at the front of `input` needs before the v4 codec sees it:
@@ -111,21 +126,36 @@ impl FrameReader {
                 });
             }
             (BETA_VERSION, None) if self.versions.contains(&ProtocolVersion::V5) => {
-                // 4.0's Envelope.Decoder checks the flags right after the version.
+                // 4.0's Envelope.Decoder checks the flags right after the version, on every
+                // frame; with USE_BETA, 4.0 serves v6 as v5 (its codecs test `>= V5`), with
+                // segments after STARTUP.
                 let Some(&flags) = input.get(1) else {
                     return Ok(());
                 };
                 if flags & FrameFlags::USE_BETA == 0 {
-                    return Err(BadInput {
-                        version: BETA_VERSION,
-                        stream: stream(input),
-                        error: protocol_error(format!(
-                            "Beta version of the protocol used ({}), but USE_BETA flag is unset",
-                            number_label(BETA_VERSION)
-                        )),
-                    });
+                    return Err(beta_flag_unset(stream(input)));
+                }
+                self.beta = true;
+                self.decoder
+                    .read_version_as(BETA_VERSION, ProtocolVersion::V5);
+                return Ok(());
+            }
+            (BETA_VERSION, Some(_)) if self.beta => {
+                if input.get(1).is_some_and(|f| f & FrameFlags::USE_BETA == 0) {
+                    return Err(beta_flag_unset(stream(input)));
                 }
                 return Ok(());
+            }
+            (5, Some(fixed)) if self.beta => {
+                return Err(BadInput {
+                    version: BETA_VERSION,
+                    stream: stream(input),
+                    error: protocol_error(format!(
+                        "Invalid message version. Got {} but previous messages on this connection had version {}",
+                        number_label(5),
+                        self.fixed_label(fixed)
+                    )),
+                });
             }
             _ => return Ok(()),
         }
@@ -282,6 +312,18 @@ impl FrameReader {
     }
 }
 
+/// 4.0's refusal of a v6 frame without the USE_BETA flag (answered as v6).
+fn beta_flag_unset(stream: i16) -> BadInput {
+    BadInput {
+        version: BETA_VERSION,
+        stream,
+        error: protocol_error(format!(
+            "Beta version of the protocol used ({}), but USE_BETA flag is unset",
+            number_label(BETA_VERSION)
+        )),
+    }
+}
+
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -326,6 +368,13 @@ impl FrameWriter {
     /// The connection speaks v3 from now on.
     pub(crate) fn use_v3(&mut self) {
         self.v3 = true;
+    }
+
+    /// The connection speaks the v6 beta from now on: replies are encoded as v5 and go out
+    /// as v6 with the USE_BETA flag, as 4.0's `Message.encode` flags every beta reply.
+    pub(crate) fn use_beta(&mut self) {
+        self.encoder
+            .write_version_as(ProtocolVersion::V5, BETA_VERSION, FrameFlags::USE_BETA);
     }
 
     /// Called before writing the STARTUP reply: v4 compresses that reply already.
@@ -431,7 +480,13 @@ impl FrameWriter {
                 {
                     return;
                 }
-                out.extend_from_slice(&[0x80 | bad.version, 0]);
+                // 4.0 flags any reply in its beta version with USE_BETA.
+                let flags = if bad.version == BETA_VERSION {
+                    FrameFlags::USE_BETA
+                } else {
+                    0
+                };
+                out.extend_from_slice(&[0x80 | bad.version, flags]);
                 out.extend_from_slice(&bad.stream.to_be_bytes());
                 out.extend_from_slice(&[Opcode::Error.code()]);
                 out.extend_from_slice(&(body.len() as u32).to_be_bytes());

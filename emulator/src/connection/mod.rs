@@ -9,7 +9,8 @@
 //! - `dispatch`: the protocol state machine (handshake, auth, requests → engine).
 //! - `traces`: `system_traces` sessions for requests sent with the tracing flag.
 //! - `framing`: bytes ↔ frames (over the protocol crate's codec) and the refusals of bad input.
-//! - `legacy`: protocol v3, read and answered through the v4 codec.
+//! - `legacy`: protocol v3, read and answered through the v4 codec (the v6 beta is read and
+//!   answered as v5 by `framing`).
 //! - `faults`: which fault rule (if any) applies to a request.
 //!
 //! In a simulated cluster the task also forwards topology and status events about other
@@ -192,6 +193,9 @@ impl Connection {
             let next = self.reader.next(input);
             if self.reader.is_v3() {
                 self.writer.use_v3();
+            }
+            if self.reader.is_beta() {
+                self.writer.use_beta();
             }
             match next {
                 Ok(None) => break,

@@ -6,7 +6,7 @@ use bytes::{Bytes, BytesMut};
 
 use super::{DEFAULT_MAX_FRAME_SIZE, FrameError};
 use crate::compression::Compression;
-use crate::frame::{FrameFlags, FrameHeader, HEADER_LEN};
+use crate::frame::{FrameFlags, FrameHeader, HEADER_LEN, ProtocolVersion};
 use crate::segment::decode_segment;
 
 /// A complete received frame.
@@ -33,6 +33,8 @@ pub struct FrameDecoder {
     max_frame_size: usize,
     ready: VecDeque<Frame>,
     partial: Vec<u8>,
+    /// A version number read as another version (see [`read_version_as`](Self::read_version_as)).
+    alias: Option<(u8, ProtocolVersion)>,
 }
 
 impl Default for FrameDecoder {
@@ -50,6 +52,7 @@ impl FrameDecoder {
             max_frame_size: DEFAULT_MAX_FRAME_SIZE,
             ready: VecDeque::new(),
             partial: Vec::new(),
+            alias: None,
         }
     }
 
@@ -66,6 +69,15 @@ impl FrameDecoder {
     /// Switches to v5 segments (LZ4-compressed segments if `lz4`).
     pub fn use_segments(&mut self, lz4: bool) {
         self.segments = Some(lz4);
+    }
+
+    /// Reads frames whose header carries version number `wire` as frames of `version`
+    /// (same layout), in plain framing and inside segments alike.
+    ///
+    /// A server uses it for Cassandra 4.0's v6 beta, which frames and encodes exactly as v5;
+    /// the frame's flags are kept as sent (USE_BETA included).
+    pub fn read_version_as(&mut self, wire: u8, version: ProtocolVersion) {
+        self.alias = Some((wire & 0x7f, version));
     }
 
     /// Whether v5 segment framing is on.
@@ -98,7 +110,13 @@ impl FrameDecoder {
         let Some(head) = bytes.first_chunk::<HEADER_LEN>() else {
             return Ok(None);
         };
-        let header = FrameHeader::parse(head)?;
+        let mut head = *head;
+        if let Some((wire, version)) = self.alias {
+            if head[0] & 0x7f == wire {
+                head[0] = (head[0] & 0x80) | version.number();
+            }
+        }
+        let header = FrameHeader::parse(&head)?;
         if header.length as usize > self.max_frame_size {
             return Err(FrameError::FrameTooLarge {
                 length: header.length.into(),

@@ -1,11 +1,13 @@
 //! [`FrameEncoder`]: turns encoded frames into bytes for the wire in the current framing
 //! mode (plain, v4-compressed, or v5 segments).
 
+use std::borrow::Cow;
+
 use bytes::BytesMut;
 
 use super::FrameError;
 use crate::compression::Compression;
-use crate::frame::{FrameFlags, FrameHeader, HEADER_LEN};
+use crate::frame::{FrameFlags, FrameHeader, HEADER_LEN, ProtocolVersion};
 use crate::segment::{MAX_PAYLOAD, encode_segment};
 
 /// Writes frames (as produced by the [`envelope`](crate::envelope) encoders: header plus
@@ -20,6 +22,17 @@ use crate::segment::{MAX_PAYLOAD, encode_segment};
 pub struct FrameEncoder {
     compression: Option<Compression>,
     segments: Option<bool>,
+    /// Frames of a version written with another version number and extra flags (see
+    /// [`write_version_as`](Self::write_version_as)).
+    alias: Option<Alias>,
+}
+
+/// How [`FrameEncoder::write_version_as`] rewrites frame headers.
+#[derive(Debug, Clone, Copy)]
+struct Alias {
+    version: ProtocolVersion,
+    wire: u8,
+    flags: u8,
 }
 
 fn check_frame(frame: &[u8]) -> Result<FrameHeader, FrameError> {
@@ -71,6 +84,36 @@ impl FrameEncoder {
         self.segments = Some(lz4);
     }
 
+    /// Writes frames encoded as `version` with version number `wire` (direction bit kept)
+    /// and `flags` added to their header flags, in plain framing and inside segments alike.
+    ///
+    /// A server uses it for Cassandra 4.0's v6 beta: replies are encoded as v5 and go out
+    /// as v6 with the USE_BETA flag, as 4.0's `Message.encode` sends them.
+    pub fn write_version_as(&mut self, version: ProtocolVersion, wire: u8, flags: u8) {
+        self.alias = Some(Alias {
+            version,
+            wire: wire & 0x7f,
+            flags,
+        });
+    }
+
+    /// `frame` with its header rewritten by the alias, if one applies.
+    fn aliased<'a>(&self, frame: &'a [u8]) -> Result<Cow<'a, [u8]>, FrameError> {
+        let Some(alias) = self.alias else {
+            return Ok(Cow::Borrowed(frame));
+        };
+        let header = check_frame(frame)?;
+        if header.version != alias.version {
+            return Ok(Cow::Borrowed(frame));
+        }
+        let mut owned = frame.to_vec();
+        if let Some(head) = owned.get_mut(..2) {
+            head[0] = (head[0] & 0x80) | alias.wire;
+            head[1] |= alias.flags;
+        }
+        Ok(Cow::Owned(owned))
+    }
+
     /// Appends one frame.
     pub fn encode(&mut self, frame: &[u8], out: &mut BytesMut) -> Result<(), FrameError> {
         self.encode_all([frame], out)
@@ -90,6 +133,8 @@ impl FrameEncoder {
         let mut pending: Vec<u8> = Vec::new();
         for frame in frames {
             check_frame(frame)?;
+            let frame = self.aliased(frame)?;
+            let frame = &*frame;
             if frame.len() > MAX_PAYLOAD {
                 if !pending.is_empty() {
                     encode_segment(&pending, true, lz4, out)?;
@@ -121,6 +166,17 @@ impl FrameEncoder {
         frames: &[u8],
         out: &mut BytesMut,
     ) -> Result<(), FrameError> {
+        if self.alias.is_some() {
+            // Headers are rewritten frame by frame: no zero-copy path for aliased versions.
+            let mut list = Vec::new();
+            let mut rest = frames;
+            while !rest.is_empty() {
+                let (frame, tail) = rest.split_at(next_frame_len(rest)?);
+                list.push(frame);
+                rest = tail;
+            }
+            return self.encode_all(list, out);
+        }
         let Some(lz4) = self.segments else {
             let mut rest = frames;
             while !rest.is_empty() {
@@ -165,6 +221,7 @@ impl FrameEncoder {
 
     fn encode_plain(&self, frame: &[u8], out: &mut BytesMut) -> Result<(), FrameError> {
         let header = check_frame(frame)?;
+        let frame = &*self.aliased(frame)?;
         let Some(compression) = self.compression else {
             out.extend_from_slice(frame);
             return Ok(());
@@ -197,6 +254,11 @@ impl FrameEncoder {
         };
         if let Some(slot) = out.get_mut(start..start + HEADER_LEN) {
             slot.copy_from_slice(&header.to_bytes());
+            // The rewritten version and flags, if an alias applies.
+            if let Some(head) = frame.get(..2) {
+                slot[0] = head[0];
+                slot[1] = head[1] | FrameFlags::COMPRESSION;
+            }
         }
         Ok(())
     }

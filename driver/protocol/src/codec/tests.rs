@@ -251,3 +251,38 @@ fn contiguous_frames_encode_exactly_as_a_list_of_frames() {
         }
     }
 }
+
+#[test]
+fn aliased_versions_are_rewritten_both_ways_in_every_mode() {
+    // A server serving 4.0's v6 beta: v5 frames go out as v6 with USE_BETA, and v6 frames
+    // come in as v5.
+    let frames = [query_frame(0, 5), query_frame(1, 200_000)];
+    for segments in [None, Some(false), Some(true)] {
+        let mut enc = FrameEncoder::new();
+        enc.write_version_as(ProtocolVersion::V5, 6, crate::frame::FrameFlags::USE_BETA);
+        let mut dec = FrameDecoder::new();
+        dec.read_version_as(6, ProtocolVersion::V5);
+        if let Some(lz4) = segments {
+            enc.use_segments(lz4);
+            dec.use_segments(lz4);
+        }
+        let mut wire = BytesMut::new();
+        enc.encode_all(frames.iter().map(Vec::as_slice), &mut wire)
+            .expect("encodes");
+        if segments.is_none() {
+            assert_eq!(&wire[..2], &[6, 0x10]);
+        }
+        let got = decode_chunked(&mut dec, &wire, 4096);
+        assert_eq!(got.len(), 2);
+        for (frame, sent) in got.iter().zip(&frames) {
+            assert_eq!(frame.header.version, ProtocolVersion::V5);
+            assert!(
+                frame
+                    .header
+                    .flags
+                    .contains(crate::frame::FrameFlags::USE_BETA)
+            );
+            assert_eq!(frame.body, sent[crate::frame::HEADER_LEN..]);
+        }
+    }
+}
