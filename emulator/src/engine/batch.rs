@@ -1,6 +1,9 @@
 //! Executing writes: single statements (with lightweight-transaction conditions), CQL
 //! `BEGIN BATCH` statements and BATCH messages (simple and prepared children, logged,
-//! unlogged and counter, conditional batches on one partition).
+//! unlogged and counter, conditional batches on one partition), with Cassandra's batch
+//! size check and batch warnings.
+
+mod size;
 
 use std::sync::Arc;
 
@@ -17,6 +20,7 @@ use super::{ClientState, Engine, Outcome, PreparedEntry};
 use crate::catalog::invalid;
 use crate::cql::ast::BatchKind;
 use crate::store::{ClusteringKey, TableData, now_micros, now_secs, split_partition_key};
+use size::BatchSize;
 
 /// Runs one INSERT/UPDATE/DELETE at timestamp `default_ts` (unless USING TIMESTAMP).
 pub(crate) fn execute_write(
@@ -164,11 +168,8 @@ pub(crate) fn execute_statement(
         }
     }
     let children: Vec<(&WritePlan, &Binds<'_>)> = b.children.iter().map(|c| (c, binds)).collect();
-    let body = run_children(b.kind, &children, ts, now)?;
-    Ok(super::Outcome {
-        body,
-        warnings: batch_warnings(b.kind, &children),
-    })
+    let (body, warnings) = run_children(b.kind, &children, ts, now)?;
+    Ok(super::Outcome { body, warnings })
 }
 
 /// The attribute checks of `BatchStatement.validate`, in its order: no global TTL, and a
@@ -232,7 +233,7 @@ fn run_children(
     children: &[(&WritePlan, &Binds<'_>)],
     ts: i64,
     now: i64,
-) -> Result<ResultBody, ServerError> {
+) -> Result<(ResultBody, Vec<String>), ServerError> {
     // INSERT JSON children become plain INSERTs first.
     let mut resolved = Vec::with_capacity(children.len());
     for (w, binds) in children {
@@ -266,7 +267,7 @@ fn run_children(
         }
         let first = children.first().map(|(w, _)| w.table.clone());
         let Some(table) = first else {
-            return Ok(ResultBody::Void);
+            return Ok((ResultBody::Void, Vec::new()));
         };
         if children.iter().any(|(w, _)| !Arc::ptr_eq(&w.table, &table)) {
             return Err(invalid("Batch with conditions cannot span multiple tables"));
@@ -344,11 +345,22 @@ fn run_children(
                 return Err(e);
             }
         }
-        return Ok(result.map_or(ResultBody::Void, ResultBody::Rows));
+        // A conditional batch goes through Paxos: no size check, no batch warnings.
+        return Ok((
+            result.map_or(ResultBody::Void, ResultBody::Rows),
+            Vec::new(),
+        ));
     }
     let mut targets = Vec::with_capacity(children.len());
     for (w, binds) in children {
         targets.push((w.timestamp(binds, ts)?, w.targets(binds)?));
+    }
+    // The size of the batch's mutations, taken from the statements before they are applied
+    // (list discards depend on the current elements).
+    let mut sizes = BatchSize::default();
+    for ((w, binds), (child_ts, (keys, target))) in children.iter().zip(targets.iter()) {
+        let data = w.table.runtime.lock();
+        sizes.record(w, binds, &data, keys, target, *child_ts, now);
     }
     // Each child's writes are logged (per child: children may be on different tables), so a
     // child refused part-way takes back the children before it, as Cassandra, which builds
@@ -369,63 +381,99 @@ fn run_children(
             ) {
                 undo.rollback(&mut data);
                 drop(data);
-                for (earlier, log) in logs.into_iter().rev() {
-                    log.rollback(&mut earlier.table.runtime.lock());
-                }
+                rollback_all(logs);
                 return Err(e);
             }
         }
         logs.push((w, undo));
     }
-    Ok(ResultBody::Void)
+    // Cassandra checks the size once the mutations are built (so a bad value is reported
+    // first) and before it sends any: a batch too large leaves nothing behind.
+    let mut warnings = gc_grace_warning(kind, children);
+    match size_verdict(&sizes) {
+        Err(e) => {
+            rollback_all(logs);
+            return Err(e);
+        }
+        Ok(Some(warning)) => warnings.push(warning),
+        Ok(None) => {}
+    }
+    warnings.extend(unlogged_warning(kind, &sizes));
+    Ok((ResultBody::Void, warnings))
 }
 
-/// Cassandra's client warnings for a batch: an unlogged batch over more than 10 partitions,
-/// a logged batch on tables with `gc_grace_seconds = 0`.
-fn batch_warnings(kind: BatchKind, children: &[(&WritePlan, &Binds<'_>)]) -> Vec<String> {
-    let mut warnings = Vec::new();
-    let tables = |pick: &dyn Fn(&WritePlan) -> bool| -> Vec<String> {
-        let mut names: Vec<String> = children
-            .iter()
-            .filter(|(w, _)| pick(w))
-            .map(|(w, _)| format!("{}.{}", w.table.keyspace(), w.table.name()))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
-    };
-    if kind == BatchKind::Unlogged {
-        let mut keys: Vec<(&str, &str, bytes::Bytes)> = Vec::new();
-        for (w, binds) in children {
-            if let Ok((ks, _)) = w.targets(binds) {
-                for k in ks {
-                    keys.push((w.table.keyspace(), w.table.name(), k));
-                }
-            }
-        }
-        keys.sort();
-        keys.dedup();
-        if keys.len() > UNLOGGED_PARTITIONS_WARN_THRESHOLD {
-            let names = tables(&|_| true);
-            warnings.push(format!(
-                "Unlogged batch covering {} partitions detected against table{} [{}]. You should use a logged batch for atomicity, or asynchronous writes for performance.",
-                keys.len(),
-                if names.len() > 1 { "s" } else { "" },
-                names.join(", ")
-            ));
-        }
+/// Takes back applied children, newest first.
+fn rollback_all(logs: Vec<(&WritePlan, Undo)>) {
+    for (earlier, log) in logs.into_iter().rev() {
+        log.rollback(&mut earlier.table.runtime.lock());
     }
-    if kind == BatchKind::Logged {
-        let names = tables(&|w| w.table.def.options.gc_grace_seconds == 0);
-        if !names.is_empty() {
-            warnings.push(format!(
-                "Executing a LOGGED BATCH on table{} [{}], configured with a gc_grace_seconds of 0. The gc_grace_seconds is used to TTL batchlog entries, so setting gc_grace_seconds too low on tables involved in an atomic batch might cause batchlog entries to expire before being replayed.",
-                if names.len() > 1 { "s" } else { "" },
-                names.join(", ")
-            ));
-        }
+}
+
+/// `BatchStatement.verifyBatchSize`: only a batch spanning more than one mutation (one per
+/// keyspace and partition key) is checked; over the fail threshold it is refused, over the
+/// warn threshold the client is warned with the raw byte counts.
+fn size_verdict(sizes: &BatchSize) -> Result<Option<String>, ServerError> {
+    if sizes.mutations() <= 1 {
+        return Ok(None);
     }
-    warnings
+    let size = sizes.data_size();
+    if size <= BATCH_SIZE_WARN_THRESHOLD {
+        return Ok(None);
+    }
+    if size > BATCH_SIZE_FAIL_THRESHOLD {
+        return Err(invalid("Batch too large"));
+    }
+    Ok(Some(format!(
+        "Batch for [{}] is of size {size}, exceeding specified threshold of {BATCH_SIZE_WARN_THRESHOLD} by {}.",
+        sizes.tables().join(", "),
+        size - BATCH_SIZE_WARN_THRESHOLD
+    )))
+}
+
+/// `batch_size_warn_threshold_in_kb: 5`.
+const BATCH_SIZE_WARN_THRESHOLD: usize = 5 * 1024;
+/// `batch_size_fail_threshold_in_kb: 50`.
+const BATCH_SIZE_FAIL_THRESHOLD: usize = 50 * 1024;
+
+/// `BatchStatement.verifyBatchType`: a batch that is not logged (unlogged or counter),
+/// spanning more than one mutation, over more than 10 distinct partition keys (whatever
+/// their table) warns the client.
+fn unlogged_warning(kind: BatchKind, sizes: &BatchSize) -> Option<String> {
+    if kind == BatchKind::Logged || sizes.mutations() <= 1 {
+        return None;
+    }
+    let keys = sizes.partition_keys();
+    if keys <= UNLOGGED_PARTITIONS_WARN_THRESHOLD {
+        return None;
+    }
+    let names = sizes.tables();
+    Some(format!(
+        "Unlogged batch covering {keys} partitions detected against table{} [{}]. You should use a logged batch for atomicity, or asynchronous writes for performance.",
+        if names.len() > 1 { "s" } else { "" },
+        names.join(", ")
+    ))
+}
+
+/// `BatchStatement.getMutations`: a logged batch on tables with `gc_grace_seconds = 0`.
+fn gc_grace_warning(kind: BatchKind, children: &[(&WritePlan, &Binds<'_>)]) -> Vec<String> {
+    if kind != BatchKind::Logged {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = children
+        .iter()
+        .filter(|(w, _)| w.table.def.options.gc_grace_seconds == 0)
+        .map(|(w, _)| format!("{}.{}", w.table.keyspace(), w.table.name()))
+        .collect();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    vec![format!(
+        "Executing a LOGGED BATCH on table{} [{}], configured with a gc_grace_seconds of 0. The gc_grace_seconds is used to TTL batchlog entries, so setting gc_grace_seconds too low on tables involved in an atomic batch might cause batchlog entries to expire before being replayed.",
+        if names.len() > 1 { "s" } else { "" },
+        names.join(", ")
+    )]
 }
 
 /// Cassandra's default `unlogged_batch_across_partitions_warn_threshold`.
@@ -494,7 +542,6 @@ pub(crate) fn execute_message(
     )?;
     let now = batch.now_in_seconds.map_or_else(now_secs, i64::from);
     let ts = batch.timestamp.unwrap_or_else(now_micros);
-    let body = run_children(kind, &children, ts, now)?;
-    let warnings = batch_warnings(kind, &children);
+    let (body, warnings) = run_children(kind, &children, ts, now)?;
     Ok(Outcome { body, warnings })
 }

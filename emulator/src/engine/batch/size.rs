@@ -1,0 +1,549 @@
+//! The data size Cassandra 4.0 gives a batch's mutations (`IMutation.dataSize`), which
+//! `BatchStatement.verifyBatchSize` compares with `batch_size_warn_threshold_in_kb` and
+//! `batch_size_fail_threshold_in_kb`.
+//!
+//! Cassandra sums `PartitionUpdate.dataSize()` over every partition update: each row's
+//! `dataSize()` plus the static row's (always present, empty or not). A row counts its
+//! clustering values, its primary-key liveness (8 bytes, 16 with a TTL), its deletion
+//! (13 bytes, live or not) and its columns: a simple cell is 16 bytes (timestamp, TTL, local
+//! deletion time) plus its value and path, a non-frozen collection or UDT 12 bytes (its
+//! complex deletion, live or not) plus its cells. Partition and range deletions are not
+//! counted. The updates of one table and partition are merged first, as Cassandra's
+//! `UpdatesCollector` merges them, so a row written twice counts once.
+//!
+//! The model is built from the statements (not from the store), since the size is that of
+//! the writes, not of the rows they land on. Approximations, where the emulator's storage
+//! differs from Cassandra's: list element paths count 16 bytes (Cassandra's timeuuid
+//! paths), and a counter update counts the 36-byte local counter context Cassandra puts in
+//! the update before the read-before-write.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bytes::Bytes;
+use cassia_protocol::types::ColumnType;
+
+use crate::catalog::ColumnKind;
+use crate::engine::modify::{Kind, Op, Target, WritePlan, element_types};
+use crate::engine::schema::{Col, Table};
+use crate::engine::term::{Binds, Receiver, Val, eval, normalize};
+use crate::store::compare::{compare, elements, map_elements};
+use crate::store::{ClusteringKey, Partition, Row, TableData};
+
+/// Bytes of a cell besides its value and path: timestamp (8), TTL (4), local deletion time (4).
+const CELL_OVERHEAD: usize = 16;
+/// A complex column's deletion time (`DeletionTime.dataSize`), counted even when live.
+const COMPLEX_DELETION: usize = 12;
+/// A row's deletion (`Row.Deletion.dataSize`: deletion time plus the shadowable flag).
+const ROW_DELETION: usize = 13;
+/// A row's primary-key liveness: its timestamp (8), plus TTL and expiration time if expiring.
+const LIVENESS: usize = 8;
+const EXPIRING_LIVENESS: usize = 16;
+/// Cassandra's list element paths are timeuuids.
+const LIST_PATH: usize = 16;
+/// UDT field paths are the field's position as a short.
+const FIELD_PATH: usize = 2;
+/// `CounterContext.createLocal`: a 4-byte header and one 32-byte local shard.
+const COUNTER_UPDATE: usize = 36;
+
+/// One cell of the mutation: what decides which of two writes wins, and its counted bytes
+/// (value plus path).
+#[derive(Debug, Clone, Copy)]
+struct CellSize {
+    ts: i64,
+    tombstone: bool,
+    len: usize,
+}
+
+impl CellSize {
+    /// Cassandra's reconciliation, as far as it changes the size: the later write wins, then
+    /// a tombstone, then (approximately) the longer value.
+    fn wins_over(&self, other: &CellSize) -> bool {
+        (self.ts, self.tombstone, self.len) > (other.ts, other.tombstone, other.len)
+    }
+}
+
+/// Path of a complex cell: an element or field key, or a fresh list element.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Path {
+    Key(Bytes),
+    Fresh(usize),
+}
+
+#[derive(Debug, Default)]
+struct ComplexSize {
+    deleted: Option<i64>,
+    cells: BTreeMap<Path, CellSize>,
+}
+
+/// One row (or the static row) of a partition update.
+#[derive(Debug, Default)]
+struct RowSize {
+    /// Primary-key liveness written by INSERT: (timestamp, expiring).
+    liveness: Option<(i64, bool)>,
+    deleted: Option<i64>,
+    simple: BTreeMap<usize, CellSize>,
+    complex: BTreeMap<usize, ComplexSize>,
+}
+
+fn later(a: Option<i64>, b: i64) -> Option<i64> {
+    Some(a.map_or(b, |a| a.max(b)))
+}
+
+impl RowSize {
+    fn cell(&mut self, col: usize, cell: CellSize) {
+        match self.simple.get_mut(&col) {
+            Some(old) if !cell.wins_over(old) => {}
+            Some(old) => *old = cell,
+            None => {
+                self.simple.insert(col, cell);
+            }
+        }
+    }
+
+    fn complex(&mut self, col: usize) -> &mut ComplexSize {
+        self.complex.entry(col).or_default()
+    }
+
+    fn elem(&mut self, col: usize, path: Path, cell: CellSize) {
+        let cells = &mut self.complex(col).cells;
+        match cells.get_mut(&path) {
+            Some(old) if !cell.wins_over(old) => {}
+            Some(old) => *old = cell,
+            None => {
+                cells.insert(path, cell);
+            }
+        }
+    }
+
+    /// `Row.dataSize()` of the merged row, leaving out what its own deletions shadow (as
+    /// merging rows in a partition update does).
+    fn size(&self, clustering: usize) -> usize {
+        let alive = |del: Option<i64>, ts: i64| del.is_none_or(|d| ts > d);
+        let liveness = match self.liveness {
+            Some((ts, true)) if alive(self.deleted, ts) => EXPIRING_LIVENESS,
+            _ => LIVENESS,
+        };
+        let mut size = clustering + liveness + ROW_DELETION;
+        for cell in self.simple.values() {
+            if alive(self.deleted, cell.ts) {
+                size += CELL_OVERHEAD + cell.len;
+            }
+        }
+        for column in self.complex.values() {
+            let del = match (self.deleted, column.deleted) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            let cells: usize = column
+                .cells
+                .values()
+                .filter(|c| alive(del, c.ts))
+                .map(|c| CELL_OVERHEAD + c.len)
+                .sum();
+            // A complex column with neither a deletion nor a surviving cell is dropped.
+            if column.deleted.is_some() || cells > 0 {
+                size += COMPLEX_DELETION + cells;
+            }
+        }
+        size
+    }
+}
+
+#[derive(Debug, Default)]
+struct PartitionSize {
+    static_row: RowSize,
+    rows: BTreeMap<Vec<Bytes>, RowSize>,
+}
+
+impl PartitionSize {
+    fn size(&self) -> usize {
+        let rows: usize = self
+            .rows
+            .iter()
+            .map(|(ck, row)| row.size(ck.iter().map(Bytes::len).sum()))
+            .sum();
+        self.static_row.size(0) + rows
+    }
+}
+
+/// The partition updates of a batch, keyed by (keyspace, table, partition key).
+#[derive(Debug, Default)]
+pub(crate) struct BatchSize {
+    updates: BTreeMap<(String, String, Bytes), PartitionSize>,
+    /// Fresh list element paths so far.
+    fresh: usize,
+}
+
+/// What one statement writes with: its table, values, timestamp and TTL.
+struct Ctx<'a> {
+    table: &'a Table,
+    binds: &'a Binds<'a>,
+    ts: i64,
+    now: i64,
+}
+
+impl BatchSize {
+    /// Adds one statement's writes to `keys`. Values that do not evaluate add nothing: the
+    /// statement itself is refused when it is applied.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &mut self,
+        w: &WritePlan,
+        binds: &Binds<'_>,
+        data: &TableData,
+        keys: &[Bytes],
+        target: &Target,
+        ts: i64,
+        now: i64,
+    ) {
+        let Ok(ttl) = w.ttl(binds) else { return };
+        let table = &w.table;
+        let ctx = Ctx {
+            table,
+            binds,
+            ts,
+            now,
+        };
+        let is_static = |op: &&Op| table.cols[op.col()].kind == ColumnKind::Static;
+        let has_regular = w.ops.iter().any(|op| !is_static(&op));
+        for key in keys {
+            let stored = data.partitions.get(&TableData::position(key.clone()));
+            let mut fresh = self.fresh;
+            let update = self
+                .updates
+                .entry((
+                    table.keyspace().to_owned(),
+                    table.name().to_owned(),
+                    key.clone(),
+                ))
+                .or_default();
+            let rows = match target {
+                Target::Partition | Target::Ranges(_) => continue,
+                Target::Static => {
+                    if w.kind == Kind::Insert {
+                        update.static_row.liveness = Some((ts, ttl > 0));
+                    }
+                    for op in &w.ops {
+                        let existing = stored.map(|p| (&p.static_row, p.deleted_at));
+                        op_size(&ctx, &mut update.static_row, op, existing, &mut fresh);
+                    }
+                    self.fresh = fresh;
+                    continue;
+                }
+                Target::Rows(rows) => rows,
+            };
+            for op in w.ops.iter().filter(is_static) {
+                let existing = stored.map(|p| (&p.static_row, p.deleted_at));
+                op_size(&ctx, &mut update.static_row, op, existing, &mut fresh);
+            }
+            for ck in rows {
+                let deletes_row = w.kind == Kind::Delete && w.ops.is_empty();
+                if !deletes_row && w.kind != Kind::Insert && !has_regular {
+                    continue;
+                }
+                let row = update.rows.entry(ck.clone()).or_default();
+                if deletes_row {
+                    row.deleted = later(row.deleted, ts);
+                    continue;
+                }
+                if w.kind == Kind::Insert {
+                    row.liveness = Some((ts, ttl > 0));
+                }
+                let existing = stored.and_then(|p| stored_row(p, data, ck));
+                for op in w.ops.iter().filter(|op| !is_static(op)) {
+                    op_size(&ctx, row, op, existing, &mut fresh);
+                }
+            }
+            self.fresh = fresh;
+        }
+    }
+
+    /// How many mutations Cassandra builds: one per keyspace and partition key.
+    pub fn mutations(&self) -> usize {
+        self.updates
+            .keys()
+            .map(|(ks, _, key)| (ks, key))
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// The distinct partition keys (`verifyBatchType` counts keys, whatever their table).
+    pub fn partition_keys(&self) -> usize {
+        self.updates
+            .keys()
+            .map(|(_, _, key)| key)
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// `keyspace.table` of every updated table, sorted.
+    pub fn tables(&self) -> Vec<String> {
+        self.updates
+            .keys()
+            .map(|(ks, t, _)| format!("{ks}.{t}"))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// `IMutation.dataSize` of the whole batch.
+    pub fn data_size(&self) -> usize {
+        self.updates.values().map(PartitionSize::size).sum()
+    }
+}
+
+/// A stored row with its outer (partition or range) deletion, for list operations that
+/// depend on the current elements.
+fn stored_row<'p>(
+    p: &'p Partition,
+    data: &TableData,
+    ck: &[Bytes],
+) -> Option<(&'p Row, Option<i64>)> {
+    let key = ClusteringKey {
+        parts: ck.to_vec(),
+        layout: data.layout.clone(),
+    };
+    let row = p.rows.get(&key)?;
+    Some((row, p.outer_deletion(&data.layout, ck)))
+}
+
+fn value(ctx: &Ctx<'_>, col: &Col, typ: &ColumnType, term: &crate::cql::ast::Term) -> Val {
+    eval(
+        term,
+        Receiver {
+            name: &col.name,
+            typ,
+        },
+        ctx.binds,
+    )
+    .unwrap_or(Val::Unset)
+}
+
+fn live(ctx: &Ctx<'_>, len: usize) -> CellSize {
+    CellSize {
+        ts: ctx.ts,
+        tombstone: false,
+        len,
+    }
+}
+
+fn tombstone(ctx: &Ctx<'_>, len: usize) -> CellSize {
+    CellSize {
+        ts: ctx.ts,
+        tombstone: true,
+        len,
+    }
+}
+
+/// Adds what one column operation writes to `row`.
+fn op_size(
+    ctx: &Ctx<'_>,
+    row: &mut RowSize,
+    op: &Op,
+    existing: Option<(&Row, Option<i64>)>,
+    fresh: &mut usize,
+) {
+    let Some(col) = ctx.table.cols.get(op.col()) else {
+        return;
+    };
+    let c = op.col();
+    let list = matches!(col.typ, ColumnType::List(_));
+    match op {
+        Op::Set(_, t) => match value(ctx, col, &col.typ, t) {
+            Val::Unset => {}
+            Val::Null if col.multi_cell() => {
+                let del = &mut row.complex(c).deleted;
+                *del = later(*del, ctx.ts);
+            }
+            Val::Null => row.cell(c, tombstone(ctx, 0)),
+            Val::Value(b) if col.multi_cell() => {
+                let del = &mut row.complex(c).deleted;
+                *del = later(*del, ctx.ts - 1);
+                elements_size(ctx, row, col, c, &b, fresh);
+            }
+            Val::Value(b) => row.cell(c, live(ctx, normalize(&col.typ, b).len())),
+        },
+        Op::Add(_, t) | Op::Remove(_, t) if col.typ == ColumnType::Counter => {
+            if let Val::Value(_) = value(ctx, col, &col.typ, t) {
+                row.cell(c, live(ctx, COUNTER_UPDATE));
+            }
+        }
+        Op::Add(_, t) | Op::Prepend(_, t) => {
+            if let Val::Value(b) = value(ctx, col, &col.typ, t) {
+                elements_size(ctx, row, col, c, &b, fresh);
+            }
+        }
+        Op::Remove(_, t) => {
+            let typ = match &col.typ {
+                ColumnType::Map(k, _) => ColumnType::Set(k.clone()),
+                other => other.clone(),
+            };
+            let Val::Value(b) = value(ctx, col, &typ, t) else {
+                return;
+            };
+            let items = elements(&b);
+            if let ColumnType::List(e) = &col.typ {
+                // Discarding from a list deletes each current element equal to one given.
+                let Some((stored, outer)) = existing else {
+                    return;
+                };
+                let doomed: Vec<Bytes> = stored
+                    .elems(col.id, outer, ctx.now)
+                    .filter(|(_, cell)| {
+                        cell.value
+                            .as_ref()
+                            .is_some_and(|v| items.iter().any(|x| compare(e, v, x).is_eq()))
+                    })
+                    .map(|(k, _)| k.bytes.clone())
+                    .collect();
+                for k in doomed {
+                    row.elem(c, Path::Key(k), tombstone(ctx, LIST_PATH));
+                }
+            } else {
+                for it in items {
+                    let path = Bytes::copy_from_slice(it);
+                    row.elem(c, Path::Key(path), tombstone(ctx, it.len()));
+                }
+            }
+        }
+        Op::SetElement(_, k, v) => {
+            let (kt, vt) = element_types(col);
+            let Val::Value(kb) = value(ctx, col, &kt, k) else {
+                return;
+            };
+            let path = if list { LIST_PATH } else { kb.len() };
+            match value(ctx, col, &vt, v) {
+                Val::Value(b) => row.elem(c, Path::Key(kb), live(ctx, path + b.len())),
+                Val::Null => row.elem(c, Path::Key(kb), tombstone(ctx, path)),
+                Val::Unset => {}
+            }
+        }
+        Op::SetField(_, pos, v) => {
+            let ColumnType::Udt { fields, .. } = &col.typ else {
+                return;
+            };
+            let Some((_, ft)) = fields.get(*pos) else {
+                return;
+            };
+            let path = field_path(*pos);
+            match value(ctx, col, ft, v) {
+                Val::Value(b) => row.elem(c, path, live(ctx, FIELD_PATH + b.len())),
+                Val::Null => row.elem(c, path, tombstone(ctx, FIELD_PATH)),
+                Val::Unset => {}
+            }
+        }
+        Op::Delete(_) => {
+            if col.multi_cell() {
+                let del = &mut row.complex(c).deleted;
+                *del = later(*del, ctx.ts);
+            } else {
+                row.cell(c, tombstone(ctx, 0));
+            }
+        }
+        Op::DeleteElement(_, k) => {
+            let (kt, _) = element_types(col);
+            if let Val::Value(kb) = value(ctx, col, &kt, k) {
+                let path = if list { LIST_PATH } else { kb.len() };
+                row.elem(c, Path::Key(kb), tombstone(ctx, path));
+            }
+        }
+        Op::DeleteField(_, pos) => row.elem(c, field_path(*pos), tombstone(ctx, FIELD_PATH)),
+    }
+}
+
+fn field_path(pos: usize) -> Path {
+    let pos = i16::try_from(pos).unwrap_or(i16::MAX);
+    Path::Key(Bytes::copy_from_slice(&pos.to_be_bytes()))
+}
+
+/// The cells a whole collection or UDT value writes (as `mutation::write_elements`).
+fn elements_size(
+    ctx: &Ctx<'_>,
+    row: &mut RowSize,
+    col: &Col,
+    c: usize,
+    value: &[u8],
+    fresh: &mut usize,
+) {
+    match &col.typ {
+        ColumnType::Set(_) => {
+            for e in elements(value) {
+                row.elem(c, Path::Key(Bytes::copy_from_slice(e)), live(ctx, e.len()));
+            }
+        }
+        ColumnType::Map(..) => {
+            for kv in map_elements(value).chunks_exact(2) {
+                let cell = live(ctx, kv[0].len() + kv[1].len());
+                row.elem(c, Path::Key(Bytes::copy_from_slice(kv[0])), cell);
+            }
+        }
+        ColumnType::List(_) => {
+            for e in elements(value) {
+                *fresh += 1;
+                row.elem(c, Path::Fresh(*fresh), live(ctx, LIST_PATH + e.len()));
+            }
+        }
+        ColumnType::Udt { .. } => {
+            for (i, p) in crate::engine::matching::split_tuple(value)
+                .into_iter()
+                .enumerate()
+            {
+                let cell = if p.is_empty() {
+                    tombstone(ctx, FIELD_PATH)
+                } else {
+                    live(ctx, FIELD_PATH + p.len())
+                };
+                row.elem(c, field_path(i), cell);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(ts: i64, len: usize) -> CellSize {
+        CellSize {
+            ts,
+            tombstone: false,
+            len,
+        }
+    }
+
+    #[test]
+    fn an_inserted_row_counts_liveness_deletion_clustering_and_cells() {
+        let mut row = RowSize {
+            liveness: Some((1, false)),
+            ..RowSize::default()
+        };
+        row.cell(3, cell(1, 4));
+        // 4 (clustering int) + 8 + 13 + (16 + 4)
+        assert_eq!(row.size(4), 45);
+        // The empty static row every partition update carries.
+        assert_eq!(RowSize::default().size(0), 21);
+    }
+
+    #[test]
+    fn ttl_liveness_and_complex_columns() {
+        let mut row = RowSize {
+            liveness: Some((1, true)),
+            ..RowSize::default()
+        };
+        row.complex(2).deleted = Some(0);
+        row.elem(2, Path::Key(Bytes::from_static(b"ab")), cell(1, 2));
+        // 16 + 13 + 12 + (16 + 2)
+        assert_eq!(row.size(0), 59);
+    }
+
+    #[test]
+    fn a_row_written_twice_counts_once_and_row_deletions_shadow() {
+        let mut row = RowSize::default();
+        row.cell(1, cell(1, 10));
+        row.cell(1, cell(1, 4));
+        assert_eq!(row.size(0), 8 + 13 + 16 + 10);
+        row.deleted = Some(1);
+        assert_eq!(row.size(0), 8 + 13);
+    }
+}
