@@ -6,7 +6,7 @@
 //! The stage rules and the error messages follow Cassandra 4.0's `ServerConnection` and
 //! `StartupMessage`, because drivers react to them.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use cassia_protocol::compression::Compression;
@@ -17,7 +17,7 @@ use cassia_protocol::response::{ErrorKind, Response, ServerError};
 
 use super::traces::{self, TraceStart};
 use crate::auth::PASSWORD_AUTHENTICATOR;
-use crate::engine::{ClientState, Outcome};
+use crate::engine::{ClientHandle, ClientState, Outcome};
 use crate::server::Shared;
 
 /// Where the connection is in its life, as Cassandra's `ConnectionStage`.
@@ -56,14 +56,24 @@ pub(crate) struct Dispatcher {
     peer: IpAddr,
     stage: Stage,
     client: ClientState,
+    /// The connection's entry in `system_views.clients`, removed when dropped.
+    registration: ClientHandle,
 }
 
 impl Dispatcher {
-    pub(crate) fn new(shared: Arc<Shared>, peer: IpAddr, version: ProtocolVersion) -> Dispatcher {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        peer: SocketAddr,
+        version: ProtocolVersion,
+    ) -> Dispatcher {
+        let registration = shared
+            .engine
+            .register_client(shared.node, peer, shared.tls, version);
         Dispatcher {
-            peer,
+            peer: peer.ip(),
             stage: Stage::Established,
             client: ClientState::new(version).on_node(shared.node),
+            registration,
             shared,
         }
     }
@@ -96,6 +106,7 @@ impl Dispatcher {
     pub(crate) fn handle(&mut self, frame: RequestFrame) -> (ResponseFrame, After) {
         let traced = frame.tracing;
         let version = self.client.protocol_version;
+        self.registration.count_request();
         let mut reply = ResponseFrame::new(frame.stream, Response::Ready);
         let started = traced.then(TraceStart::now);
         let after = match &frame.request {
@@ -115,13 +126,22 @@ impl Dispatcher {
             },
             Request::AuthResponse(auth) => {
                 let token = auth.token.as_deref().unwrap_or_default();
-                match self.shared.credentials.as_ref().map(|c| c.verify(token)) {
-                    Some(Ok(_)) | None => {
+                let verified = match self.shared.credentials.as_ref().map(|c| c.verify(token)) {
+                    Some(Ok(user)) => Ok(Some(user)),
+                    None => Ok(None),
+                    Some(Err(e)) => Err(e),
+                };
+                match verified {
+                    Ok(user) => {
                         self.stage = Stage::Ready;
+                        self.registration.update(|info| {
+                            info.stage = "ready";
+                            info.username = user;
+                        });
                         reply.response = Response::AuthSuccess(None);
                         After::Nothing
                     }
-                    Some(Err(e)) => {
+                    Err(e) => {
                         reply.response = Response::Error(ServerError {
                             kind: ErrorKind::AuthenticationError,
                             message: e.to_string(),
@@ -251,7 +271,24 @@ impl Dispatcher {
                 )));
             }
         };
-        if self.shared.credentials.is_some() {
+        // `ClientsTable` shows what STARTUP told about the driver.
+        let (driver_name, driver_version) = (
+            option("DRIVER_NAME").map(str::to_owned),
+            option("DRIVER_VERSION").map(str::to_owned),
+        );
+        let authenticating = self.shared.credentials.is_some();
+        self.registration.update(|info| {
+            info.driver_name = driver_name;
+            info.driver_version = driver_version;
+            // Without authentication the user is `AuthenticatedUser.ANONYMOUS_USER`.
+            if authenticating {
+                info.stage = "authenticating";
+            } else {
+                info.stage = "ready";
+                info.username = Some("anonymous".to_owned());
+            }
+        });
+        if authenticating {
             self.stage = Stage::Authenticating;
             Ok((
                 Response::Authenticate(PASSWORD_AUTHENTICATOR.to_owned()),

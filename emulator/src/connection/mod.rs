@@ -67,7 +67,7 @@ where
         out: BytesMut::with_capacity(READ_BUFFER),
         closing: false,
         more_input: false,
-        peer: peer.ip(),
+        peer,
         durable_seq: 0,
     };
     let mut input = BytesMut::with_capacity(READ_BUFFER);
@@ -173,7 +173,7 @@ struct Connection {
     closing: bool,
     /// `process` stopped at the output high-water mark; frames may remain in the input.
     more_input: bool,
-    peer: std::net::IpAddr,
+    peer: SocketAddr,
     /// Highest journal record behind a reply in `out`: `out` is written only once it is
     /// durable (0 = none).
     durable_seq: u64,

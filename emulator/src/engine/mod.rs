@@ -22,6 +22,7 @@ mod batch;
 mod binds;
 mod canonical;
 mod cast;
+mod clients;
 mod conditions;
 mod duration;
 mod functions;
@@ -58,6 +59,7 @@ mod trace;
 mod vector_fns;
 mod vector_sel;
 
+pub(crate) use clients::ClientHandle;
 pub(crate) use vector_fns::Similarity;
 
 pub use requests::{LoggedRequest, RequestKind};
@@ -202,6 +204,8 @@ pub struct Engine {
     requests: requests::RequestLog,
     /// The simulated cluster (one node unless the server was built with more).
     cluster: Arc<crate::cluster::Cluster>,
+    /// The open connections, for `system_views.clients`.
+    clients: clients::ClientRegistry,
 }
 
 fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
@@ -296,7 +300,20 @@ impl Engine {
             prepared: RwLock::new(HashMap::new()),
             requests: requests::RequestLog::default(),
             journal: OnceLock::new(),
+            clients: clients::ClientRegistry::default(),
         }
+    }
+
+    /// Registers a client connection to node `node` (see `system_views.clients`).
+    pub(crate) fn register_client(
+        &self,
+        node: usize,
+        remote: std::net::SocketAddr,
+        tls: bool,
+        protocol_version: ProtocolVersion,
+    ) -> clients::ClientHandle {
+        self.clients
+            .register(node, remote, tls, i32::from(protocol_version.number()))
     }
 
     /// Starts (or stops) logging executed requests; see [`Engine::take_requests`].
@@ -606,7 +623,10 @@ impl Engine {
                 let warnings = p.warnings();
                 let paging = params.paging_state.as_deref();
                 let body = if p.table.def.is_system {
+                    let clients =
+                        (p.table.keyspace(), p.table.name()) == ("system_views", "clients");
                     let rows = match self.cluster.view(client.node) {
+                        _ if clients => Some(self.clients.rows(client.node)),
                         Some(view) => read(&self.catalog).node_system_rows(
                             &self.config,
                             &view,
