@@ -223,3 +223,95 @@ def test_v6_beta_through_the_driver(compression):
             s.execute(f"DROP KEYSPACE IF EXISTS {name}")
     finally:
         cluster.shutdown()
+
+
+# --- Lenient QUERY / EXECUTE bodies ---------------------------------------------------------
+#
+# 4.0's `Message.Decoder.decodeMessage` never checks that a body was consumed, so bytes after
+# a message are ignored; `QueryOptions.Codec` reads only the flag bits it defines (v5's flags
+# are an [int], of which 4.0 defines bits 0-8), so other bits are ignored.
+
+PREPARE, EXECUTE = 0x09, 0x0A
+
+
+class _Raw:
+    """A raw connection after STARTUP: plain frames in v4, uncompressed segments in v5."""
+
+    def __init__(self, version):
+        self.version = version
+        self.sock = _connect()
+        self.sock.sendall(_frame(version, 0, 0, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
+        assert _read_frame(self.sock)[3] == READY
+
+    def request(self, stream, opcode, body):
+        frame = _frame(self.version, 0, stream, opcode, body)
+        if self.version >= 5:
+            _send_segment(self.sock, frame)
+            reply = _read_segment_frame(self.sock)
+        else:
+            self.sock.sendall(frame)
+            reply = _read_frame(self.sock)
+        assert reply[2] == stream
+        return reply[3], reply[4]
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture(params=[4, 5], ids=lambda v: f"raw-v{v}")
+def raw(request):
+    conn = _Raw(request.param)
+    yield conn
+    conn.close()
+
+
+def _rows_kind(opcode, body):
+    assert opcode == RESULT, _error_message(body) if opcode == ERROR else opcode
+    return struct.unpack(">i", body[:4])[0]
+
+
+def test_query_ignores_bytes_after_the_body(raw):
+    body = _query_body("SELECT release_version FROM system.local", v5=raw.version >= 5)
+    opcode, reply = raw.request(1, QUERY, body + b"\x00\x01\x02\x03\x04")
+    assert _rows_kind(opcode, reply) == 2
+    assert b"4.0" in reply
+    # The connection is still in step.
+    opcode, reply = raw.request(2, QUERY, body)
+    assert _rows_kind(opcode, reply) == 2
+
+
+def test_query_ignores_flag_bits_cassandra_does_not_define():
+    conn = _Raw(5)
+    try:
+        # Bits 9 and 31 of v5's [int] flags mean nothing to 4.0.
+        body = _query_body("SELECT release_version FROM system.local", flags=0x80000200)
+        opcode, reply = conn.request(1, QUERY, body)
+        assert _rows_kind(opcode, reply) == 2
+        assert b"4.0" in reply
+    finally:
+        conn.close()
+
+
+def test_execute_ignores_bytes_after_the_body(raw):
+    v5 = raw.version >= 5
+    q = b"SELECT release_version FROM system.local WHERE key = ?"
+    prepare = struct.pack(">I", len(q)) + q + (struct.pack(">I", 0) if v5 else b"")
+    opcode, reply = raw.request(1, PREPARE, prepare)
+    assert _rows_kind(opcode, reply) == 4  # Prepared
+    (id_len,) = struct.unpack(">H", reply[4:6])
+    ids = reply[4 : 6 + id_len]
+    if v5:
+        (md_len,) = struct.unpack(">H", reply[6 + id_len : 8 + id_len])
+        ids = reply[4 : 8 + id_len + md_len]
+    key = b"local"
+    values = struct.pack(">H", 1) + struct.pack(">i", len(key)) + key
+    flags = struct.pack(">I", 0x01) if v5 else struct.pack(">B", 0x01)
+    execute = ids + struct.pack(">H", 1) + flags + values
+    opcode, reply = raw.request(2, EXECUTE, execute + b"\xff\xfe")
+    assert _rows_kind(opcode, reply) == 2
+    assert b"4.0" in reply
+
+
+def test_options_ignores_a_body(raw):
+    opcode, _ = raw.request(1, OPTIONS, b"\x00\x00\x00\x00")
+    assert opcode == SUPPORTED

@@ -10,7 +10,7 @@
 use bytes::Bytes;
 use uuid::Uuid;
 
-use crate::frame::{Direction, FrameFlags, FrameHeader, HEADER_LEN, ProtocolVersion};
+use crate::frame::{Direction, FrameFlags, FrameHeader, HEADER_LEN, Opcode, ProtocolVersion};
 use crate::request::{Request, RequestRef};
 use crate::response::{MetadataCache, Response};
 use crate::wire::{DecodeError, EncodeError, Reader, put_bytes_map, put_string_list};
@@ -170,6 +170,19 @@ impl RequestFrame {
 
     /// Decodes a request from its header and (decompressed) body.
     pub fn decode(header: &FrameHeader, body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(header, body, Request::decode)
+    }
+
+    /// Decodes a request as Cassandra 4.0's server does (see [`Request::decode_lenient`]).
+    pub fn decode_lenient(header: &FrameHeader, body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(header, body, Request::decode_lenient)
+    }
+
+    fn decode_with(
+        header: &FrameHeader,
+        body: &[u8],
+        message: fn(Opcode, ProtocolVersion, &[u8]) -> Result<Request, DecodeError>,
+    ) -> Result<Self, DecodeError> {
         expect_direction(header, Direction::Request)?;
         let mut r = Reader::new(body);
         let custom_payload = if header.flags.contains(FrameFlags::CUSTOM_PAYLOAD) {
@@ -177,7 +190,7 @@ impl RequestFrame {
         } else {
             None
         };
-        let request = Request::decode(header.opcode, header.version, r.rest())?;
+        let request = message(header.opcode, header.version, r.rest())?;
         Ok(RequestFrame {
             stream: header.stream,
             tracing: header.flags.contains(FrameFlags::TRACING),

@@ -28,9 +28,11 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
-    /// Decodes the message and its envelope (custom payload, tracing flag).
+    /// Decodes the message and its envelope (custom payload, tracing flag), as leniently as
+    /// 4.0's `Message.Decoder`: bytes after the message and query flag bits 4.0 does not
+    /// define are ignored.
     pub(crate) fn decode(&self) -> Result<RequestFrame, DecodeError> {
-        RequestFrame::decode(&self.header, &self.body)
+        RequestFrame::decode_lenient(&self.header, &self.body)
     }
 }
 

@@ -66,6 +66,45 @@ impl Request {
     }
 }
 
+impl Request {
+    /// Decodes a message body as Cassandra 4.0's server does (`Message.Decoder` never
+    /// checks that a body was consumed): bytes after the message are ignored, and QUERY and
+    /// EXECUTE ignore the flag bits 4.0 does not define. For a server that must accept what
+    /// Cassandra accepts; [`decode`](Self::decode) stays strict.
+    pub fn decode_lenient(
+        opcode: Opcode,
+        version: ProtocolVersion,
+        body: &[u8],
+    ) -> Result<Request, DecodeError> {
+        match opcode {
+            Opcode::Options => Ok(Request::Options),
+            Opcode::Query => Ok(Request::Query(Query::decode_lenient(version, body)?)),
+            Opcode::Execute => Ok(Request::Execute(Execute::decode_lenient(version, body)?)),
+            _ => match Request::decode(opcode, version, body) {
+                // The other bodies end with a whole-body check: drop what it found extra.
+                Err(DecodeError::TrailingBytes { what, remaining })
+                    if what == opcode_name(opcode) && remaining <= body.len() =>
+                {
+                    Request::decode(opcode, version, &body[..body.len() - remaining])
+                }
+                other => other,
+            },
+        }
+    }
+}
+
+/// The name a body's whole-body check reports (`Reader::finish`).
+fn opcode_name(opcode: Opcode) -> &'static str {
+    match opcode {
+        Opcode::Startup => "STARTUP",
+        Opcode::Register => "REGISTER",
+        Opcode::AuthResponse => "AUTH_RESPONSE",
+        Opcode::Batch => "BATCH",
+        Opcode::Prepare => "PREPARE",
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +133,32 @@ mod tests {
             Ok(Request::Options)
         );
         assert!(Request::decode(Opcode::Options, ProtocolVersion::V5, &[1]).is_err());
+    }
+
+    #[test]
+    fn lenient_decoding_ignores_what_cassandra_ignores() {
+        let v5 = ProtocolVersion::V5;
+        // QUERY "x", consistency ONE, flags with undefined bits 9 and 31, two extra bytes.
+        let body = b"\0\0\0\x01x\0\x01\x80\0\x02\0\xaa\xbb";
+        assert!(Request::decode(Opcode::Query, v5, body).is_err());
+        let Ok(Request::Query(q)) = Request::decode_lenient(Opcode::Query, v5, body) else {
+            panic!("lenient decoding failed");
+        };
+        assert_eq!(q.query, "x");
+        // v4's flags byte: 0x80 is the keyspace flag, as 4.0 reads it.
+        let body = b"\0\0\0\x01x\0\x01\x80\0\x02ks";
+        let Ok(Request::Query(q)) =
+            Request::decode_lenient(Opcode::Query, ProtocolVersion::V4, body)
+        else {
+            panic!("lenient decoding failed");
+        };
+        assert_eq!(q.params.keyspace.as_deref(), Some("ks"));
+        // Trailing bytes after other bodies.
+        let register = b"\0\x01\0\x0dSCHEMA_CHANGE\x01";
+        assert!(Request::decode_lenient(Opcode::Register, v5, register).is_ok());
+        assert_eq!(
+            Request::decode_lenient(Opcode::Options, v5, &[1]),
+            Ok(Request::Options)
+        );
     }
 }

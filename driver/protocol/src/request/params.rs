@@ -108,6 +108,30 @@ impl QueryParameters {
     pub fn decode(r: &mut Reader<'_>, version: ProtocolVersion) -> Result<Self, DecodeError> {
         let consistency = read_consistency(r, "consistency")?;
         let flags = read_flags(r, version, known_flags(version), "query flags")?;
+        Self::decode_fields(r, consistency, flags)
+    }
+
+    /// Reads the parameters as Cassandra 4.0's server does (`QueryOptions.Codec`): flag
+    /// bits it does not define are ignored, and the keyspace flag (0x80) is honoured in
+    /// v4's flags byte too, since 4.0 reads every flag whatever the version.
+    pub fn decode_lenient(
+        r: &mut Reader<'_>,
+        version: ProtocolVersion,
+    ) -> Result<Self, DecodeError> {
+        let consistency = read_consistency(r, "consistency")?;
+        let flags = match version {
+            ProtocolVersion::V4 => u32::from(r.u8("query flags")?),
+            ProtocolVersion::V5 => r.u32("query flags")? & known_flags(ProtocolVersion::V5),
+        };
+        Self::decode_fields(r, consistency, flags)
+    }
+
+    /// The fields after the flags, each present when its flag is.
+    fn decode_fields(
+        r: &mut Reader<'_>,
+        consistency: Consistency,
+        flags: u32,
+    ) -> Result<Self, DecodeError> {
         let on = |bit: u32| flags & bit != 0;
         let values = if on(VALUES) {
             let count = r.u16("value count")?;

@@ -33,6 +33,15 @@ impl Query {
         r.finish("QUERY")?;
         Ok(Query { query, params })
     }
+
+    /// Decodes a QUERY body as Cassandra 4.0's server does: flag bits it does not define
+    /// and bytes after the body are ignored (see [`QueryParameters::decode_lenient`]).
+    pub fn decode_lenient(version: ProtocolVersion, body: &[u8]) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(body);
+        let query = r.long_string("query string")?.to_owned();
+        let params = QueryParameters::decode_lenient(&mut r, version)?;
+        Ok(Query { query, params })
+    }
 }
 
 impl Prepare {
@@ -97,6 +106,20 @@ impl Execute {
 
     /// Decodes an EXECUTE body.
     pub fn decode(version: ProtocolVersion, body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(version, body, false)
+    }
+
+    /// Decodes an EXECUTE body as Cassandra 4.0's server does: flag bits it does not define
+    /// and bytes after the body are ignored (see [`QueryParameters::decode_lenient`]).
+    pub fn decode_lenient(version: ProtocolVersion, body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(version, body, true)
+    }
+
+    fn decode_with(
+        version: ProtocolVersion,
+        body: &[u8],
+        lenient: bool,
+    ) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
         let id = Bytes::copy_from_slice(r.short_bytes("prepared id")?);
         let result_metadata_id = match version {
@@ -105,6 +128,14 @@ impl Execute {
                 Some(Bytes::copy_from_slice(r.short_bytes("result metadata id")?))
             }
         };
+        if lenient {
+            let params = QueryParameters::decode_lenient(&mut r, version)?;
+            return Ok(Execute {
+                id,
+                result_metadata_id,
+                params,
+            });
+        }
         let params = QueryParameters::decode(&mut r, version)?;
         r.finish("EXECUTE")?;
         Ok(Execute {
