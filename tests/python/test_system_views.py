@@ -248,6 +248,9 @@ def test_settings_rows(session):
     assert values["cluster_name"] == local.cluster_name
     assert values["partitioner"] == local.partitioner
     assert int(values["num_tokens"]) == len(local.tokens)
+    # Settings the node's batch checks use (values depend on the node's cassandra.yaml).
+    assert int(values["batch_size_warn_threshold_in_kb"]) <= int(values["batch_size_fail_threshold_in_kb"])
+    assert values["cdc_enabled"] in ("true", "false")
     one = session.execute("SELECT name, value FROM system_views.settings WHERE name = 'cluster_name'").one()
     assert tuple(one) == ("cluster_name", local.cluster_name)
     assert session.execute("SELECT * FROM system_views.settings WHERE name = 'no_such_setting'").one() is None

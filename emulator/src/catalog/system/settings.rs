@@ -16,6 +16,10 @@ pub(super) fn settings(config: &EngineConfig, view: Option<&NodeView>) -> Vec<[C
     let address = node.map_or(config.native_address, |n| n.addr);
     let num_tokens = node.map_or(DEFAULT_NUM_TOKENS, |n| n.tokens.len());
     let mut rows: Vec<(&str, String)> = vec![
+        // The batch checks of `engine::batch` use 4.0's defaults: a warning above 5 KiB, a
+        // refusal above 50 KiB, a warning above 10 partitions in an unlogged batch.
+        ("batch_size_fail_threshold_in_kb", "50".to_owned()),
+        ("batch_size_warn_threshold_in_kb", "5".to_owned()),
         // CDC is never enabled on the node, so `cdc` table options read back as null.
         ("cdc_enabled", "false".to_owned()),
         ("cluster_name", config.cluster_name.clone()),
@@ -27,7 +31,6 @@ pub(super) fn settings(config: &EngineConfig, view: Option<&NodeView>) -> Vec<[C
         ),
         ("rpc_address", address.ip().to_string()),
         ("start_native_transport", "true".to_owned()),
-        // The batch warning of `engine::batch` uses 4.0's default.
         (
             "unlogged_batch_across_partitions_warn_threshold",
             "10".to_owned(),
