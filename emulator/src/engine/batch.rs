@@ -11,15 +11,14 @@ use cassia_protocol::request::{Batch, BatchStatement, BatchType, SerializedValue
 use cassia_protocol::response::{ResultBody, ServerError};
 
 use super::apply::Undo;
-use super::conditions::{applied_result, row_values};
+use super::conditions::CasRequest;
 use super::modify::{Target, WritePlan};
 use super::plan::{BatchPlan, Plan, Planned};
-use super::read::RowRef;
 use super::term::{Binds, Receiver, Val, eval};
 use super::{ClientState, Engine, Outcome, PreparedEntry};
 use crate::catalog::invalid;
 use crate::cql::ast::BatchKind;
-use crate::store::{ClusteringKey, TableData, now_micros, now_secs, split_partition_key};
+use crate::store::{TableData, now_micros, now_secs};
 use size::BatchSize;
 
 /// Runs one INSERT/UPDATE/DELETE at timestamp `default_ts` (unless USING TIMESTAMP).
@@ -45,13 +44,14 @@ fn execute_resolved(
     let (keys, target) = w.targets(binds)?;
     let mut data = w.table.runtime.lock();
     if w.condition.is_some() {
-        let (applied, row) = check_condition(w, &data, &keys, &target, binds, now)?;
-        let columns = w
-            .condition
-            .as_ref()
-            .and_then(|c| c.reported_columns(&w.table));
-        let existing: Vec<_> = row.into_iter().map(|(_, values)| values).collect();
-        let rows = applied_result(&w.table, applied, columns.as_deref(), &existing);
+        let [key] = keys.as_slice() else {
+            return Err(invalid(
+                "IN on the partition key is not supported with conditional updates",
+            ));
+        };
+        let mut request = CasRequest::new(&w.table, false);
+        request.add(w, &target, binds)?;
+        let (applied, rows) = request.check(&data, key, now)?;
         if applied {
             apply_all(w, &mut data, keys, &target, binds, ts, now)?;
         }
@@ -79,69 +79,6 @@ fn apply_all(
         }
     }
     Ok(())
-}
-
-/// An existing row a condition looked at: its clustering and every column's value.
-type CheckedRow = (Vec<bytes::Bytes>, Vec<Option<bytes::Bytes>>);
-
-/// Evaluates a statement's IF against the current row; returns whether it applies and the
-/// row's current values, if it exists.
-fn check_condition(
-    w: &WritePlan,
-    data: &TableData,
-    keys: &[bytes::Bytes],
-    target: &Target,
-    binds: &Binds<'_>,
-    now: i64,
-) -> Result<(bool, Option<CheckedRow>), ServerError> {
-    let Some(cond) = &w.condition else {
-        return Err(invalid("not a conditional statement"));
-    };
-    let [key] = keys else {
-        return Err(invalid(
-            "IN on the partition key is not supported with conditional updates",
-        ));
-    };
-    let ck: Vec<bytes::Bytes> = match target {
-        Target::Rows(rows) if rows.len() == 1 => rows.first().cloned().unwrap_or_default(),
-        Target::Static => Vec::new(),
-        _ => {
-            return Err(invalid(
-                "IN on the clustering key columns is not supported with conditional updates",
-            ));
-        }
-    };
-    let table = &w.table;
-    let pos = TableData::position(key.clone());
-    let pk_parts = split_partition_key(key, table.pk.len());
-    let partition = data.partitions.get(&pos);
-    let row = partition.and_then(|p| {
-        let outer = p.outer_deletion(&table.layout, &ck);
-        let r = if table.ck.is_empty() || !ck.is_empty() {
-            p.rows.get(&ClusteringKey {
-                parts: ck.clone(),
-                layout: table.layout.clone(),
-            })
-        } else {
-            None
-        };
-        let live = r.is_some_and(|r| r.is_live(outer, now))
-            || (matches!(target, Target::Static) && p.static_live(now));
-        live.then_some(RowRef {
-            pk: &pk_parts,
-            ck: &ck,
-            row: r,
-            outer,
-            statics: &p.static_row,
-            partition_del: p.deleted_at,
-            now,
-        })
-    });
-    let applied = cond.holds(table, row.as_ref(), binds)?;
-    Ok((
-        applied,
-        row.as_ref().map(|r| (ck.clone(), row_values(table, r))),
-    ))
 }
 
 /// Runs a `BEGIN BATCH ... APPLY BATCH` statement (markers numbered across the batch).
@@ -288,36 +225,17 @@ fn run_children(
                 Some((row, w.condition.as_ref()?))
             },
         ))?;
-        let mut data = table.runtime.lock();
-        // Every condition is checked; a failure reports the primary key and the conditioned
-        // columns (every column if an IF [NOT] EXISTS is involved) of each existing row.
-        let mut applied = true;
-        let mut existing: Vec<CheckedRow> = Vec::new();
-        let mut columns: Option<Vec<usize>> =
-            Some(table.pk.iter().chain(table.ck.iter()).copied().collect());
-        for ((w, binds), (keys, target)) in children.iter().zip(targets.iter()) {
-            let Some(cond) = &w.condition else { continue };
-            let (ok, row) = check_condition(w, &data, keys, target, binds, now)?;
-            applied &= ok;
-            match (cond.reported_columns(&table), columns.as_mut()) {
-                (Some(cols), Some(acc)) => {
-                    for c in cols {
-                        if !acc.contains(&c) {
-                            acc.push(c);
-                        }
-                    }
-                }
-                _ => columns = None,
-            }
-            if let Some(row) = row {
-                if !existing.iter().any(|(ck, _)| *ck == row.0) {
-                    existing.push(row);
-                }
-            }
+        // Every condition is checked together, as one CQL3CasRequest.
+        let mut request = CasRequest::new(&table, true);
+        for ((w, binds), (_, target)) in children.iter().zip(targets.iter()) {
+            request.add(w, target, binds)?;
         }
-        existing.sort_by(|a, b| table.layout.compare_prefix(&a.0, &b.0));
-        let values: Vec<_> = existing.into_iter().map(|(_, v)| v).collect();
-        let result = Some(applied_result(&table, applied, columns.as_deref(), &values));
+        let Some(key) = first_keys.first() else {
+            return Ok((ResultBody::Void, Vec::new()));
+        };
+        let mut data = table.runtime.lock();
+        let (applied, rows) = request.check(&data, key, now)?;
+        let result = Some(rows);
         if applied {
             // One table, one partition: one log takes back every child if one is refused.
             let mut undo = Undo::default();

@@ -1,6 +1,8 @@
 //! Lightweight-transaction conditions (`IF NOT EXISTS`, `IF EXISTS`, `IF col op value`),
 //! checked against the current row, and the `[applied]` result Cassandra returns.
 
+mod cas;
+
 use bytes::Bytes;
 use cassia_protocol::response::{ColumnSpec, ServerError};
 use cassia_protocol::types::ColumnType;
@@ -14,6 +16,8 @@ use super::term::{Binds, Receiver, Val, eval};
 use crate::catalog::invalid;
 use crate::cql::ast::{Condition, ConditionValue, InValues, Operator, Term};
 use crate::store::compare::{compare, elements, map_elements};
+
+pub(crate) use cas::CasRequest;
 
 /// One `IF` column condition.
 #[derive(Debug, Clone)]
@@ -127,23 +131,6 @@ impl CondPlan {
             }
         }
     }
-
-    /// The columns a failed condition reports (all of them for IF [NOT] EXISTS).
-    pub fn reported_columns(&self, table: &Table) -> Option<Vec<usize>> {
-        match self {
-            CondPlan::NotExists | CondPlan::Exists => None,
-            CondPlan::Columns(conds) => {
-                let mut v: Vec<usize> = Vec::new();
-                for c in conds {
-                    if !v.contains(&c.col) {
-                        v.push(c.col);
-                    }
-                }
-                let _ = table;
-                Some(v)
-            }
-        }
-    }
 }
 
 /// The `[applied]` result Cassandra builds (`ModificationStatement.buildCasResultSet`):
@@ -182,11 +169,6 @@ pub(crate) fn applied_result(
         b.push(cells);
     }
     b.finish(specs, None)
-}
-
-/// Every column's value of an existing row.
-pub(crate) fn row_values(table: &Table, row: &RowRef<'_>) -> Vec<Option<Bytes>> {
-    (0..table.cols.len()).map(|i| row.value(table, i)).collect()
 }
 
 fn cond_holds(
