@@ -86,3 +86,24 @@ def test_aggregate_without_group_by_is_one_row(session, ks):
     assert len(result.current_rows) == 1
     assert result.current_rows[0].count == 27
     assert not result.has_more_pages
+
+
+def test_group_by_per_partition_limit_counts_groups(session, ks):
+    # 4.0 refuses PER PARTITION LIMIT only for an aggregate without GROUP BY; with GROUP BY
+    # it limits the groups of each partition (`CQLGroupByLimits`).
+    _fill(session)
+    query = "SELECT p, c, count(*) FROM gb GROUP BY p, c PER PARTITION LIMIT 2"
+    expected = [(p, c, 3) for p in range(1, 4) for c in range(2)]
+    assert [tuple(r) for r in session.execute(SimpleStatement(query, fetch_size=None))] == expected
+    for size in (1, 2, 4):
+        pages = _pages(session, SimpleStatement(query, fetch_size=size))
+        assert [tuple(r) for page in pages for r in page] == expected
+        assert all(len(p) == size for p in pages[: len(expected) // size])
+    # One partition whose limit is used up by the first page: nothing more to page.
+    stmt = SimpleStatement(
+        "SELECT p, c, count(*) FROM gb WHERE p = 3 GROUP BY p, c PER PARTITION LIMIT 2",
+        fetch_size=2,
+    )
+    result = session.execute(stmt)
+    assert [(r.p, r.c) for r in result.current_rows] == [(3, 0), (3, 1)]
+    assert not result.has_more_pages

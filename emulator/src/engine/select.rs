@@ -526,7 +526,7 @@ impl Output<'_> {
             return true;
         }
         for (k, r) in iter {
-            if in_partition >= budget {
+            if self.partition_full(in_partition, budget) {
                 return true;
             }
             let outer = p.outer_deletion(layout, &k.parts);
@@ -549,7 +549,7 @@ impl Output<'_> {
             if !self.emit(ctx, key, &row, &mut in_partition, budget) {
                 return false;
             }
-            if in_partition >= budget {
+            if self.partition_full(in_partition, budget) {
                 return true;
             }
         }
@@ -579,6 +579,16 @@ impl Output<'_> {
             }
         }
         true
+    }
+
+    /// Whether PER PARTITION LIMIT ends the partition. With GROUP BY it counts groups, and
+    /// `in_partition` goes one past the budget when a group beyond it starts.
+    fn partition_full(&self, in_partition: usize, budget: usize) -> bool {
+        if self.plan.group_by > 0 {
+            in_partition > budget
+        } else {
+            in_partition >= budget
+        }
     }
 
     fn filtered_in(&self, ctx: &Ctx<'_>, row: &RowRef<'_>) -> bool {
@@ -624,9 +634,23 @@ impl Output<'_> {
                     self.page_full = true;
                     return false;
                 }
+                self.group = None;
+            }
+            if self.group.is_none() {
+                // PER PARTITION LIMIT counts groups (4.0's `CQLGroupByLimits`): a group
+                // beyond it ends the partition.
+                if *in_partition >= budget {
+                    *in_partition += 1;
+                    return true;
+                }
+                *in_partition += 1;
             }
             self.group = Some(group_key);
-            self.group_last = Some((key.clone(), row.ck.to_vec(), self.ppl));
+            self.group_last = Some((
+                key.clone(),
+                row.ck.to_vec(),
+                budget.saturating_sub(*in_partition),
+            ));
         }
         let sels = &*self.sels;
         if self.plan.selected.aggregate || self.plan.group_by > 0 {
