@@ -160,6 +160,10 @@ pub enum Literal {
     String(String),
     /// `0x...` blob literal.
     Blob(Vec<u8>),
+    /// A `0x...` literal with an odd number of hex digits, kept as written after `0x`.
+    /// Cassandra's grammar accepts it; binding it to a column fails
+    /// (`cannot parse '123' as hex bytes`), so the digits must survive until then.
+    OddHexBlob(String),
     /// An unquoted UUID literal.
     Uuid(uuid::Uuid),
     /// A duration literal as written (`1h30m`, `P1Y2M`, `-3d`).

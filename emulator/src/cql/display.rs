@@ -108,6 +108,7 @@ impl Display for Literal {
                 f.write_str("0x")?;
                 bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
             }
+            Literal::OddHexBlob(digits) => write!(f, "0x{digits}"),
             Literal::Uuid(u) => write!(f, "{}", u.hyphenated()),
         }
     }

@@ -9,7 +9,8 @@
 mod literals;
 
 use super::error::{SyntaxError, SyntaxErrorKind};
-use literals::{hex_bytes, match_duration, match_uuid};
+pub(crate) use literals::hex_bytes;
+use literals::{match_duration, match_uuid};
 
 /// Kinds of tokens. Literal payloads are already unescaped.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +27,9 @@ pub(crate) enum Tok {
     Float(String),
     /// A duration as written, no sign (`1h30m`, `P1Y2M`).
     Duration(String),
-    /// `0x...` decoded.
-    Hex(Vec<u8>),
+    /// `0x...`: the hex digits as written, without `0x` (an odd count is refused only when
+    /// the value is bound to a column, so the parser keeps them).
+    Hex(String),
     /// An unquoted UUID.
     Uuid(uuid::Uuid),
     /// `?`.
@@ -351,15 +353,9 @@ impl Lexer<'_> {
                 .skip(2)
                 .take_while(|c| c.is_ascii_hexdigit())
                 .count();
-            let digits: Vec<u8> = rest
-                .iter()
-                .skip(2)
-                .take(n)
-                .filter_map(|c| c.to_digit(16))
-                .filter_map(|d| u8::try_from(d).ok())
-                .collect();
+            let digits: String = rest.iter().skip(2).take(n).collect();
             self.advance(2 + n);
-            return Tok::Hex(hex_bytes(&digits));
+            return Tok::Hex(digits);
         }
         self.number(rest)
     }
@@ -424,7 +420,7 @@ mod tests {
                 Tok::Float("1.5".into()),
                 Tok::Float("2e10".into()),
                 Tok::Float("1.".into()),
-                Tok::Hex(vec![0xca, 0xfe]),
+                Tok::Hex("CAfe".into()),
                 Tok::QMark,
                 Tok::Eof,
             ]

@@ -2,6 +2,8 @@
 //! rules (`Constants.Literal.testAssignment`) and messages (`Invalid STRING constant (x) for
 //! "v" of type int`, `Unable to make int from 'x'`, ...).
 
+mod date;
+
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -10,6 +12,8 @@ use bytes::Bytes;
 use cassia_protocol::response::ServerError;
 use cassia_protocol::types::ColumnType;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+
+use date::DateError;
 use num_bigint::BigInt;
 
 use crate::catalog::invalid;
@@ -23,7 +27,7 @@ fn kind_name(lit: &Literal) -> &'static str {
         Literal::Integer(_) => "INTEGER",
         Literal::Float(_) => "FLOAT",
         Literal::String(_) => "STRING",
-        Literal::Blob(_) => "HEX",
+        Literal::Blob(_) | Literal::OddHexBlob(_) => "HEX",
         Literal::Uuid(_) => "UUID",
         Literal::Duration(_) => "DURATION",
     }
@@ -44,6 +48,7 @@ pub(crate) fn text(lit: &Literal) -> String {
             }
             out
         }
+        Literal::OddHexBlob(digits) => format!("0x{digits}"),
         Literal::Uuid(u) => u.to_string(),
     }
 }
@@ -78,7 +83,7 @@ fn assignable(lit: &Literal, typ: &ColumnType) -> bool {
         (Literal::Uuid(u), T::Timeuuid) => u.get_version_num() == 1,
         (Literal::Float(_), T::Decimal | T::Double | T::Float) => true,
         (Literal::Bool(_), T::Boolean) => true,
-        (Literal::Blob(_), T::Blob) => true,
+        (Literal::Blob(_) | Literal::OddHexBlob(_), T::Blob) => true,
         (Literal::Duration(_), T::Duration) => true,
         _ => false,
     }
@@ -94,8 +99,14 @@ pub(crate) fn serialize(lit: &Literal, name: &str, typ: &ColumnType) -> Result<B
             cql_type_name(typ)
         )));
     }
-    if let Literal::Blob(b) = lit {
-        return Ok(Bytes::copy_from_slice(b));
+    match lit {
+        Literal::Blob(b) => return Ok(Bytes::copy_from_slice(b)),
+        // `Constants.Literal.parsedValue` hands every hex literal to `BytesType.fromString`,
+        // custom receivers included, and `Hex.hexToBytes` refuses an odd digit count.
+        Literal::OddHexBlob(digits) => {
+            return Err(invalid(format!("cannot parse '{digits}' as hex bytes")));
+        }
+        _ => {}
     }
     from_string(lit, typ)
 }
@@ -165,11 +176,16 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
             Literal::Uuid(u) => b(u.as_bytes()),
             _ => Err(invalid(format!("Unable to make UUID from '{s}'"))),
         },
+        // `InetAddress.getByName` turns an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) into an
+        // `Inet4Address`, so Cassandra stores its four bytes.
         T::Inet => IpAddr::from_str(s)
             .map_err(|_| invalid(format!("Unable to make inet address from '{s}'")))
             .map(|ip| match ip {
                 IpAddr::V4(v4) => Bytes::copy_from_slice(&v4.octets()),
-                IpAddr::V6(v6) => Bytes::copy_from_slice(&v6.octets()),
+                IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                    Some(v4) => Bytes::copy_from_slice(&v4.octets()),
+                    None => Bytes::copy_from_slice(&v6.octets()),
+                },
             }),
         // `TimestampSerializer`: digits (quoted or not) are milliseconds since the epoch.
         T::Timestamp if digit_string(s) => s
@@ -184,13 +200,9 @@ fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
             .and_then(|v| b(&v.to_be_bytes())),
         T::Date => match raw_days(s) {
             Some(raw) => raw.and_then(|v| b(&v.to_be_bytes())),
-            None => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| invalid(format!("Unable to coerce '{s}' to a formatted date (long)")))
-                .map(|d| {
-                    let days = (d - epoch_date()).num_days();
-                    let wire = (days + (1i64 << 31)) as u32;
-                    Bytes::copy_from_slice(&wire.to_be_bytes())
-                }),
+            None => date::parse(s)
+                .map_err(|e| date_error(s, &e))
+                .and_then(|v| b(&v.to_be_bytes())),
         },
         // `TimeSerializer`: digits are raw nanoseconds of the day, quoted or not.
         T::Time if digit_string(s) => s
@@ -237,6 +249,19 @@ fn raw_days(s: &str) -> Option<Result<u32, ServerError>> {
     }))
 }
 
+/// `SimpleDateSerializer`'s messages; the bounds are printed as `ZonedDateTime`s.
+fn date_error(s: &str, e: &DateError) -> ServerError {
+    invalid(match e {
+        DateError::Unparsable => format!("Unable to coerce '{s}' to a formatted date (long)"),
+        DateError::BeforeMin => {
+            format!("Input date {s} is less than min supported date -5877641-06-23T00:00Z")
+        }
+        DateError::AfterMax => {
+            format!("Input date {s} is greater than max supported date +5881580-07-11T00:00Z")
+        }
+    })
+}
+
 /// Java's `^-?\d+$`: the raw forms of `date` and `time`.
 fn digit_string(s: &str) -> bool {
     let digits = s.strip_prefix('-').unwrap_or(s);
@@ -261,10 +286,6 @@ pub(crate) fn decimal_bytes(d: &BigDecimal) -> Bytes {
     out.extend_from_slice(&(scale as i32).to_be_bytes());
     out.extend_from_slice(&unscaled.to_signed_bytes_be());
     Bytes::from(out)
-}
-
-fn epoch_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
 }
 
 /// Milliseconds since the epoch for the formats `TimestampSerializer` accepts (a missing

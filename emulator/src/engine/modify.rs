@@ -366,7 +366,21 @@ impl WritePlan {
     }
 
     /// The statement's timestamp (USING TIMESTAMP, else the client's, else the server clock).
+    /// `UpdateParameters` refuses `Long.MIN_VALUE`, which Cassandra uses internally for "no
+    /// timestamp".
     pub fn timestamp(&self, binds: &Binds<'_>, default: i64) -> Result<i64, ServerError> {
+        let ts = self.timestamp_unchecked(binds, default)?;
+        if ts == i64::MIN {
+            return Err(invalid(format!(
+                "Out of bound timestamp, must be in [{}, {}]",
+                i64::MIN + 1,
+                i64::MAX
+            )));
+        }
+        Ok(ts)
+    }
+
+    fn timestamp_unchecked(&self, binds: &Binds<'_>, default: i64) -> Result<i64, ServerError> {
         match &self.timestamp {
             Some(t) => match eval(
                 t,

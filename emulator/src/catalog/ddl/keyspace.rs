@@ -190,6 +190,7 @@ pub(crate) fn literal_text(l: &Literal) -> String {
             }
             out
         }
+        Literal::OddHexBlob(digits) => format!("0x{digits}"),
         Literal::Uuid(u) => u.to_string(),
     }
 }

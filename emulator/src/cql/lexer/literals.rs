@@ -3,20 +3,21 @@
 
 use super::is_ident_char;
 
-/// Pairs hex digits into bytes; an odd count gets a leading zero nibble (Cassandra rejects
-/// odd-length blobs at execution, not in the lexer; we keep the value usable).
-pub(super) fn hex_bytes(digits: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(digits.len() / 2 + 1);
-    let mut iter = digits.iter();
+/// Pairs hex digits into bytes, as `Hex.hexToBytes` does; `None` for an odd count (which
+/// Cassandra refuses with `cannot parse '...' as hex bytes`).
+pub(crate) fn hex_bytes(digits: &str) -> Option<Vec<u8>> {
     if digits.len() % 2 == 1 {
-        if let Some(d) = iter.next() {
-            out.push(*d);
-        }
+        return None;
     }
-    while let (Some(h), Some(l)) = (iter.next(), iter.next()) {
-        out.push(h << 4 | l);
-    }
-    out
+    digits
+        .as_bytes()
+        .chunks_exact(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect()
 }
 
 pub(super) fn match_uuid(rest: &[char]) -> Option<uuid::Uuid> {

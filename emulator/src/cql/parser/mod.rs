@@ -13,8 +13,6 @@
 //! - not parsed: collection element/slice selectors (`SELECT m['k'], l[1..2]`), custom index
 //!   expressions (`WHERE expr(idx, '...')`), `BETWEEN` / `NOT IN` / `NOT CONTAINS` (5.0);
 //! - accepted but not represented: `ALTER TABLE .. ADD IF NOT EXISTS`, `DROP .. USING TIMESTAMP`;
-//! - an odd number of hex digits in a blob literal gets a leading zero nibble (Cassandra rejects
-//!   it when binding the value to a column);
 //! - `""` (the empty quoted name) is accepted wherever a name is, and a `WITH` option value may
 //!   be any non-reserved word (Cassandra: unreserved keywords only);
 //! - `1 -2` is a subtraction here; Cassandra lexes `-2` as one token and reports a syntax error.

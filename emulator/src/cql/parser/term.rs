@@ -6,35 +6,61 @@
 //! duration, `NaN` or `Infinity` is part of the literal.
 
 use super::super::ast::{CqlType, Literal, NativeType, OptionValue, QualifiedName, Term};
-use super::super::error::SyntaxErrorKind;
-use super::super::lexer::Tok;
+use super::super::error::{SyntaxError, SyntaxErrorKind};
+use super::super::lexer::{Tok, hex_bytes};
 use super::{PResult, Parser, keywords};
+
+/// `NumberFormatException`'s message for `new BigDecimal("Infinity")` on the Java 11 runtime
+/// Cassandra 4.0's images ship (Java 8 gives no message).
+const FLOAT_OVERFLOW: &str = "NumberFormatException Character I is neither a decimal digit number, \
+     decimal point, nor \"e\" notation exponential mark.";
 
 impl Parser<'_> {
     /// A literal constant at the cursor, with an optional leading `-` for numbers.
-    pub(crate) fn try_constant(&mut self) -> Option<Literal> {
+    ///
+    /// Fails only for a float literal too large for a double: Cassandra builds the literal in
+    /// a grammar action (`Constants.Literal.floatingPoint`), which compares the value with
+    /// `BigDecimal.valueOf(doubleValue)`; for `1e400` that is `new BigDecimal("Infinity")`,
+    /// whose `NumberFormatException` escapes the parser and fails the whole statement.
+    pub(crate) fn try_constant(&mut self) -> PResult<Option<Literal>> {
         let negative = self.is_sym("-");
         let at = usize::from(negative);
         let lit = match self.peek(at) {
             Tok::Integer(s) => Literal::Integer(signed(negative, s)),
+            Tok::Float(s) if s.parse::<f64>().is_ok_and(f64::is_infinite) => {
+                return Err(self.failed_parsing(FLOAT_OVERFLOW));
+            }
             Tok::Float(s) => Literal::Float(signed(negative, s)),
             Tok::Duration(s) => Literal::Duration(signed(negative, s)),
             Tok::Word(w) if w.eq_ignore_ascii_case("nan") => Literal::Float("NaN".to_owned()),
             Tok::Word(w) if w.eq_ignore_ascii_case("infinity") => {
                 Literal::Float(signed(negative, "Infinity"))
             }
-            _ if negative => return None,
+            _ if negative => return Ok(None),
             Tok::Str(s) => Literal::String(s.clone()),
-            Tok::Hex(b) => Literal::Blob(b.clone()),
+            Tok::Hex(digits) => match hex_bytes(digits) {
+                Some(bytes) => Literal::Blob(bytes),
+                None => Literal::OddHexBlob(digits.clone()),
+            },
             Tok::Uuid(u) => Literal::Uuid(*u),
             Tok::Word(w) if w.eq_ignore_ascii_case("true") => Literal::Bool(true),
             Tok::Word(w) if w.eq_ignore_ascii_case("false") => Literal::Bool(false),
-            _ => return None,
+            _ => return Ok(None),
         };
         for _ in 0..=at {
             self.bump();
         }
-        Some(lit)
+        Ok(Some(lit))
+    }
+
+    /// The `SyntaxException` Cassandra's `QueryProcessor.parseStatement` makes of a runtime
+    /// exception thrown inside the parser: the whole statement, the exception's class and its
+    /// message.
+    fn failed_parsing(&self, reason: &str) -> SyntaxError {
+        let statement: String = self.src.iter().collect();
+        self.error(SyntaxErrorKind::Invalid {
+            message: format!("Failed parsing statement: [{statement}] reason: {reason}"),
+        })
     }
 
     /// A term: `termAddition` in Parser.g. Arithmetic becomes calls of Cassandra's internal
@@ -106,7 +132,7 @@ impl Parser<'_> {
     }
 
     fn term_inner(&mut self) -> PResult<Term> {
-        if let Some(lit) = self.try_constant() {
+        if let Some(lit) = self.try_constant()? {
             return Ok(Term::Literal(lit));
         }
         if self.eat_kw("NULL") {
@@ -392,7 +418,7 @@ impl Parser<'_> {
 
     /// `constant | unreserved_keyword | fullMapLiteral`.
     fn option_value(&mut self) -> PResult<OptionValue> {
-        if let Some(lit) = self.try_constant() {
+        if let Some(lit) = self.try_constant()? {
             return Ok(OptionValue::Literal(lit));
         }
         if self.is_sym("{") {
@@ -412,9 +438,9 @@ impl Parser<'_> {
     pub(crate) fn constant_map(&mut self) -> PResult<Vec<(Literal, Literal)>> {
         self.expect_sym("{")?;
         self.comma_list("}", |p| {
-            let k = p.try_constant().ok_or_else(|| p.no_viable())?;
+            let k = p.try_constant()?.ok_or_else(|| p.no_viable())?;
             p.expect_sym(":")?;
-            let v = p.try_constant().ok_or_else(|| p.no_viable())?;
+            let v = p.try_constant()?.ok_or_else(|| p.no_viable())?;
             Ok((k, v))
         })
     }
