@@ -1,10 +1,19 @@
-//! Bound values in the form Cassandra stores them. Cassandra deserializes a bound collection,
-//! tuple or UDT (validating every part with its type) and serializes it again, so every set
-//! and map inside the value — at any depth: elements of frozen collections, UDT fields, tuple
-//! components, vector elements — comes out sorted by its type's comparator and without
-//! duplicates, whatever order the client sent, and a malformed part is refused with the
-//! serializer's message. Literals are built that way already (`term`); this does the same for
-//! bytes that arrive from the client.
+//! Bound values in the form Cassandra stores them.
+//!
+//! A bound collection is deserialized into Java objects and serialized again
+//! (`Sets/Lists/Maps.Value.fromSerialized`: `deserializeForNativeProtocol`, then `decompose`
+//! of each element), so its sets and maps — and those of collections nested in it — come out
+//! sorted by their type's comparator and without duplicates, and each scalar element comes
+//! out in its type's canonical form (an IPv4-mapped `inet` as four bytes, a `varint` without
+//! redundant sign bytes, a `boolean` as 0 or 1).
+//!
+//! A bound tuple or UDT is only validated and split into its components
+//! (`Tuples/UserTypes.Value.fromSerialized`), and a tuple or UDT inside a collection
+//! deserializes to its own bytes, so their bytes are kept exactly as the client sent them,
+//! unsorted sets in their fields included. Vector elements are likewise kept as sent, apart
+//! from the sets and maps nested in them. Literals are built in canonical form already
+//! (`term`); this handles the bytes that arrive from the client, refusing a malformed part
+//! with the serializer's message.
 
 use bytes::Bytes;
 use cassia_protocol::types::ColumnType;
@@ -92,12 +101,51 @@ fn part(typ: &ColumnType, item: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// A collection element: present (`null` is refused inside collections).
+/// A collection element: present (`null` is refused inside collections), and in the form
+/// `decompose(compose(bytes))` gives it.
 fn element(typ: &ColumnType, item: Option<&[u8]>) -> Result<Vec<u8>, String> {
     match item {
-        Some(b) => part(typ, b),
+        Some(b) => part(typ, b).map(|v| scalar_round_trip(typ, v)),
         None => Err("null is not supported inside collections".to_owned()),
     }
+}
+
+/// A scalar as its serializer writes back the Java value it read: `InetAddress.getByAddress`
+/// makes an `Inet4Address` of an IPv4-mapped address, `BigInteger.toByteArray` is minimal
+/// (also for a `decimal`'s unscaled part), `BooleanSerializer` writes 0 or 1. An empty value
+/// reads as null and writes back empty.
+fn scalar_round_trip(typ: &ColumnType, v: Vec<u8>) -> Vec<u8> {
+    match typ {
+        ColumnType::Inet => match <[u8; 16]>::try_from(v.as_slice()) {
+            Ok(octets) => match std::net::Ipv6Addr::from(octets).to_ipv4_mapped() {
+                Some(v4) => v4.octets().to_vec(),
+                None => v,
+            },
+            Err(_) => v,
+        },
+        ColumnType::Varint if !v.is_empty() => minimal_twos_complement(&v),
+        ColumnType::Decimal if v.len() > 4 => {
+            let (scale, unscaled) = v.split_at(4);
+            let mut out = scale.to_vec();
+            out.extend_from_slice(&minimal_twos_complement(unscaled));
+            out
+        }
+        ColumnType::Boolean if !v.is_empty() => vec![u8::from(v.iter().any(|b| *b != 0))],
+        _ => v,
+    }
+}
+
+/// A big-endian two's complement integer without the leading bytes that only repeat the sign.
+fn minimal_twos_complement(v: &[u8]) -> Vec<u8> {
+    let mut start = 0;
+    while let (Some(&b), Some(&next)) = (v.get(start), v.get(start + 1)) {
+        let redundant = (b == 0x00 && next & 0x80 == 0) || (b == 0xff && next & 0x80 != 0);
+        if !redundant {
+            break;
+        }
+        start += 1;
+    }
+    v.get(start..).unwrap_or_default().to_vec()
 }
 
 fn put_bytes(out: &mut Vec<u8>, item: Option<&[u8]>) -> Result<(), String> {
@@ -216,7 +264,9 @@ fn components<'t>(
             .split_at_checked(len)
             .ok_or_else(|| format!("Not enough bytes to read {i}th component"))?;
         parts.rest = rest;
-        put_bytes(out, Some(&part(typ, item)?))?;
+        // Validated like the serializer does, but kept as sent.
+        part(typ, item)?;
+        put_bytes(out, Some(item))?;
     }
     if parts.rest.is_empty() {
         Ok(())
@@ -309,28 +359,55 @@ mod tests {
     }
 
     #[test]
-    fn tuple_and_udt_components_keep_nulls_and_sort_their_sets() {
+    fn tuple_and_udt_values_are_kept_as_sent() {
         let typ = ColumnType::Tuple(vec![ColumnType::Int, text_set()]);
         let mut value = (-1i32).to_be_bytes().to_vec();
-        let inner = set(&[b"z", b"y"]);
+        let inner = set(&[b"z", b"y", b"z"]);
         value.extend_from_slice(&(inner.len() as i32).to_be_bytes());
         value.extend_from_slice(&inner);
-        let mut expected = (-1i32).to_be_bytes().to_vec();
-        let sorted = set(&[b"y", b"z"]);
-        expected.extend_from_slice(&(sorted.len() as i32).to_be_bytes());
-        expected.extend_from_slice(&sorted);
-        assert_eq!(
-            canonical(&typ, &value).unwrap().as_ref(),
-            expected.as_slice()
-        );
+        assert_eq!(canonical(&typ, &value).unwrap().as_ref(), value.as_slice());
         let udt = ColumnType::Udt {
             keyspace: "ks".into(),
             name: "u".into(),
             fields: vec![("a".into(), ColumnType::Int), ("s".into(), text_set())],
         };
+        assert_eq!(canonical(&udt, &value).unwrap().as_ref(), value.as_slice());
+        // Inside a collection too: a UDT element deserializes to its own bytes.
+        let list = set(&[&value]);
+        let udts = ColumnType::List(Box::new(udt));
+        assert_eq!(canonical(&udts, &list).unwrap().as_ref(), list.as_slice());
+        // But its parts are still validated.
+        let bad = [0, 0, 0, 3, 1, 2, 3];
         assert_eq!(
-            canonical(&udt, &value).unwrap().as_ref(),
-            expected.as_slice()
+            canonical(&typ, &bad).unwrap_err(),
+            "Expected 4 or 0 byte int (3)"
+        );
+    }
+
+    #[test]
+    fn collection_scalars_take_their_canonical_form() {
+        let inets = ColumnType::Set(Box::new(ColumnType::Inet));
+        let mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4];
+        assert_eq!(
+            canonical(&inets, &set(&[&mapped, &[1, 2, 3, 4]]))
+                .unwrap()
+                .as_ref(),
+            set(&[&[1, 2, 3, 4]]).as_slice()
+        );
+        let varints = ColumnType::List(Box::new(ColumnType::Varint));
+        assert_eq!(
+            canonical(
+                &varints,
+                &set(&[&[0, 0, 1], &[0xff, 0xff, 0x80], &[0, 0x80]])
+            )
+            .unwrap()
+            .as_ref(),
+            set(&[&[1], &[0x80], &[0, 0x80]]).as_slice()
+        );
+        let bools = ColumnType::List(Box::new(ColumnType::Boolean));
+        assert_eq!(
+            canonical(&bools, &set(&[&[2], &[]])).unwrap().as_ref(),
+            set(&[&[1], &[]]).as_slice()
         );
     }
 

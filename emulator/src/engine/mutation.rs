@@ -332,13 +332,12 @@ fn write_elements(
             }
         }
         ColumnType::Udt { .. } => {
-            let parts = super::restrict::split_tuple(value);
+            let parts = super::term::tuple_components(value);
             for (i, p) in parts.into_iter().enumerate() {
                 let k = key(Bytes::copy_from_slice(&(i as i16).to_be_bytes()));
-                if p.is_empty() {
-                    row.write_elem(col.id, k, Cell::tombstone(ctx.ts));
-                } else {
-                    row.write_elem(col.id, k, live(p));
+                match p {
+                    Some(p) => row.write_elem(col.id, k, live(p)),
+                    None => row.write_elem(col.id, k, Cell::tombstone(ctx.ts)),
                 }
             }
         }

@@ -176,6 +176,27 @@ fn put_component(out: &mut BytesMut, v: Val) {
     }
 }
 
+/// The components of a tuple or UDT value, `None` for a null one. Unlike `split_tuple`, an
+/// empty component stays apart from a null one: Cassandra writes a cell for an empty string
+/// in a non-frozen UDT, so `{a: ''}` reads back as a value, not as null.
+pub(crate) fn tuple_components(v: &[u8]) -> Vec<Option<Bytes>> {
+    let mut out = Vec::new();
+    let mut rest = v;
+    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
+        let Ok(len) = usize::try_from(i32::from_be_bytes(*len)) else {
+            out.push(None);
+            rest = tail;
+            continue;
+        };
+        let Some((item, tail)) = tail.split_at_checked(len) else {
+            break;
+        };
+        out.push(Some(Bytes::copy_from_slice(item)));
+        rest = tail;
+    }
+    out
+}
+
 fn element(
     t: &Term,
     typ: &ColumnType,
@@ -275,14 +296,24 @@ fn map(
     for (kt, vt) in entries {
         let key = element(kt, k, recv, binds)?;
         let value = element(vt, v, recv, binds)?;
-        vals.retain(|(existing, _)| !compare(k, existing, &key).is_eq());
         vals.push((key, value));
     }
+    // Cassandra puts the entries into a sorted map one by one, so the last of equal keys wins.
+    // A stable sort keeps equal keys in literal order; keeping the last of each run does the
+    // same in O(n log n) (removing earlier duplicates on each insert was quadratic, seconds
+    // for a 32k-entry literal).
     vals.sort_by(|a, b| compare(k, &a.0, &b.0));
-    let n = vals.len();
+    let mut deduped: Vec<(Bytes, Bytes)> = Vec::with_capacity(vals.len());
+    for entry in vals {
+        match deduped.last_mut() {
+            Some(last) if compare(k, &last.0, &entry.0).is_eq() => *last = entry,
+            _ => deduped.push(entry),
+        }
+    }
+    let n = deduped.len();
     Ok(Val::Value(encode_collection(
         n,
-        vals.into_iter().flat_map(|(a, b)| [a, b]),
+        deduped.into_iter().flat_map(|(a, b)| [a, b]),
     )))
 }
 
@@ -480,6 +511,60 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.message, "null is not supported inside collections");
+    }
+
+    #[test]
+    fn map_literals_keep_the_last_of_equal_keys() {
+        let typ = ColumnType::Map(Box::new(ColumnType::Int), Box::new(ColumnType::Int));
+        let entries = vec![
+            (lit_int(2), lit_int(20)),
+            (lit_int(1), lit_int(10)),
+            (lit_int(2), lit_int(21)),
+        ];
+        let v = eval(
+            &Term::Map(entries),
+            Receiver {
+                name: "m",
+                typ: &typ,
+            },
+            &Binds::default(),
+        )
+        .unwrap();
+        let flat: Vec<Vec<u8>> = map_elements(v.bytes().unwrap())
+            .into_iter()
+            .map(<[u8]>::to_vec)
+            .collect();
+        let want: Vec<Vec<u8>> = [1i32, 10, 2, 21]
+            .iter()
+            .map(|i| i.to_be_bytes().to_vec())
+            .collect();
+        assert_eq!(flat, want);
+    }
+
+    /// A 65,535-entry map literal in one simple QUERY (the size Cassandra's drivers cap
+    /// collections at). Building it once removed earlier duplicates on every insert, which was
+    /// quadratic; this guards the result, the speed is for benchmarks.
+    #[test]
+    fn a_65535_entry_map_literal_is_written_whole() {
+        use crate::engine::tests::{cells, engine, q, rows};
+        let (e, mut c) = engine();
+        q(
+            &e,
+            &mut c,
+            "CREATE TABLE big (k int PRIMARY KEY, m map<int, int>)",
+        );
+        let entries: Vec<String> = (0..65_535).map(|i| format!("{i}: {i}")).collect();
+        let insert = format!(
+            "INSERT INTO big (k, m) VALUES (1, {{{}}})",
+            entries.join(", ")
+        );
+        q(&e, &mut c, &insert);
+        let o = q(&e, &mut c, "SELECT m FROM big WHERE k = 1");
+        let r = rows(&o);
+        assert_eq!(r.row_count, 1);
+        let m = cells(r).remove(0).remove(0).unwrap();
+        assert_eq!(map_elements(&m).len(), 2 * 65_535);
+        assert_eq!(&m[..4], &65_535i32.to_be_bytes());
     }
 
     #[test]
