@@ -110,8 +110,8 @@ pub(crate) fn execute_statement(
 }
 
 /// The attribute checks of `BatchStatement.validate`, in its order: no global TTL, and a
-/// batch-level timestamp neither on a conditional or counter batch nor alongside a
-/// statement's own.
+/// batch-level timestamp neither on a conditional or counter batch, nor alongside a
+/// statement's own, nor on a batch containing counter statements.
 fn validate_attributes(b: &BatchPlan) -> Result<(), ServerError> {
     if b.using.ttl.is_some() {
         return Err(invalid(
@@ -134,6 +134,32 @@ fn validate_attributes(b: &BatchPlan) -> Result<(), ServerError> {
             "Timestamp must be set either on BATCH or individual statements",
         ));
     }
+    // Checked after the statements' own timestamps, before the counter mix.
+    if b.children.iter().any(|w| w.table.def.is_counter) {
+        return Err(invalid(
+            "Cannot provide custom timestamp for a BATCH containing counters",
+        ));
+    }
+    Ok(())
+}
+
+/// `BatchStatement.validate`, which `BatchStatement.Parsed.prepare` runs: a batch it refuses
+/// is refused at PREPARE too. The attributes first, then the counter mix, then (for a
+/// conditional batch) a single table.
+pub(crate) fn validate_plan(b: &BatchPlan) -> Result<(), ServerError> {
+    validate_attributes(b)?;
+    let plans: Vec<&WritePlan> = b.children.iter().collect();
+    counter_mix(b.kind, &plans)?;
+    if b.children.iter().any(|w| w.condition.is_some()) {
+        if let Some(first) = b.children.first() {
+            if b.children
+                .iter()
+                .any(|w| !Arc::ptr_eq(&w.table, &first.table))
+            {
+                return Err(invalid("Batch with conditions cannot span multiple tables"));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -142,12 +168,14 @@ fn validate_kind(
     kind: BatchKind,
     children: &[(&WritePlan, &Binds<'_>)],
 ) -> Result<(), ServerError> {
-    let counters = children
-        .iter()
-        .filter(|(w, _)| w.table.def.is_counter)
-        .count();
-    let mixed = counters > 0 && counters != children.len();
-    if kind == BatchKind::Counter && counters != children.len() {
+    let plans: Vec<&WritePlan> = children.iter().map(|(w, _)| *w).collect();
+    counter_mix(kind, &plans)
+}
+
+fn counter_mix(kind: BatchKind, plans: &[&WritePlan]) -> Result<(), ServerError> {
+    let counters = plans.iter().filter(|w| w.table.def.is_counter).count();
+    let mixed = counters > 0 && counters != plans.len();
+    if kind == BatchKind::Counter && counters != plans.len() {
         return Err(invalid(
             "Cannot include non-counter statement in a counter batch",
         ));

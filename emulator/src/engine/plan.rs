@@ -184,11 +184,14 @@ pub(crate) fn plan(
             }
             planned.bind_specs = all_specs;
             planned.bind_names = all_names;
-            planned.plan = Plan::Batch(BatchPlan {
+            let batch = BatchPlan {
                 kind: b.kind,
                 using: b.using.clone(),
                 children,
-            });
+            };
+            // BatchStatement.Parsed.prepare validates the batch: PREPARE refuses it too.
+            super::batch::validate_plan(&batch)?;
+            planned.plan = Plan::Batch(batch);
         }
         Statement::Use(ks) => planned.plan = Plan::Use(ks.clone()),
         Statement::Truncate(name) => {
