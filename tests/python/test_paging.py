@@ -117,3 +117,21 @@ def test_single_partition_exhaustion_ends_paging(session, ks):
     session.execute("INSERT INTO kv (k, v) VALUES (1, 1)")
     result = session.execute(SimpleStatement("SELECT * FROM kv WHERE k = 1", fetch_size=1))
     assert len(result.current_rows) == 1 and not result.has_more_pages
+
+
+def test_paging_over_an_in_list(session, ks):
+    _fill_static(session)
+    query = "SELECT p, c FROM sp WHERE p IN (5, 1, 4, 2)"
+    unpaged = [tuple(r) for r in session.execute(SimpleStatement(query, fetch_size=None))]
+    # Keys in the partition key's order, whatever the order of the IN.
+    assert unpaged == [(p, c) for p in (1, 2, 4, 5) for c in range(p)]
+    for size in (1, 2, 5):
+        pages = _pages(session, SimpleStatement(query, fetch_size=size))
+        _full_pages_then_rest(pages, size)
+        assert [r for page in pages for r in page] == unpaged
+    # The page ends on the last key's partition, exhausted by PER PARTITION LIMIT (or by its
+    # static-only row): 4.0's multi-partition pager is done, no state follows.
+    pages = _pages(session, SimpleStatement(query + " PER PARTITION LIMIT 1", fetch_size=2))
+    assert pages == [[(1, 0), (2, 0)], [(4, 0), (5, 0)]]
+    pages = _pages(session, SimpleStatement("SELECT p, c FROM sp WHERE p IN (1, 3)", fetch_size=2))
+    assert pages == [[(1, 0), (3, None)]]

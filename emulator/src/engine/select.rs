@@ -375,7 +375,16 @@ impl SelectPlan {
                 }
             }
         }
-        out.finish(single, limit)
+        // The last key of an IN: once its partition is exhausted, so is the query (4.0's
+        // `MultiPartitionPager` asks its pagers in this order).
+        let final_key = match &partitions {
+            Some(Partitions::Keys(keys)) if !single => keys
+                .iter()
+                .max_by(|a, b| compare_keys(table, a, b))
+                .cloned(),
+            _ => None,
+        };
+        out.finish(single, final_key.as_ref())
     }
 }
 
@@ -742,7 +751,11 @@ impl Output<'_> {
         }
     }
 
-    fn finish(mut self, single: bool, _limit: usize) -> Result<ResultBody, ServerError> {
+    fn finish(
+        mut self,
+        single: bool,
+        final_key: Option<&Bytes>,
+    ) -> Result<ResultBody, ServerError> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -759,7 +772,7 @@ impl Output<'_> {
             if !self.page_full && self.group.is_some() && self.emitted < self.limit {
                 self.flush_group();
             }
-            let state = self.paging_state(single);
+            let state = self.paging_state(single, final_key);
             return Ok(ResultBody::Rows(self.builder.finish(columns, state)));
         }
         if self.plan.selected.aggregate {
@@ -784,21 +797,22 @@ impl Output<'_> {
             }
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
-        let state = self.paging_state(single);
+        let state = self.paging_state(single, final_key);
         Ok(ResultBody::Rows(self.builder.finish(columns, state)))
     }
 
     /// The state to resume after this page, as 4.0's pagers decide it: a full page has
-    /// one (even if nothing follows) unless LIMIT is used up, or, for a single partition,
-    /// the partition is (PER PARTITION LIMIT used up, or the last row had no clustering:
-    /// a static-only row or a table without clustering columns).
-    fn paging_state(&self, single: bool) -> Option<Bytes> {
+    /// one (even if nothing follows) unless LIMIT is used up, or, for a single partition
+    /// or the last key of an IN, the partition is (PER PARTITION LIMIT used up, or the last
+    /// row had no clustering: a static-only row or a table without clustering columns).
+    fn paging_state(&self, single: bool, final_key: Option<&Bytes>) -> Option<Bytes> {
         let full_page = self.page.is_some_and(|p| self.builder.len() >= p);
         let (key, ck, left_in_partition) = self.last.as_ref()?;
         if !full_page || self.emitted >= self.limit {
             return None;
         }
-        if single && (ck.is_empty() || *left_in_partition == 0) {
+        let last_partition = single || final_key == Some(key);
+        if last_partition && (ck.is_empty() || *left_in_partition == 0) {
             return None;
         }
         Some(
