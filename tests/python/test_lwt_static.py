@@ -139,3 +139,27 @@ def test_prepared_static_conditions(session, t):
     result = session.execute(update, [5, 0, 1, 7, 1])
     assert result.column_names == ["[applied]"]
     assert tuple(result.one()) == (True,)
+
+
+def test_prepared_batch_with_static_conditions(session, t):
+    from cassandra.query import BatchStatement
+
+    session.execute("INSERT INTO t (pk, ck, s, v) VALUES (0, 1, 7, 1)")
+    static = session.prepare("UPDATE t SET s = ? WHERE pk = ? IF s = ?")
+    regular = session.prepare("UPDATE t SET v = ? WHERE pk = ? AND ck = ? IF v = ?")
+    batch = BatchStatement()
+    batch.add(static, (10, 0, 99))
+    batch.add(regular, (10, 0, 1, 1))
+    result = session.execute(batch)
+    assert result.column_names == ["[applied]", "pk", "ck", "s", "v"]
+    assert [tuple(r) for r in result] == [(False, 0, 1, 7, 1)]
+
+
+def test_static_if_exists_on_rows_without_static_data(session, t):
+    # IF EXISTS of a static-only update checks the static row; the first live row is read
+    # without its regular columns.
+    session.execute("INSERT INTO t (pk, ck, v) VALUES (0, 1, 1)")
+    names, rows = run(session, "UPDATE t SET s = 1 WHERE pk = 0 IF EXISTS")
+    assert names == ["[applied]", "pk", "ck", "s", "v", "w"]
+    assert [tuple(r) for r in rows] == [(False, 0, 1, None, None, None)]
+    assert session.execute("SELECT s FROM t WHERE pk = 0").one().s is None

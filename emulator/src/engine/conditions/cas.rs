@@ -75,8 +75,9 @@ impl<'a> CasRequest<'a> {
         binds: &'a Binds<'a>,
     ) -> Result<(), ServerError> {
         let table = self.table;
-        // `updatesRegularRows`: the table has no clustering or the statement names it.
-        self.updates_regular |= table.ck.is_empty() || !matches!(target, Target::Static);
+        // `updatesRegularRows`: the table has no clustering or the statement restricts it.
+        self.updates_regular |=
+            table.ck.is_empty() || !matches!(target, Target::Static | Target::Partition);
         let Some(cond) = &w.condition else {
             return Ok(());
         };
