@@ -428,6 +428,20 @@ mod tests {
     }
 
     #[test]
+    fn hex_digits_are_kept_as_written() {
+        // An odd count is the parser's (and the binding's) business, not the lexer's.
+        assert_eq!(
+            toks("0x123 0X 0xAb"),
+            vec![
+                Tok::Hex("123".into()),
+                Tok::Hex(String::new()),
+                Tok::Hex("Ab".into()),
+                Tok::Eof
+            ]
+        );
+    }
+
+    #[test]
     fn uuids_and_durations() {
         let u = "123e4567-e89b-42d3-a456-556642440000";
         assert_eq!(

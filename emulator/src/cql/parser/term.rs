@@ -560,3 +560,52 @@ pub(crate) fn native_type(name: &str) -> Option<NativeType> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::cql::ast::{Literal, Statement, Term};
+    use crate::cql::parse_statement;
+
+    fn first_value(cql: &str) -> Term {
+        match parse_statement(cql).unwrap() {
+            Statement::Insert(i) => i.values[1].clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn odd_hex_literals_keep_their_digits() {
+        assert_eq!(
+            first_value("INSERT INTO t (k, b) VALUES (1, 0x123)"),
+            Term::Literal(Literal::OddHexBlob("123".into()))
+        );
+        assert_eq!(
+            first_value("INSERT INTO t (k, b) VALUES (1, 0x0123)"),
+            Term::Literal(Literal::Blob(vec![1, 0x23]))
+        );
+    }
+
+    #[test]
+    fn a_float_beyond_double_fails_the_whole_statement() {
+        for cql in [
+            "INSERT INTO t (k, d) VALUES (1, 1e400)",
+            "INSERT INTO t (k, d) VALUES (1, -1.5E+999)",
+        ] {
+            let err = parse_statement(cql).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "Failed parsing statement: [{cql}] reason: NumberFormatException Character I \
+                     is neither a decimal digit number, decimal point, nor \"e\" notation \
+                     exponential mark."
+                )
+            );
+        }
+        // Tiny values round to zero, which Cassandra accepts (as a decimal-preferring literal).
+        assert_eq!(
+            first_value("INSERT INTO t (k, d) VALUES (1, 1e-400)"),
+            Term::Literal(Literal::Float("1e-400".into()))
+        );
+    }
+}
