@@ -135,3 +135,19 @@ def test_paging_over_an_in_list(session, ks):
     assert pages == [[(1, 0), (2, 0)], [(4, 0), (5, 0)]]
     pages = _pages(session, SimpleStatement("SELECT p, c FROM sp WHERE p IN (1, 3)", fetch_size=2))
     assert pages == [[(1, 0), (3, None)]]
+
+
+
+def test_order_by_over_an_in_is_not_paged_even_within_the_limit(session, ks):
+    from cassandra import InvalidRequest
+    import pytest
+
+    _fill_static(session)
+    # 4.0 reads everything before sorting (no row limit on the read), so even a LIMIT within
+    # the page size does not turn paging off: paging such a query is refused.
+    query = "SELECT p, c FROM sp WHERE p IN (4, 5) ORDER BY c DESC LIMIT 3"
+    with pytest.raises(InvalidRequest) as err:
+        session.execute(SimpleStatement(query, fetch_size=3))
+    assert "Cannot page queries with both ORDER BY and a IN restriction on the partition key" in str(err.value)
+    result = session.execute(SimpleStatement(query, fetch_size=None))
+    assert [tuple(r) for r in result.current_rows] == [(5, 4), (4, 3), (5, 3)]
