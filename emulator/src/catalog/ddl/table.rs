@@ -144,8 +144,7 @@ pub(in crate::catalog) fn build_table(
             rest.push((name.clone(), value.clone()));
         }
     }
-    let mut options = TableOptions::default();
-    options.apply(&rest)?;
+    let options = TableOptions::for_new_table(&rest)?;
 
     // Resolve types in name order (Cassandra uses a sorted map), so errors come in its order.
     let mut resolved: BTreeMap<&str, (CqlType, ColumnType, bool)> = BTreeMap::new();

@@ -1,7 +1,13 @@
 //! Table options (`WITH ...` of CREATE/ALTER TABLE) with Cassandra 4.0's defaults.
 //!
 //! They are only stored and echoed back (in `system_schema.tables` and `to_cql`), except
-//! `default_time_to_live`, which the engine applies to writes without a TTL.
+//! `default_time_to_live`, which the engine applies to writes without a TTL. The options
+//! with structure live in their own files: `compaction`, `compression` and `retry`
+//! (`speculative_retry` and `additional_write_policy`).
+
+mod compaction;
+mod compression;
+mod retry;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,12 +108,34 @@ impl TableOptions {
 }
 
 impl TableOptions {
+    /// The options of a table CREATE makes with `options`: `TableParams` gives a table whose
+    /// `bloom_filter_fp_chance` is not set the default of its compaction strategy (0.1 for
+    /// LeveledCompactionStrategy, 0.01 for the others). ALTER keeps the current value.
+    pub(crate) fn for_new_table(
+        options: &[(String, OptionValue)],
+    ) -> Result<TableOptions, ServerError> {
+        let mut out = TableOptions::default();
+        out.apply(options)?;
+        let leveled = out.compaction.get("class").map(String::as_str)
+            == Some("org.apache.cassandra.db.compaction.LeveledCompactionStrategy");
+        if leveled
+            && !options
+                .iter()
+                .any(|(name, _)| name == "bloom_filter_fp_chance")
+        {
+            out.bloom_filter_fp_chance = 0.1;
+        }
+        Ok(out)
+    }
+
     /// Applies `WITH` options on top of `self` (defaults for CREATE, the current options for
     /// ALTER), validating names and values as Cassandra 4.0 does.
     pub(crate) fn apply(&mut self, options: &[(String, OptionValue)]) -> Result<(), ServerError> {
         for (name, value) in options {
             match name.as_str() {
-                "additional_write_policy" => self.additional_write_policy = text(name, value)?,
+                "additional_write_policy" => {
+                    self.additional_write_policy = retry::canonical(&text(name, value)?)?
+                }
                 "bloom_filter_fp_chance" => {
                     let v = double(name, value)?;
                     if !(v > 0.0 && v <= 1.0) {
@@ -120,24 +148,8 @@ impl TableOptions {
                 "caching" => self.caching = caching(map(name, value)?)?,
                 "cdc" => self.cdc = parse_bool(&text(name, value)?),
                 "comment" => self.comment = text(name, value)?,
-                "compaction" => {
-                    let mut given = map(name, value)?;
-                    let Some(class) = given.remove("class") else {
-                        return Err(config(
-                            "Missing sub-option 'class' for the 'compaction' option.",
-                        ));
-                    };
-                    let class = compaction_class(&class)?;
-                    let mut out = BTreeMap::new();
-                    // `CompactionParams.create`: every built-in strategy understands the
-                    // thresholds, so their defaults are filled in.
-                    out.insert("max_threshold".to_owned(), "32".to_owned());
-                    out.insert("min_threshold".to_owned(), "4".to_owned());
-                    out.insert("class".to_owned(), class);
-                    out.extend(given);
-                    self.compaction = out;
-                }
-                "compression" => self.compression = compression(map(name, value)?)?,
+                "compaction" => self.compaction = compaction::compaction(map(name, value)?)?,
+                "compression" => self.compression = compression::compression(map(name, value)?)?,
                 "crc_check_chance" => {
                     let v = double(name, value)?;
                     if !(0.0..=1.0).contains(&v) {
@@ -182,7 +194,9 @@ impl TableOptions {
                     }
                     self.read_repair = v;
                 }
-                "speculative_retry" => self.speculative_retry = text(name, value)?,
+                "speculative_retry" => {
+                    self.speculative_retry = retry::canonical(&text(name, value)?)?
+                }
                 // Obsolete since 4.0 and ignored, as Cassandra does.
                 "read_repair_chance" | "dclocal_read_repair_chance" => {}
                 // A valid keyword that `TableAttributes.build` never applies: accepted and
@@ -245,77 +259,6 @@ fn caching(given: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, 
         ("keys", &keys),
         ("rows_per_partition", &rows),
     ]))
-}
-
-/// The compaction strategies Cassandra 4.0 ships (`CompactionParams.classFromName` loads the
-/// class by name; anything else is not found).
-const COMPACTION_STRATEGIES: [&str; 4] = [
-    "SizeTieredCompactionStrategy",
-    "LeveledCompactionStrategy",
-    "TimeWindowCompactionStrategy",
-    "DateTieredCompactionStrategy",
-];
-
-fn compaction_class(class: &str) -> Result<String, ServerError> {
-    let full = qualify(class, "org.apache.cassandra.db.compaction");
-    let known = full
-        .strip_prefix("org.apache.cassandra.db.compaction.")
-        .is_some_and(|short| COMPACTION_STRATEGIES.contains(&short));
-    if known {
-        Ok(full)
-    } else {
-        // `FBUtilities.classForName`.
-        Err(config(format!(
-            "Unable to find compaction strategy class '{full}'"
-        )))
-    }
-}
-
-/// `CompressionParams.fromMap`: no class (`{}` included) means compression is off, shown as
-/// `{'enabled': 'false'}`.
-fn compression(
-    mut given: BTreeMap<String, String>,
-) -> Result<BTreeMap<String, String>, ServerError> {
-    let has_class = given.contains_key("class") || given.contains_key("sstable_compression");
-    let enabled = given.get("enabled").is_none_or(|v| parse_bool(v));
-    if !given.is_empty() && enabled && !has_class {
-        return Err(config(
-            "Missing sub-option 'class' for the 'compression' option.",
-        ));
-    }
-    given.remove("enabled");
-    if !enabled && !given.is_empty() {
-        return Err(config(
-            "If the 'enabled' option is set to false no other options must be specified",
-        ));
-    }
-    let class = given
-        .remove("class")
-        .or_else(|| given.remove("sstable_compression"));
-    let Some(class) = class.filter(|_| enabled) else {
-        return Ok(string_map(&[("enabled", "false")]));
-    };
-    if class.is_empty() {
-        return Err(config(
-            "The 'class' option must not be empty. To disable compression use 'enabled' : false",
-        ));
-    }
-    let chunk = given
-        .remove("chunk_length_in_kb")
-        .or_else(|| {
-            given
-                .remove("chunk_length_kb")
-                .map(|kb| kb.trim().to_owned())
-        })
-        .unwrap_or_else(|| "16".to_owned());
-    let mut out = BTreeMap::new();
-    out.insert("chunk_length_in_kb".to_owned(), chunk);
-    out.insert(
-        "class".to_owned(),
-        qualify(&class, "org.apache.cassandra.io.compress"),
-    );
-    out.extend(given);
-    Ok(out)
 }
 
 /// Cassandra's maximum TTL (20 years, in seconds).

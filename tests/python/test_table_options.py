@@ -1,0 +1,253 @@
+"""Table options as Cassandra 4.0 stores them in system_schema.tables (SchemaKeyspace
+addTableParamsToRowBuilder, TableParams, CompactionParams, CompressionParams, CachingParams,
+SpeculativeRetryPolicy and its Percentile/Fixed/Hybrid/Always/Never forms) after CREATE and
+ALTER TABLE, the refusals of invalid values, and the driver's export of such tables."""
+
+import pytest
+from cassandra.protocol import ConfigurationException
+
+STCS = "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"
+LCS = "org.apache.cassandra.db.compaction.LeveledCompactionStrategy"
+LZ4 = "org.apache.cassandra.io.compress.LZ4Compressor"
+
+
+def options(session, ks, table):
+    return session.execute(
+        "SELECT * FROM system_schema.tables WHERE keyspace_name = %s AND table_name = %s", (ks, table)
+    ).one()
+
+
+def cdc_enabled(session):
+    row = session.execute("SELECT value FROM system_views.settings WHERE name = 'cdc_enabled'").one()
+    return row is not None and row.value == "true"
+
+
+def test_defaults(session, ks):
+    session.execute("CREATE TABLE dflt (k int PRIMARY KEY, v text)")
+    row = options(session, ks, "dflt")
+    assert row.additional_write_policy == "99p"
+    assert row.bloom_filter_fp_chance == 0.01
+    assert dict(row.caching) == {"keys": "ALL", "rows_per_partition": "NONE"}
+    assert row.comment == ""
+    assert dict(row.compaction) == {"class": STCS, "max_threshold": "32", "min_threshold": "4"}
+    assert dict(row.compression) == {"chunk_length_in_kb": "16", "class": LZ4}
+    assert row.crc_check_chance == 1.0
+    assert row.dclocal_read_repair_chance == 0.0
+    assert row.default_time_to_live == 0
+    assert not row.extensions
+    assert set(row.flags) == {"compound"}
+    assert row.gc_grace_seconds == 864000
+    assert row.max_index_interval == 2048
+    assert row.memtable_flush_period_in_ms == 0
+    assert row.min_index_interval == 128
+    assert row.read_repair == "BLOCKING"
+    assert row.read_repair_chance == 0.0
+    assert row.speculative_retry == "99p"
+    # `cdc` is only written when the node has cdc_enabled (off by default): null then.
+    if not cdc_enabled(session):
+        assert row.cdc is None
+
+
+def test_given_options(session, ks):
+    session.execute(
+        "CREATE TABLE given (k int, c int, v text, PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (c DESC) "
+        "AND compaction = {'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': '128'} "
+        "AND compression = {'class': 'SnappyCompressor', 'chunk_length_in_kb': '64'} "
+        "AND caching = {'keys': 'NONE', 'rows_per_partition': 'ALL'} "
+        "AND read_repair = 'NONE' AND speculative_retry = '99.5PERCENTILE' "
+        "AND additional_write_policy = 'always' AND comment = 'it''s mine' "
+        "AND gc_grace_seconds = 3600 AND default_time_to_live = 60 AND bloom_filter_fp_chance = 0.1 "
+        "AND crc_check_chance = 0.5 AND memtable_flush_period_in_ms = 60000 "
+        "AND min_index_interval = 64 AND max_index_interval = 1024"
+    )
+    row = options(session, ks, "given")
+    assert dict(row.compaction) == {
+        "class": LCS,
+        "max_threshold": "32",
+        "min_threshold": "4",
+        "sstable_size_in_mb": "128",
+    }
+    assert dict(row.compression) == {
+        "chunk_length_in_kb": "64",
+        "class": "org.apache.cassandra.io.compress.SnappyCompressor",
+    }
+    assert dict(row.caching) == {"keys": "NONE", "rows_per_partition": "ALL"}
+    assert row.read_repair == "NONE"
+    assert row.speculative_retry == "99.5p"
+    assert row.additional_write_policy == "ALWAYS"
+    assert row.comment == "it's mine"
+    assert (row.gc_grace_seconds, row.default_time_to_live) == (3600, 60)
+    assert (row.bloom_filter_fp_chance, row.crc_check_chance) == (0.1, 0.5)
+    assert row.memtable_flush_period_in_ms == 60000
+    assert (row.min_index_interval, row.max_index_interval) == (64, 1024)
+
+
+def test_bloom_filter_default_follows_the_compaction_strategy(session, ks):
+    # TableParams: an unset bloom_filter_fp_chance takes the strategy's default at CREATE.
+    session.execute("CREATE TABLE lcs (k int PRIMARY KEY) WITH compaction = {'class': 'LeveledCompactionStrategy'}")
+    assert options(session, ks, "lcs").bloom_filter_fp_chance == 0.1
+    session.execute(
+        "CREATE TABLE lcs2 (k int PRIMARY KEY) WITH compaction = {'class': 'LeveledCompactionStrategy'} "
+        "AND bloom_filter_fp_chance = 0.02"
+    )
+    assert options(session, ks, "lcs2").bloom_filter_fp_chance == 0.02
+    # ALTER starts from the table's current value.
+    session.execute("CREATE TABLE stcs (k int PRIMARY KEY)")
+    session.execute("ALTER TABLE stcs WITH compaction = {'class': 'LeveledCompactionStrategy'}")
+    assert options(session, ks, "stcs").bloom_filter_fp_chance == 0.01
+
+
+@pytest.mark.parametrize(
+    "given,shown",
+    [
+        ("99p", "99p"),
+        ("99PERCENTILE", "99p"),
+        ("95.25percentile", "95.25p"),
+        ("0.5p", ".5p"),
+        ("50ms", "50ms"),
+        ("10.9MS", "10ms"),
+        ("always", "ALWAYS"),
+        ("NONE", "NEVER"),
+        ("never", "NEVER"),
+        ("min(99p,50ms)", "MIN(99p,50ms)"),
+        ("MAX(10ms , 90percentile)", "MAX(90p,10ms)"),
+    ],
+)
+def test_speculative_retry_forms(session, ks, given, shown):
+    session.execute(f"CREATE TABLE sr (k int PRIMARY KEY) WITH speculative_retry = '{given}'")
+    assert options(session, ks, "sr").speculative_retry == shown
+    session.execute(f"ALTER TABLE sr WITH additional_write_policy = '{given}'")
+    assert options(session, ks, "sr").additional_write_policy == shown
+
+
+@pytest.mark.parametrize(
+    "option,value,message",
+    [
+        ("speculative_retry", "sometimes", "Invalid value sometimes for option 'speculative_retry'"),
+        ("speculative_retry", "1.2.3p", "Invalid value 1.2.3p for option 'speculative_retry'"),
+        (
+            "speculative_retry",
+            "100p",
+            "Invalid value 100p for PERCENTILE option 'speculative_retry': must be between (0.0 and 100.0)",
+        ),
+        (
+            "speculative_retry",
+            "MIN(99p,98p)",
+            "Invalid value MIN(99p,98p) for option 'speculative_retry': MIN()/MAX() arguments should be of "
+            "different types, but both are of type PERCENTILE",
+        ),
+        # The same parser, with the same option name in its message.
+        ("additional_write_policy", "later", "Invalid value later for option 'speculative_retry'"),
+    ],
+)
+def test_invalid_retry_policies(session, ks, option, value, message):
+    with pytest.raises(ConfigurationException) as err:
+        session.execute(f"CREATE TABLE bad (k int PRIMARY KEY) WITH {option} = '{value}'")
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "given,shown",
+    [
+        ("{'enabled': 'false'}", {"enabled": "false"}),
+        ("{}", {"enabled": "false"}),
+        ("{'class': 'LZ4Compressor'}", {"chunk_length_in_kb": "16", "class": LZ4}),
+        (
+            "{'class': 'org.apache.cassandra.io.compress.DeflateCompressor', 'chunk_length_in_kb': '4'}",
+            {"chunk_length_in_kb": "4", "class": "org.apache.cassandra.io.compress.DeflateCompressor"},
+        ),
+        (
+            "{'sstable_compression': 'SnappyCompressor', 'chunk_length_kb': '32'}",
+            {"chunk_length_in_kb": "32", "class": "org.apache.cassandra.io.compress.SnappyCompressor"},
+        ),
+    ],
+)
+def test_compression_forms(session, ks, given, shown):
+    session.execute(f"CREATE TABLE comp (k int PRIMARY KEY) WITH compression = {given}")
+    assert dict(options(session, ks, "comp").compression) == shown
+
+
+@pytest.mark.parametrize(
+    "given,message",
+    [
+        ("{'chunk_length_in_kb': '16'}", "Missing sub-option 'class' for the 'compression' option"),
+        (
+            "{'enabled': 'false', 'class': 'LZ4Compressor'}",
+            "If the 'enabled' option is set to false no other options must be specified",
+        ),
+        ("{'class': 'LZ4Compressor', 'chunk_length_in_kb': '3'}", "chunk_length_in_kb must be a power of 2"),
+        (
+            "{'class': 'NoSuchCompressor'}",
+            "Could not create Compression for type org.apache.cassandra.io.compress.NoSuchCompressor",
+        ),
+        ("{'class': 'SnappyCompressor', 'level': '3'}", "Unknown compression options level"),
+    ],
+)
+def test_invalid_compression(session, ks, given, message):
+    with pytest.raises(ConfigurationException) as err:
+        session.execute(f"CREATE TABLE badc (k int PRIMARY KEY) WITH compression = {given}")
+    assert message in str(err.value)
+
+
+def test_compaction_thresholds_given_are_kept(session, ks):
+    session.execute(
+        "CREATE TABLE twcs (k int PRIMARY KEY) WITH compaction = {'class': 'TimeWindowCompactionStrategy', "
+        "'compaction_window_unit': 'DAYS', 'compaction_window_size': '1', 'min_threshold': '6'}"
+    )
+    assert dict(options(session, ks, "twcs").compaction) == {
+        "class": "org.apache.cassandra.db.compaction.TimeWindowCompactionStrategy",
+        "compaction_window_size": "1",
+        "compaction_window_unit": "DAYS",
+        "max_threshold": "32",
+        "min_threshold": "6",
+    }
+    session.execute("ALTER TABLE twcs WITH compaction = {'class': 'SizeTieredCompactionStrategy'}")
+    assert dict(options(session, ks, "twcs").compaction) == {"class": STCS, "max_threshold": "32", "min_threshold": "4"}
+
+
+@pytest.mark.parametrize(
+    "given,message",
+    [
+        ("{'min_threshold': '4'}", "Missing sub-option 'class' for the 'compaction' option"),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'sstable_size_in_mb': '10'}",
+            "Properties specified [sstable_size_in_mb] are not understood by SizeTieredCompactionStrategy",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': '1'}",
+            "Min compaction threshold cannot be less than 2 (got 1)",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': '8', 'max_threshold': '4'}",
+            "Min compaction threshold (got 8) cannot be greater than max compaction threshold (got 4)",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'max_threshold': 'many'}",
+            "Invalid value many for 'max_threshold' compaction sub-option - must be an integer",
+        ),
+    ],
+)
+def test_invalid_compaction(session, ks, given, message):
+    with pytest.raises(ConfigurationException) as err:
+        session.execute(f"CREATE TABLE badk (k int PRIMARY KEY) WITH compaction = {given}")
+    assert message in str(err.value)
+
+
+def test_driver_export_of_tables_with_options(cluster, session, ks):
+    session.execute(
+        "CREATE TABLE exported (k int, c int, v text, PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (c DESC) "
+        "AND compaction = {'class': 'LeveledCompactionStrategy'} AND compression = {'enabled': 'false'} "
+        "AND speculative_retry = 'MIN(99p,50ms)' AND read_repair = 'NONE' AND comment = 'x'"
+    )
+    session.execute("CREATE TABLE plain (k int PRIMARY KEY)")
+    cluster.refresh_schema_metadata()
+    meta = cluster.metadata.keyspaces[ks]
+    cql = meta.tables["exported"].export_as_string()
+    assert f"CREATE TABLE {ks}.exported (" in cql
+    assert "CLUSTERING ORDER BY (c DESC)" in cql
+    assert "'class': 'org.apache.cassandra.db.compaction.LeveledCompactionStrategy'" in cql
+    assert "compression = {'enabled': 'false'}" in cql
+    assert "speculative_retry = 'MIN(99p,50ms)'" in cql
+    assert "read_repair = 'NONE'" in cql
+    assert meta.tables["plain"].options["speculative_retry"] == "99p"
+    assert f"CREATE TABLE {ks}.plain" in meta.export_as_string()
