@@ -251,3 +251,57 @@ def test_driver_export_of_tables_with_options(cluster, session, ks):
     assert "read_repair = 'NONE'" in cql
     assert meta.tables["plain"].options["speculative_retry"] == "99p"
     assert f"CREATE TABLE {ks}.plain" in meta.export_as_string()
+
+
+MARSHAL = "org.apache.cassandra.db.marshal."
+COMPOSITE = f"{MARSHAL}CompositeType({MARSHAL}UTF8Type,{MARSHAL}Int32Type)"
+DYNAMIC = f"{MARSHAL}DynamicCompositeType(a=>{MARSHAL}UTF8Type,b=>{MARSHAL}Int32Type)"
+
+
+def composite(*parts):
+    """CompositeType bytes: each component as a 2-byte length, the value, an end byte."""
+    return b"".join(len(p).to_bytes(2, "big") + p + b"\x00" for p in parts)
+
+
+def dynamic(*parts):
+    """DynamicCompositeType bytes: each component also starts with its alias (0x80, char)."""
+    return b"".join(bytes([0x80, ord(alias)]) + composite(p) for alias, p in parts)
+
+
+def test_composite_type_columns(cluster, session, ks):
+    from cassandra.cqltypes import lookup_casstype
+
+    session.execute(
+        f"CREATE TABLE comps (k int PRIMARY KEY, c '{COMPOSITE}', d '{DYNAMIC}', "
+        "s 'CompositeType(UTF8Type, Int32Type)')"
+    )
+    types = {
+        r.column_name: r.type
+        for r in session.execute(
+            "SELECT column_name, type FROM system_schema.columns WHERE keyspace_name = %s AND table_name = 'comps'",
+            (ks,),
+        )
+    }
+    # Custom types show their class in full (parameters included), quoted as CQL writes them.
+    assert types == {"k": "int", "c": f"'{COMPOSITE}'", "d": f"'{DYNAMIC}'", "s": f"'{COMPOSITE}'"}
+
+    c_value = composite(b"key", (7).to_bytes(4, "big"))
+    d_value = dynamic(("a", b"key"), ("b", (7).to_bytes(4, "big")))
+    session.execute(f"INSERT INTO comps (k, c, d, s) VALUES (1, 0x{c_value.hex()}, 0x{d_value.hex()}, 0x{c_value.hex()})")
+    # The driver cannot bind these types in a prepared statement; it writes bytes as blob
+    # literals in a simple one.
+    session.execute("INSERT INTO comps (k, c, d) VALUES (%s, %s, %s)", (2, c_value, d_value))
+
+    version = cluster.protocol_version
+    for k in (1, 2):
+        row = session.execute("SELECT c FROM comps WHERE k = %s", (k,)).one()
+        # The driver decodes by the class the node sends, so this is what a 4.0 node gives.
+        assert row.c == lookup_casstype(COMPOSITE).from_binary(c_value, version) == ("key", 7)
+    # The driver decodes DynamicCompositeType values as if they were CompositeType ones and
+    # fails on them, whatever the node: only that the rows hold a value is checked.
+    written = session.execute("SELECT k, writetime(d) AS w FROM comps")
+    assert sorted((r.k, r.w is not None) for r in written) == [(1, True), (2, True)]
+    assert session.execute("SELECT s FROM comps WHERE k = 1").one().s == ("key", 7)
+    cluster.refresh_schema_metadata()
+    cql = cluster.metadata.keyspaces[ks].tables["comps"].export_as_string()
+    assert f"c '{COMPOSITE}'" in cql

@@ -4,7 +4,8 @@
 //! Cassandra's `TypeParser` qualifies a class name without a package with
 //! `org.apache.cassandra.db.marshal.`, so `'PointType'` and the fully qualified name declare
 //! the same column type, and the wire and `system_schema` always show the qualified name
-//! (which is what drivers decode by).
+//! (which is what drivers decode by), down to the parameters of types such as
+//! `CompositeType(...)` and `DynamicCompositeType(...)`.
 //!
 //! Values of other custom classes stay opaque bytes (a blob literal sets them). For
 //! `PointType`, `LineStringType` and `PolygonType` a string literal is WKT, parsed as DSE's
@@ -23,14 +24,38 @@ use super::errors::invalid;
 /// The package Cassandra assumes for a custom class written without one.
 const MARSHAL_PACKAGE: &str = "org.apache.cassandra.db.marshal.";
 
-/// The class name as Cassandra resolves it: qualified with the marshal package unless it
-/// already names a package.
+/// The type as Cassandra's `TypeParser` resolves it and `AbstractType.toString` prints it:
+/// every class name without a package gets the marshal package, the parameters of
+/// parameterized classes included (`'CompositeType(UTF8Type,Int32Type)'` is
+/// `org.apache.cassandra.db.marshal.CompositeType(org.apache.cassandra.db.marshal.UTF8Type,
+/// org.apache.cassandra.db.marshal.Int32Type)`).
+///
+/// A name is a class when it starts with an upper-case letter and is not an alias or a
+/// field name (`a=>...` of DynamicCompositeType, `6669656c64:...` of UserType).
 pub(crate) fn qualify(class: &str) -> String {
-    if class.contains('.') {
-        class.to_owned()
-    } else {
-        format!("{MARSHAL_PACKAGE}{class}")
+    let mut out = String::with_capacity(class.len() + MARSHAL_PACKAGE.len());
+    let mut rest = class;
+    while let Some(start) = rest.find(is_name_char) {
+        // `TypeParser` skips blanks between tokens and `toString` prints none.
+        out.extend(rest[..start].chars().filter(|c| !c.is_whitespace()));
+        let tail = &rest[start..];
+        let len = tail.find(|c| !is_name_char(c)).unwrap_or(tail.len());
+        let (name, after) = tail.split_at(len);
+        let label = after.trim_start().starts_with(['=', ':']);
+        let is_class = name.starts_with(|c: char| c.is_ascii_uppercase()) && !label;
+        if is_class && !name.contains('.') {
+            out.push_str(MARSHAL_PACKAGE);
+        }
+        out.push_str(name);
+        rest = after;
     }
+    out.extend(rest.chars().filter(|c| !c.is_whitespace()));
+    out
+}
+
+/// Characters of a Java class name (with its package) or of a type parameter.
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.')
 }
 
 /// Whether string literals of custom class `class` are parsed (as WKT) rather than refused.
@@ -78,6 +103,14 @@ mod tests {
         assert_eq!(qualify("PointType"), POINT_TYPE_CLASS);
         assert_eq!(qualify(POINT_TYPE_CLASS), POINT_TYPE_CLASS);
         assert_eq!(qualify("com.example.Mine"), "com.example.Mine");
+        assert_eq!(
+            qualify("CompositeType(UTF8Type,org.apache.cassandra.db.marshal.Int32Type)"),
+            "org.apache.cassandra.db.marshal.CompositeType(org.apache.cassandra.db.marshal.UTF8Type,org.apache.cassandra.db.marshal.Int32Type)"
+        );
+        assert_eq!(
+            qualify("DynamicCompositeType(a=>UTF8Type, b => ReversedType(Int32Type))"),
+            "org.apache.cassandra.db.marshal.DynamicCompositeType(a=>org.apache.cassandra.db.marshal.UTF8Type,b=>org.apache.cassandra.db.marshal.ReversedType(org.apache.cassandra.db.marshal.Int32Type))"
+        );
     }
 
     #[test]
