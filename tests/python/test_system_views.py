@@ -326,6 +326,13 @@ def test_delete_ttl_and_conditions_are_refused(session):
         assert message in str(err.value), cql
 
 
+def test_truncate_is_refused(session):
+    with pytest.raises(InvalidRequest) as err:
+        session.execute("TRUNCATE system_views.settings")
+    assert "Cannot truncate virtual tables" in str(err.value)
+    assert session.execute("SELECT * FROM system_views.settings WHERE name = 'cluster_name'").one() is not None
+
+
 def test_batches_with_virtual_tables_are_refused(session, ks):
     session.execute("CREATE TABLE t (k int PRIMARY KEY, v int)")
     update = "UPDATE system_views.settings SET value = 'x' WHERE name = 'cluster_name';"
@@ -356,11 +363,14 @@ def test_batches_with_virtual_tables_are_refused(session, ks):
         "DROP TABLE system_views.settings",
         "ALTER TABLE system_views.settings ADD extra text",
         "DROP KEYSPACE system_views",
+        "ALTER KEYSPACE system_views WITH durable_writes = false",
+        "CREATE TABLE system_virtual_schema.mine (k int PRIMARY KEY)",
         "CREATE TYPE system_views.mine (a int)",
         "CREATE INDEX ON system_views.settings (value)",
     ],
 )
 def test_ddl_on_system_views_is_unauthorized(session, cql):
+    keyspace = cql.split(" system_", 1)[1].split(".")[0].split(" ")[0]
     with pytest.raises(Unauthorized) as err:
         session.execute(cql)
-    assert "system_views keyspace is not user-modifiable." in str(err.value)
+    assert f"system_{keyspace} keyspace is not user-modifiable." in str(err.value)

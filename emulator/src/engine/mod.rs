@@ -665,6 +665,7 @@ impl Engine {
                 Ok(Outcome::new(ResultBody::SetKeyspace(ks.clone())))
             }
             Plan::Truncate(t) => {
+                system::refuse_virtual_truncate(t)?;
                 t.runtime.lock().truncate();
                 Ok(Outcome::new(ResultBody::Void))
             }

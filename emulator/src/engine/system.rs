@@ -144,6 +144,14 @@ pub(crate) fn refuse_virtual_write(w: &WritePlan) -> Result<(), ServerError> {
     )))
 }
 
+/// `TruncateStatement.execute`: virtual tables are never truncated.
+pub(crate) fn refuse_virtual_truncate(table: &Table) -> Result<(), ServerError> {
+    if is_virtual(table) {
+        return Err(invalid("Cannot truncate virtual tables"));
+    }
+    Ok(())
+}
+
 /// `BatchStatement.validate`'s rules on virtual tables, checked after its counter rules: no
 /// virtual table in a logged batch, no mix with regular tables, no conditions.
 pub(crate) fn check_virtual_batch<'a>(
