@@ -266,8 +266,12 @@ class WireOrderSet(list):
         return hash(tuple(self))
 
 
-def to_py(t, v, udt_classes):
-    """The Python driver value for notation `v` of type `t`."""
+def to_py(t, v, udt_classes, as_given=False):
+    """The Python driver value for notation `v` of type `t`.
+
+    Sets and maps go in reverse order so that the node has to sort them, except inside a tuple
+    or UDT (`as_given`): Cassandra only validates a bound tuple or UDT and stores its bytes as
+    sent, so there they go in the (sorted) order the file gives."""
     from cassandra.util import Date, Duration, LineString, Point, Polygon, Time
 
     if v is None:
@@ -309,22 +313,25 @@ def to_py(t, v, udt_classes):
     if k in ("uuid", "timeuuid"):
         return uuid.UUID(v)
     if k in ("list", "vector"):
-        return [to_py(t["args"][0], e, udt_classes) for e in v]
+        return [to_py(t["args"][0], e, udt_classes, as_given) for e in v]
     if k == "set":
         out = WireOrderSet()
-        for e in reversed(v):
-            p = to_py(t["args"][0], e, udt_classes)
+        for e in v if as_given else reversed(v):
+            p = to_py(t["args"][0], e, udt_classes, as_given)
             out.append(HashableList(p) if type(p) is list else p)
         return out
     if k == "map":
         # Reversed too: the node, not the client, orders map entries.
-        pairs = [(to_py(t["args"][0], a, udt_classes), to_py(t["args"][1], b, udt_classes)) for a, b in reversed(v)]
+        pairs = [
+            (to_py(t["args"][0], a, udt_classes, as_given), to_py(t["args"][1], b, udt_classes, as_given))
+            for a, b in (v if as_given else reversed(v))
+        ]
         return dict(pairs)
     if k == "tuple":
-        return tuple(to_py(st, e, udt_classes) for st, e in zip(t["args"], v))
+        return tuple(to_py(st, e, udt_classes, True) for st, e in zip(t["args"], v))
     if k == "udt":
         cls = udt_classes[t["name"]]
-        return cls(**{f: to_py(ft, v.get(f), udt_classes) for f, ft in t["fields"]})
+        return cls(**{f: to_py(ft, v.get(f), udt_classes, True) for f, ft in t["fields"]})
     raise ValueError(f"unsupported type {k}")
 
 
