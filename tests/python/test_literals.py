@@ -145,6 +145,15 @@ def test_bound_udts_keep_their_bytes_bound_collections_are_reserialized(session,
     assert row.u.i == "1.2.3.4"
 
 
+def test_bound_tuples_keep_their_nested_sets_as_sent(session, ks):
+    session.execute("CREATE TABLE tuples (k int PRIMARY KEY, t frozen<tuple<int, frozen<set<int>>>>)")
+    prepared = session.prepare("INSERT INTO tuples (k, t) VALUES (?, ?)")
+    session.execute(prepared, (1, (7, [3, 1, 2])))
+    session.execute("INSERT INTO tuples (k, t) VALUES (2, (7, {3, 1, 2}))")
+    rows = {r.k: json.loads(r.t) for r in session.execute("SELECT k, toJson(t) AS t FROM tuples")}
+    assert rows == {1: [7, [3, 1, 2]], 2: [7, [1, 2, 3]]}
+
+
 def test_a_65535_entry_map_literal(session, ks):
     session.execute("CREATE TABLE bigmap (k int PRIMARY KEY, m map<int, int>)")
     n = 65_535
