@@ -284,6 +284,16 @@ def test_clients_lists_this_connection(cluster, session):
     assert (addr, ours[0].port) in [tuple(r) for r in by_addr]
 
 
+def test_clients_shows_each_connections_protocol_version():
+    c = make_cluster(3, "none")
+    try:
+        s = c.connect()
+        versions = {r.protocol_version for r in s.execute("SELECT protocol_version FROM system_views.clients")}
+        assert 3 in versions
+    finally:
+        c.shutdown()
+
+
 def test_empty_tables_are_well_typed(session):
     for table in ["sstable_tasks", "internode_inbound", "internode_outbound"]:
         rs = session.execute(f"SELECT * FROM system_views.{table}")

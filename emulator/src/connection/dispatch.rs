@@ -78,6 +78,13 @@ impl Dispatcher {
         }
     }
 
+    /// Shows `version` as the connection's protocol version in `system_views.clients` (for
+    /// the versions read through another one's codec: v3, the v6 beta).
+    pub(crate) fn report_version(&self, version: i32) {
+        self.registration
+            .update(|info| info.protocol_version = version);
+    }
+
     /// The connection's protocol version.
     pub(crate) fn version(&self) -> ProtocolVersion {
         self.client.protocol_version

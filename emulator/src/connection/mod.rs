@@ -207,8 +207,20 @@ impl Connection {
     }
 
     fn handle(&mut self, frame: framing::Frame) {
+        // v3 is read as v4 and the v6 beta as v5; `system_views.clients` shows the real one.
+        let spoken = if self.reader.is_v3() {
+            Some(3)
+        } else if self.reader.is_beta() {
+            Some(6)
+        } else {
+            None
+        };
         let dispatcher = self.dispatcher.get_or_insert_with(|| {
-            Dispatcher::new(Arc::clone(&self.shared), self.peer, frame.header.version)
+            let d = Dispatcher::new(Arc::clone(&self.shared), self.peer, frame.header.version);
+            if let Some(version) = spoken {
+                d.report_version(version);
+            }
+            d
         });
         if let Err(e) = dispatcher.check_stage(frame.header.opcode) {
             let reply = error_reply(frame.header.stream, e);
