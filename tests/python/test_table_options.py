@@ -146,6 +146,20 @@ def test_invalid_retry_policies(session, ks, option, value, message):
     assert message in str(err.value)
 
 
+def test_invalid_read_repair_is_a_server_error(session, ks):
+    # ReadRepairStrategy.fromString is Enum.valueOf: its IllegalArgumentException is not a
+    # request error, so the node answers a server error (which the driver tries on the next
+    # host, then reports as NoHostAvailable with the node's error inside).
+    with pytest.raises(Exception) as err:
+        session.execute("CREATE TABLE rr (k int PRIMARY KEY) WITH read_repair = 'sometimes'")
+    assert (
+        "java.lang.IllegalArgumentException: No enum constant "
+        "org.apache.cassandra.service.reads.repair.ReadRepairStrategy.SOMETIMES"
+    ) in str(err.value)
+    session.execute("CREATE TABLE rr (k int PRIMARY KEY) WITH read_repair = 'none'")
+    assert options(session, ks, "rr").read_repair == "NONE"
+
+
 @pytest.mark.parametrize(
     "given,shown",
     [

@@ -11,7 +11,7 @@ mod retry;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cassia_protocol::response::ServerError;
+use cassia_protocol::response::{ErrorKind, ServerError};
 
 use crate::cql::ast::OptionValue;
 
@@ -188,9 +188,14 @@ impl TableOptions {
                 "read_repair" => {
                     let v = text(name, value)?.to_ascii_uppercase();
                     if v != "BLOCKING" && v != "NONE" {
-                        return Err(config(format!(
-                            "No enum constant org.apache.cassandra.service.reads.repair.ReadRepairStrategy.{v}"
-                        )));
+                        // `ReadRepairStrategy.fromString` is `valueOf`: its exception is no
+                        // request error, so the client gets it as a server error.
+                        return Err(ServerError {
+                            kind: ErrorKind::ServerError,
+                            message: format!(
+                                "java.lang.IllegalArgumentException: No enum constant org.apache.cassandra.service.reads.repair.ReadRepairStrategy.{v}"
+                            ),
+                        });
                     }
                     self.read_repair = v;
                 }
