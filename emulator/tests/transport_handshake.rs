@@ -163,8 +163,9 @@ async fn unknown_compression_and_missing_cql_version() {
 #[tokio::test]
 async fn unsupported_version_gets_cassandras_error_in_a_readable_version() {
     let emu = Emulator::builder().start().await.expect("start");
-    // Newer than we speak: answered in our newest version, then closed.
-    let mut c = RawClient::connect(emu.addr(), 0x06).await;
+    // Newer than we speak (v6 with USE_BETA is served as 4.0 serves its beta; v7 is not):
+    // answered in our newest version, then closed.
+    let mut c = RawClient::connect(emu.addr(), 0x07).await;
     c.send(0x10, 0, OPTIONS, &[]).await;
     let err = c.recv_some().await;
     assert_eq!((err.version, err.stream), (0x85, 0));
@@ -172,7 +173,7 @@ async fn unsupported_version_gets_cassandras_error_in_a_readable_version() {
         err.error(),
         (
             0x000A,
-            "Invalid or unsupported protocol version (6); supported versions are (3/v3, 4/v4, 5/v5, 6/v6-beta)"
+            "Invalid or unsupported protocol version (7); supported versions are (3/v3, 4/v4, 5/v5, 6/v6-beta)"
                 .into()
         )
     );
