@@ -447,6 +447,4 @@ pub(crate) struct Shared {
     pub pause: watch::Receiver<bool>,
     /// The node's index in the cluster.
     pub node: usize,
-    /// Whether connections are TLS (shown in `system_views.clients`).
-    pub tls: bool,
 }

@@ -95,3 +95,32 @@ async fn bad_pem_fails_start_with_a_clear_error() {
         .expect_err("must not start");
     assert_eq!(err.to_string(), "no certificate found in <memory>");
 }
+
+#[tokio::test]
+async fn system_views_clients_shows_the_tls_session() {
+    let (cert_pem, key_pem, cert_der) = self_signed();
+    let emu = Emulator::builder()
+        .tls_pem(cert_pem, key_pem)
+        .start()
+        .await
+        .expect("start");
+    let tcp = tokio::net::TcpStream::connect(emu.addr())
+        .await
+        .expect("tcp");
+    let name = ServerName::try_from("localhost").expect("name");
+    let tls = connector(cert_der)
+        .connect(name, tcp)
+        .await
+        .expect("TLS handshake");
+    let mut c = RawClient::over(Box::new(tls), 0x04);
+    assert_eq!(c.handshake(None).await.opcode, READY);
+    let cql = "SELECT ssl_enabled, ssl_protocol, ssl_cipher_suite FROM system_views.clients";
+    c.send(0, 2, QUERY, &query_body(4, cql)).await;
+    let reply = c.recv_some().await;
+    assert_eq!(reply.opcode, 0x08, "RESULT");
+    // Cassandra's (JSSE) names: the ring provider negotiates TLS 1.3 with this client.
+    let contains = |needle: &[u8]| reply.body.windows(needle.len()).any(|w| w == needle);
+    assert!(contains(b"TLSv1.3"), "{:?}", reply.body);
+    assert!(contains(b"TLS_AES_"), "{:?}", reply.body);
+    emu.shutdown().await;
+}

@@ -17,7 +17,7 @@ use cassia_protocol::response::{ErrorKind, Response, ServerError};
 
 use super::traces::{self, TraceStart};
 use crate::auth::PASSWORD_AUTHENTICATOR;
-use crate::engine::{ClientHandle, ClientState, Outcome};
+use crate::engine::{ClientHandle, ClientState, Outcome, TlsInfo};
 use crate::server::Shared;
 
 /// Where the connection is in its life, as Cassandra's `ConnectionStage`.
@@ -64,11 +64,12 @@ impl Dispatcher {
     pub(crate) fn new(
         shared: Arc<Shared>,
         peer: SocketAddr,
+        tls: Option<TlsInfo>,
         version: ProtocolVersion,
     ) -> Dispatcher {
         let registration = shared
             .engine
-            .register_client(shared.node, peer, shared.tls, version);
+            .register_client(shared.node, peer, tls, version);
         Dispatcher {
             peer: peer.ip(),
             stage: Stage::Established,

@@ -36,6 +36,7 @@ use tokio::sync::{broadcast, mpsc};
 use crate::cluster::faults::Fault;
 use crate::cluster::{ClusterEvent, EventType};
 
+use crate::engine::TlsInfo;
 use crate::server::Shared;
 use dispatch::{After, Dispatcher};
 use framing::{BadInput, FrameReader, FrameWriter};
@@ -50,8 +51,12 @@ const OUTPUT_HIGH_WATER: usize = 4 * 1024 * 1024;
 const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Serves one connection until the client leaves, sends garbage, or the server stops.
-pub(crate) async fn serve<S>(mut stream: S, peer: SocketAddr, shared: Arc<Shared>)
-where
+pub(crate) async fn serve<S>(
+    mut stream: S,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    tls: Option<TlsInfo>,
+) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     tracing::debug!(%peer, "connection opened");
@@ -68,6 +73,7 @@ where
         closing: false,
         more_input: false,
         peer,
+        tls,
         durable_seq: 0,
     };
     let mut input = BytesMut::with_capacity(READ_BUFFER);
@@ -174,6 +180,8 @@ struct Connection {
     /// `process` stopped at the output high-water mark; frames may remain in the input.
     more_input: bool,
     peer: SocketAddr,
+    /// The TLS session, on a TLS connection.
+    tls: Option<TlsInfo>,
     /// Highest journal record behind a reply in `out`: `out` is written only once it is
     /// durable (0 = none).
     durable_seq: u64,
@@ -216,7 +224,12 @@ impl Connection {
             None
         };
         let dispatcher = self.dispatcher.get_or_insert_with(|| {
-            let d = Dispatcher::new(Arc::clone(&self.shared), self.peer, frame.header.version);
+            let d = Dispatcher::new(
+                Arc::clone(&self.shared),
+                self.peer,
+                self.tls.take(),
+                frame.header.version,
+            );
             if let Some(version) = spoken {
                 d.report_version(version);
             }

@@ -23,10 +23,48 @@ pub(crate) struct ClientEntry {
     /// The node of a simulated cluster the connection is on.
     node: usize,
     remote: SocketAddr,
-    tls: bool,
+    /// The TLS session, on a TLS connection.
+    tls: Option<TlsInfo>,
     /// Requests received (`Connection.requests`, which counts every message).
     requests: AtomicI64,
     state: Mutex<ClientInfo>,
+}
+
+/// A connection's TLS session as `ClientsTable` names it (the JSSE names: `SSLSession`'s
+/// `getProtocol()` and `getCipherSuite()`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct TlsInfo {
+    /// `TLSv1.2`, `TLSv1.3`.
+    pub protocol: Option<String>,
+    /// `TLS_AES_256_GCM_SHA384`, `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`, ...
+    pub cipher_suite: Option<String>,
+}
+
+impl TlsInfo {
+    /// The session of an accepted TLS connection.
+    pub(crate) fn of(conn: &rustls::ServerConnection) -> TlsInfo {
+        let protocol = conn.protocol_version().map(|v| match v {
+            rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".to_owned(),
+            rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".to_owned(),
+            other => format!("{other:?}"),
+        });
+        let cipher_suite = conn
+            .negotiated_cipher_suite()
+            .map(|s| jsse_suite_name(&format!("{:?}", s.suite())));
+        TlsInfo {
+            protocol,
+            cipher_suite,
+        }
+    }
+}
+
+/// rustls names TLS 1.3 suites `TLS13_...`; Java (and so Cassandra) `TLS_...`. The TLS 1.2
+/// names are the IANA ones in both.
+fn jsse_suite_name(rustls_name: &str) -> String {
+    match rustls_name.strip_prefix("TLS13_") {
+        Some(rest) => format!("TLS_{rest}"),
+        None => rustls_name.to_owned(),
+    }
 }
 
 /// What the handshake tells about a connection.
@@ -62,7 +100,7 @@ impl ClientRegistry {
         &self,
         node: usize,
         remote: SocketAddr,
-        tls: bool,
+        tls: Option<TlsInfo>,
         protocol_version: i32,
     ) -> ClientHandle {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -111,10 +149,9 @@ impl ClientEntry {
             Some(CqlValue::Text(self.remote.ip().to_string())),
             Some(CqlValue::Int(info.protocol_version)),
             Some(CqlValue::BigInt(self.requests.load(Ordering::Relaxed))),
-            // The TLS protocol and cipher are not tracked: null, as without TLS.
-            None,
-            Some(CqlValue::Boolean(self.tls)),
-            None,
+            text(self.tls.as_ref().and_then(|t| t.cipher_suite.clone())),
+            Some(CqlValue::Boolean(self.tls.is_some())),
+            text(self.tls.as_ref().and_then(|t| t.protocol.clone())),
             text(info.username),
         ]
     }
@@ -146,8 +183,8 @@ mod tests {
     fn connections_leave_the_registry_when_closed() {
         let registry = ClientRegistry::default();
         let addr = SocketAddr::from(([127, 0, 0, 1], 40000));
-        let a = registry.register(0, addr, false, 5);
-        let b = registry.register(1, addr, false, 4);
+        let a = registry.register(0, addr, None, 5);
+        let b = registry.register(1, addr, None, 4);
         a.update(|i| {
             i.stage = "ready";
             i.driver_name = Some("d".to_owned());
@@ -163,5 +200,30 @@ mod tests {
         assert!(registry.rows(0).is_empty());
         assert_eq!(registry.rows(1).len(), 1);
         drop(b);
+    }
+
+    #[test]
+    fn tls_sessions_use_java_names() {
+        assert_eq!(
+            jsse_suite_name("TLS13_AES_256_GCM_SHA384"),
+            "TLS_AES_256_GCM_SHA384"
+        );
+        assert_eq!(
+            jsse_suite_name("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+        );
+        let registry = ClientRegistry::default();
+        let tls = TlsInfo {
+            protocol: Some("TLSv1.3".to_owned()),
+            cipher_suite: Some("TLS_AES_128_GCM_SHA256".to_owned()),
+        };
+        let _h = registry.register(0, SocketAddr::from(([127, 0, 0, 1], 1)), Some(tls), 5);
+        let rows = registry.rows(0);
+        let row = rows.first().expect("one row");
+        assert_eq!(row.get(9), Some(&Some(CqlValue::Boolean(true))));
+        assert_eq!(
+            row.get(10),
+            Some(&Some(CqlValue::Text("TLSv1.3".to_owned())))
+        );
     }
 }

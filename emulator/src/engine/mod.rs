@@ -59,7 +59,7 @@ mod trace;
 mod vector_fns;
 mod vector_sel;
 
-pub(crate) use clients::ClientHandle;
+pub(crate) use clients::{ClientHandle, TlsInfo};
 pub(crate) use vector_fns::Similarity;
 
 pub use requests::{LoggedRequest, RequestKind};
@@ -309,7 +309,7 @@ impl Engine {
         &self,
         node: usize,
         remote: std::net::SocketAddr,
-        tls: bool,
+        tls: Option<TlsInfo>,
         protocol_version: ProtocolVersion,
     ) -> clients::ClientHandle {
         self.clients

@@ -111,10 +111,12 @@ pub(crate) async fn accept_loop(
                     let tls = tls.clone();
                     connections.spawn(async move {
                         match tls {
-                            None => crate::connection::serve(socket, peer, shared).await,
+                            None => crate::connection::serve(socket, peer, shared, None).await,
                             Some(acceptor) => {
                                 if let Some(stream) = tls_handshake(&acceptor, socket, peer, &shared).await {
-                                    crate::connection::serve(stream, peer, shared).await;
+                                    // For `system_views.clients`.
+                                    let session = crate::engine::TlsInfo::of(stream.get_ref().1);
+                                    crate::connection::serve(stream, peer, shared, Some(session)).await;
                                 }
                             }
                         }

@@ -65,7 +65,6 @@ impl NodeRuntime {
             stop: stop_rx,
             pause: pause_rx,
             node: index,
-            tls: serving.tls.is_some(),
         });
         let accept = tokio::spawn(listen::accept_loop(listener, serving.tls.clone(), shared));
         tracing::info!(node = index, %addr, "cassia emulator node listening");
