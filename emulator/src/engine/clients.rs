@@ -145,8 +145,7 @@ impl ClientEntry {
             Some(CqlValue::Text(info.stage.to_owned())),
             text(info.driver_name),
             text(info.driver_version),
-            // `InetSocketAddress.getHostString()` of an accepted socket: the address.
-            Some(CqlValue::Text(self.remote.ip().to_string())),
+            Some(CqlValue::Text(host_name(self.remote.ip()))),
             Some(CqlValue::Int(info.protocol_version)),
             Some(CqlValue::BigInt(self.requests.load(Ordering::Relaxed))),
             text(self.tls.as_ref().and_then(|t| t.cipher_suite.clone())),
@@ -154,6 +153,17 @@ impl ClientEntry {
             text(self.tls.as_ref().and_then(|t| t.protocol.clone())),
             text(info.username),
         ]
+    }
+}
+
+/// `InetSocketAddress.getHostName()`: the name a reverse lookup gives, the address itself
+/// when there is none. The emulator does no DNS: loopback clients are `localhost` (what
+/// every hosts file maps them to), the others show their address.
+fn host_name(ip: std::net::IpAddr) -> String {
+    if ip.is_loopback() {
+        "localhost".to_owned()
+    } else {
+        ip.to_string()
     }
 }
 
