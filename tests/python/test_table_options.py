@@ -4,6 +4,7 @@ SpeculativeRetryPolicy and its Percentile/Fixed/Hybrid/Always/Never forms) after
 ALTER TABLE, the refusals of invalid values, and the driver's export of such tables."""
 
 import pytest
+from cassandra import InvalidRequest
 from cassandra.protocol import ConfigurationException
 
 STCS = "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"
@@ -316,6 +317,13 @@ def test_composite_type_columns(cluster, session, ks):
     written = session.execute("SELECT k, writetime(d) AS w FROM comps")
     assert sorted((r.k, r.w is not None) for r in written) == [(1, True), (2, True)]
     assert session.execute("SELECT s FROM comps WHERE k = 1").one().s == ("key", 7)
+
+    # A string literal is read by CompositeType.fromString: components split on ':'.
+    session.execute("INSERT INTO comps (k, c) VALUES (3, 'a\\:b:-5')")
+    assert session.execute("SELECT c FROM comps WHERE k = 3").one().c == ("a:b", -5)
+    with pytest.raises(InvalidRequest) as err:
+        session.execute("INSERT INTO comps (k, c) VALUES (4, 'key:seven')")
+    assert "Unable to make int from 'seven'" in str(err.value)
     cluster.refresh_schema_metadata()
     cql = cluster.metadata.keyspaces[ks].tables["comps"].export_as_string()
     assert f"c '{COMPOSITE}'" in cql

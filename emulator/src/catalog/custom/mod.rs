@@ -10,7 +10,8 @@
 //! Values of other custom classes stay opaque bytes (a blob literal sets them). For
 //! `PointType`, `LineStringType` and `PolygonType` a string literal is WKT, parsed as DSE's
 //! `fromString` does (`'POINT (1 2)'`, which is how the DataStax drivers render these values
-//! in simple statements) and stored as the little-endian WKB DSE stores.
+//! in simple statements) and stored as the little-endian WKB DSE stores. For
+//! `CompositeType(...)` it is the components, as `composite.rs` reads them.
 
 use bytes::Bytes;
 use cassia_protocol::response::ServerError;
@@ -20,6 +21,8 @@ use cassia_protocol::types::{
 use cassia_protocol::value::{LineString, Point, Polygon, SerializeValue};
 
 use super::errors::invalid;
+
+mod composite;
 
 /// The package Cassandra assumes for a custom class written without one.
 const MARSHAL_PACKAGE: &str = "org.apache.cassandra.db.marshal.";
@@ -58,14 +61,19 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.')
 }
 
-/// Whether string literals of custom class `class` are parsed (as WKT) rather than refused.
+/// Whether string literals of custom class `class` are parsed (as WKT, or as a composite's
+/// components) rather than refused.
 pub fn parses_string_literals(class: &str) -> bool {
     [POINT_TYPE_CLASS, LINE_STRING_TYPE_CLASS, POLYGON_TYPE_CLASS].contains(&class)
+        || composite::components(class).is_some()
 }
 
 /// The value of string literal `text` for a column of custom class `class` (one for which
-/// [`parses_string_literals`] holds), as DSE's geometric types' `fromString`.
+/// [`parses_string_literals`] holds), as the class's `fromString`.
 pub fn from_string(class: &str, text: &str) -> Result<Bytes, ServerError> {
+    if let Some(types) = composite::components(class) {
+        return composite::from_string(&types, text);
+    }
     let typ = ColumnType::Custom(class.to_owned());
     let (what, encoded) = match class {
         POINT_TYPE_CLASS => ("point", parse::<Point>(&typ, text)),
