@@ -158,14 +158,8 @@ fn validate(
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_map as map;
     use super::*;
-
-    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     #[test]
     fn thresholds_are_filled_in_and_options_kept() {

@@ -143,14 +143,8 @@ fn java_double(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_map as map;
     use super::*;
-
-    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     #[test]
     fn shown_as_cassandra_shows_it() {

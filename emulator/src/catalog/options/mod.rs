@@ -312,3 +312,12 @@ fn int(name: &str, value: &OptionValue) -> Result<i32, ServerError> {
         .parse()
         .map_err(|_| syntax(format!("Invalid integer value {t} for '{name}'")))
 }
+
+/// An option map from pairs, for the option modules' tests.
+#[cfg(test)]
+fn test_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
