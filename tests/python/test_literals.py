@@ -76,6 +76,25 @@ def test_date_literal_range(session, ks):
     assert session.execute("SELECT * FROM dates WHERE k = 3").one() is None
 
 
+def test_dates_outside_four_digit_years_as_text(session, ks):
+    # toJson and a cast to text print dates as ISO_LOCAL_DATE does: four digits at least,
+    # a sign beyond them.
+    session.execute("CREATE TABLE far_dates (k int PRIMARY KEY, d date)")
+    cases = {
+        1: "-5877641-06-23",
+        2: "+5881580-07-11",
+        3: "+10000-01-01",
+        4: "-0001-12-31",
+        5: "0000-01-01",
+        6: "2020-02-29",
+    }
+    for k, text in cases.items():
+        session.execute(f"INSERT INTO far_dates (k, d) VALUES ({k}, '{text}')")
+    for k, text in cases.items():
+        row = session.execute(f"SELECT toJson(d), CAST(d AS text) FROM far_dates WHERE k = {k}").one()
+        assert tuple(row) == (f'"{text}"', text)
+
+
 @pytest.mark.parametrize("column", ["x", "f"])
 def test_float_literal_beyond_double_fails_parsing(session, ks, column):
     session.execute("CREATE TABLE IF NOT EXISTS floats (k int PRIMARY KEY, x double, f float)")

@@ -136,6 +136,7 @@ fn text(v: &CqlValue) -> String {
         CqlValue::Timestamp(t) => chrono::DateTime::from_timestamp_millis(t.0)
             .map(|d| d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
             .unwrap_or_else(|| t.0.to_string()),
+        CqlValue::Date(d) => super::literal::date_text(d.0),
         other => other.to_string().trim_matches('\'').to_owned(),
     }
 }

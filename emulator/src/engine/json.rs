@@ -290,7 +290,8 @@ fn render_value(v: &CqlValue, out: &mut String) {
             out.push('}');
         }
         CqlValue::Empty => out.push_str("null"),
-        // uuid, timeuuid, inet, date, time, duration: their CQL text, as a JSON string.
+        CqlValue::Date(d) => out.push_str(&json_string(&super::literal::date_text(d.0))),
+        // uuid, timeuuid, inet, time, duration: their CQL text, as a JSON string.
         other => {
             let text = other.to_string();
             let text = text.trim_matches('\'');

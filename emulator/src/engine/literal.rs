@@ -4,6 +4,8 @@
 
 mod date;
 
+pub(crate) use date::format as date_text;
+
 use std::net::IpAddr;
 use std::str::FromStr;
 

@@ -38,6 +38,37 @@ pub(crate) fn parse(s: &str) -> Result<u32, DateError> {
     u32::try_from(days - i64::from(i32::MIN)).map_err(|_| DateError::Unparsable)
 }
 
+/// The text Cassandra gives a date value (`SimpleDateSerializer.toString`, `toJson`, a cast to
+/// text): `ISO_LOCAL_DATE`, whose year has at least four digits, a `+` above 9999 and a `-`
+/// below year 0, over the whole range of the type (`-5877641-06-23` .. `+5881580-07-11`).
+pub(crate) fn format(raw: u32) -> String {
+    let days = i64::from(raw) - (1i64 << 31);
+    let (year, month, day) = civil_from_days(days);
+    let year_text = if year > 9999 {
+        format!("+{year}")
+    } else if year < 0 {
+        format!("-{:04}", -year)
+    } else {
+        format!("{year:04}")
+    };
+    format!("{year_text}-{month:02}-{day:02}")
+}
+
+/// The proleptic Gregorian year, month and day of a day count since 1970-01-01 (the inverse
+/// of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// Year, month and day of `ISO_LOCAL_DATE`: the year is `appendValue(YEAR, 4, 10,
 /// EXCEEDS_PAD)`, which in strict parsing means exactly four digits without a sign, more than
 /// four only after `+`, four to ten after `-` (and not minus zero); month and day are two
@@ -116,6 +147,23 @@ mod tests {
     use super::*;
 
     const EPOCH: u32 = 1 << 31;
+
+    #[test]
+    fn dates_print_as_iso_local_date_over_the_whole_range() {
+        assert_eq!(format(EPOCH), "1970-01-01");
+        assert_eq!(format(0), "-5877641-06-23");
+        assert_eq!(format(u32::MAX), "+5881580-07-11");
+        for text in [
+            "0000-01-01",
+            "-0001-12-31",
+            "9999-12-31",
+            "+10000-01-01",
+            "2020-02-29",
+        ] {
+            let raw = parse(text).expect(text);
+            assert_eq!(format(raw), text);
+        }
+    }
 
     #[test]
     fn the_supported_range_ends_at_two_to_the_31_days() {
