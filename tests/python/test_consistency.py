@@ -3,7 +3,8 @@
 `validateForCas`, `validateForCasCommit`) before asking any replica."""
 
 import pytest
-from cassandra import ConsistencyLevel, InvalidRequest
+from cassandra import ConsistencyLevel, InvalidRequest, Unavailable
+from cassandra.policies import FallthroughRetryPolicy
 from cassandra.query import SimpleStatement
 
 COMMIT_MESSAGE = (
@@ -78,3 +79,45 @@ def test_conditional_update_levels(tables):
     assert tables.execute("SELECT v FROM kv WHERE k = 3").one() is None
     # ANY is a valid commit level, LOCAL_SERIAL a valid serial level.
     assert run(tables, lwt, ConsistencyLevel.ANY, serial=ConsistencyLevel.LOCAL_SERIAL).one()[0] is True
+
+
+def unavailable(session, cql, cl):
+    # No retry: the default policy would try another host, and one node has none.
+    stmt = SimpleStatement(cql, consistency_level=cl, retry_policy=FallthroughRetryPolicy())
+    with pytest.raises(Unavailable) as err:
+        session.execute(stmt)
+    return err.value
+
+
+@pytest.mark.parametrize(
+    "cl, required",
+    [(ConsistencyLevel.TWO, 2), (ConsistencyLevel.THREE, 3)],
+    ids=["TWO", "THREE"],
+)
+def test_levels_beyond_the_replicas_are_unavailable(tables, cl, required):
+    # One node, replication factor 1: a level needing more replicas than are alive fails
+    # before anything is written (StorageProxy's assureSufficientLiveReplicas).
+    for cql in ("INSERT INTO kv (k, v) VALUES (1, 1)", "SELECT * FROM kv WHERE k = 1"):
+        err = unavailable(tables, cql, cl)
+        assert (err.consistency, err.required_replicas, err.alive_replicas) == (cl, required, 1)
+        assert f"Cannot achieve consistency level {ConsistencyLevel.value_to_name[cl]}" in str(err)
+    assert tables.execute("SELECT * FROM kv WHERE k = 1").one() is None
+
+
+def test_quorum_and_all_count_the_replication_factor(session, ks):
+    # Replication factor 3 on this one-node cluster: QUORUM needs 2 replicas, ALL needs 3.
+    rf3 = ks + "_rf3"
+    session.execute(
+        f"CREATE KEYSPACE {rf3} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 3}}"
+    )
+    try:
+        session.execute(f"CREATE TABLE {rf3}.kv (k int PRIMARY KEY, v int)")
+        cql = f"INSERT INTO {rf3}.kv (k, v) VALUES (1, 1)"
+        for cl, required in ((ConsistencyLevel.QUORUM, 2), (ConsistencyLevel.ALL, 3)):
+            err = unavailable(session, cql, cl)
+            assert (err.required_replicas, err.alive_replicas) == (required, 1)
+        # ONE is met by the one live replica.
+        session.execute(SimpleStatement(cql, consistency_level=ConsistencyLevel.ONE))
+        assert session.execute(f"SELECT v FROM {rf3}.kv WHERE k = 1").one().v == 1
+    finally:
+        session.execute(f"DROP KEYSPACE IF EXISTS {rf3}")
