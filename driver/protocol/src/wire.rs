@@ -52,6 +52,14 @@ pub enum DecodeError {
         /// Leftover count.
         remaining: usize,
     },
+    /// A body broke a rule that Cassandra's server checks while decoding it, with the message
+    /// Cassandra answers it with (a protocol error on the request's stream). Only the
+    /// server-side `decode_lenient` entry points report it.
+    #[error("{message}")]
+    Protocol {
+        /// Cassandra's message, e.g. `Unknown code 66 for a consistency level`.
+        message: String,
+    },
 }
 
 /// A decoded `[bytes map]`: entries in wire order, `None` for a null value.

@@ -30,6 +30,7 @@ use bytes::BytesMut;
 use cassia_protocol::envelope::ResponseFrame;
 use cassia_protocol::frame::ProtocolVersion;
 use cassia_protocol::response::{Event, Response, SchemaChange, ServerError};
+use cassia_protocol::wire::DecodeError;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{broadcast, mpsc};
 
@@ -243,6 +244,17 @@ impl Connection {
         }
         let request = match frame.decode() {
             Ok(request) => request,
+            Err(DecodeError::Protocol { message }) => {
+                // A check 4.0's codecs make while reading a body (unknown consistency code,
+                // `Long.MIN_VALUE` timestamp, bad batch type): its ProtocolException reaches
+                // the client as an ERROR on the request's stream, and the connection stays
+                // open (`PreV5Handlers.ExceptionHandler` sees it wrapped, so not fatal; v5's
+                // `CQLMessageHandler.processRequest` makes only a repeated error fatal).
+                let reply = error_reply(frame.header.stream, dispatch::protocol_error(message));
+                self.writer
+                    .write(frame.header.version, &reply, &mut self.out);
+                return;
+            }
             Err(e) => {
                 // A body that does not parse: the framing can no longer be trusted either.
                 let message = format!(

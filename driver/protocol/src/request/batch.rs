@@ -93,34 +93,10 @@ impl Batch {
             what: "batch type",
             detail: format!("unknown code {code}"),
         })?;
-        let n = r.u16("batch statement count")?;
-        // Every statement takes at least 7 bytes, which bounds the preallocation.
-        let mut statements = Vec::with_capacity(usize::from(n).min(r.remaining() / 7));
-        for _ in 0..n {
-            let kind = r.u8("batch statement kind")?;
-            let target = match kind {
-                0 => Target::Query(r.long_string("query string")?),
-                1 => Target::Prepared(r.short_bytes("prepared id")?),
-                other => {
-                    return Err(DecodeError::Invalid {
-                        what: "batch statement kind",
-                        detail: format!("unknown kind {other}"),
-                    });
-                }
-            };
-            let count = r.u16("value count")?;
-            let values = SerializedValues::read(&mut r, count, false)?;
-            statements.push(match target {
-                Target::Query(q) => BatchStatement::Query {
-                    query: q.to_owned(),
-                    values,
-                },
-                Target::Prepared(id) => BatchStatement::Prepared {
-                    id: Bytes::copy_from_slice(id),
-                    values,
-                },
-            });
-        }
+        let statements = read_statements(&mut r, |other| DecodeError::Invalid {
+            what: "batch statement kind",
+            detail: format!("unknown kind {other}"),
+        })?;
         let consistency = read_consistency(&mut r, "consistency")?;
         let known = match version {
             ProtocolVersion::V4 => 0x70,
@@ -155,6 +131,38 @@ impl Batch {
             now_in_seconds,
         })
     }
+}
+
+/// Reads the statement count and the statements; `bad_kind` is the error for a kind other
+/// than 0 (query string) or 1 (prepared id).
+pub(super) fn read_statements(
+    r: &mut Reader<'_>,
+    bad_kind: impl Fn(u8) -> DecodeError,
+) -> Result<Vec<BatchStatement>, DecodeError> {
+    let n = r.u16("batch statement count")?;
+    // Every statement takes at least 7 bytes, which bounds the preallocation.
+    let mut statements = Vec::with_capacity(usize::from(n).min(r.remaining() / 7));
+    for _ in 0..n {
+        let kind = r.u8("batch statement kind")?;
+        let target = match kind {
+            0 => Target::Query(r.long_string("query string")?),
+            1 => Target::Prepared(r.short_bytes("prepared id")?),
+            other => return Err(bad_kind(other)),
+        };
+        let count = r.u16("value count")?;
+        let values = SerializedValues::read(r, count, false)?;
+        statements.push(match target {
+            Target::Query(q) => BatchStatement::Query {
+                query: q.to_owned(),
+                values,
+            },
+            Target::Prepared(id) => BatchStatement::Prepared {
+                id: Bytes::copy_from_slice(id),
+                values,
+            },
+        });
+    }
+    Ok(statements)
 }
 
 enum Target<'a> {

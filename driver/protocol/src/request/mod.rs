@@ -7,6 +7,7 @@ use crate::consistency::Consistency;
 mod batch;
 mod borrowed;
 mod codec;
+mod lenient_batch;
 pub(crate) mod params;
 mod query;
 mod simple;

@@ -41,6 +41,45 @@ pub(crate) fn read_consistency(
     })
 }
 
+/// Reads a `[consistency]` as Cassandra 4.0's `ConsistencyLevel.fromCode` does: an unknown
+/// code is a protocol error with its message. Code 11 is 4.0's NODE_LOCAL, which this crate
+/// does not model: it stays a plain decoding error rather than claim Cassandra's wording.
+pub(crate) fn read_consistency_lenient(
+    r: &mut Reader<'_>,
+    what: &'static str,
+) -> Result<Consistency, DecodeError> {
+    let code = r.u16(what)?;
+    match Consistency::from_code(code) {
+        Some(c) => Ok(c),
+        None if code == NODE_LOCAL_CODE => Err(DecodeError::Invalid {
+            what,
+            detail: format!("unsupported consistency code 0x{code:04x} (NODE_LOCAL)"),
+        }),
+        None => Err(DecodeError::Protocol {
+            message: format!("Unknown code {code} for a consistency level"),
+        }),
+    }
+}
+
+/// 4.0's NODE_LOCAL consistency code.
+const NODE_LOCAL_CODE: u16 = 11;
+
+/// Reads the default timestamp as 4.0's `QueryOptions.Codec` does: `Long.MIN_VALUE` means
+/// "no timestamp" inside Cassandra, so a client sending it gets a protocol error.
+pub(crate) fn read_timestamp_lenient(r: &mut Reader<'_>) -> Result<i64, DecodeError> {
+    let ts = r.i64("timestamp")?;
+    if ts == i64::MIN {
+        return Err(DecodeError::Protocol {
+            message: format!(
+                "Out of bound timestamp, must be in [{}, {}] (got {ts})",
+                i64::MIN + 1,
+                i64::MAX
+            ),
+        });
+    }
+    Ok(ts)
+}
+
 /// Reads the version-dependent flags field (`[byte]` in v4, `[int]` in v5) and rejects
 /// bits the version does not define.
 pub(crate) fn read_flags(
@@ -108,29 +147,33 @@ impl QueryParameters {
     pub fn decode(r: &mut Reader<'_>, version: ProtocolVersion) -> Result<Self, DecodeError> {
         let consistency = read_consistency(r, "consistency")?;
         let flags = read_flags(r, version, known_flags(version), "query flags")?;
-        Self::decode_fields(r, consistency, flags)
+        Self::decode_fields(r, consistency, flags, false)
     }
 
     /// Reads the parameters as Cassandra 4.0's server does (`QueryOptions.Codec`): flag
     /// bits it does not define are ignored, and the keyspace flag (0x80) is honoured in
-    /// v4's flags byte too, since 4.0 reads every flag whatever the version.
+    /// v4's flags byte too, since 4.0 reads every flag whatever the version. The checks 4.0
+    /// makes while reading (unknown consistency codes, a `Long.MIN_VALUE` timestamp) fail
+    /// with [`DecodeError::Protocol`] and Cassandra's message.
     pub fn decode_lenient(
         r: &mut Reader<'_>,
         version: ProtocolVersion,
     ) -> Result<Self, DecodeError> {
-        let consistency = read_consistency(r, "consistency")?;
+        let consistency = read_consistency_lenient(r, "consistency")?;
         let flags = match version {
             ProtocolVersion::V4 => u32::from(r.u8("query flags")?),
             ProtocolVersion::V5 => r.u32("query flags")? & known_flags(ProtocolVersion::V5),
         };
-        Self::decode_fields(r, consistency, flags)
+        Self::decode_fields(r, consistency, flags, true)
     }
 
-    /// The fields after the flags, each present when its flag is.
+    /// The fields after the flags, each present when its flag is; `lenient` reads the
+    /// serial consistency and timestamp with 4.0's checks.
     fn decode_fields(
         r: &mut Reader<'_>,
         consistency: Consistency,
         flags: u32,
+        lenient: bool,
     ) -> Result<Self, DecodeError> {
         let on = |bit: u32| flags & bit != 0;
         let values = if on(VALUES) {
@@ -148,9 +191,17 @@ impl QueryParameters {
             None
         };
         let serial_consistency = on(SERIAL_CONSISTENCY)
-            .then(|| read_consistency(r, "serial consistency"))
+            .then(|| match lenient {
+                true => read_consistency_lenient(r, "serial consistency"),
+                false => read_consistency(r, "serial consistency"),
+            })
             .transpose()?;
-        let timestamp = on(TIMESTAMP).then(|| r.i64("timestamp")).transpose()?;
+        let timestamp = on(TIMESTAMP)
+            .then(|| match lenient {
+                true => read_timestamp_lenient(r),
+                false => r.i64("timestamp"),
+            })
+            .transpose()?;
         let keyspace = on(KEYSPACE)
             .then(|| r.string("keyspace").map(str::to_owned))
             .transpose()?;
