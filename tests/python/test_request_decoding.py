@@ -23,9 +23,17 @@ from test_protocol_versions import (
     PREPARE,
     QUERY,
     RESULT,
+    STARTUP,
+    USE_BETA,
+    _connect,
     _error_message,
+    _frame,
     _query_body,
     _Raw,
+    _read_frame,
+    _read_segment_frame,
+    _send_segment,
+    _string_map,
 )
 
 BATCH = 0x0D
@@ -202,3 +210,63 @@ def test_timestamp_one_above_min_is_accepted(raw, table):
     opcode, reply = raw.request(1, BATCH, body)
     assert opcode == RESULT, _error_message(reply) if opcode == ERROR else opcode
 
+
+# --- A v5 frame on a v6-beta connection ----------------------------------------------------
+#
+# After STARTUP a v6-beta connection frames in v5 segments; `CQLMessageHandler` compares each
+# envelope's version with the connection's and, on a mismatch, answers a ProtocolException on
+# that envelope's stream (its message lacks a space: "previous" "messages" are concatenated),
+# skips the envelope and goes on, so the connection keeps answering.
+
+
+def test_v5_frame_on_a_v6_beta_connection():
+    with _connect() as sock:
+        sock.sendall(_frame(6, USE_BETA, 1, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
+        assert _read_frame(sock)[3] == 0x02  # READY
+        query = _query_body(LOCAL)
+        _send_segment(sock, _frame(5, 0, 2, QUERY, query))
+        version, flags, stream, opcode, body = _read_segment_frame(sock)
+        assert (version, stream, opcode) == (0x86, 2, ERROR)
+        assert flags & USE_BETA
+        assert _error_message(body) == (
+            PROTOCOL_ERROR,
+            "Invalid message version. Got 5/v5 but previousmessages on this connection had version 6/v6-beta",
+        )
+        _send_segment(sock, _frame(6, USE_BETA, 3, QUERY, query))
+        version, _, stream, opcode, body = _read_segment_frame(sock)
+        assert (version, stream, opcode) == (0x86, 3, RESULT)
+        assert b"4.0" in body
+
+
+def test_v6_frame_without_use_beta_inside_segments():
+    # The same per-envelope check refuses a beta envelope without USE_BETA, also non-fatally.
+    with _connect() as sock:
+        sock.sendall(_frame(6, USE_BETA, 1, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
+        assert _read_frame(sock)[3] == 0x02  # READY
+        query = _query_body(LOCAL)
+        _send_segment(sock, _frame(6, 0, 2, QUERY, query))
+        version, flags, stream, opcode, body = _read_segment_frame(sock)
+        assert (version, stream, opcode) == (0x86, 2, ERROR)
+        assert flags & USE_BETA
+        assert _error_message(body) == (
+            PROTOCOL_ERROR,
+            "Beta version of the protocol used (6/v6-beta), but USE_BETA flag is unset",
+        )
+        _send_segment(sock, _frame(6, USE_BETA, 3, QUERY, query))
+        version, _, stream, opcode, body = _read_segment_frame(sock)
+        assert (version, stream, opcode) == (0x86, 3, RESULT)
+
+
+def test_v4_frame_inside_v5_segments():
+    raw = _Raw(5)
+    try:
+        _send_segment(raw.sock, _frame(4, 0, 2, QUERY, _query_body(LOCAL, v5=False)))
+        version, _, stream, opcode, body = _read_segment_frame(raw.sock)
+        assert (version, stream, opcode) == (0x85, 2, ERROR)
+        assert _error_message(body) == (
+            PROTOCOL_ERROR,
+            "Invalid message version. Got 4/v4 but previousmessages on this connection had version 5/v5",
+        )
+        _assert_still_answers(raw)
+    finally:
+        raw.close()

@@ -36,7 +36,7 @@ impl Frame {
     }
 }
 
-/// Input that ends the connection, with what to answer.
+/// Input refused with an error, which mostly ends the connection.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", error.message)]
 pub(crate) struct BadInput {
@@ -44,6 +44,9 @@ pub(crate) struct BadInput {
     version: u8,
     stream: i16,
     error: ServerError,
+    /// Whether the connection closes after the error (a skipped envelope inside v5 segments
+    /// leaves the stream in step).
+    pub(crate) fatal: bool,
 }
 
 /// Splits the input into checked request frames.
@@ -120,6 +123,7 @@ impl FrameReader {
                 return Err(BadInput {
                     version: fixed.number(),
                     stream: stream(input),
+                    fatal: true,
                     error: protocol_error(format!(
                         "Invalid message version. Got {} but previous messages on this connection had version {}",
                         number_label(4),
@@ -152,6 +156,7 @@ impl FrameReader {
                 return Err(BadInput {
                     version: BETA_VERSION,
                     stream: stream(input),
+                    fatal: true,
                     error: protocol_error(format!(
                         "Invalid message version. Got {} but previous messages on this connection had version {}",
                         number_label(5),
@@ -197,10 +202,14 @@ impl FrameReader {
             Err(e) => return Err(self.refusal(e, peeked)),
         };
         let header = frame.header;
+        if let Some(refusal) = self.envelope_error_in_segments(&header) {
+            return Err(refusal);
+        }
         let bad = |version: u8, error: ServerError| BadInput {
             version,
             stream: header.stream,
             error,
+            fatal: true,
         };
         let version = self
             .check_version(header.version.number())
@@ -212,6 +221,49 @@ impl FrameReader {
             header,
             body: frame.body,
         }))
+    }
+
+    /// Inside v5 segments 4.0's `CQLMessageHandler` checks each envelope header itself: a
+    /// version other than the connection's, or a beta envelope without USE_BETA, is answered
+    /// on the envelope's stream, the envelope skipped and the connection kept (only a second
+    /// consecutive error in one segment is fatal, which is not modelled). Its version message
+    /// runs "previous" and "messages" together, as 4.0's does.
+    fn envelope_error_in_segments(&self, header: &FrameHeader) -> Option<BadInput> {
+        if !self.decoder.uses_segments() {
+            return None;
+        }
+        let fixed = self.version?;
+        // On a beta connection v6 is read as v5: only the number on the wire tells them apart.
+        let got = self
+            .decoder
+            .last_version_number()
+            .unwrap_or(header.version.number());
+        let expected = if self.beta {
+            BETA_VERSION
+        } else {
+            fixed.number()
+        };
+        let message = if got != expected {
+            format!(
+                "Invalid message version. Got {} but previousmessages on this connection had version {}",
+                number_label(got),
+                self.fixed_label(fixed)
+            )
+        } else if self.beta && !header.flags.contains(FrameFlags::USE_BETA) {
+            format!(
+                "Beta version of the protocol used ({}), but USE_BETA flag is unset",
+                number_label(BETA_VERSION)
+            )
+        } else {
+            return None;
+        };
+        Some(BadInput {
+            // Written as v5, which goes out as v6 with USE_BETA on a beta connection.
+            version: fixed.number(),
+            stream: header.stream,
+            error: protocol_error(message),
+            fatal: false,
+        })
     }
 
     /// The first frame fixes the version; later ones must repeat it.
@@ -310,6 +362,7 @@ impl FrameReader {
             version,
             stream,
             error: error.unwrap_or_else(|| protocol_error("Invalid frame".to_owned())),
+            fatal: true,
         }
     }
 }
@@ -323,6 +376,7 @@ fn beta_flag_unset(stream: i16) -> BadInput {
             "Beta version of the protocol used ({}), but USE_BETA flag is unset",
             number_label(BETA_VERSION)
         )),
+        fatal: true,
     }
 }
 

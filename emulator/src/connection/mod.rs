@@ -353,11 +353,12 @@ impl Connection {
         }
     }
 
-    /// A frame that cannot be handled: answer with an error if we know enough, then close.
+    /// A frame that cannot be handled: answer with an error if we know enough, then close
+    /// unless the refusal leaves the stream in step.
     fn reject(&mut self, bad: BadInput) {
-        tracing::debug!(error = %bad, "bad input, closing connection");
+        tracing::debug!(error = %bad, fatal = bad.fatal, "bad input");
         self.writer.write_rejection(&bad, &mut self.out);
-        self.closing = true;
+        self.closing = bad.fatal;
     }
 
     fn push_event(&mut self, event: Option<SchemaChange>) {

@@ -31,10 +31,14 @@ pub struct FrameDecoder {
     compression: Option<Compression>,
     segments: Option<bool>,
     max_frame_size: usize,
-    ready: VecDeque<Frame>,
+    /// Frames cut from a segment, each with the version number its header carried.
+    ready: VecDeque<(Frame, u8)>,
     partial: Vec<u8>,
     /// A version number read as another version (see [`read_version_as`](Self::read_version_as)).
     alias: Option<(u8, ProtocolVersion)>,
+    /// The version number the last returned frame carried (see
+    /// [`last_version_number`](Self::last_version_number)).
+    last_wire: Option<u8>,
 }
 
 impl Default for FrameDecoder {
@@ -53,6 +57,7 @@ impl FrameDecoder {
             ready: VecDeque::new(),
             partial: Vec::new(),
             alias: None,
+            last_wire: None,
         }
     }
 
@@ -80,6 +85,14 @@ impl FrameDecoder {
         self.alias = Some((wire & 0x7f, version));
     }
 
+    /// The version number (without the direction bit) that the header of the frame last
+    /// returned by [`decode`](Self::decode) carried on the wire, before any
+    /// [`read_version_as`](Self::read_version_as): a server aliasing v6 to v5 tells a real v5
+    /// frame from an aliased one by it.
+    pub fn last_version_number(&self) -> Option<u8> {
+        self.last_wire
+    }
+
     /// Whether v5 segment framing is on.
     pub fn uses_segments(&self) -> bool {
         self.segments.is_some()
@@ -91,7 +104,8 @@ impl FrameDecoder {
         match self.segments {
             None => self.decode_plain(src),
             Some(lz4) => loop {
-                if let Some(frame) = self.ready.pop_front() {
+                if let Some((frame, wire)) = self.ready.pop_front() {
+                    self.last_wire = Some(wire);
                     return Ok(Some(frame));
                 }
                 let Some(segment) = decode_segment(src, lz4)? else {
@@ -134,6 +148,7 @@ impl FrameDecoder {
         if src.len() < total {
             return Ok(None);
         }
+        let wire = src.first().map_or(0, |b| b & 0x7f);
         let mut frame = src.split_to(total);
         let body = frame.split_off(HEADER_LEN).freeze();
         let body = if header.flags.contains(FrameFlags::COMPRESSION) {
@@ -144,6 +159,7 @@ impl FrameDecoder {
         } else {
             body
         };
+        self.last_wire = Some(wire);
         Ok(Some(Frame { header, body }))
     }
 
@@ -181,9 +197,10 @@ impl FrameDecoder {
                     detail: "partial frame in a self-contained segment",
                 });
             }
+            let wire = rest.first().map_or(0, |b| b & 0x7f);
             let mut frame = rest.split_to(total);
             let body = frame.split_off(HEADER_LEN);
-            self.ready.push_back(Frame { header, body });
+            self.ready.push_back((Frame { header, body }, wire));
         }
         Ok(())
     }
@@ -204,8 +221,9 @@ impl FrameDecoder {
             });
         }
         let mut frame = Bytes::from(std::mem::take(&mut self.partial));
+        let wire = frame.first().map_or(0, |b| b & 0x7f);
         let body = frame.split_off(HEADER_LEN);
-        self.ready.push_back(Frame { header, body });
+        self.ready.push_back((Frame { header, body }, wire));
         Ok(())
     }
 }

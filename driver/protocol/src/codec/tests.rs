@@ -286,3 +286,39 @@ fn aliased_versions_are_rewritten_both_ways_in_every_mode() {
         }
     }
 }
+
+#[test]
+fn the_version_number_on_the_wire_is_kept_for_aliased_reads() {
+    // A real v5 frame and an aliased v6 one both read as v5; the decoder still tells which
+    // number each carried, in plain framing and in segments (self-contained or split).
+    for segments in [None, Some(false)] {
+        for text_len in [5, 200_000] {
+            let frame = query_frame(1, text_len);
+            let mut dec = FrameDecoder::new();
+            dec.read_version_as(6, ProtocolVersion::V5);
+            if let Some(lz4) = segments {
+                dec.use_segments(lz4);
+            }
+            for number in [5, 6, 5] {
+                let mut enc = FrameEncoder::new();
+                if number == 6 {
+                    enc.write_version_as(
+                        ProtocolVersion::V5,
+                        6,
+                        crate::frame::FrameFlags::USE_BETA,
+                    );
+                }
+                if let Some(lz4) = segments {
+                    enc.use_segments(lz4);
+                }
+                let mut wire = BytesMut::new();
+                enc.encode_all([frame.as_slice()], &mut wire)
+                    .expect("encodes");
+                let got = decode_chunked(&mut dec, &wire, 4096);
+                assert_eq!(got.len(), 1);
+                assert_eq!(got[0].header.version, ProtocolVersion::V5);
+                assert_eq!(dec.last_version_number(), Some(number));
+            }
+        }
+    }
+}
