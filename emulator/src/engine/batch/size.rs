@@ -2,14 +2,14 @@
 //! `BatchStatement.verifyBatchSize` compares with `batch_size_warn_threshold_in_kb` and
 //! `batch_size_fail_threshold_in_kb`.
 //!
-//! Cassandra sums `PartitionUpdate.dataSize()` over every partition update: each row's
-//! `dataSize()` plus the static row's (always present, empty or not). A row counts its
-//! clustering values, its primary-key liveness (8 bytes, 16 with a TTL), its deletion
-//! (13 bytes, live or not) and its columns: a simple cell is 16 bytes (timestamp, TTL, local
-//! deletion time) plus its value and path, a non-frozen collection or UDT 12 bytes (its
-//! complex deletion, live or not) plus its cells. Partition and range deletions are not
-//! counted. The updates of one table and partition are merged first, as Cassandra's
-//! `UpdatesCollector` merges them, so a row written twice counts once.
+//! Cassandra 4.0 sums `PartitionUpdate.dataSize()` over every partition update: the data of
+//! the static row's columns, then for each row its clustering values and the data of its
+//! columns. Row liveness, row deletions, partition and range deletions are not counted (later
+//! versions count them through `Row.dataSize()`; 4.0's loop does not). A simple cell is 16
+//! bytes (timestamp, TTL, local deletion time) plus its value and path; a non-frozen
+//! collection or UDT is 12 bytes (its complex deletion, live or not) plus its cells. The
+//! updates of one table and partition are merged first, as Cassandra's `UpdatesCollector`
+//! merges them, so a row written twice counts once.
 //!
 //! The model is built from the statements (not from the store), since the size is that of
 //! the writes, not of the rows they land on. Approximations, where the emulator's storage
@@ -33,11 +33,6 @@ use crate::store::{ClusteringKey, Partition, Row, TableData};
 const CELL_OVERHEAD: usize = 16;
 /// A complex column's deletion time (`DeletionTime.dataSize`), counted even when live.
 const COMPLEX_DELETION: usize = 12;
-/// A row's deletion (`Row.Deletion.dataSize`: deletion time plus the shadowable flag).
-const ROW_DELETION: usize = 13;
-/// A row's primary-key liveness: its timestamp (8), plus TTL and expiration time if expiring.
-const LIVENESS: usize = 8;
-const EXPIRING_LIVENESS: usize = 16;
 /// Cassandra's list element paths are timeuuids.
 const LIST_PATH: usize = 16;
 /// UDT field paths are the field's position as a short.
@@ -78,8 +73,6 @@ struct ComplexSize {
 /// One row (or the static row) of a partition update.
 #[derive(Debug, Default)]
 struct RowSize {
-    /// Primary-key liveness written by INSERT: (timestamp, expiring).
-    liveness: Option<(i64, bool)>,
     deleted: Option<i64>,
     simple: BTreeMap<usize, CellSize>,
     complex: BTreeMap<usize, ComplexSize>,
@@ -115,15 +108,12 @@ impl RowSize {
         }
     }
 
-    /// `Row.dataSize()` of the merged row, leaving out what its own deletions shadow (as
-    /// merging rows in a partition update does).
+    /// What 4.0's `PartitionUpdate.dataSize()` counts for the merged row: its clustering and
+    /// its column data, leaving out what its own deletions shadow (as merging rows in a
+    /// partition update does).
     fn size(&self, clustering: usize) -> usize {
         let alive = |del: Option<i64>, ts: i64| del.is_none_or(|d| ts > d);
-        let liveness = match self.liveness {
-            Some((ts, true)) if alive(self.deleted, ts) => EXPIRING_LIVENESS,
-            _ => LIVENESS,
-        };
-        let mut size = clustering + liveness + ROW_DELETION;
+        let mut size = clustering;
         for cell in self.simple.values() {
             if alive(self.deleted, cell.ts) {
                 size += CELL_OVERHEAD + cell.len;
@@ -196,7 +186,9 @@ impl BatchSize {
         ts: i64,
         now: i64,
     ) {
-        let Ok(ttl) = w.ttl(binds) else { return };
+        if w.ttl(binds).is_err() {
+            return;
+        }
         let table = &w.table;
         let ctx = Ctx {
             table,
@@ -220,9 +212,6 @@ impl BatchSize {
             let rows = match target {
                 Target::Partition | Target::Ranges(_) => continue,
                 Target::Static => {
-                    if w.kind == Kind::Insert {
-                        update.static_row.liveness = Some((ts, ttl > 0));
-                    }
                     for op in &w.ops {
                         let existing = stored.map(|p| (&p.static_row, p.deleted_at));
                         op_size(&ctx, &mut update.static_row, op, existing, &mut fresh);
@@ -245,9 +234,6 @@ impl BatchSize {
                 if deletes_row {
                     row.deleted = later(row.deleted, ts);
                     continue;
-                }
-                if w.kind == Kind::Insert {
-                    row.liveness = Some((ts, ttl > 0));
                 }
                 let existing = stored.and_then(|p| stored_row(p, data, ck));
                 for op in w.ops.iter().filter(|op| !is_static(op)) {
@@ -513,28 +499,22 @@ mod tests {
     }
 
     #[test]
-    fn an_inserted_row_counts_liveness_deletion_clustering_and_cells() {
-        let mut row = RowSize {
-            liveness: Some((1, false)),
-            ..RowSize::default()
-        };
+    fn a_row_counts_its_clustering_and_cells_only() {
+        let mut row = RowSize::default();
         row.cell(3, cell(1, 4));
-        // 4 (clustering int) + 8 + 13 + (16 + 4)
-        assert_eq!(row.size(4), 45);
-        // The empty static row every partition update carries.
-        assert_eq!(RowSize::default().size(0), 21);
+        // 4 (clustering int) + (16 + 4)
+        assert_eq!(row.size(4), 24);
+        // An untouched static row adds nothing.
+        assert_eq!(RowSize::default().size(0), 0);
     }
 
     #[test]
-    fn ttl_liveness_and_complex_columns() {
-        let mut row = RowSize {
-            liveness: Some((1, true)),
-            ..RowSize::default()
-        };
+    fn complex_columns_count_their_deletion_and_cells() {
+        let mut row = RowSize::default();
         row.complex(2).deleted = Some(0);
         row.elem(2, Path::Key(Bytes::from_static(b"ab")), cell(1, 2));
-        // 16 + 13 + 12 + (16 + 2)
-        assert_eq!(row.size(0), 59);
+        // 12 + (16 + 2)
+        assert_eq!(row.size(0), 30);
     }
 
     #[test]
@@ -542,8 +522,9 @@ mod tests {
         let mut row = RowSize::default();
         row.cell(1, cell(1, 10));
         row.cell(1, cell(1, 4));
-        assert_eq!(row.size(0), 8 + 13 + 16 + 10);
+        assert_eq!(row.size(0), 16 + 10);
         row.deleted = Some(1);
-        assert_eq!(row.size(0), 8 + 13);
+        // A deleted row still counts its clustering, nothing more.
+        assert_eq!(row.size(4), 4);
     }
 }
