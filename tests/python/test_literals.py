@@ -181,3 +181,21 @@ def test_a_65535_entry_map_literal(session, ks):
     m = session.execute("SELECT m FROM bigmap WHERE k = 1", timeout=120).one().m
     assert len(m) == n
     assert m[0] == n and m[n - 1] == 1
+
+
+def test_hex_literals_keep_their_text_as_written(session, ks):
+    # Constants.Literal keeps a hex constant's text: messages and selection column names show
+    # the digits (and the prefix) in the case they were typed.
+    session.execute("CREATE TABLE hexcase (k int PRIMARY KEY, b blob, i int)")
+    with pytest.raises(InvalidRequest) as err:
+        session.execute("INSERT INTO hexcase (k, i) VALUES (1, 0xCAfe)")
+    assert 'Invalid HEX constant (0xCAfe) for "i" of type int' in str(err.value)
+    with pytest.raises(InvalidRequest) as err:
+        session.execute("INSERT INTO hexcase (k, i) VALUES (1, 0XaB)")
+    assert 'Invalid HEX constant (0XaB) for "i" of type int' in str(err.value)
+    # The value stored does not depend on the case.
+    session.execute("INSERT INTO hexcase (k, b) VALUES (1, 0xCAfe00FF)")
+    assert session.execute("SELECT b FROM hexcase WHERE k = 1").one().b == b"\xca\xfe\x00\xff"
+    rs = session.execute("SELECT blobAsInt(0xCAfe00ff) FROM hexcase WHERE k = 1")
+    assert rs.column_names == ["system.blobasint(0xCAfe00ff)"]
+    assert rs.one()[0] == -889323265

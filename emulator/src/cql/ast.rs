@@ -158,9 +158,10 @@ pub enum Literal {
     Float(String),
     /// A string literal, unescaped (`'it''s'` → `it's`, `$$...$$` too).
     String(String),
-    /// `0x...` blob literal.
-    Blob(Vec<u8>),
-    /// A `0x...` literal with an odd number of hex digits, kept as written after `0x`.
+    /// `0x...` blob literal: its bytes, and its text as written (`0XCAfe`), which Cassandra
+    /// keeps (`Constants.Literal.getRawText`) for error messages and selection column names.
+    Blob(Vec<u8>, String),
+    /// A `0x...` literal with an odd number of hex digits, kept as written (prefix included).
     /// Cassandra's grammar accepts it; binding it to a column fails
     /// (`cannot parse '123' as hex bytes`), so the digits must survive until then.
     OddHexBlob(String),

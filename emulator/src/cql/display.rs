@@ -104,11 +104,7 @@ impl Display for Literal {
             Literal::Bool(b) => write!(f, "{b}"),
             Literal::Integer(s) | Literal::Float(s) | Literal::Duration(s) => f.write_str(s),
             Literal::String(s) => Quoted(s).fmt(f),
-            Literal::Blob(bytes) => {
-                f.write_str("0x")?;
-                bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
-            }
-            Literal::OddHexBlob(digits) => write!(f, "0x{digits}"),
+            Literal::Blob(_, text) | Literal::OddHexBlob(text) => f.write_str(text),
             Literal::Uuid(u) => write!(f, "{}", u.hyphenated()),
         }
     }
@@ -315,12 +311,12 @@ mod tests {
     fn literals_and_terms() {
         let t = Term::List(vec![
             Term::Literal(Literal::String("it's".into())),
-            Term::Literal(Literal::Blob(vec![0xca, 0x0e])),
+            Term::Literal(Literal::Blob(vec![0xca, 0x0e], "0xCA0e".into())),
             Term::Negate(Box::new(Term::Negate(Box::new(Term::Bind(BindMarker {
                 index: 0,
                 name: Some("N".into()),
             }))))),
         ]);
-        assert_eq!(t.to_string(), "['it''s', 0xca0e, - -:\"N\"]");
+        assert_eq!(t.to_string(), "['it''s', 0xCA0e, - -:\"N\"]");
     }
 }

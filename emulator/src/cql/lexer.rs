@@ -353,9 +353,10 @@ impl Lexer<'_> {
                 .skip(2)
                 .take_while(|c| c.is_ascii_hexdigit())
                 .count();
-            let digits: String = rest.iter().skip(2).take(n).collect();
+            // The whole token as written, prefix case included: Cassandra prints it verbatim.
+            let text: String = rest.iter().take(2 + n).collect();
             self.advance(2 + n);
-            return Tok::Hex(digits);
+            return Tok::Hex(text);
         }
         self.number(rest)
     }
@@ -420,7 +421,7 @@ mod tests {
                 Tok::Float("1.5".into()),
                 Tok::Float("2e10".into()),
                 Tok::Float("1.".into()),
-                Tok::Hex("CAfe".into()),
+                Tok::Hex("0xCAfe".into()),
                 Tok::QMark,
                 Tok::Eof,
             ]
@@ -433,9 +434,9 @@ mod tests {
         assert_eq!(
             toks("0x123 0X 0xAb"),
             vec![
-                Tok::Hex("123".into()),
-                Tok::Hex(String::new()),
-                Tok::Hex("Ab".into()),
+                Tok::Hex("0x123".into()),
+                Tok::Hex("0X".into()),
+                Tok::Hex("0xAb".into()),
                 Tok::Eof
             ]
         );

@@ -104,7 +104,7 @@ fn term(v: &Value, typ: &ColumnType, name: &str) -> Result<Term, ServerError> {
                 .collect::<Option<Vec<u8>>>()
                 .filter(|_| hex.len() % 2 == 0)
                 .ok_or_else(|| bad(v, typ, name))?;
-            lit(Literal::Blob(bytes))
+            lit(Literal::Blob(bytes, s.clone()))
         }
         (Value::String(s), T::Uuid | T::Timeuuid) => uuid::Uuid::parse_str(s)
             .map_err(|_| bad(v, typ, name))

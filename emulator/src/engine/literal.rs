@@ -29,7 +29,7 @@ fn kind_name(lit: &Literal) -> &'static str {
         Literal::Integer(_) => "INTEGER",
         Literal::Float(_) => "FLOAT",
         Literal::String(_) => "STRING",
-        Literal::Blob(_) | Literal::OddHexBlob(_) => "HEX",
+        Literal::Blob(..) | Literal::OddHexBlob(_) => "HEX",
         Literal::Uuid(_) => "UUID",
         Literal::Duration(_) => "DURATION",
     }
@@ -43,14 +43,7 @@ pub(crate) fn text(lit: &Literal) -> String {
         Literal::Integer(s) | Literal::Float(s) | Literal::String(s) | Literal::Duration(s) => {
             s.clone()
         }
-        Literal::Blob(b) => {
-            let mut out = String::from("0x");
-            for byte in b {
-                out.push_str(&format!("{byte:02x}"));
-            }
-            out
-        }
-        Literal::OddHexBlob(digits) => format!("0x{digits}"),
+        Literal::Blob(_, text) | Literal::OddHexBlob(text) => text.clone(),
         Literal::Uuid(u) => u.to_string(),
     }
 }
@@ -85,7 +78,7 @@ fn assignable(lit: &Literal, typ: &ColumnType) -> bool {
         (Literal::Uuid(u), T::Timeuuid) => u.get_version_num() == 1,
         (Literal::Float(_), T::Decimal | T::Double | T::Float) => true,
         (Literal::Bool(_), T::Boolean) => true,
-        (Literal::Blob(_) | Literal::OddHexBlob(_), T::Blob) => true,
+        (Literal::Blob(..) | Literal::OddHexBlob(_), T::Blob) => true,
         (Literal::Duration(_), T::Duration) => true,
         _ => false,
     }
@@ -102,10 +95,11 @@ pub(crate) fn serialize(lit: &Literal, name: &str, typ: &ColumnType) -> Result<B
         )));
     }
     match lit {
-        Literal::Blob(b) => return Ok(Bytes::copy_from_slice(b)),
+        Literal::Blob(b, _) => return Ok(Bytes::copy_from_slice(b)),
         // `Constants.Literal.parsedValue` hands every hex literal to `BytesType.fromString`,
         // custom receivers included, and `Hex.hexToBytes` refuses an odd digit count.
-        Literal::OddHexBlob(digits) => {
+        Literal::OddHexBlob(text) => {
+            let digits = text.get(2..).unwrap_or_default();
             return Err(invalid(format!("cannot parse '{digits}' as hex bytes")));
         }
         _ => {}

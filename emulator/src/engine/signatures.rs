@@ -79,7 +79,7 @@ pub(crate) fn preferred(lit: &Literal) -> Option<ColumnType> {
         }
         Literal::Float(_) => ColumnType::Double,
         Literal::String(_) => ColumnType::Text,
-        Literal::Blob(_) | Literal::OddHexBlob(_) => ColumnType::Blob,
+        Literal::Blob(..) | Literal::OddHexBlob(_) => ColumnType::Blob,
         Literal::Uuid(_) => ColumnType::Uuid,
         Literal::Duration(_) => ColumnType::Duration,
     })
@@ -113,7 +113,7 @@ fn literal_fit(lit: &Literal, to: &ColumnType) -> Fit {
         Literal::Uuid(_) => matches!(to, Uuid | Timeuuid),
         Literal::Float(_) => matches!(to, Decimal | Double | Float),
         Literal::Bool(_) => matches!(to, Boolean),
-        Literal::Blob(_) | Literal::OddHexBlob(_) => matches!(to, Blob),
+        Literal::Blob(..) | Literal::OddHexBlob(_) => matches!(to, Blob),
         Literal::Duration(_) => matches!(to, Duration),
     };
     if weak { Fit::Weak } else { Fit::No }

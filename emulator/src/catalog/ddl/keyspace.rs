@@ -183,14 +183,7 @@ pub(crate) fn literal_text(l: &Literal) -> String {
         Literal::Integer(s) | Literal::Float(s) | Literal::String(s) | Literal::Duration(s) => {
             s.clone()
         }
-        Literal::Blob(bytes) => {
-            let mut out = String::from("0x");
-            for b in bytes {
-                out.push_str(&format!("{b:02x}"));
-            }
-            out
-        }
-        Literal::OddHexBlob(digits) => format!("0x{digits}"),
+        Literal::Blob(_, text) | Literal::OddHexBlob(text) => text.clone(),
         Literal::Uuid(u) => u.to_string(),
     }
 }

@@ -38,9 +38,9 @@ impl Parser<'_> {
             }
             _ if negative => return Ok(None),
             Tok::Str(s) => Literal::String(s.clone()),
-            Tok::Hex(digits) => match hex_bytes(digits) {
-                Some(bytes) => Literal::Blob(bytes),
-                None => Literal::OddHexBlob(digits.clone()),
+            Tok::Hex(text) => match hex_bytes(text.get(2..).unwrap_or_default()) {
+                Some(bytes) => Literal::Blob(bytes, text.clone()),
+                None => Literal::OddHexBlob(text.clone()),
             },
             Tok::Uuid(u) => Literal::Uuid(*u),
             Tok::Word(w) if w.eq_ignore_ascii_case("true") => Literal::Bool(true),
@@ -578,11 +578,11 @@ mod tests {
     fn odd_hex_literals_keep_their_digits() {
         assert_eq!(
             first_value("INSERT INTO t (k, b) VALUES (1, 0x123)"),
-            Term::Literal(Literal::OddHexBlob("123".into()))
+            Term::Literal(Literal::OddHexBlob("0x123".into()))
         );
         assert_eq!(
-            first_value("INSERT INTO t (k, b) VALUES (1, 0x0123)"),
-            Term::Literal(Literal::Blob(vec![1, 0x23]))
+            first_value("INSERT INTO t (k, b) VALUES (1, 0X0aBc)"),
+            Term::Literal(Literal::Blob(vec![0x0a, 0xbc], "0X0aBc".into()))
         );
     }
 
