@@ -199,3 +199,38 @@ def test_hex_literals_keep_their_text_as_written(session, ks):
     rs = session.execute("SELECT blobAsInt(0xCAfe00ff) FROM hexcase WHERE k = 1")
     assert rs.column_names == ["system.blobasint(0xCAfe00ff)"]
     assert rs.one()[0] == -889323265
+
+
+def test_ttl_is_checked_before_the_timestamp_bound(session, ks):
+    # ModificationStatement.makeUpdateParameters evaluates the timestamp, then the TTL, and
+    # only then does UpdateParameters refuse Long.MIN_VALUE: the TTL's error wins.
+    session.execute("CREATE TABLE ttlts (k int PRIMARY KEY, v int)")
+    ttl_message = "A TTL must be greater or equal to 0, but was -1"
+    with pytest.raises(InvalidRequest) as err:
+        session.execute(
+            f"INSERT INTO ttlts (k, v) VALUES (1, 1) USING TTL -1 AND TIMESTAMP {LONG_MIN}"
+        )
+    assert ttl_message in str(err.value)
+    with pytest.raises(InvalidRequest) as err:
+        session.execute(f"UPDATE ttlts USING TIMESTAMP {LONG_MIN} AND TTL -1 SET v = 2 WHERE k = 1")
+    assert ttl_message in str(err.value)
+    with pytest.raises(InvalidRequest) as err:
+        session.execute(
+            f"UPDATE ttlts USING TTL 630720001 AND TIMESTAMP {LONG_MIN} SET v = 2 WHERE k = 1"
+        )
+    assert "ttl is too large. requested (630720001) maximum (630720000)" in str(err.value)
+    prepared = session.prepare("INSERT INTO ttlts (k, v) VALUES (?, ?) USING TTL ? AND TIMESTAMP ?")
+    with pytest.raises(InvalidRequest) as err:
+        session.execute(prepared, (1, 1, -1, LONG_MIN))
+    assert ttl_message in str(err.value)
+    # A null timestamp is refused while it is read, before the TTL is looked at.
+    with pytest.raises(InvalidRequest) as err:
+        session.execute(prepared, (1, 1, -1, None))
+    assert "Invalid null value of timestamp" in str(err.value)
+    # A valid TTL leaves the timestamp's own error.
+    with pytest.raises(InvalidRequest) as err:
+        session.execute(prepared, (1, 1, 10, LONG_MIN))
+    assert "Out of bound timestamp, must be in [-9223372036854775807, 9223372036854775807]" in str(
+        err.value
+    )
+    assert session.execute("SELECT * FROM ttlts").one() is None

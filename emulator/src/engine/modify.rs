@@ -367,10 +367,14 @@ impl WritePlan {
 
     /// The statement's timestamp (USING TIMESTAMP, else the client's, else the server clock).
     /// `UpdateParameters` refuses `Long.MIN_VALUE`, which Cassandra uses internally for "no
-    /// timestamp".
+    /// timestamp". That check sits in `UpdateParameters`' constructor, whose arguments
+    /// (`ModificationStatement.makeUpdateParameters`) evaluate the timestamp and then the TTL:
+    /// a bad TTL's error therefore wins over a `Long.MIN_VALUE` timestamp, while a null
+    /// timestamp's wins over the TTL's.
     pub fn timestamp(&self, binds: &Binds<'_>, default: i64) -> Result<i64, ServerError> {
         let ts = self.timestamp_unchecked(binds, default)?;
         if ts == i64::MIN {
+            self.ttl(binds)?;
             return Err(invalid(format!(
                 "Out of bound timestamp, must be in [{}, {}]",
                 i64::MIN + 1,
