@@ -116,8 +116,11 @@ fn numeric_literals_keep_their_sign_and_text() {
 fn string_and_blob_literals_are_unescaped() {
     assert_eq!(term("'it''s'"), string("it's"));
     assert_eq!(term("$$a 'b' ; c$$"), string("a 'b' ; c"));
-    assert_eq!(term("0x"), lit(Literal::Blob(vec![])));
-    assert_eq!(term("0x00fF10"), lit(Literal::Blob(vec![0, 255, 16])));
+    assert_eq!(term("0x"), lit(Literal::Blob(vec![], "0x".into())));
+    assert_eq!(
+        term("0x00fF10"),
+        lit(Literal::Blob(vec![0, 255, 16], "0x00fF10".into()))
+    );
 }
 
 #[test]
