@@ -273,6 +273,173 @@ COMPOSITE = f"{MARSHAL}CompositeType({MARSHAL}UTF8Type,{MARSHAL}Int32Type)"
 DYNAMIC = f"{MARSHAL}DynamicCompositeType(a=>{MARSHAL}UTF8Type,b=>{MARSHAL}Int32Type)"
 
 
+@pytest.mark.parametrize(
+    "given,message",
+    [
+        # AbstractCompactionStrategy.validateOptions, for every strategy.
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'tombstone_threshold': '-1'}",
+            "tombstone_threshold must be greater than 0, but was -1.000000",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'tombstone_threshold': 'high'}",
+            "high is not a parsable int (base10) for tombstone_threshold",
+        ),
+        (
+            "{'class': 'LeveledCompactionStrategy', 'tombstone_compaction_interval': '-5'}",
+            "tombstone_compaction_interval must be greater than 0, but was -5",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'unchecked_tombstone_compaction': 'yes'}",
+            "'unchecked_tombstone_compaction' should be either 'true' or 'false', not 'yes'",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'log_all': 'maybe'}",
+            "'log_all' should either be 'true' or 'false', not maybe",
+        ),
+        # SizeTieredCompactionStrategyOptions.validateOptions.
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'min_sstable_size': '-1'}",
+            "min_sstable_size must be non negative: -1",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'bucket_low': 'low'}",
+            "low is not a parsable float for bucket_low",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'bucket_high': '0.5'}",
+            "bucket_high value (0.5) is less than or equal to the bucket_low value (0.5)",
+        ),
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'bucket_low': '2', 'bucket_high': '1'}",
+            "bucket_high value (1.0) is less than or equal to the bucket_low value (2.0)",
+        ),
+        # LeveledCompactionStrategy.validateOptions (the fanout's message quotes the size).
+        (
+            "{'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': '0'}",
+            "sstable_size_in_mb must be larger than 0, but was 0",
+        ),
+        (
+            "{'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': 'big'}",
+            "big is not a parsable int (base10) for sstable_size_in_mb",
+        ),
+        (
+            "{'class': 'LeveledCompactionStrategy', 'fanout_size': '0'}",
+            "fanout_size must be larger than 0, but was 0",
+        ),
+        (
+            "{'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': '160', 'fanout_size': 'ten'}",
+            "160 is not a parsable int (base10) for fanout_size",
+        ),
+        # TimeWindowCompactionStrategyOptions.validateOptions.
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'compaction_window_unit': 'days'}",
+            "days is not valid for compaction_window_unit",
+        ),
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'compaction_window_unit': 'SECONDS'}",
+            "SECONDS is not valid for compaction_window_unit",
+        ),
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'timestamp_resolution': 'DAYS'}",
+            "DAYS is not valid for timestamp_resolution",
+        ),
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': '0'}",
+            "0 must be greater than 1 for compaction_window_size",
+        ),
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': 'one'}",
+            "one is not a parsable int (base10) for compaction_window_size",
+        ),
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'expired_sstable_check_frequency_seconds': '-1'}",
+            "expired_sstable_check_frequency_seconds must not be negative, but was -1",
+        ),
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'unsafe_aggressive_sstable_expiration': 'on'}",
+            "unsafe_aggressive_sstable_expiration is not 'true' or 'false' (on)",
+        ),
+        (
+            "{'class': 'TimeWindowCompactionStrategy', 'unsafe_aggressive_sstable_expiration': 'true'}",
+            "unsafe_aggressive_sstable_expiration is requested but not allowed, restart cassandra with "
+            "-Dcassandra.allow_unsafe_aggressive_sstable_expiration=true to allow it",
+        ),
+        # A bad value is reported before an unknown sub-option, and before the thresholds.
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'foo': '1', 'bucket_high': '0.1'}",
+            "bucket_high value (0.1) is less than or equal to the bucket_low value (0.5)",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': '1', 'enabled': 'no'}",
+            "enabled should either be 'true' or 'false', not no",
+        ),
+    ],
+)
+def test_invalid_compaction_values(session, ks, given, message):
+    with pytest.raises(ConfigurationException) as err:
+        session.execute(f"CREATE TABLE badv (k int PRIMARY KEY) WITH compaction = {given}")
+    assert message in str(err.value)
+
+
+def test_valid_compaction_values_are_kept_as_written(session, ks):
+    session.execute(
+        "CREATE TABLE goodv (k int PRIMARY KEY) WITH compaction = {'class': 'LeveledCompactionStrategy', "
+        "'sstable_size_in_mb': '64', 'fanout_size': '8', 'bucket_low': '0.3', 'tombstone_threshold': '0.5', "
+        "'unchecked_tombstone_compaction': 'TRUE'}"
+    )
+    assert dict(options(session, ks, "goodv").compaction) == {
+        "class": LCS,
+        "bucket_low": "0.3",
+        "fanout_size": "8",
+        "max_threshold": "32",
+        "min_threshold": "4",
+        "sstable_size_in_mb": "64",
+        "tombstone_threshold": "0.5",
+        "unchecked_tombstone_compaction": "TRUE",
+    }
+
+
+@pytest.mark.parametrize(
+    "ratio,message",
+    [
+        ("'-1'", "Invalid negative min_compress_ratio"),
+        ("'-0.0'", "Invalid negative min_compress_ratio"),
+        ("'0.5'", "min_compress_ratio can either be 0 or greater than or equal to 1"),
+        ("'0.99'", "min_compress_ratio can either be 0 or greater than or equal to 1"),
+    ],
+)
+def test_invalid_min_compress_ratio(session, ks, ratio, message):
+    with pytest.raises(ConfigurationException) as err:
+        session.execute(
+            "CREATE TABLE badr (k int PRIMARY KEY) WITH compression = "
+            f"{{'class': 'LZ4Compressor', 'min_compress_ratio': {ratio}}}"
+        )
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "ratio,shown",
+    [
+        ("'0'", None),
+        ("'1'", "1.0"),
+        ("'1.25'", "1.25"),
+        ("'4d'", "4.0"),
+        ("'1e7'", "1.0E7"),
+        # So small that the longest compressed chunk reaches Integer.MAX_VALUE: allowed.
+        ("'1e-10'", "1.0E-10"),
+    ],
+)
+def test_min_compress_ratio_as_stored(session, ks, ratio, shown):
+    session.execute(
+        "CREATE TABLE goodr (k int PRIMARY KEY) WITH compression = "
+        f"{{'class': 'LZ4Compressor', 'min_compress_ratio': {ratio}}}"
+    )
+    compression = dict(options(session, ks, "goodr").compression)
+    assert compression.get("min_compress_ratio") == shown
+    assert compression["class"] == LZ4
+
+
 def composite(*parts):
     """CompositeType bytes: each component as a 2-byte length, the value, an end byte."""
     return b"".join(len(p).to_bytes(2, "big") + p + b"\x00" for p in parts)

@@ -1,6 +1,9 @@
 //! The `compaction` option, as Cassandra 4.0's `CompactionParams.fromMap` builds it and
 //! `CompactionParams.validate` checks it: the class resolved in the compaction package, the
-//! thresholds filled in, sub-options the strategy does not know refused, thresholds checked.
+//! thresholds filled in, the strategy's values checked (`values`), sub-options it does not
+//! know refused, thresholds checked.
+
+mod values;
 
 use std::collections::BTreeMap;
 
@@ -97,20 +100,14 @@ pub(super) fn compaction(
     Ok(given)
 }
 
-/// `CompactionParams.validate`: unknown sub-options, then the thresholds.
+/// `CompactionParams.validate`: the strategy's `validateOptions` (the values, then what it
+/// does not know), then the thresholds.
 fn validate(
     strategy: &str,
     own: &[&str],
     options: &BTreeMap<String, String>,
 ) -> Result<(), ServerError> {
-    if let Some(enabled) = options.get("enabled")
-        && !enabled.eq_ignore_ascii_case("true")
-        && !enabled.eq_ignore_ascii_case("false")
-    {
-        return Err(config(format!(
-            "enabled should either be 'true' or 'false', not {enabled}"
-        )));
-    }
+    values::check(strategy, options)?;
     let unknown: Vec<&str> = options
         .keys()
         .map(String::as_str)

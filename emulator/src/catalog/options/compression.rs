@@ -9,6 +9,7 @@ use cassia_protocol::response::ServerError;
 
 use super::super::ddl::parse_bool;
 use super::super::errors::config;
+use super::java::{double_to_string, parse_double};
 use super::qualify;
 
 const PACKAGE: &str = "org.apache.cassandra.io.compress";
@@ -52,14 +53,12 @@ pub(super) fn compression(
         (None, None) => return Ok(disabled()),
     };
     let chunk_kb = chunk_length(&mut given)?;
+    // `removeMinCompressRatio`: `Double.parseDouble`, 0.0 (off) by default.
     let min_compress_ratio = match given.remove("min_compress_ratio") {
-        Some(ratio) => Some(
-            ratio
-                .trim()
-                .parse::<f64>()
-                .map_err(|_| config(format!("For input string: \"{ratio}\"")))?,
-        ),
-        None => None,
+        Some(ratio) => {
+            parse_double(&ratio).ok_or_else(|| config(format!("For input string: \"{ratio}\"")))?
+        }
+        None => 0.0,
     };
     // `parseCompressorClass`, then `createCompressor`'s check of the options.
     let full = qualify(&class, PACKAGE);
@@ -81,11 +80,15 @@ pub(super) fn compression(
     if chunk_kb & (chunk_kb - 1) != 0 {
         return Err(config("chunk_length_in_kb must be a power of 2"));
     }
+    check_ratio(chunk_kb, min_compress_ratio)?;
     given.insert("chunk_length_in_kb".to_owned(), chunk_kb.to_string());
     given.insert("class".to_owned(), full);
-    // Shown only when not the default 0.0, as Java's `String.valueOf(double)`.
-    if let Some(ratio) = min_compress_ratio.filter(|r| *r != 0.0) {
-        given.insert("min_compress_ratio".to_owned(), java_double(ratio));
+    // Shown only when not the default 0.0 (`NaN` is shown), as `String.valueOf(double)`.
+    if min_compress_ratio != 0.0 {
+        given.insert(
+            "min_compress_ratio".to_owned(),
+            double_to_string(min_compress_ratio),
+        );
     }
     Ok(given)
 }
@@ -132,13 +135,24 @@ fn chunk_length(given: &mut BTreeMap<String, String>) -> Result<i64, ServerError
     Ok(i64::from(kb))
 }
 
-/// Java's `Double.toString` for the ratios one writes (`2` is `2.0`).
-fn java_double(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e7 {
-        format!("{value:.1}")
-    } else {
-        value.to_string()
+/// The ratio's part of `CompressionParams.validate`, made on the longest compressed chunk it
+/// allows (`calcMaxCompressedLength`: the chunk's bytes over the ratio, rounded up, capped at
+/// `Integer.MAX_VALUE`): a negative length (a negative ratio, `-0.0` too) is refused, and so
+/// is one beyond the chunk (a ratio under 1) unless it hit the cap (0, or a tiny ratio).
+fn check_ratio(chunk_kb: i64, ratio: f64) -> Result<(), ServerError> {
+    let chunk = chunk_kb.saturating_mul(1024);
+    // Java's `(int)` of a double saturates and maps NaN to 0, as Rust's `as` does.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    let max_compressed = (chunk as f64 / ratio).min(f64::from(i32::MAX)).ceil() as i32;
+    if max_compressed < 0 {
+        return Err(config("Invalid negative min_compress_ratio"));
     }
+    if i64::from(max_compressed) > chunk && max_compressed < i32::MAX {
+        return Err(config(
+            "min_compress_ratio can either be 0 or greater than or equal to 1",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -177,6 +191,18 @@ mod tests {
             .map(String::as_str),
             Some("2.0")
         );
+        let ratio = |text: &str| {
+            compression(map(&[
+                ("class", "LZ4Compressor"),
+                ("min_compress_ratio", text),
+            ]))
+            .expect("valid")
+            .get("min_compress_ratio")
+            .cloned()
+        };
+        assert_eq!(ratio("0"), None);
+        assert_eq!(ratio("1e-10").as_deref(), Some("1.0E-10"));
+        assert_eq!(ratio("1e7").as_deref(), Some("1.0E7"));
     }
 
     #[test]
@@ -198,6 +224,14 @@ mod tests {
         assert_eq!(
             message(&[("chunk_length_in_kb", "16")]),
             "Missing sub-option 'class' for the 'compression' option."
+        );
+        assert_eq!(
+            message(&[("class", "LZ4Compressor"), ("min_compress_ratio", "-1")]),
+            "Invalid negative min_compress_ratio"
+        );
+        assert_eq!(
+            message(&[("class", "LZ4Compressor"), ("min_compress_ratio", "0.5")]),
+            "min_compress_ratio can either be 0 or greater than or equal to 1"
         );
     }
 }

@@ -7,6 +7,7 @@
 
 mod compaction;
 mod compression;
+mod java;
 mod retry;
 
 use std::collections::{BTreeMap, BTreeSet};
