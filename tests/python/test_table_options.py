@@ -494,3 +494,23 @@ def test_composite_type_columns(cluster, session, ks):
     cluster.refresh_schema_metadata()
     cql = cluster.metadata.keyspaces[ks].tables["comps"].export_as_string()
     assert f"c '{COMPOSITE}'" in cql
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "DynamicCompositeType(s=>UTF8Type, i=>Int32Type)",
+        "DynamicCompositeType(i=>Int32Type, s=>UTF8Type)",
+        "org.apache.cassandra.db.marshal.DynamicCompositeType(i => Int32Type,s => UTF8Type)",
+    ],
+)
+def test_dynamic_composite_aliases_in_cassandras_order(session, ks, given):
+    # TypeParser.getAliasParameters keeps the aliases in a HashMap<Byte, ...>, which
+    # DynamicCompositeType.toString prints in bucket order: 's' (115 & 15 = 3) before
+    # 'i' (105 & 15 = 9), however they were written.
+    session.execute(f"CREATE TABLE dyn (k int PRIMARY KEY, d '{given}')")
+    row = session.execute(
+        "SELECT type FROM system_schema.columns WHERE keyspace_name = %s AND table_name = 'dyn' AND column_name = 'd'",
+        (ks,),
+    ).one()
+    assert row.type == f"'{MARSHAL}DynamicCompositeType(s=>{MARSHAL}UTF8Type,i=>{MARSHAL}Int32Type)'"

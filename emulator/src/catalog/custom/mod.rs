@@ -23,6 +23,7 @@ use cassia_protocol::value::{LineString, Point, Polygon, SerializeValue};
 use super::errors::invalid;
 
 mod composite;
+mod dynamic;
 
 /// The package Cassandra assumes for a custom class written without one.
 const MARSHAL_PACKAGE: &str = "org.apache.cassandra.db.marshal.";
@@ -34,7 +35,8 @@ const MARSHAL_PACKAGE: &str = "org.apache.cassandra.db.marshal.";
 /// org.apache.cassandra.db.marshal.Int32Type)`).
 ///
 /// A name is a class when it starts with an upper-case letter and is not an alias or a
-/// field name (`a=>...` of DynamicCompositeType, `6669656c64:...` of UserType).
+/// field name (`a=>...` of DynamicCompositeType, `6669656c64:...` of UserType). The aliases
+/// of a DynamicCompositeType come out in the order Cassandra prints them (`dynamic.rs`).
 pub(crate) fn qualify(class: &str) -> String {
     let mut out = String::with_capacity(class.len() + MARSHAL_PACKAGE.len());
     let mut rest = class;
@@ -53,7 +55,7 @@ pub(crate) fn qualify(class: &str) -> String {
         rest = after;
     }
     out.extend(rest.chars().filter(|c| !c.is_whitespace()));
-    out
+    dynamic::order_aliases(&out)
 }
 
 /// Characters of a Java class name (with its package) or of a type parameter.
