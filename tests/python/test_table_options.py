@@ -365,6 +365,11 @@ DYNAMIC = f"{MARSHAL}DynamicCompositeType(a=>{MARSHAL}UTF8Type,b=>{MARSHAL}Int32
             "unsafe_aggressive_sstable_expiration is requested but not allowed, restart cassandra with "
             "-Dcassandra.allow_unsafe_aggressive_sstable_expiration=true to allow it",
         ),
+        # Gone since 3.0: no longer a size-tiered option.
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'cold_reads_to_omit': '0.5'}",
+            "Properties specified [cold_reads_to_omit] are not understood by SizeTieredCompactionStrategy",
+        ),
         # A bad value is reported before an unknown sub-option, and before the thresholds.
         (
             "{'class': 'SizeTieredCompactionStrategy', 'foo': '1', 'bucket_high': '0.1'}",
