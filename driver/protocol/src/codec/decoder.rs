@@ -31,14 +31,18 @@ pub struct FrameDecoder {
     compression: Option<Compression>,
     segments: Option<bool>,
     max_frame_size: usize,
-    /// Frames cut from a segment, each with the version number its header carried.
-    ready: VecDeque<(Frame, u8)>,
+    /// Frames cut from a segment, each with the version number its header carried and
+    /// whether it is the first of its segment.
+    ready: VecDeque<(Frame, u8, bool)>,
     partial: Vec<u8>,
     /// A version number read as another version (see [`read_version_as`](Self::read_version_as)).
     alias: Option<(u8, ProtocolVersion)>,
     /// The version number the last returned frame carried (see
     /// [`last_version_number`](Self::last_version_number)).
     last_wire: Option<u8>,
+    /// Whether the frame last returned opened its segment (see
+    /// [`last_frame_opened_segment`](Self::last_frame_opened_segment)).
+    last_opened: bool,
 }
 
 impl Default for FrameDecoder {
@@ -58,6 +62,7 @@ impl FrameDecoder {
             partial: Vec::new(),
             alias: None,
             last_wire: None,
+            last_opened: true,
         }
     }
 
@@ -93,6 +98,13 @@ impl FrameDecoder {
         self.last_wire
     }
 
+    /// Whether the frame last returned by [`decode`](Self::decode) is the first (or only)
+    /// one of its segment; always true in plain framing. A server counting consecutive
+    /// errors per segment, as Cassandra 4.0's `CQLMessageHandler` does, resets on it.
+    pub fn last_frame_opened_segment(&self) -> bool {
+        self.last_opened
+    }
+
     /// Whether v5 segment framing is on.
     pub fn uses_segments(&self) -> bool {
         self.segments.is_some()
@@ -104,8 +116,9 @@ impl FrameDecoder {
         match self.segments {
             None => self.decode_plain(src),
             Some(lz4) => loop {
-                if let Some((frame, wire)) = self.ready.pop_front() {
+                if let Some((frame, wire, first)) = self.ready.pop_front() {
                     self.last_wire = Some(wire);
+                    self.last_opened = first;
                     return Ok(Some(frame));
                 }
                 let Some(segment) = decode_segment(src, lz4)? else {
@@ -160,6 +173,7 @@ impl FrameDecoder {
             body
         };
         self.last_wire = Some(wire);
+        self.last_opened = true;
         Ok(Some(Frame { header, body }))
     }
 
@@ -200,7 +214,8 @@ impl FrameDecoder {
             let wire = rest.first().map_or(0, |b| b & 0x7f);
             let mut frame = rest.split_to(total);
             let body = frame.split_off(HEADER_LEN);
-            self.ready.push_back((Frame { header, body }, wire));
+            let first = self.ready.is_empty();
+            self.ready.push_back((Frame { header, body }, wire, first));
         }
         Ok(())
     }
@@ -223,7 +238,7 @@ impl FrameDecoder {
         let mut frame = Bytes::from(std::mem::take(&mut self.partial));
         let wire = frame.first().map_or(0, |b| b & 0x7f);
         let body = frame.split_off(HEADER_LEN);
-        self.ready.push_back((Frame { header, body }, wire));
+        self.ready.push_back((Frame { header, body }, wire, true));
         Ok(())
     }
 }

@@ -97,6 +97,11 @@ impl FrameEncoder {
         });
     }
 
+    /// Stops rewriting versions (undoes [`write_version_as`](Self::write_version_as)).
+    pub fn clear_version_alias(&mut self) {
+        self.alias = None;
+    }
+
     /// `frame` with its header rewritten by the alias, if one applies.
     fn aliased<'a>(&self, frame: &'a [u8]) -> Result<Cow<'a, [u8]>, FrameError> {
         let Some(alias) = self.alias else {

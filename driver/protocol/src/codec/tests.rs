@@ -322,3 +322,32 @@ fn the_version_number_on_the_wire_is_kept_for_aliased_reads() {
         }
     }
 }
+
+#[test]
+fn the_decoder_tells_which_frames_open_a_segment() {
+    // Two small frames share one segment, a large one fills several, then a small one again.
+    let small = query_frame(1, 5);
+    let large = query_frame(2, 200_000);
+    let mut enc = FrameEncoder::new();
+    enc.use_segments(false);
+    let mut wire = BytesMut::new();
+    enc.encode_all([small.as_slice(), small.as_slice()], &mut wire)
+        .expect("encodes");
+    enc.encode_all([large.as_slice()], &mut wire)
+        .expect("encodes");
+    enc.encode_all([small.as_slice()], &mut wire)
+        .expect("encodes");
+    let mut dec = FrameDecoder::new();
+    dec.use_segments(false);
+    let mut buf = BytesMut::from(&wire[..]);
+    let mut opened = Vec::new();
+    while dec.decode(&mut buf).expect("valid stream").is_some() {
+        opened.push(dec.last_frame_opened_segment());
+    }
+    assert_eq!(opened, [true, false, true, true]);
+    // Plain framing has no segments: every frame stands alone.
+    let mut plain = FrameDecoder::new();
+    let mut buf = BytesMut::from(&small[..]);
+    assert!(plain.decode(&mut buf).expect("valid").is_some());
+    assert!(plain.last_frame_opened_segment());
+}
