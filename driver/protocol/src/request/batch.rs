@@ -6,8 +6,8 @@
 use bytes::Bytes;
 
 use super::params::{
-    KEYSPACE, NAMES_FOR_VALUES, NOW_IN_SECONDS, SERIAL_CONSISTENCY, TIMESTAMP, read_consistency,
-    read_flags, v5_only, write_flags,
+    KEYSPACE, LONG_STRING_CUT, NAMES_FOR_VALUES, NOW_IN_SECONDS, SERIAL_CONSISTENCY,
+    SHORT_BYTES_CUT, TIMESTAMP, as_cbutil, read_consistency, read_flags, v5_only, write_flags,
 };
 use super::{
     Batch, BatchRef, BatchStatement, BatchStatementRef, BatchType, SerializedValues, ValuesRef,
@@ -93,7 +93,7 @@ impl Batch {
             what: "batch type",
             detail: format!("unknown code {code}"),
         })?;
-        let statements = read_statements(&mut r, |other| DecodeError::Invalid {
+        let statements = read_statements(&mut r, false, |other| DecodeError::Invalid {
             what: "batch statement kind",
             detail: format!("unknown kind {other}"),
         })?;
@@ -135,8 +135,11 @@ impl Batch {
 
 /// Reads the statement count and the statements; `bad_kind` is the error for a kind other
 /// than 0 (query string) or 1 (prepared id).
+/// The statements of a BATCH; `lenient` reads the query strings and ids as 4.0's
+/// `CBUtil` does (see [`as_cbutil`]).
 pub(super) fn read_statements(
     r: &mut Reader<'_>,
+    lenient: bool,
     bad_kind: impl Fn(u8) -> DecodeError,
 ) -> Result<Vec<BatchStatement>, DecodeError> {
     let n = r.u16("batch statement count")?;
@@ -145,7 +148,13 @@ pub(super) fn read_statements(
     for _ in 0..n {
         let kind = r.u8("batch statement kind")?;
         let target = match kind {
+            0 if lenient => {
+                Target::Query(as_cbutil(r.long_string("query string"), LONG_STRING_CUT)?)
+            }
             0 => Target::Query(r.long_string("query string")?),
+            1 if lenient => {
+                Target::Prepared(as_cbutil(r.short_bytes("prepared id"), SHORT_BYTES_CUT)?)
+            }
             1 => Target::Prepared(r.short_bytes("prepared id")?),
             other => return Err(bad_kind(other)),
         };

@@ -213,6 +213,65 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn lenient_decoding_cuts_strings_and_ids_as_cbutil_does() {
+        let (v4, v5) = (ProtocolVersion::V4, ProtocolVersion::V5);
+        let long =
+            "Not enough bytes to read an UTF8 serialized string preceded by its 4 bytes length";
+        // A query string longer than the body, its length cut, or negative.
+        for body in [&b"\0\0\0\x09x"[..], b"\0\0", b"\xff\xff\xff\xfex"] {
+            assert_eq!(
+                protocol_message(Request::decode_lenient(Opcode::Query, v4, body)),
+                long
+            );
+        }
+        // A keyspace cut short.
+        assert_eq!(
+            protocol_message(Request::decode_lenient(
+                Opcode::Query,
+                v4,
+                b"\0\0\0\x01x\0\x01\x80\0\x05ks"
+            )),
+            "Not enough bytes to read an UTF8 serialized string preceded by its 2 bytes length"
+        );
+        // EXECUTE ids, and a batch's query string and id.
+        let bytes = "Not enough bytes to read a byte array preceded by its 2 bytes length";
+        for (opcode, body) in [
+            (Opcode::Execute, &b"\0\x05\xaa"[..]),
+            (Opcode::Execute, b"\0\x01\xaa\0\x04\xbb"),
+            (Opcode::Batch, b"\x01\0\x01\x01\0\x09\xaa"),
+        ] {
+            assert_eq!(
+                protocol_message(Request::decode_lenient(opcode, v5, body)),
+                bytes
+            );
+        }
+        assert_eq!(
+            protocol_message(Request::decode_lenient(
+                Opcode::Batch,
+                v5,
+                b"\x01\0\x01\0\0\0\0\x09Q"
+            )),
+            long
+        );
+        // Other fields cut short stay truncations (4.0 lets Netty's exception through).
+        for (opcode, body) in [
+            (Opcode::Query, &b"\0\0\0\x01x\0"[..]),
+            (Opcode::Query, b"\0\0\0\x01x\0\x01\x01\0\x01\0\0\0\x04\0"),
+            (Opcode::Batch, b"\x01\0"),
+        ] {
+            assert!(matches!(
+                Request::decode_lenient(opcode, v4, body),
+                Err(DecodeError::Truncated { .. })
+            ));
+        }
+        // The strict decoders are unchanged.
+        assert!(matches!(
+            Request::decode(Opcode::Query, v4, b"\0\0\0\x09x"),
+            Err(DecodeError::Truncated { .. })
+        ));
+    }
+
     /// Truncations of valid bodies and garbage fail without panicking, for every opcode.
     #[test]
     fn lenient_decoding_never_panics() {

@@ -18,7 +18,7 @@ impl Batch {
     pub fn decode_lenient(version: ProtocolVersion, body: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
         let code = r.u8("batch type")?;
-        let statements = read_statements(&mut r, |kind| DecodeError::Protocol {
+        let statements = read_statements(&mut r, true, |kind| DecodeError::Protocol {
             // Java's `byte` is signed: 0xff prints as -1.
             message: format!(
                 "Invalid query kind in BATCH messages. Must be 0 or 1 but got {}",
@@ -26,14 +26,8 @@ impl Batch {
             ),
         })?;
         let params = QueryParameters::decode_lenient(&mut r, version)?;
-        if params.values.named {
-            // 4.0 reads names with the values (flags 0x41) but batches cannot use them
-            // (CASSANDRA-10246); what it then answers is not modelled, so refuse plainly.
-            return Err(DecodeError::Invalid {
-                what: "batch flags",
-                detail: "named values are not supported in batches".to_owned(),
-            });
-        }
+        // Named values (flags 0x41) are read with the values and then ignored: 4.0's
+        // `BatchQueryOptions` runs each statement with its own values, never the options'.
         let batch_type = BatchType::from_code(code).ok_or_else(|| DecodeError::Protocol {
             message: format!("Invalid BATCH message type {}", code as i8),
         })?;
@@ -139,6 +133,17 @@ mod tests {
             protocol_error(Batch::decode_lenient(V4, &body(3, &[0, 0x42, 0]))),
             "Unknown code 66 for a consistency level"
         );
+    }
+
+    #[test]
+    fn named_values_in_the_options_are_read_and_ignored() {
+        // Flags VALUES | NAMES_FOR_VALUES: one value named "x", then the batch runs as is.
+        let options = [0, 1, 0x41, 0, 1, 0, 1, b'x', 0, 0, 0, 1, 7];
+        let batch = Batch::decode_lenient(V4, &body(1, &options)).expect("decodes");
+        assert_eq!(batch.batch_type, BatchType::Unlogged);
+        // The names flag alone reads nothing.
+        let batch = Batch::decode_lenient(V4, &body(1, &[0, 1, 0x40])).expect("decodes");
+        assert_eq!(batch.consistency, Consistency::One);
     }
 
     /// Every prefix of a valid body, and some garbage, fails cleanly.

@@ -203,7 +203,13 @@ impl QueryParameters {
             })
             .transpose()?;
         let keyspace = on(KEYSPACE)
-            .then(|| r.string("keyspace").map(str::to_owned))
+            .then(|| {
+                let keyspace = r.string("keyspace").map(str::to_owned);
+                match lenient {
+                    true => as_cbutil(keyspace, SHORT_STRING_CUT),
+                    false => keyspace,
+                }
+            })
             .transpose()?;
         let now_in_seconds = on(NOW_IN_SECONDS)
             .then(|| r.i32("now_in_seconds"))
@@ -269,6 +275,34 @@ impl QueryParametersRef<'_> {
         }
         Ok(())
     }
+}
+
+/// 4.0's `CBUtil.readString` message for a `[string]` cut short (or with a length the body
+/// cannot hold).
+pub(super) const SHORT_STRING_CUT: &str =
+    "Not enough bytes to read an UTF8 serialized string preceded by its 2 bytes length";
+
+/// 4.0's `CBUtil.readLongString` message for a `[long string]` cut short.
+pub(super) const LONG_STRING_CUT: &str =
+    "Not enough bytes to read an UTF8 serialized string preceded by its 4 bytes length";
+
+/// 4.0's `CBUtil.readBytes` message for a `[short bytes]` cut short.
+pub(super) const SHORT_BYTES_CUT: &str =
+    "Not enough bytes to read a byte array preceded by its 2 bytes length";
+
+/// A string or byte-array read as 4.0's `CBUtil` reads it: those readers catch Netty's
+/// IndexOutOfBoundsException (a body ending inside the field, or a negative length) and
+/// throw a ProtocolException with `message` instead. Other fields cut short stay
+/// [`DecodeError::Truncated`] (4.0 lets that exception through).
+pub(super) fn as_cbutil<T>(read: Result<T, DecodeError>, message: &str) -> Result<T, DecodeError> {
+    read.map_err(|e| match e {
+        DecodeError::Truncated { .. } | DecodeError::InvalidLength { .. } => {
+            DecodeError::Protocol {
+                message: message.to_owned(),
+            }
+        }
+        other => other,
+    })
 }
 
 #[cfg(test)]

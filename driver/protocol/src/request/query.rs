@@ -5,6 +5,7 @@
 
 use bytes::Bytes;
 
+use super::params::{LONG_STRING_CUT, SHORT_BYTES_CUT, as_cbutil};
 use super::{Execute, ExecuteRef, Prepare, Query, QueryParameters, QueryRef};
 use crate::frame::ProtocolVersion;
 use crate::wire::{DecodeError, EncodeError, Reader, put_long_string, put_short_bytes, put_string};
@@ -38,7 +39,7 @@ impl Query {
     /// and bytes after the body are ignored (see [`QueryParameters::decode_lenient`]).
     pub fn decode_lenient(version: ProtocolVersion, body: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
-        let query = r.long_string("query string")?.to_owned();
+        let query = as_cbutil(r.long_string("query string"), LONG_STRING_CUT)?.to_owned();
         let params = QueryParameters::decode_lenient(&mut r, version)?;
         Ok(Query { query, params })
     }
@@ -121,12 +122,19 @@ impl Execute {
         lenient: bool,
     ) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
-        let id = Bytes::copy_from_slice(r.short_bytes("prepared id")?);
+        // Read leniently, a cut id fails with 4.0's `CBUtil.readBytes` message.
+        let mut short_bytes = |what| {
+            let read = r.short_bytes(what);
+            match lenient {
+                true => as_cbutil(read, SHORT_BYTES_CUT),
+                false => read,
+            }
+            .map(Bytes::copy_from_slice)
+        };
+        let id = short_bytes("prepared id")?;
         let result_metadata_id = match version {
             ProtocolVersion::V4 => None,
-            ProtocolVersion::V5 => {
-                Some(Bytes::copy_from_slice(r.short_bytes("result metadata id")?))
-            }
+            ProtocolVersion::V5 => Some(short_bytes("result metadata id")?),
         };
         if lenient {
             let params = QueryParameters::decode_lenient(&mut r, version)?;
