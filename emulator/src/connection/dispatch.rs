@@ -86,6 +86,14 @@ impl Dispatcher {
             .update(|info| info.protocol_version = version);
     }
 
+    /// STARTUP fixes the connection's version (4.0 creates its connection then), whatever
+    /// the version of the frames before it; `shown` is the number `system_views.clients`
+    /// shows (3 and 6 are read through the v4 and v5 codecs).
+    pub(crate) fn set_version(&mut self, version: ProtocolVersion, shown: i32) {
+        self.client.protocol_version = version;
+        self.report_version(shown);
+    }
+
     /// The connection's protocol version.
     pub(crate) fn version(&self) -> ProtocolVersion {
         self.client.protocol_version

@@ -2,7 +2,7 @@
 //! (`FrameDecoder`/`FrameEncoder`: v4 bodies, LZ4/Snappy, v5 segments).
 //!
 //! What is added here is the server's side of the rules: which versions this server accepts
-//! (the first frame fixes the connection's), that clients send requests only, the frame size
+//! (STARTUP fixes the connection's), that clients send requests only, the frame size
 //! cap, and Cassandra's wording for each refusal, answered on the offending stream when the
 //! header was readable and in a version the client can read.
 
@@ -55,13 +55,21 @@ pub(crate) struct FrameReader {
     decoder: FrameDecoder,
     versions: Vec<ProtocolVersion>,
     max_frame_size: usize,
-    /// Fixed by the first frame.
+    /// The version of the frame last read; fixed by STARTUP.
     version: Option<ProtocolVersion>,
-    /// The first frame was v3: frames are read as v4 (see `legacy`), `version` is V4.
+    /// The connection speaks v3 (before STARTUP: the frame last read did): frames are read
+    /// as v4 (see `legacy`), `version` is V4.
     v3: bool,
-    /// The first frame was 4.0's v6 beta (with USE_BETA): it frames and encodes exactly as
-    /// v5, so frames are read as v5 and `version` is V5.
+    /// The connection speaks 4.0's v6 beta (with USE_BETA; before STARTUP: the frame last
+    /// read did): it frames and encodes exactly as v5, so frames are read as v5 and
+    /// `version` is V5.
     beta: bool,
+    /// STARTUP was accepted: from then on 4.0's `PreV5Handlers.ProtocolDecoder` compares
+    /// each frame's version with the connection's.
+    established: bool,
+    /// The version number the frame at the front of the input carried, once seen (its byte
+    /// may since have been rewritten for the codec).
+    front: Option<u8>,
 }
 
 impl FrameReader {
@@ -76,6 +84,23 @@ impl FrameReader {
             version: None,
             v3: false,
             beta: false,
+            established: false,
+            front: None,
+        }
+    }
+
+    /// A reader accepting `versions`, as `new` builds it from the server's settings.
+    #[cfg(test)]
+    fn for_versions(versions: Vec<ProtocolVersion>) -> FrameReader {
+        FrameReader {
+            decoder: FrameDecoder::new(),
+            versions,
+            max_frame_size: 256 << 20,
+            version: None,
+            v3: false,
+            beta: false,
+            established: false,
+            front: None,
         }
     }
 
@@ -87,6 +112,17 @@ impl FrameReader {
     /// Whether the connection speaks v3 (read as v4).
     pub(crate) fn is_v3(&self) -> bool {
         self.v3
+    }
+
+    /// Whether the frame last read is the first (or only) one of its v5 segment; always
+    /// true in plain framing.
+    pub(crate) fn opened_segment(&self) -> bool {
+        self.decoder.last_frame_opened_segment()
+    }
+
+    /// Whether frames arrive in v5 segments.
+    pub(crate) fn uses_segments(&self) -> bool {
+        self.decoder.uses_segments()
     }
 
     fn accepts_v3(&self) -> bool {
@@ -104,77 +140,79 @@ impl FrameReader {
         })
     }
 
-    /// What the version byte at the front of `input` needs before the v4 codec sees it:
-    /// v3 is rewritten to v4, a v4 frame on a v3 connection and v6 without USE_BETA are
-    /// refused as Cassandra 4.0 refuses them.
+    /// What the version byte at the front of `input` needs before the v4 codec sees it, as
+    /// 4.0 reads each frame's version (`Envelope.Decoder`, then after STARTUP
+    /// `PreV5Handlers.ProtocolDecoder`):
+    /// - before STARTUP there is no connection version to compare with
+    ///   (`InitialConnectionHandler`): each frame is read in its own version, v3 rewritten to
+    ///   v4 and v6 (with USE_BETA) read as v5;
+    /// - after STARTUP a frame of another version 4.0 can read (3, 4, 5, or 6 with USE_BETA)
+    ///   is framed as the connection's version and refused in [`next`](Self::next) without
+    ///   closing: `ProtocolDecoder` throws it wrapped with the stream id, which its
+    ///   `ExceptionHandler` does not treat as fatal;
+    /// - a v6 frame without USE_BETA is refused and closes (`Envelope.Decoder` throws it
+    ///   unwrapped), and versions 4.0 cannot decode are left to the codec, which refuses them.
     fn legacy_version(&mut self, input: &mut BytesMut) -> Result<(), BadInput> {
         let Some(&first) = input.first() else {
             return Ok(());
         };
-        let stream = |input: &BytesMut| {
-            input
-                .get(2..4)
-                .map_or(0, |s| i16::from_be_bytes([s[0], s[1]]))
-        };
-        match (first & 0x7f, self.version) {
-            (legacy::V3, None) if self.accepts_v3() => self.v3 = true,
-            (legacy::V3, Some(_)) if self.v3 => {}
-            (4, Some(fixed)) if self.v3 => {
-                return Err(BadInput {
-                    version: fixed.number(),
-                    stream: stream(input),
-                    fatal: true,
-                    error: protocol_error(format!(
-                        "Invalid message version. Got {} but previous messages on this connection had version {}",
-                        number_label(4),
-                        self.fixed_label(fixed)
-                    )),
-                });
-            }
-            (BETA_VERSION, None) if self.versions.contains(&ProtocolVersion::V5) => {
-                // 4.0's Envelope.Decoder checks the flags right after the version, on every
-                // frame; with USE_BETA, 4.0 serves v6 as v5 (its codecs test `>= V5`), with
-                // segments after STARTUP.
-                let Some(&flags) = input.get(1) else {
-                    return Ok(());
-                };
-                if flags & FrameFlags::USE_BETA == 0 {
-                    return Err(beta_flag_unset(stream(input)));
-                }
-                self.beta = true;
-                self.decoder
-                    .read_version_as(BETA_VERSION, ProtocolVersion::V5);
+        // The byte may have been rewritten by an earlier call while the frame was incomplete.
+        let wire = *self.front.get_or_insert(first & 0x7f);
+        let stream = input
+            .get(2..4)
+            .map_or(0, |s| i16::from_be_bytes([s[0], s[1]]));
+        if wire == BETA_VERSION && self.versions.contains(&ProtocolVersion::V5) {
+            // 4.0's Envelope.Decoder checks the flags right after the version, on every frame.
+            let Some(&flags) = input.get(1) else {
                 return Ok(());
+            };
+            if flags & FrameFlags::USE_BETA == 0 {
+                self.front = None;
+                return Err(beta_flag_unset(stream));
             }
-            (BETA_VERSION, Some(_)) if self.beta => {
-                if input.get(1).is_some_and(|f| f & FrameFlags::USE_BETA == 0) {
-                    return Err(beta_flag_unset(stream(input)));
-                }
-                return Ok(());
-            }
-            (5, Some(fixed)) if self.beta => {
-                return Err(BadInput {
-                    version: BETA_VERSION,
-                    stream: stream(input),
-                    fatal: true,
-                    error: protocol_error(format!(
-                        "Invalid message version. Got {} but previous messages on this connection had version {}",
-                        number_label(5),
-                        self.fixed_label(fixed)
-                    )),
-                });
-            }
-            _ => return Ok(()),
         }
-        if let Some(byte) = input.first_mut() {
-            *byte = (first & 0x80) | 4;
+        let readable = match wire {
+            legacy::V3 => self.accepts_v3(),
+            BETA_VERSION => self.versions.contains(&ProtocolVersion::V5),
+            n => ProtocolVersion::from_number(n).is_some_and(|v| self.versions.contains(&v)),
+        };
+        let rewrite = match self.version.filter(|_| self.established) {
+            Some(fixed) => {
+                let expected = if self.v3 { legacy::V3 } else { fixed.number() };
+                (readable && (wire != expected || self.v3)).then_some(fixed.number())
+            }
+            None if !readable => None,
+            None => {
+                // The frame's own version; STARTUP makes it the connection's.
+                self.v3 = wire == legacy::V3;
+                self.beta = wire == BETA_VERSION;
+                if self.beta {
+                    // With USE_BETA, 4.0 serves v6 as v5 (its codecs test `>= V5`), with
+                    // segments after STARTUP.
+                    self.decoder
+                        .read_version_as(BETA_VERSION, ProtocolVersion::V5);
+                }
+                self.v3.then_some(4)
+            }
+        };
+        if let (Some(number), Some(byte)) = (rewrite, input.first_mut()) {
+            *byte = (first & 0x80) | number;
         }
         Ok(())
+    }
+
+    /// The number a frame after STARTUP carried when it differs from the connection's
+    /// (see [`legacy_version`](Self::legacy_version)).
+    fn mismatch(&self, wire: Option<u8>) -> Option<(u8, ProtocolVersion)> {
+        let fixed = self.version.filter(|_| self.established)?;
+        let expected = if self.v3 { legacy::V3 } else { fixed.number() };
+        wire.filter(|&w| w != expected).map(|w| (w, fixed))
     }
 
     /// STARTUP was accepted: v4 bodies are compressed from now on; v5 switches to segments
     /// (the client does so right after sending STARTUP).
     pub(crate) fn started(&mut self, compression: Option<Compression>) {
+        self.established = true;
         match self.version {
             Some(ProtocolVersion::V5) => self
                 .decoder
@@ -196,7 +234,24 @@ impl FrameReader {
             }
             _ => None,
         };
-        let frame = match self.decoder.decode(input) {
+        let decoded = self.decoder.decode(input);
+        if !matches!(decoded, Ok(None)) {
+            // The frame at the front is gone (read or refused): the next one is new.
+            let wire = self.front.take();
+            if let (Ok(Some(frame)), Some((got, fixed))) = (&decoded, self.mismatch(wire)) {
+                return Err(BadInput {
+                    version: fixed.number(),
+                    stream: frame.header.stream,
+                    error: protocol_error(format!(
+                        "Invalid message version. Got {} but previous messages on this connection had version {}",
+                        number_label(got),
+                        self.fixed_label(fixed)
+                    )),
+                    fatal: false,
+                });
+            }
+        }
+        let frame = match decoded {
             Ok(None) => return Ok(None),
             Ok(Some(frame)) => frame,
             Err(e) => return Err(self.refusal(e, peeked)),
@@ -266,9 +321,10 @@ impl FrameReader {
         })
     }
 
-    /// The first frame fixes the version; later ones must repeat it.
+    /// Before STARTUP each frame is read in its own version (the last one read is kept:
+    /// STARTUP's becomes the connection's); after it, frames must repeat it.
     fn check_version(&mut self, number: u8) -> Result<ProtocolVersion, (u8, ServerError)> {
-        if let Some(fixed) = self.version {
+        if let Some(fixed) = self.version.filter(|_| self.established) {
             if number == fixed.number() {
                 return Ok(fixed);
             }
@@ -319,18 +375,20 @@ impl FrameReader {
             .unwrap_or(ProtocolVersion::V4)
             .number();
         let (version, stream, error) = match e {
-            FrameError::BadVersion { byte, stream } => match self.version {
-                // A frame of another (unknown) version on an established connection.
-                Some(_) => (
-                    current,
-                    stream,
-                    self.check_version(byte & 0x7f).err().map(|x| x.1),
-                ),
-                None => {
-                    let (v, err) = self.unsupported_version(byte & 0x7f);
-                    (v, stream, Some(err))
+            FrameError::BadVersion { byte, stream } => {
+                match self.version.filter(|_| self.established) {
+                    // A frame of another (unknown) version on an established connection.
+                    Some(_) => (
+                        current,
+                        stream,
+                        self.check_version(byte & 0x7f).err().map(|x| x.1),
+                    ),
+                    None => {
+                        let (v, err) = self.unsupported_version(byte & 0x7f);
+                        (v, stream, Some(err))
+                    }
                 }
-            },
+            }
             FrameError::UnknownOpcode { opcode, stream } => (
                 current,
                 stream,
@@ -366,6 +424,10 @@ impl FrameReader {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "framing_tests.rs"]
+mod tests;
 
 /// 4.0's refusal of a v6 frame without the USE_BETA flag (answered as v6).
 fn beta_flag_unset(stream: i16) -> BadInput {
@@ -421,16 +483,21 @@ pub(crate) struct FrameWriter {
 }
 
 impl FrameWriter {
-    /// The connection speaks v3 from now on.
-    pub(crate) fn use_v3(&mut self) {
-        self.v3 = true;
+    /// Whether replies go out as v3 (before STARTUP each frame is answered in its own
+    /// version, so this can change until then).
+    pub(crate) fn use_v3(&mut self, v3: bool) {
+        self.v3 = v3;
     }
 
-    /// The connection speaks the v6 beta from now on: replies are encoded as v5 and go out
-    /// as v6 with the USE_BETA flag, as 4.0's `Message.encode` flags every beta reply.
-    pub(crate) fn use_beta(&mut self) {
-        self.encoder
-            .write_version_as(ProtocolVersion::V5, BETA_VERSION, FrameFlags::USE_BETA);
+    /// Whether replies go out in the v6 beta: encoded as v5, sent as v6 with the USE_BETA
+    /// flag, as 4.0's `Message.encode` flags every beta reply.
+    pub(crate) fn use_beta(&mut self, beta: bool) {
+        if beta {
+            self.encoder
+                .write_version_as(ProtocolVersion::V5, BETA_VERSION, FrameFlags::USE_BETA);
+        } else {
+            self.encoder.clear_version_alias();
+        }
     }
 
     /// Called before writing the STARTUP reply: v4 compresses that reply already.

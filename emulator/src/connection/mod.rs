@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use bytes::BytesMut;
 use cassia_protocol::envelope::ResponseFrame;
-use cassia_protocol::frame::ProtocolVersion;
+use cassia_protocol::frame::{Opcode, ProtocolVersion};
 use cassia_protocol::response::{Event, Response, SchemaChange, ServerError};
 use cassia_protocol::wire::DecodeError;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -50,6 +50,10 @@ const OUTPUT_HIGH_WATER: usize = 4 * 1024 * 1024;
 
 /// How long closing a connection may wait for the peer.
 const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// 4.0's default `consecutive_message_errors_threshold`: within one v5 segment, an error
+/// after this many consecutive ones closes the connection.
+const CONSECUTIVE_ERRORS_THRESHOLD: u32 = 1;
 
 /// Serves one connection until the client leaves, sends garbage, or the server stops.
 pub(crate) async fn serve<S>(
@@ -76,6 +80,7 @@ pub(crate) async fn serve<S>(
         peer,
         tls,
         durable_seq: 0,
+        segment_errors: 0,
     };
     let mut input = BytesMut::with_capacity(READ_BUFFER);
     let mut stop = shared.stop.clone();
@@ -165,7 +170,7 @@ pub(crate) async fn serve<S>(
 struct Connection {
     reader: FrameReader,
     writer: FrameWriter,
-    /// Created by the first frame, which fixes the protocol version.
+    /// Created by the first frame; STARTUP fixes its protocol version.
     dispatcher: Option<Dispatcher>,
     /// Schema events, after REGISTER SCHEMA_CHANGE.
     events: Option<broadcast::Receiver<SchemaChange>>,
@@ -186,6 +191,9 @@ struct Connection {
     /// Highest journal record behind a reply in `out`: `out` is written only once it is
     /// durable (0 = none).
     durable_seq: u64,
+    /// Consecutive erroneous envelopes in the current v5 segment (see
+    /// [`Connection::repeated_error`]).
+    segment_errors: u32,
 }
 
 impl Connection {
@@ -200,16 +208,20 @@ impl Connection {
                 break;
             }
             let next = self.reader.next(input);
-            if self.reader.is_v3() {
-                self.writer.use_v3();
-            }
-            if self.reader.is_beta() {
-                self.writer.use_beta();
-            }
+            self.writer.use_v3(self.reader.is_v3());
+            self.writer.use_beta(self.reader.is_beta());
             match next {
                 Ok(None) => break,
-                Ok(Some(frame)) => self.handle(frame),
-                Err(bad) => self.reject(bad),
+                Ok(Some(frame)) => {
+                    self.enter_segment();
+                    self.handle(frame)
+                }
+                Err(bad) => {
+                    if !bad.fatal {
+                        self.enter_segment();
+                    }
+                    self.reject(bad)
+                }
             }
         }
         self.writer.flush(&mut self.out);
@@ -236,6 +248,11 @@ impl Connection {
             }
             d
         });
+        if frame.header.opcode == Opcode::Startup {
+            // Before STARTUP each frame has its own version; STARTUP's is the connection's.
+            let shown = spoken.unwrap_or(i32::from(frame.header.version.number()));
+            dispatcher.set_version(frame.header.version, shown);
+        }
         if let Err(e) = dispatcher.check_stage(frame.header.opcode) {
             let reply = error_reply(frame.header.stream, e);
             self.writer
@@ -243,14 +260,47 @@ impl Connection {
             return;
         }
         let request = match frame.decode() {
-            Ok(request) => request,
+            Ok(request) => {
+                // 4.0 resets its count once a message is decoded and handed on.
+                self.segment_errors = 0;
+                request
+            }
             Err(DecodeError::Protocol { message }) => {
                 // A check 4.0's codecs make while reading a body (unknown consistency code,
                 // `Long.MIN_VALUE` timestamp, bad batch type): its ProtocolException reaches
                 // the client as an ERROR on the request's stream, and the connection stays
                 // open (`PreV5Handlers.ExceptionHandler` sees it wrapped, so not fatal; v5's
                 // `CQLMessageHandler.processRequest` makes only a repeated error fatal).
+                self.closing = self.repeated_error();
                 let reply = error_reply(frame.header.stream, dispatch::protocol_error(message));
+                self.writer
+                    .write(frame.header.version, &reply, &mut self.out);
+                return;
+            }
+            Err(e @ DecodeError::Truncated { .. })
+                if matches!(
+                    frame.header.opcode,
+                    Opcode::Query | Opcode::Execute | Opcode::Batch
+                ) =>
+            {
+                // A body ending mid-field: 4.0's Netty buffer throws an
+                // IndexOutOfBoundsException, which `ErrorMessage.fromException` answers as a
+                // SERVER_ERROR carrying the exception's `toString()`, on the request's stream
+                // and keeping the connection (the text cannot be reproduced exactly). A
+                // repeat in one v5 segment becomes a fatal ProtocolException instead.
+                let detail = format!("java.lang.IndexOutOfBoundsException: {e}");
+                let error = if self.repeated_error() {
+                    self.closing = true;
+                    dispatch::protocol_error(format!(
+                        "Error encountered decoding CQL message: {detail}"
+                    ))
+                } else {
+                    ServerError {
+                        kind: cassia_protocol::response::ErrorKind::ServerError,
+                        message: detail,
+                    }
+                };
+                let reply = error_reply(frame.header.stream, error);
                 self.writer
                     .write(frame.header.version, &reply, &mut self.out);
                 return;
@@ -355,10 +405,33 @@ impl Connection {
 
     /// A frame that cannot be handled: answer with an error if we know enough, then close
     /// unless the refusal leaves the stream in step.
-    fn reject(&mut self, bad: BadInput) {
+    fn reject(&mut self, mut bad: BadInput) {
+        if !bad.fatal && self.repeated_error() {
+            // 4.0 turns the same ProtocolException fatal (`handleProtocolException`).
+            bad.fatal = true;
+        }
         tracing::debug!(error = %bad, fatal = bad.fatal, "bad input");
         self.writer.write_rejection(&bad, &mut self.out);
         self.closing = bad.fatal;
+    }
+
+    /// A frame was read: the first of a v5 segment starts 4.0's count of consecutive errors
+    /// afresh (`CQLMessageHandler.process` resets it for each frame).
+    fn enter_segment(&mut self) {
+        if self.reader.opened_segment() {
+            self.segment_errors = 0;
+        }
+    }
+
+    /// Counts a non-fatal error and tells whether it is fatal after all: inside v5 segments
+    /// 4.0 closes the connection on more than `consecutive_message_errors_threshold`
+    /// consecutive errors within one segment; before v5 nothing is counted.
+    fn repeated_error(&mut self) -> bool {
+        if !self.reader.uses_segments() {
+            return false;
+        }
+        self.segment_errors += 1;
+        self.segment_errors > CONSECUTIVE_ERRORS_THRESHOLD
     }
 
     fn push_event(&mut self, event: Option<SchemaChange>) {
