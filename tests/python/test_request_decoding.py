@@ -397,6 +397,40 @@ def test_cut_value_is_a_server_error(raw):
     _assert_still_answers(raw)
 
 
+# --- Consistency 0x000B, 4.0's NODE_LOCAL -------------------------------------------------
+#
+# 4.0's `ConsistencyLevel` knows NODE_LOCAL (11), so the body decodes. The statement is parsed
+# and prepared as usual; then `QueryProcessor.processStatement` hands it to
+# `processNodeLocalStatement`, which refuses every statement with an InvalidRequestException
+# unless the node runs with -Dcassandra.enable_nodelocal_queries=true (off by default). An
+# execution error: the connection stays open.
+
+NODE_LOCAL = 0x000B
+INVALID = 0x2200
+NODE_LOCAL_REFUSED = "NODE_LOCAL consistency level is highly dangerous and should be used only for debugging purposes"
+
+
+def test_node_local_queries_are_refused(raw, table):
+    for stream, cql in enumerate([LOCAL, f"INSERT INTO {table} (k, v) VALUES (9, 90)", "USE system"], 1):
+        opcode, reply = raw.request(stream, QUERY, _query(raw, cql, _options(raw, consistency=NODE_LOCAL)))
+        assert opcode == ERROR
+        assert _error_message(reply) == (INVALID, NODE_LOCAL_REFUSED)
+    # Nothing was written.
+    opcode, reply = raw.request(5, QUERY, _query(raw, f"SELECT v FROM {table} WHERE k = 9", _options(raw)))
+    assert opcode == RESULT
+    assert not reply.endswith(struct.pack(">ii", 4, 90))
+    _assert_still_answers(raw)
+
+
+def test_node_local_reports_preparation_errors_first(raw):
+    cql = "SELECT * FROM system.no_such_table"
+    at_one = raw.request(1, QUERY, _query(raw, cql, _options(raw)))
+    node_local = raw.request(2, QUERY, _query(raw, cql, _options(raw, consistency=NODE_LOCAL)))
+    assert at_one[0] == node_local[0] == ERROR
+    assert _error_message(node_local[1]) == _error_message(at_one[1])
+    _assert_still_answers(raw)
+
+
 # --- Named values in a BATCH's options -------------------------------------------------------
 #
 # `BatchMessage` reads its options with `QueryOptions.Codec`, which reads names with the

@@ -94,6 +94,26 @@ impl Dispatcher {
         self.report_version(shown);
     }
 
+    /// A QUERY at 4.0's NODE_LOCAL consistency: 4.0 parses and prepares it as usual, then
+    /// `QueryProcessor.processNodeLocalStatement` refuses it unless the node runs with
+    /// `-Dcassandra.enable_nodelocal_queries=true` (off by default), whatever the statement.
+    pub(crate) fn refuse_node_local(&self, frame: &RequestFrame) -> ServerError {
+        if let Request::Query(query) = &frame.request {
+            let keyspace = query.params.keyspace.as_deref();
+            if let Err(e) = self
+                .shared
+                .engine
+                .plan_query(&self.client, &query.query, keyspace)
+            {
+                return e;
+            }
+        }
+        ServerError {
+            kind: ErrorKind::Invalid,
+            message: "NODE_LOCAL consistency level is highly dangerous and should be used only for debugging purposes".to_owned(),
+        }
+    }
+
     /// The connection's protocol version.
     pub(crate) fn version(&self) -> ProtocolVersion {
         self.client.protocol_version

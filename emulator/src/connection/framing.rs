@@ -30,11 +30,44 @@ pub(crate) struct Frame {
 impl Frame {
     /// Decodes the message and its envelope (custom payload, tracing flag), as leniently as
     /// 4.0's `Message.Decoder`: bytes after the message and query flag bits 4.0 does not
-    /// define are ignored.
+    /// define are ignored. A QUERY at 4.0's NODE_LOCAL consistency (see
+    /// [`is_node_local`](Self::is_node_local)) decodes with ONE in its place.
     pub(crate) fn decode(&self) -> Result<RequestFrame, DecodeError> {
-        RequestFrame::decode_lenient(&self.header, &self.body)
+        match self.node_local_at() {
+            Some(at) => {
+                let mut body = self.body.to_vec();
+                if let Some(code) = body.get_mut(at..at + 2) {
+                    code.copy_from_slice(&1u16.to_be_bytes());
+                }
+                RequestFrame::decode_lenient(&self.header, &body)
+            }
+            None => RequestFrame::decode_lenient(&self.header, &self.body),
+        }
+    }
+
+    /// Whether this is a QUERY at consistency 0x000B, 4.0's NODE_LOCAL: 4.0 decodes it (the
+    /// driver's `Consistency` has no such level, so the emulator reads the raw code).
+    pub(crate) fn is_node_local(&self) -> bool {
+        self.node_local_at().is_some()
+    }
+
+    /// Where a QUERY's consistency sits in the body when it is NODE_LOCAL's code.
+    fn node_local_at(&self) -> Option<usize> {
+        if self.header.opcode != Opcode::Query {
+            return None;
+        }
+        let mut r = cassia_protocol::wire::Reader::new(&self.body);
+        if self.header.flags.contains(FrameFlags::CUSTOM_PAYLOAD) {
+            r.bytes_map("custom payload").ok()?;
+        }
+        r.long_string("query string").ok()?;
+        let at = self.body.len() - r.remaining();
+        (r.u16("consistency").ok()? == NODE_LOCAL).then_some(at)
     }
 }
+
+/// 4.0's `ConsistencyLevel.NODE_LOCAL` code.
+const NODE_LOCAL: u16 = 0x000B;
 
 /// Input refused with an error, which mostly ends the connection.
 #[derive(Debug, thiserror::Error)]

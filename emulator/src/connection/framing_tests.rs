@@ -149,3 +149,32 @@ fn versions_4_0_cannot_read_still_close() {
         assert!(bad.fatal, "v7 on v{connection}");
     }
 }
+
+#[test]
+fn node_local_queries_are_read_with_one_in_its_place() {
+    use cassia_protocol::consistency::Consistency;
+    use cassia_protocol::frame::FrameHeader;
+
+    // QUERY "SELECT 1" at consistency 0x000B, with and without a custom payload before it.
+    for payload in [None, Some(&b"\x00\x01\x00\x01k\x00\x00\x00\x01v"[..])] {
+        let mut body = payload.map(<[u8]>::to_vec).unwrap_or_default();
+        body.extend_from_slice(b"\x00\x00\x00\x08SELECT 1\x00\x0b\x00");
+        let mut frame = query(4, 0, 1);
+        frame[1] |= if payload.is_some() {
+            FrameFlags::CUSTOM_PAYLOAD
+        } else {
+            0
+        };
+        let header = FrameHeader::parse(frame.first_chunk().expect("header")).expect("parses");
+        let frame = super::Frame {
+            header,
+            body: body.into(),
+        };
+        assert!(frame.is_node_local());
+        let decoded = frame.decode().expect("decodes");
+        let Request::Query(q) = decoded.request else {
+            panic!("a query");
+        };
+        assert_eq!(q.params.consistency, Consistency::One);
+    }
+}

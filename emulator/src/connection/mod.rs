@@ -318,6 +318,12 @@ impl Connection {
                 return;
             }
         };
+        if frame.is_node_local() {
+            let reply = error_reply(frame.header.stream, dispatcher.refuse_node_local(&request));
+            self.writer
+                .write(frame.header.version, &reply, &mut self.out);
+            return;
+        }
         let mut delay = None;
         match faults::decide(&self.shared, frame.header.opcode, &request) {
             None => {}

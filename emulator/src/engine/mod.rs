@@ -400,6 +400,19 @@ impl Engine {
         )
     }
 
+    /// Parses and plans `cql` as QUERY does, without executing it: the errors 4.0 reports
+    /// before `QueryProcessor.processStatement` looks at the consistency.
+    pub(crate) fn plan_query(
+        &self,
+        client: &ClientState,
+        cql: &str,
+        keyspace: Option<&str>,
+    ) -> Result<(), ServerError> {
+        let stmt = parse(cql)?;
+        let ks = keyspace.or(client.keyspace.as_deref());
+        plan::plan(self, &stmt, ks).map(|_| ())
+    }
+
     /// PREPARE: returns `ResultBody::Prepared` (id = MD5 of keyspace + query as Cassandra does).
     pub fn prepare(
         &self,
