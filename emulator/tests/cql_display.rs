@@ -67,7 +67,7 @@ fn rendering_is_canonical() {
         ),
         (
             "update t set l = [1] + l, n = n - 1, u.f = {a: 0x0A} where k = 1 if exists",
-            "UPDATE t SET l = [1] + l, n = n - 1, u.f = {a: 0x0a} WHERE k = 1 IF EXISTS",
+            "UPDATE t SET l = [1] + l, n = n - 1, u.f = {a: 0x0A} WHERE k = 1 IF EXISTS",
         ),
         (
             "create table t (k int, c text, v frozen<map<text, tuple<int, 'x.Y'>>> static, primary key ((k), c)) with clustering order by (c desc) and comment = 'x'",
