@@ -37,6 +37,7 @@ from test_protocol_versions import (
     _Raw,
     _read_frame,
     _read_segment_frame,
+    _recv_exact,
     _send_segment,
     _string_map,
 )
@@ -474,24 +475,14 @@ def _read_segment_frames(sock, count):
     codec = SegmentCodec()
     frames = []
     while len(frames) < count:
-        header = codec.decode_header(io.BytesIO(_recv_all(sock, 6)))
-        rest = _recv_all(sock, header.payload_length + 4)
+        header = codec.decode_header(io.BytesIO(_recv_exact(sock, 6)))
+        rest = _recv_exact(sock, header.payload_length + 4)
         payload = codec.decode(io.BytesIO(rest), header).payload
         while payload:
             _, _, stream, opcode, length = struct.unpack(">BBhBI", payload[:9])
             frames.append((stream, opcode, payload[9 : 9 + length]))
             payload = payload[9 + length :]
     return frames
-
-
-def _recv_all(sock, n):
-    data = b""
-    while len(data) < n:
-        chunk = sock.recv(n - len(data))
-        if not chunk:
-            raise ConnectionError("connection closed")
-        data += chunk
-    return data
 
 
 def _assert_closed(sock):

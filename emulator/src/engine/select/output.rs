@@ -94,15 +94,7 @@ impl Output<'_> {
                     .iter()
                     .any(|(k, r)| r.is_live(p.outer_deletion(layout, &k.parts), ctx.now));
             if live && resume_ck.is_none() {
-                let row = RowRef {
-                    pk,
-                    ck: &[],
-                    row: None,
-                    outer: p.deleted_at,
-                    statics: &p.static_row,
-                    partition_del: p.deleted_at,
-                    now: ctx.now,
-                };
+                let row = static_only(pk, p, ctx.now);
                 // Filtering on static columns picks the partitions.
                 if !self.filtered_in(ctx, &row) {
                     return true;
@@ -163,15 +155,7 @@ impl Output<'_> {
                 .iter()
                 .any(|(k, r)| r.is_live(p.outer_deletion(layout, &k.parts), ctx.now))
         {
-            let row = RowRef {
-                pk,
-                ck: &[],
-                row: None,
-                outer: p.deleted_at,
-                statics: &p.static_row,
-                partition_del: p.deleted_at,
-                now: ctx.now,
-            };
+            let row = static_only(pk, p, ctx.now);
             if self.filtered_in(ctx, &row) {
                 return self.emit(ctx, key, &row, &mut in_partition, budget);
             }
@@ -413,6 +397,19 @@ impl Output<'_> {
             }
             .encode(),
         )
+    }
+}
+
+/// The row a partition shows by its static columns alone (DISTINCT, or no live row).
+fn static_only<'a>(pk: &'a [&'a [u8]], p: &'a Partition, now: i64) -> RowRef<'a> {
+    RowRef {
+        pk,
+        ck: &[],
+        row: None,
+        outer: p.deleted_at,
+        statics: &p.static_row,
+        partition_del: p.deleted_at,
+        now,
     }
 }
 
