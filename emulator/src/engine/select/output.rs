@@ -294,17 +294,21 @@ impl Output<'_> {
             &mut self.accs,
             vec![Acc::default(); self.plan.selected.sels.len()],
         );
-        let sels = &*self.sels;
-        let cells: Vec<Option<Bytes>> = accs
-            .iter()
-            .zip(sels.iter())
-            .map(|(a, s)| a.finish(s))
-            .collect();
-        self.push_cells(cells);
+        self.push_aggregates(&accs);
         self.emitted += 1;
         if let Some(last) = self.group_last.take() {
             self.last = Some(last);
         }
+    }
+
+    /// Appends the row of one group's (or the whole query's) finished aggregates.
+    fn push_aggregates(&mut self, accs: &[Acc]) {
+        let cells: Vec<Option<Bytes>> = accs
+            .iter()
+            .zip(self.sels.iter())
+            .map(|(a, s)| a.finish(s))
+            .collect();
+        self.push_cells(cells);
     }
 
     /// Appends a result row (as one `[json]` cell for SELECT JSON).
@@ -350,13 +354,7 @@ impl Output<'_> {
         }
         if self.plan.selected.aggregate {
             let accs = std::mem::take(&mut self.accs);
-            let sels = &*self.sels;
-            let cells: Vec<Option<Bytes>> = accs
-                .iter()
-                .zip(sels.iter())
-                .map(|(a, s)| a.finish(s))
-                .collect();
-            self.push_cells(cells);
+            self.push_aggregates(&accs);
             return Ok(ResultBody::Rows(self.builder.finish(columns, None)));
         }
         if let Some(mut merged) = self.merged.take() {
