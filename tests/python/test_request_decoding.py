@@ -35,6 +35,7 @@ from test_protocol_versions import (
     _frame,
     _query_body,
     _Raw,
+    raw,  # the fixture: a raw v4 or v5 connection
     _read_frame,
     _read_segment_frame,
     _recv_exact,
@@ -64,13 +65,6 @@ def table():
     yield f"{name}.t"
     session.execute(f"DROP KEYSPACE IF EXISTS {name}")
     cluster.shutdown()
-
-
-@pytest.fixture(params=[4, 5], ids=lambda v: f"raw-v{v}")
-def raw(request):
-    conn = _Raw(request.param)
-    yield conn
-    conn.close()
 
 
 def _flags(raw, flags):
