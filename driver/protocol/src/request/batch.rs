@@ -134,9 +134,8 @@ impl Batch {
 }
 
 /// Reads the statement count and the statements; `bad_kind` is the error for a kind other
-/// than 0 (query string) or 1 (prepared id).
-/// The statements of a BATCH; `lenient` reads the query strings and ids as 4.0's
-/// `CBUtil` does (see [`as_cbutil`]).
+/// than 0 (query string) or 1 (prepared id). `lenient` reads the query strings and ids as
+/// 4.0's `CBUtil` does (see [`as_cbutil`]).
 pub(super) fn read_statements(
     r: &mut Reader<'_>,
     lenient: bool,
@@ -148,14 +147,16 @@ pub(super) fn read_statements(
     for _ in 0..n {
         let kind = r.u8("batch statement kind")?;
         let target = match kind {
-            0 if lenient => {
-                Target::Query(as_cbutil(r.long_string("query string"), LONG_STRING_CUT)?)
-            }
-            0 => Target::Query(r.long_string("query string")?),
-            1 if lenient => {
-                Target::Prepared(as_cbutil(r.short_bytes("prepared id"), SHORT_BYTES_CUT)?)
-            }
-            1 => Target::Prepared(r.short_bytes("prepared id")?),
+            0 => Target::Query(as_cbutil(
+                lenient,
+                r.long_string("query string"),
+                LONG_STRING_CUT,
+            )?),
+            1 => Target::Prepared(as_cbutil(
+                lenient,
+                r.short_bytes("prepared id"),
+                SHORT_BYTES_CUT,
+            )?),
             other => return Err(bad_kind(other)),
         };
         let count = r.u16("value count")?;

@@ -2,7 +2,7 @@
 
 use super::{AuthResponse, Batch, Execute, Prepare, Query, Register, Request, Startup};
 use crate::frame::{Opcode, ProtocolVersion};
-use crate::wire::{DecodeError, EncodeError};
+use crate::wire::{DecodeError, EncodeError, Reader};
 
 impl Request {
     /// The opcode this request is sent with.
@@ -39,34 +39,9 @@ impl Request {
         version: ProtocolVersion,
         body: &[u8],
     ) -> Result<Request, DecodeError> {
-        Ok(match opcode {
-            Opcode::Startup => Request::Startup(Startup::decode(body)?),
-            Opcode::Options => {
-                if !body.is_empty() {
-                    return Err(DecodeError::TrailingBytes {
-                        what: "OPTIONS",
-                        remaining: body.len(),
-                    });
-                }
-                Request::Options
-            }
-            Opcode::Query => Request::Query(Query::decode(version, body)?),
-            Opcode::Prepare => Request::Prepare(Prepare::decode(version, body)?),
-            Opcode::Execute => Request::Execute(Execute::decode(version, body)?),
-            Opcode::Batch => Request::Batch(Batch::decode(version, body)?),
-            Opcode::Register => Request::Register(Register::decode(body)?),
-            Opcode::AuthResponse => Request::AuthResponse(AuthResponse::decode(body)?),
-            other => {
-                return Err(DecodeError::Invalid {
-                    what: "request opcode",
-                    detail: format!("{other:?} (0x{:02x}) is not a request", other.code()),
-                });
-            }
-        })
+        Self::decode_with(opcode, version, body, false)
     }
-}
 
-impl Request {
     /// Decodes a message body as Cassandra 4.0's server does (`Message.Decoder` never
     /// checks that a body was consumed): bytes after the message are ignored, and QUERY,
     /// EXECUTE and BATCH read their options as 4.0's `QueryOptions.Codec` does (flag bits it
@@ -78,32 +53,46 @@ impl Request {
         version: ProtocolVersion,
         body: &[u8],
     ) -> Result<Request, DecodeError> {
-        match opcode {
-            Opcode::Options => Ok(Request::Options),
-            Opcode::Query => Ok(Request::Query(Query::decode_lenient(version, body)?)),
-            Opcode::Execute => Ok(Request::Execute(Execute::decode_lenient(version, body)?)),
-            Opcode::Batch => Ok(Request::Batch(Batch::decode_lenient(version, body)?)),
-            _ => match Request::decode(opcode, version, body) {
-                // The other bodies end with a whole-body check: drop what it found extra.
-                Err(DecodeError::TrailingBytes { what, remaining })
-                    if what == opcode_name(opcode) && remaining <= body.len() =>
-                {
-                    Request::decode(opcode, version, &body[..body.len() - remaining])
-                }
-                other => other,
-            },
-        }
+        Self::decode_with(opcode, version, body, true)
+    }
+
+    fn decode_with(
+        opcode: Opcode,
+        version: ProtocolVersion,
+        body: &[u8],
+        lenient: bool,
+    ) -> Result<Request, DecodeError> {
+        Ok(match opcode {
+            Opcode::Startup => Request::Startup(Startup::decode_with(body, lenient)?),
+            Opcode::Options => {
+                finish(&Reader::new(body), "OPTIONS", lenient)?;
+                Request::Options
+            }
+            Opcode::Query => Request::Query(Query::decode_with(version, body, lenient)?),
+            Opcode::Prepare => Request::Prepare(Prepare::decode_with(version, body, lenient)?),
+            Opcode::Execute => Request::Execute(Execute::decode_with(version, body, lenient)?),
+            Opcode::Batch if lenient => Request::Batch(Batch::decode_lenient(version, body)?),
+            Opcode::Batch => Request::Batch(Batch::decode(version, body)?),
+            Opcode::Register => Request::Register(Register::decode_with(body, lenient)?),
+            Opcode::AuthResponse => {
+                Request::AuthResponse(AuthResponse::decode_with(body, lenient)?)
+            }
+            other => {
+                return Err(DecodeError::Invalid {
+                    what: "request opcode",
+                    detail: format!("{other:?} (0x{:02x}) is not a request", other.code()),
+                });
+            }
+        })
     }
 }
 
-/// The name a body's whole-body check reports (`Reader::finish`).
-fn opcode_name(opcode: Opcode) -> &'static str {
-    match opcode {
-        Opcode::Startup => "STARTUP",
-        Opcode::Register => "REGISTER",
-        Opcode::AuthResponse => "AUTH_RESPONSE",
-        Opcode::Prepare => "PREPARE",
-        _ => "",
+/// The whole-body check of the strict decoders. Cassandra 4.0's `Message.Decoder` never
+/// makes it, so lenient decoding skips it.
+pub(super) fn finish(r: &Reader<'_>, what: &'static str, lenient: bool) -> Result<(), DecodeError> {
+    match lenient {
+        true => Ok(()),
+        false => r.finish(what),
     }
 }
 

@@ -44,7 +44,7 @@ pub(crate) fn read_consistency(
 /// Reads a `[consistency]` as Cassandra 4.0's `ConsistencyLevel.fromCode` does: an unknown
 /// code is a protocol error with its message. Code 11 is 4.0's NODE_LOCAL, which this crate
 /// does not model: it stays a plain decoding error rather than claim Cassandra's wording.
-pub(crate) fn read_consistency_lenient(
+fn read_consistency_lenient(
     r: &mut Reader<'_>,
     what: &'static str,
 ) -> Result<Consistency, DecodeError> {
@@ -64,11 +64,12 @@ pub(crate) fn read_consistency_lenient(
 /// 4.0's NODE_LOCAL consistency code.
 const NODE_LOCAL_CODE: u16 = 11;
 
-/// Reads the default timestamp as 4.0's `QueryOptions.Codec` does: `Long.MIN_VALUE` means
-/// "no timestamp" inside Cassandra, so a client sending it gets a protocol error.
-pub(crate) fn read_timestamp_lenient(r: &mut Reader<'_>) -> Result<i64, DecodeError> {
+/// Reads the default timestamp; `lenient` makes 4.0's `QueryOptions.Codec` check:
+/// `Long.MIN_VALUE` means "no timestamp" inside Cassandra, so a client sending it gets a
+/// protocol error.
+fn read_timestamp(r: &mut Reader<'_>, lenient: bool) -> Result<i64, DecodeError> {
     let ts = r.i64("timestamp")?;
-    if ts == i64::MIN {
+    if lenient && ts == i64::MIN {
         return Err(DecodeError::Protocol {
             message: format!(
                 "Out of bound timestamp, must be in [{}, {}] (got {ts})",
@@ -145,9 +146,7 @@ impl QueryParameters {
 
     /// Reads the parameters in `version`'s layout.
     pub fn decode(r: &mut Reader<'_>, version: ProtocolVersion) -> Result<Self, DecodeError> {
-        let consistency = read_consistency(r, "consistency")?;
-        let flags = read_flags(r, version, known_flags(version), "query flags")?;
-        Self::decode_fields(r, consistency, flags, false)
+        Self::decode_with(r, version, false)
     }
 
     /// Reads the parameters as Cassandra 4.0's server does (`QueryOptions.Codec`): flag
@@ -159,22 +158,25 @@ impl QueryParameters {
         r: &mut Reader<'_>,
         version: ProtocolVersion,
     ) -> Result<Self, DecodeError> {
-        let consistency = read_consistency_lenient(r, "consistency")?;
-        let flags = match version {
-            ProtocolVersion::V4 => u32::from(r.u8("query flags")?),
-            ProtocolVersion::V5 => r.u32("query flags")? & known_flags(ProtocolVersion::V5),
-        };
-        Self::decode_fields(r, consistency, flags, true)
+        Self::decode_with(r, version, true)
     }
 
-    /// The fields after the flags, each present when its flag is; `lenient` reads the
-    /// serial consistency and timestamp with 4.0's checks.
-    fn decode_fields(
+    /// [`decode`](Self::decode), or [`decode_lenient`](Self::decode_lenient) if `lenient`.
+    pub(super) fn decode_with(
         r: &mut Reader<'_>,
-        consistency: Consistency,
-        flags: u32,
+        version: ProtocolVersion,
         lenient: bool,
     ) -> Result<Self, DecodeError> {
+        let read_consistency: fn(&mut Reader<'_>, &'static str) -> _ = match lenient {
+            true => read_consistency_lenient,
+            false => read_consistency,
+        };
+        let consistency = read_consistency(r, "consistency")?;
+        let flags = match (lenient, version) {
+            (false, _) => read_flags(r, version, known_flags(version), "query flags")?,
+            (true, ProtocolVersion::V4) => u32::from(r.u8("query flags")?),
+            (true, ProtocolVersion::V5) => r.u32("query flags")? & known_flags(version),
+        };
         let on = |bit: u32| flags & bit != 0;
         let values = if on(VALUES) {
             let count = r.u16("value count")?;
@@ -191,24 +193,15 @@ impl QueryParameters {
             None
         };
         let serial_consistency = on(SERIAL_CONSISTENCY)
-            .then(|| match lenient {
-                true => read_consistency_lenient(r, "serial consistency"),
-                false => read_consistency(r, "serial consistency"),
-            })
+            .then(|| read_consistency(r, "serial consistency"))
             .transpose()?;
         let timestamp = on(TIMESTAMP)
-            .then(|| match lenient {
-                true => read_timestamp_lenient(r),
-                false => r.i64("timestamp"),
-            })
+            .then(|| read_timestamp(r, lenient))
             .transpose()?;
         let keyspace = on(KEYSPACE)
             .then(|| {
                 let keyspace = r.string("keyspace").map(str::to_owned);
-                match lenient {
-                    true => as_cbutil(keyspace, SHORT_STRING_CUT),
-                    false => keyspace,
-                }
+                as_cbutil(lenient, keyspace, SHORT_STRING_CUT)
             })
             .transpose()?;
         let now_in_seconds = on(NOW_IN_SECONDS)
@@ -290,13 +283,17 @@ pub(super) const LONG_STRING_CUT: &str =
 pub(super) const SHORT_BYTES_CUT: &str =
     "Not enough bytes to read a byte array preceded by its 2 bytes length";
 
-/// A string or byte-array read as 4.0's `CBUtil` reads it: those readers catch Netty's
-/// IndexOutOfBoundsException (a body ending inside the field, or a negative length) and
-/// throw a ProtocolException with `message` instead. Other fields cut short stay
+/// A string or byte-array read, if `lenient`, as 4.0's `CBUtil` reads it: those readers
+/// catch Netty's IndexOutOfBoundsException (a body ending inside the field, or a negative
+/// length) and throw a ProtocolException with `message` instead. Other fields cut short stay
 /// [`DecodeError::Truncated`] (4.0 lets that exception through).
-pub(super) fn as_cbutil<T>(read: Result<T, DecodeError>, message: &str) -> Result<T, DecodeError> {
+pub(super) fn as_cbutil<T>(
+    lenient: bool,
+    read: Result<T, DecodeError>,
+    message: &str,
+) -> Result<T, DecodeError> {
     read.map_err(|e| match e {
-        DecodeError::Truncated { .. } | DecodeError::InvalidLength { .. } => {
+        DecodeError::Truncated { .. } | DecodeError::InvalidLength { .. } if lenient => {
             DecodeError::Protocol {
                 message: message.to_owned(),
             }

@@ -5,6 +5,7 @@
 
 use bytes::Bytes;
 
+use super::codec::finish;
 use super::params::{LONG_STRING_CUT, SHORT_BYTES_CUT, as_cbutil};
 use super::{Execute, ExecuteRef, Prepare, Query, QueryParameters, QueryRef};
 use crate::frame::ProtocolVersion;
@@ -28,19 +29,25 @@ impl Query {
 
     /// Decodes a QUERY body (the whole body must be consumed).
     pub fn decode(version: ProtocolVersion, body: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(body);
-        let query = r.long_string("query string")?.to_owned();
-        let params = QueryParameters::decode(&mut r, version)?;
-        r.finish("QUERY")?;
-        Ok(Query { query, params })
+        Self::decode_with(version, body, false)
     }
 
     /// Decodes a QUERY body as Cassandra 4.0's server does: flag bits it does not define
     /// and bytes after the body are ignored (see [`QueryParameters::decode_lenient`]).
     pub fn decode_lenient(version: ProtocolVersion, body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(version, body, true)
+    }
+
+    /// [`decode`](Self::decode), or [`decode_lenient`](Self::decode_lenient) if `lenient`.
+    pub(super) fn decode_with(
+        version: ProtocolVersion,
+        body: &[u8],
+        lenient: bool,
+    ) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
-        let query = as_cbutil(r.long_string("query string"), LONG_STRING_CUT)?.to_owned();
-        let params = QueryParameters::decode_lenient(&mut r, version)?;
+        let query = as_cbutil(lenient, r.long_string("query string"), LONG_STRING_CUT)?.to_owned();
+        let params = QueryParameters::decode_with(&mut r, version, lenient)?;
+        finish(&r, "QUERY", lenient)?;
         Ok(Query { query, params })
     }
 }
@@ -70,6 +77,15 @@ impl Prepare {
 
     /// Decodes a PREPARE body.
     pub fn decode(version: ProtocolVersion, body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(version, body, false)
+    }
+
+    /// `lenient` ignores bytes after the body (see [`finish`]).
+    pub(super) fn decode_with(
+        version: ProtocolVersion,
+        body: &[u8],
+        lenient: bool,
+    ) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
         let query = r.long_string("query string")?.to_owned();
         let keyspace = match version {
@@ -84,7 +100,7 @@ impl Prepare {
                 }
             }
         };
-        r.finish("PREPARE")?;
+        finish(&r, "PREPARE", lenient)?;
         Ok(Prepare { query, keyspace })
     }
 }
@@ -116,7 +132,8 @@ impl Execute {
         Self::decode_with(version, body, true)
     }
 
-    fn decode_with(
+    /// [`decode`](Self::decode), or [`decode_lenient`](Self::decode_lenient) if `lenient`.
+    pub(super) fn decode_with(
         version: ProtocolVersion,
         body: &[u8],
         lenient: bool,
@@ -124,28 +141,15 @@ impl Execute {
         let mut r = Reader::new(body);
         // Read leniently, a cut id fails with 4.0's `CBUtil.readBytes` message.
         let mut short_bytes = |what| {
-            let read = r.short_bytes(what);
-            match lenient {
-                true => as_cbutil(read, SHORT_BYTES_CUT),
-                false => read,
-            }
-            .map(Bytes::copy_from_slice)
+            as_cbutil(lenient, r.short_bytes(what), SHORT_BYTES_CUT).map(Bytes::copy_from_slice)
         };
         let id = short_bytes("prepared id")?;
         let result_metadata_id = match version {
             ProtocolVersion::V4 => None,
             ProtocolVersion::V5 => Some(short_bytes("result metadata id")?),
         };
-        if lenient {
-            let params = QueryParameters::decode_lenient(&mut r, version)?;
-            return Ok(Execute {
-                id,
-                result_metadata_id,
-                params,
-            });
-        }
-        let params = QueryParameters::decode(&mut r, version)?;
-        r.finish("EXECUTE")?;
+        let params = QueryParameters::decode_with(&mut r, version, lenient)?;
+        finish(&r, "EXECUTE", lenient)?;
         Ok(Execute {
             id,
             result_metadata_id,

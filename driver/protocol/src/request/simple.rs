@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 
+use super::codec::finish;
 use super::{AuthResponse, Register, Startup};
 use crate::wire::{DecodeError, EncodeError, Reader, put_bytes, put_string_list, put_string_map};
 
@@ -22,9 +23,14 @@ impl Startup {
 
     /// Decodes a STARTUP body.
     pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(body, false)
+    }
+
+    /// `lenient` ignores bytes after the body (see [`finish`]).
+    pub(super) fn decode_with(body: &[u8], lenient: bool) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
         let options = r.string_map("STARTUP options")?;
-        r.finish("STARTUP")?;
+        finish(&r, "STARTUP", lenient)?;
         Ok(Startup { options })
     }
 }
@@ -37,9 +43,14 @@ impl Register {
 
     /// Decodes a REGISTER body.
     pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(body, false)
+    }
+
+    /// `lenient` ignores bytes after the body (see [`finish`]).
+    pub(super) fn decode_with(body: &[u8], lenient: bool) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
         let events = r.string_list("REGISTER events")?;
-        r.finish("REGISTER")?;
+        finish(&r, "REGISTER", lenient)?;
         Ok(Register { events })
     }
 }
@@ -52,9 +63,14 @@ impl AuthResponse {
 
     /// Decodes an AUTH_RESPONSE body.
     pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(body, false)
+    }
+
+    /// `lenient` ignores bytes after the body (see [`finish`]).
+    pub(super) fn decode_with(body: &[u8], lenient: bool) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
         let token = r.bytes("SASL token")?.map(Bytes::copy_from_slice);
-        r.finish("AUTH_RESPONSE")?;
+        finish(&r, "AUTH_RESPONSE", lenient)?;
         Ok(AuthResponse { token })
     }
 }
