@@ -301,12 +301,18 @@ fn run_children(
     for (w, binds) in children {
         targets.push((w.timestamp(binds, ts)?, w.targets(binds)?));
     }
-    // The size of the batch's mutations, taken from the statements before they are applied
-    // (list discards depend on the current elements).
+    // The partitions the batch updates; then, for a batch of several mutations (the only
+    // kind Cassandra checks), the size of its writes, taken from the statements before they
+    // are applied (list discards depend on the current elements).
     let mut sizes = BatchSize::default();
-    for ((w, binds), (child_ts, (keys, target))) in children.iter().zip(targets.iter()) {
-        let data = w.table.runtime.lock();
-        sizes.record(w, binds, &data, keys, target, *child_ts, now);
+    for ((w, _), (_, (keys, _))) in children.iter().zip(targets.iter()) {
+        sizes.partitions(&w.table, keys);
+    }
+    if sizes.mutations() > 1 {
+        for ((w, binds), (child_ts, (keys, target))) in children.iter().zip(targets.iter()) {
+            let data = w.table.runtime.lock();
+            sizes.record(w, binds, &data, keys, target, *child_ts, now);
+        }
     }
     // Each child's writes are logged (per child: children may be on different tables), so a
     // child refused part-way takes back the children before it, as Cassandra, which builds

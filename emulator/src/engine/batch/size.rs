@@ -158,8 +158,8 @@ impl PartitionSize {
 
 /// The partition updates of a batch, keyed by (keyspace, table, partition key).
 #[derive(Debug, Default)]
-pub(crate) struct BatchSize {
-    updates: BTreeMap<(String, String, Bytes), PartitionSize>,
+pub(crate) struct BatchSize<'t> {
+    updates: BTreeMap<(&'t str, &'t str, Bytes), PartitionSize>,
     /// Fresh list element paths so far.
     fresh: usize,
 }
@@ -172,13 +172,23 @@ struct Ctx<'a> {
     now: i64,
 }
 
-impl BatchSize {
+impl<'t> BatchSize<'t> {
+    /// Notes the partitions one statement updates: enough for [`BatchSize::mutations`],
+    /// [`BatchSize::partition_keys`] and [`BatchSize::tables`], without sizing anything.
+    pub fn partitions(&mut self, table: &'t Table, keys: &[Bytes]) {
+        for key in keys {
+            self.updates
+                .entry((table.keyspace(), table.name(), key.clone()))
+                .or_default();
+        }
+    }
+
     /// Adds one statement's writes to `keys`. Values that do not evaluate add nothing: the
     /// statement itself is refused when it is applied.
     #[allow(clippy::too_many_arguments)]
     pub fn record(
         &mut self,
-        w: &WritePlan,
+        w: &'t WritePlan,
         binds: &Binds<'_>,
         data: &TableData,
         keys: &[Bytes],
@@ -203,11 +213,7 @@ impl BatchSize {
             let mut fresh = self.fresh;
             let update = self
                 .updates
-                .entry((
-                    table.keyspace().to_owned(),
-                    table.name().to_owned(),
-                    key.clone(),
-                ))
+                .entry((table.keyspace(), table.name(), key.clone()))
                 .or_default();
             let rows = match target {
                 Target::Partition | Target::Ranges(_) => continue,
