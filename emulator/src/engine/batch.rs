@@ -148,8 +148,7 @@ fn validate_attributes(b: &BatchPlan) -> Result<(), ServerError> {
 /// conditional batch) a single table.
 pub(crate) fn validate_plan(b: &BatchPlan) -> Result<(), ServerError> {
     validate_attributes(b)?;
-    let plans: Vec<&WritePlan> = b.children.iter().collect();
-    counter_mix(b.kind, &plans)?;
+    counter_mix(b.kind, &b.children)?;
     if b.children.iter().any(|w| w.condition.is_some()) {
         if let Some(first) = b.children.first() {
             if b.children
@@ -164,18 +163,19 @@ pub(crate) fn validate_plan(b: &BatchPlan) -> Result<(), ServerError> {
 }
 
 /// `BatchStatement.validate` checks the counter mix in this order.
-fn validate_kind(
+fn counter_mix<'a>(
     kind: BatchKind,
-    children: &[(&WritePlan, &Binds<'_>)],
+    plans: impl IntoIterator<Item = &'a WritePlan>,
 ) -> Result<(), ServerError> {
-    let plans: Vec<&WritePlan> = children.iter().map(|(w, _)| *w).collect();
-    counter_mix(kind, &plans)
-}
-
-fn counter_mix(kind: BatchKind, plans: &[&WritePlan]) -> Result<(), ServerError> {
-    let counters = plans.iter().filter(|w| w.table.def.is_counter).count();
-    let mixed = counters > 0 && counters != plans.len();
-    if kind == BatchKind::Counter && counters != plans.len() {
+    let (mut counters, mut total) = (0, 0);
+    for w in plans {
+        total += 1;
+        if w.table.def.is_counter {
+            counters += 1;
+        }
+    }
+    let mixed = counters > 0 && counters != total;
+    if kind == BatchKind::Counter && counters != total {
         return Err(invalid(
             "Cannot include non-counter statement in a counter batch",
         ));
@@ -210,7 +210,7 @@ fn run_children(
         .map(|((w, b), r)| (r.as_ref().unwrap_or(w), *b))
         .collect();
     let children = children.as_slice();
-    validate_kind(kind, children)?;
+    counter_mix(kind, children.iter().map(|(w, _)| *w))?;
     super::system::check_virtual_batch(
         kind == BatchKind::Logged,
         children.iter().map(|(w, _)| *w),
