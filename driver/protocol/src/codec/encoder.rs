@@ -102,21 +102,18 @@ impl FrameEncoder {
         self.alias = None;
     }
 
-    /// `frame` with its header rewritten by the alias, if one applies.
-    fn aliased<'a>(&self, frame: &'a [u8]) -> Result<Cow<'a, [u8]>, FrameError> {
-        let Some(alias) = self.alias else {
-            return Ok(Cow::Borrowed(frame));
+    /// `frame` (whose checked `header` is given) with its header rewritten by the alias,
+    /// if one applies.
+    fn aliased<'a>(&self, header: &FrameHeader, frame: &'a [u8]) -> Cow<'a, [u8]> {
+        let Some(alias) = self.alias.filter(|a| a.version == header.version) else {
+            return Cow::Borrowed(frame);
         };
-        let header = check_frame(frame)?;
-        if header.version != alias.version {
-            return Ok(Cow::Borrowed(frame));
-        }
         let mut owned = frame.to_vec();
         if let Some(head) = owned.get_mut(..2) {
             head[0] = (head[0] & 0x80) | alias.wire;
             head[1] |= alias.flags;
         }
-        Ok(Cow::Owned(owned))
+        Cow::Owned(owned)
     }
 
     /// Appends one frame.
@@ -137,9 +134,8 @@ impl FrameEncoder {
         };
         let mut pending: Vec<u8> = Vec::new();
         for frame in frames {
-            check_frame(frame)?;
-            let frame = self.aliased(frame)?;
-            let frame = &*frame;
+            let header = check_frame(frame)?;
+            let frame = &*self.aliased(&header, frame);
             if frame.len() > MAX_PAYLOAD {
                 if !pending.is_empty() {
                     encode_segment(&pending, true, lz4, out)?;
@@ -226,7 +222,7 @@ impl FrameEncoder {
 
     fn encode_plain(&self, frame: &[u8], out: &mut BytesMut) -> Result<(), FrameError> {
         let header = check_frame(frame)?;
-        let frame = &*self.aliased(frame)?;
+        let frame = &*self.aliased(&header, frame);
         let Some(compression) = self.compression else {
             out.extend_from_slice(frame);
             return Ok(());
