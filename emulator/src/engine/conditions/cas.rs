@@ -155,12 +155,7 @@ impl<'a> CasRequest<'a> {
                 Some(ck) => view.row(ck),
                 None => view.static_row(),
             };
-            let holds = match &check.cond {
-                CondPlan::NotExists => row.is_none(),
-                CondPlan::Exists => row.is_some(),
-                cond => cond.holds(table, row.as_ref(), check.binds)?,
-            };
-            if !holds {
+            if !check.cond.holds(table, row.as_ref(), check.binds)? {
                 applied = false;
                 break;
             }
