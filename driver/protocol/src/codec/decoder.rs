@@ -133,13 +133,15 @@ impl FrameDecoder {
         }
     }
 
-    fn header(&self, bytes: &[u8]) -> Result<Option<FrameHeader>, FrameError> {
+    /// The header at the start of `bytes`, with the version number it carries on the wire.
+    fn header(&self, bytes: &[u8]) -> Result<Option<(FrameHeader, u8)>, FrameError> {
         let Some(head) = bytes.first_chunk::<HEADER_LEN>() else {
             return Ok(None);
         };
         let mut head = *head;
-        if let Some((wire, version)) = self.alias {
-            if head[0] & 0x7f == wire {
+        let wire = head[0] & 0x7f;
+        if let Some((aliased, version)) = self.alias {
+            if wire == aliased {
                 head[0] = (head[0] & 0x80) | version.number();
             }
         }
@@ -150,18 +152,17 @@ impl FrameDecoder {
                 max: self.max_frame_size,
             });
         }
-        Ok(Some(header))
+        Ok(Some((header, wire)))
     }
 
     fn decode_plain(&mut self, src: &mut BytesMut) -> Result<Option<Frame>, FrameError> {
-        let Some(header) = self.header(src)? else {
+        let Some((header, wire)) = self.header(src)? else {
             return Ok(None);
         };
         let total = HEADER_LEN + header.length as usize;
         if src.len() < total {
             return Ok(None);
         }
-        let wire = src.first().map_or(0, |b| b & 0x7f);
         let mut frame = src.split_to(total);
         let body = frame.split_off(HEADER_LEN).freeze();
         let body = if header.flags.contains(FrameFlags::COMPRESSION) {
@@ -201,7 +202,7 @@ impl FrameDecoder {
             });
         }
         while !rest.is_empty() {
-            let header = self.header(&rest)?.ok_or(FrameError::MalformedSegment {
+            let (header, wire) = self.header(&rest)?.ok_or(FrameError::MalformedSegment {
                 detail: "partial frame header in a self-contained segment",
             })?;
             Self::uncompressed(&header)?;
@@ -211,7 +212,6 @@ impl FrameDecoder {
                     detail: "partial frame in a self-contained segment",
                 });
             }
-            let wire = rest.first().map_or(0, |b| b & 0x7f);
             let mut frame = rest.split_to(total);
             let body = frame.split_off(HEADER_LEN);
             let first = self.ready.is_empty();
@@ -222,7 +222,7 @@ impl FrameDecoder {
 
     fn add_partial(&mut self, payload: &[u8]) -> Result<(), FrameError> {
         self.partial.extend_from_slice(payload);
-        let Some(header) = self.header(&self.partial)? else {
+        let Some((header, wire)) = self.header(&self.partial)? else {
             return Ok(());
         };
         Self::uncompressed(&header)?;
@@ -236,7 +236,6 @@ impl FrameDecoder {
             });
         }
         let mut frame = Bytes::from(std::mem::take(&mut self.partial));
-        let wire = frame.first().map_or(0, |b| b & 0x7f);
         let body = frame.split_off(HEADER_LEN);
         self.ready.push_back((Frame { header, body }, wire, true));
         Ok(())
