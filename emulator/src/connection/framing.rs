@@ -30,25 +30,32 @@ pub(crate) struct Frame {
 impl Frame {
     /// Decodes the message and its envelope (custom payload, tracing flag), as leniently as
     /// 4.0's `Message.Decoder`: bytes after the message and query flag bits 4.0 does not
-    /// define are ignored. A QUERY at 4.0's NODE_LOCAL consistency (see
-    /// [`is_node_local`](Self::is_node_local)) decodes with ONE in its place.
-    pub(crate) fn decode(&self) -> Result<RequestFrame, DecodeError> {
-        match self.node_local_at() {
-            Some(at) => {
-                let mut body = self.body.to_vec();
-                if let Some(code) = body.get_mut(at..at + 2) {
-                    code.copy_from_slice(&1u16.to_be_bytes());
-                }
-                RequestFrame::decode_lenient(&self.header, &body)
+    /// define are ignored. A QUERY at 4.0's NODE_LOCAL consistency, which 4.0 decodes (the
+    /// driver's `Consistency` has no such level), decodes with ONE in its place and comes
+    /// back flagged.
+    pub(crate) fn decode(&self) -> Result<Decoded, DecodeError> {
+        let error = match RequestFrame::decode_lenient(&self.header, &self.body) {
+            Ok(frame) => {
+                return Ok(Decoded {
+                    frame,
+                    node_local: false,
+                });
             }
-            None => RequestFrame::decode_lenient(&self.header, &self.body),
+            Err(e) => e,
+        };
+        // The codec refuses code 0x000B: only then is the raw code worth looking for, so
+        // well-formed requests are parsed once.
+        let Some(at) = self.node_local_at() else {
+            return Err(error);
+        };
+        let mut body = self.body.to_vec();
+        if let Some(code) = body.get_mut(at..at + 2) {
+            code.copy_from_slice(&1u16.to_be_bytes());
         }
-    }
-
-    /// Whether this is a QUERY at consistency 0x000B, 4.0's NODE_LOCAL: 4.0 decodes it (the
-    /// driver's `Consistency` has no such level, so the emulator reads the raw code).
-    pub(crate) fn is_node_local(&self) -> bool {
-        self.node_local_at().is_some()
+        Ok(Decoded {
+            frame: RequestFrame::decode_lenient(&self.header, &body)?,
+            node_local: true,
+        })
     }
 
     /// Where a QUERY's consistency sits in the body when it is NODE_LOCAL's code.
@@ -64,6 +71,14 @@ impl Frame {
         let at = self.body.len() - r.remaining();
         (r.u16("consistency").ok()? == NODE_LOCAL).then_some(at)
     }
+}
+
+/// A decoded request.
+#[derive(Debug)]
+pub(crate) struct Decoded {
+    pub frame: RequestFrame,
+    /// A QUERY at consistency 0x000B, 4.0's NODE_LOCAL (decoded with ONE in its place).
+    pub node_local: bool,
 }
 
 /// 4.0's `ConsistencyLevel.NODE_LOCAL` code.

@@ -170,9 +170,9 @@ fn node_local_queries_are_read_with_one_in_its_place() {
             header,
             body: body.into(),
         };
-        assert!(frame.is_node_local());
         let decoded = frame.decode().expect("decodes");
-        let Request::Query(q) = decoded.request else {
+        assert!(decoded.node_local);
+        let Request::Query(q) = decoded.frame.request else {
             panic!("a query");
         };
         assert_eq!(q.params.consistency, Consistency::One);

@@ -259,11 +259,11 @@ impl Connection {
                 .write(frame.header.version, &reply, &mut self.out);
             return;
         }
-        let request = match frame.decode() {
-            Ok(request) => {
+        let decoded = match frame.decode() {
+            Ok(decoded) => {
                 // 4.0 resets its count once a message is decoded and handed on.
                 self.segment_errors = 0;
-                request
+                decoded
             }
             Err(DecodeError::Protocol { message }) => {
                 // A check 4.0's codecs make while reading a body (unknown consistency code,
@@ -318,7 +318,8 @@ impl Connection {
                 return;
             }
         };
-        if frame.is_node_local() {
+        let request = decoded.frame;
+        if decoded.node_local {
             let reply = error_reply(frame.header.stream, dispatcher.refuse_node_local(&request));
             self.writer
                 .write(frame.header.version, &reply, &mut self.out);
