@@ -162,12 +162,9 @@ impl Dispatcher {
             },
             Request::AuthResponse(auth) => {
                 let token = auth.token.as_deref().unwrap_or_default();
-                let verified = match self.shared.credentials.as_ref().map(|c| c.verify(token)) {
-                    Some(Ok(user)) => Ok(Some(user)),
-                    None => Ok(None),
-                    Some(Err(e)) => Err(e),
-                };
-                match verified {
+                // No user without authentication.
+                let verified = self.shared.credentials.as_ref().map(|c| c.verify(token));
+                match verified.transpose() {
                     Ok(user) => {
                         self.stage = Stage::Ready;
                         self.registration.update(|info| {
