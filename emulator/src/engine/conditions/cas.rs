@@ -207,18 +207,11 @@ impl<'a> CasRequest<'a> {
                     .find(|r| live(r)),
             );
         } else {
-            for ck in named {
-                let key = ClusteringKey {
-                    parts: ck.clone(),
-                    layout: view.data.layout.clone(),
-                };
-                if let Some((k, row)) = p.rows.get_key_value(&key) {
-                    let r = view.row_ref(&k.parts, Some(row));
-                    if live(&r) {
-                        rows.push(r);
-                    }
-                }
-            }
+            rows.extend(
+                named
+                    .into_iter()
+                    .filter_map(|ck| view.stored(ck).filter(live)),
+            );
         }
         let values = |r: &RowRef<'_>| -> Vec<Option<Bytes>> {
             (0..table.cols.len())
@@ -267,16 +260,21 @@ impl<'a> View<'a> {
         }
     }
 
-    /// The row at `ck`, if live.
-    fn row(&self, ck: &[Bytes]) -> Option<RowRef<'a>> {
+    /// The row stored at `ck`, live or not.
+    fn stored(&self, ck: &[Bytes]) -> Option<RowRef<'a>> {
         let p = self.partition?;
         let key = ClusteringKey {
             parts: ck.to_vec(),
             layout: self.data.layout.clone(),
         };
         let (k, row) = p.rows.get_key_value(&key)?;
-        let r = self.row_ref(&k.parts, Some(row));
-        row.is_live(r.outer, self.now).then_some(r)
+        Some(self.row_ref(&k.parts, Some(row)))
+    }
+
+    /// The row at `ck`, if live.
+    fn row(&self, ck: &[Bytes]) -> Option<RowRef<'a>> {
+        self.stored(ck)
+            .filter(|r| r.row.is_some_and(|row| row.is_live(r.outer, self.now)))
     }
 
     /// The static row, if live.
