@@ -13,21 +13,22 @@ from cassandra import InvalidRequest
 from cassandra.protocol import SyntaxException
 
 LONG_MIN = -(2**63)
+OUT_OF_BOUND_TIMESTAMP = "Out of bound timestamp, must be in [-9223372036854775807, 9223372036854775807]"
+
+
+def refused(session, cql, message, kind=InvalidRequest, params=None):
+    with pytest.raises(kind) as err:
+        session.execute(cql, params)
+    assert message in str(err.value)
 
 
 def test_using_timestamp_long_min_is_refused(session, ks):
     session.execute("CREATE TABLE ts (k int PRIMARY KEY, v int)")
-    message = "Out of bound timestamp, must be in [-9223372036854775807, 9223372036854775807]"
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(f"INSERT INTO ts (k, v) VALUES (1, 1) USING TIMESTAMP {LONG_MIN}")
-    assert message in str(err.value)
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(f"UPDATE ts USING TIMESTAMP {LONG_MIN} SET v = 2 WHERE k = 1")
-    assert message in str(err.value)
+    message = OUT_OF_BOUND_TIMESTAMP
+    refused(session, f"INSERT INTO ts (k, v) VALUES (1, 1) USING TIMESTAMP {LONG_MIN}", message)
+    refused(session, f"UPDATE ts USING TIMESTAMP {LONG_MIN} SET v = 2 WHERE k = 1", message)
     prepared = session.prepare("INSERT INTO ts (k, v) VALUES (?, ?) USING TIMESTAMP ?")
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(prepared, (1, 1, LONG_MIN))
-    assert message in str(err.value)
+    refused(session, prepared, message, params=(1, 1, LONG_MIN))
     assert session.execute("SELECT * FROM ts").one() is None
     # One above is the smallest timestamp a write may carry.
     session.execute(f"INSERT INTO ts (k, v) VALUES (1, 1) USING TIMESTAMP {LONG_MIN + 1}")
@@ -37,13 +38,17 @@ def test_using_timestamp_long_min_is_refused(session, ks):
 
 def test_odd_length_hex_literal_is_refused(session, ks):
     session.execute("CREATE TABLE blobs (k int PRIMARY KEY, b blob, i int)")
-    with pytest.raises(InvalidRequest) as err:
-        session.execute("INSERT INTO blobs (k, b) VALUES (1, 0x123)")
-    assert "cannot parse '123' as hex bytes" in str(err.value)
+    refused(
+        session,
+        "INSERT INTO blobs (k, b) VALUES (1, 0x123)",
+        "cannot parse '123' as hex bytes",
+    )
     # The kind check comes first, and shows the literal as written.
-    with pytest.raises(InvalidRequest) as err:
-        session.execute("INSERT INTO blobs (k, i) VALUES (1, 0x123)")
-    assert 'Invalid HEX constant (0x123) for "i" of type int' in str(err.value)
+    refused(
+        session,
+        "INSERT INTO blobs (k, i) VALUES (1, 0x123)",
+        'Invalid HEX constant (0x123) for "i" of type int',
+    )
     assert session.execute("SELECT * FROM blobs").one() is None
     session.execute("INSERT INTO blobs (k, b) VALUES (1, 0x0123)")
     session.execute("INSERT INTO blobs (k, b) VALUES (2, 0x)")
@@ -58,21 +63,21 @@ def test_date_literal_range(session, ks):
     session.execute("INSERT INTO dates (k, d) VALUES (2, '+5881580-07-11')")
     assert session.execute("SELECT d FROM dates WHERE k = 1").one().d.days_from_epoch == -(2**31)
     assert session.execute("SELECT d FROM dates WHERE k = 2").one().d.days_from_epoch == 2**31 - 1
-    with pytest.raises(InvalidRequest) as err:
-        session.execute("INSERT INTO dates (k, d) VALUES (3, '-5877641-06-22')")
-    assert (
-        "Input date -5877641-06-22 is less than min supported date -5877641-06-23T00:00Z"
-        in str(err.value)
+    refused(
+        session,
+        "INSERT INTO dates (k, d) VALUES (3, '-5877641-06-22')",
+        "Input date -5877641-06-22 is less than min supported date -5877641-06-23T00:00Z",
     )
-    with pytest.raises(InvalidRequest) as err:
-        session.execute("INSERT INTO dates (k, d) VALUES (3, '+5881580-07-12')")
-    assert (
-        "Input date +5881580-07-12 is greater than max supported date +5881580-07-11T00:00Z"
-        in str(err.value)
+    refused(
+        session,
+        "INSERT INTO dates (k, d) VALUES (3, '+5881580-07-12')",
+        "Input date +5881580-07-12 is greater than max supported date +5881580-07-11T00:00Z",
     )
-    with pytest.raises(InvalidRequest) as err:
-        session.execute("INSERT INTO dates (k, d) VALUES (3, '5881580-07-11')")
-    assert "Unable to coerce '5881580-07-11' to a formatted date (long)" in str(err.value)
+    refused(
+        session,
+        "INSERT INTO dates (k, d) VALUES (3, '5881580-07-11')",
+        "Unable to coerce '5881580-07-11' to a formatted date (long)",
+    )
     assert session.execute("SELECT * FROM dates WHERE k = 3").one() is None
 
 
@@ -100,10 +105,9 @@ def test_float_literal_beyond_double_fails_parsing(session, ks, column):
     session.execute("CREATE TABLE IF NOT EXISTS floats (k int PRIMARY KEY, x double, f float)")
     for literal in ("1e400", "-1e400"):
         statement = f"INSERT INTO floats (k, {column}) VALUES (1, {literal})"
-        with pytest.raises(SyntaxException) as err:
-            session.execute(statement)
         # The JDK's NumberFormatException message follows (Java 11: "Character I is ...").
-        assert f"Failed parsing statement: [{statement}] reason: NumberFormatException" in str(err.value)
+        message = f"Failed parsing statement: [{statement}] reason: NumberFormatException"
+        refused(session, statement, message, kind=SyntaxException)
     assert session.execute("SELECT * FROM floats").one() is None
     # Within a double's range a float column rounds to infinity, a double column keeps it.
     session.execute(f"INSERT INTO floats (k, {column}) VALUES (1, 1e300)")
@@ -187,12 +191,16 @@ def test_hex_literals_keep_their_text_as_written(session, ks):
     # Constants.Literal keeps a hex constant's text: messages and selection column names show
     # the digits (and the prefix) in the case they were typed.
     session.execute("CREATE TABLE hexcase (k int PRIMARY KEY, b blob, i int)")
-    with pytest.raises(InvalidRequest) as err:
-        session.execute("INSERT INTO hexcase (k, i) VALUES (1, 0xCAfe)")
-    assert 'Invalid HEX constant (0xCAfe) for "i" of type int' in str(err.value)
-    with pytest.raises(InvalidRequest) as err:
-        session.execute("INSERT INTO hexcase (k, i) VALUES (1, 0XaB)")
-    assert 'Invalid HEX constant (0XaB) for "i" of type int' in str(err.value)
+    refused(
+        session,
+        "INSERT INTO hexcase (k, i) VALUES (1, 0xCAfe)",
+        'Invalid HEX constant (0xCAfe) for "i" of type int',
+    )
+    refused(
+        session,
+        "INSERT INTO hexcase (k, i) VALUES (1, 0XaB)",
+        'Invalid HEX constant (0XaB) for "i" of type int',
+    )
     # The value stored does not depend on the case.
     session.execute("INSERT INTO hexcase (k, b) VALUES (1, 0xCAfe00FF)")
     assert session.execute("SELECT b FROM hexcase WHERE k = 1").one().b == b"\xca\xfe\x00\xff"
@@ -206,31 +214,25 @@ def test_ttl_is_checked_before_the_timestamp_bound(session, ks):
     # only then does UpdateParameters refuse Long.MIN_VALUE: the TTL's error wins.
     session.execute("CREATE TABLE ttlts (k int PRIMARY KEY, v int)")
     ttl_message = "A TTL must be greater or equal to 0, but was -1"
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(
-            f"INSERT INTO ttlts (k, v) VALUES (1, 1) USING TTL -1 AND TIMESTAMP {LONG_MIN}"
-        )
-    assert ttl_message in str(err.value)
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(f"UPDATE ttlts USING TIMESTAMP {LONG_MIN} AND TTL -1 SET v = 2 WHERE k = 1")
-    assert ttl_message in str(err.value)
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(
-            f"UPDATE ttlts USING TTL 630720001 AND TIMESTAMP {LONG_MIN} SET v = 2 WHERE k = 1"
-        )
-    assert "ttl is too large. requested (630720001) maximum (630720000)" in str(err.value)
-    prepared = session.prepare("INSERT INTO ttlts (k, v) VALUES (?, ?) USING TTL ? AND TIMESTAMP ?")
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(prepared, (1, 1, -1, LONG_MIN))
-    assert ttl_message in str(err.value)
-    # A null timestamp is refused while it is read, before the TTL is looked at.
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(prepared, (1, 1, -1, None))
-    assert "Invalid null value of timestamp" in str(err.value)
-    # A valid TTL leaves the timestamp's own error.
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(prepared, (1, 1, 10, LONG_MIN))
-    assert "Out of bound timestamp, must be in [-9223372036854775807, 9223372036854775807]" in str(
-        err.value
+    refused(
+        session,
+        f"INSERT INTO ttlts (k, v) VALUES (1, 1) USING TTL -1 AND TIMESTAMP {LONG_MIN}",
+        ttl_message,
     )
+    refused(
+        session,
+        f"UPDATE ttlts USING TIMESTAMP {LONG_MIN} AND TTL -1 SET v = 2 WHERE k = 1",
+        ttl_message,
+    )
+    refused(
+        session,
+        f"UPDATE ttlts USING TTL 630720001 AND TIMESTAMP {LONG_MIN} SET v = 2 WHERE k = 1",
+        "ttl is too large. requested (630720001) maximum (630720000)",
+    )
+    prepared = session.prepare("INSERT INTO ttlts (k, v) VALUES (?, ?) USING TTL ? AND TIMESTAMP ?")
+    refused(session, prepared, ttl_message, params=(1, 1, -1, LONG_MIN))
+    # A null timestamp is refused while it is read, before the TTL is looked at.
+    refused(session, prepared, "Invalid null value of timestamp", params=(1, 1, -1, None))
+    # A valid TTL leaves the timestamp's own error.
+    refused(session, prepared, OUT_OF_BOUND_TIMESTAMP, params=(1, 1, 10, LONG_MIN))
     assert session.execute("SELECT * FROM ttlts").one() is None
