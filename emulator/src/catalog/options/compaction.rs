@@ -155,7 +155,7 @@ fn validate(
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_map as map;
+    use super::super::string_map as map;
     use super::*;
 
     #[test]

@@ -157,7 +157,7 @@ fn check_ratio(chunk_kb: i64, ratio: f64) -> Result<(), ServerError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_map as map;
+    use super::super::string_map as map;
     use super::*;
 
     #[test]

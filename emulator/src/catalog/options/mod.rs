@@ -56,6 +56,7 @@ pub struct TableOptions {
     pub speculative_retry: String,
 }
 
+/// An option map from pairs (the defaults here, and the option modules' tests).
 fn string_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
         .iter()
@@ -312,13 +313,4 @@ fn int(name: &str, value: &OptionValue) -> Result<i32, ServerError> {
     t.trim()
         .parse()
         .map_err(|_| syntax(format!("Invalid integer value {t} for '{name}'")))
-}
-
-/// An option map from pairs, for the option modules' tests.
-#[cfg(test)]
-fn test_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }

@@ -223,7 +223,7 @@ fn non_negative_long(options: &Options, key: &str) -> Result<(), ServerError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::test_map as map;
+    use super::super::super::string_map as map;
     use super::*;
 
     fn message(strategy: &str, pairs: &[(&str, &str)]) -> String {
