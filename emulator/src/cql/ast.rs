@@ -171,6 +171,23 @@ pub enum Literal {
     Duration(String),
 }
 
+impl Literal {
+    /// The constant as written, as Cassandra's `Constants.Literal.getRawText` keeps it (a
+    /// string unescaped and unquoted): what messages show between parentheses and what a
+    /// string-valued property stores.
+    pub(crate) fn raw_text(&self) -> String {
+        match self {
+            Literal::Null => "null".to_owned(),
+            Literal::Bool(b) => b.to_string(),
+            Literal::Integer(s) | Literal::Float(s) | Literal::String(s) | Literal::Duration(s) => {
+                s.clone()
+            }
+            Literal::Blob(_, text) | Literal::OddHexBlob(text) => text.clone(),
+            Literal::Uuid(u) => u.to_string(),
+        }
+    }
+}
+
 /// A bind marker (`?` or `:name`). Markers are numbered in order of appearance in the
 /// statement, starting at 0; a named marker also carries its name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

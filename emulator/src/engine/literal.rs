@@ -35,19 +35,6 @@ fn kind_name(lit: &Literal) -> &'static str {
     }
 }
 
-/// The literal as written (what Cassandra shows between parentheses).
-pub(crate) fn text(lit: &Literal) -> String {
-    match lit {
-        Literal::Null => "null".to_owned(),
-        Literal::Bool(b) => b.to_string(),
-        Literal::Integer(s) | Literal::Float(s) | Literal::String(s) | Literal::Duration(s) => {
-            s.clone()
-        }
-        Literal::Blob(_, text) | Literal::OddHexBlob(text) => text.clone(),
-        Literal::Uuid(u) => u.to_string(),
-    }
-}
-
 fn assignable(lit: &Literal, typ: &ColumnType) -> bool {
     use ColumnType as T;
     match (lit, typ) {
@@ -90,7 +77,7 @@ pub(crate) fn serialize(lit: &Literal, name: &str, typ: &ColumnType) -> Result<B
         return Err(invalid(format!(
             "Invalid {} constant ({}) for \"{name}\" of type {}",
             kind_name(lit),
-            text(lit),
+            lit.raw_text(),
             cql_type_name(typ)
         )));
     }
@@ -119,7 +106,7 @@ fn unable(what: &str, s: &str) -> ServerError {
 /// `AbstractType.fromString` for the native types.
 fn from_string(lit: &Literal, typ: &ColumnType) -> Result<Bytes, ServerError> {
     use ColumnType as T;
-    let s = text(lit);
+    let s = lit.raw_text();
     let s = s.as_str();
     let b = |v: &[u8]| Ok(Bytes::copy_from_slice(v));
     match typ {

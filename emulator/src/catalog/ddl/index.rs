@@ -13,7 +13,6 @@ use super::super::model::{ColumnDef, ColumnKind, IndexClass, IndexDef, IndexTarg
 use super::super::render::quote_ident;
 use super::super::types::references_duration;
 use super::super::{Catalog, DdlOutcome, keyspace_of};
-use super::keyspace::literal_text;
 use super::sai;
 use super::{Perm, authorize, ensure_modifiable, table_change};
 
@@ -83,7 +82,7 @@ pub(super) fn create(
     let options: BTreeMap<String, String> = if matches!(class, IndexClass::Custom(_)) {
         stmt.options
             .iter()
-            .map(|(k, v)| (literal_text(k), literal_text(v)))
+            .map(|(k, v)| (k.raw_text(), v.raw_text()))
             .collect()
     } else {
         BTreeMap::new()
@@ -136,7 +135,7 @@ fn validate_attributes(stmt: &CreateIndex) -> Result<(), ServerError> {
     if stmt
         .options
         .iter()
-        .any(|(k, _)| literal_text(k) == "class_name")
+        .any(|(k, _)| k.raw_text() == "class_name")
     {
         return Err(invalid("Cannot specify class_name as a CUSTOM option"));
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use cassia_protocol::response::{SchemaChangeType, ServerError};
 
-use crate::cql::ast::{AlterKeyspace, CreateKeyspace, Literal, OptionValue};
+use crate::cql::ast::{AlterKeyspace, CreateKeyspace, OptionValue};
 
 use super::super::errors::{config, invalid, keyspace_exists, syntax};
 use super::super::model::{KeyspaceDef, KeyspaceKind};
@@ -147,13 +147,13 @@ impl KeyspaceAttrs {
                     };
                     let mut map = BTreeMap::new();
                     for (k, v) in entries {
-                        map.insert(literal_text(k), literal_text(v));
+                        map.insert(k.raw_text(), v.raw_text());
                     }
                     attrs.replication = Some(map);
                 }
                 "durable_writes" => {
                     let text = match value {
-                        OptionValue::Literal(l) => literal_text(l),
+                        OptionValue::Literal(l) => l.raw_text(),
                         OptionValue::Identifier(i) => i.clone(),
                         OptionValue::Map(_) => {
                             return Err(syntax(format!(
@@ -173,19 +173,6 @@ impl KeyspaceAttrs {
 /// Cassandra's `Boolean.parseBoolean`-like reading of a property (`true`/`yes`/`1`).
 pub(crate) fn parse_bool(text: &str) -> bool {
     matches!(text.to_ascii_lowercase().as_str(), "true" | "yes" | "1")
-}
-
-/// A constant as the text Cassandra keeps for a string-valued property.
-pub(crate) fn literal_text(l: &Literal) -> String {
-    match l {
-        Literal::Null => "null".to_owned(),
-        Literal::Bool(b) => b.to_string(),
-        Literal::Integer(s) | Literal::Float(s) | Literal::String(s) | Literal::Duration(s) => {
-            s.clone()
-        }
-        Literal::Blob(_, text) | Literal::OddHexBlob(text) => text.clone(),
-        Literal::Uuid(u) => u.to_string(),
-    }
 }
 
 /// Validates a replication map and returns it as `system_schema.keyspaces` stores it.

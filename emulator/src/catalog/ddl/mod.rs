@@ -7,7 +7,7 @@ pub(crate) mod sai;
 pub(super) mod table;
 mod udt;
 
-pub(crate) use keyspace::{literal_text, parse_bool};
+pub(crate) use keyspace::parse_bool;
 
 use cassia_protocol::response::{SchemaChange, SchemaChangeTarget, SchemaChangeType, ServerError};
 

@@ -16,7 +16,7 @@ use super::super::options::TableOptions;
 use super::super::render::quote_ident;
 use super::super::types::{references_duration, resolve, written};
 use super::super::{Catalog, DdlOutcome, keyspace_of};
-use super::keyspace::{MAX_KEYSPACE_NAME, literal_text};
+use super::keyspace::MAX_KEYSPACE_NAME;
 use super::{Perm, authorize, ensure_modifiable, table_change};
 
 pub(super) fn create(
@@ -133,7 +133,7 @@ pub(in crate::catalog) fn build_table(
     for (name, value) in &stmt.options {
         if name == "id" {
             let text = match value {
-                OptionValue::Literal(l) => literal_text(l),
+                OptionValue::Literal(l) => l.raw_text(),
                 OptionValue::Identifier(i) => i.clone(),
                 OptionValue::Map(_) => String::new(),
             };

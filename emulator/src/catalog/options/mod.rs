@@ -16,7 +16,7 @@ use cassia_protocol::response::{ErrorKind, ServerError};
 
 use crate::cql::ast::OptionValue;
 
-use super::ddl::{literal_text, parse_bool};
+use super::ddl::parse_bool;
 use super::errors::{config, syntax};
 
 /// The options of a table, as `system_schema.tables` reports them.
@@ -281,7 +281,7 @@ fn qualify(class: &str, package: &str) -> String {
 
 fn text(name: &str, value: &OptionValue) -> Result<String, ServerError> {
     match value {
-        OptionValue::Literal(l) => Ok(literal_text(l)),
+        OptionValue::Literal(l) => Ok(l.raw_text()),
         OptionValue::Identifier(i) => Ok(i.clone()),
         OptionValue::Map(_) => Err(syntax(format!(
             "Invalid value for property '{name}'. It should be a string"
@@ -293,7 +293,7 @@ fn map(name: &str, value: &OptionValue) -> Result<BTreeMap<String, String>, Serv
     match value {
         OptionValue::Map(entries) => Ok(entries
             .iter()
-            .map(|(k, v)| (literal_text(k), literal_text(v)))
+            .map(|(k, v)| (k.raw_text(), v.raw_text()))
             .collect()),
         _ => Err(syntax(format!(
             "Invalid value for property '{name}'. It should be a map."
