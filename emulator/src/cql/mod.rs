@@ -12,6 +12,7 @@ mod lexer;
 mod parser;
 
 pub use error::{SyntaxError, SyntaxErrorKind};
+pub(crate) use lexer::hex_bytes;
 pub use parser::{
     MAX_DEPTH, ParsedStatement, parse_statement, parse_statement_with_markers, parse_statements,
 };

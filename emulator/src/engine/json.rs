@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::schema::Table;
 use crate::catalog::{invalid, quote_ident};
 use crate::cql::ast::{Literal, Term};
+use crate::cql::hex_bytes;
 
 /// The `(column, term)` pairs of an INSERT JSON object; with `default_null`, columns the
 /// object omits are set to null (`DEFAULT NULL`), else left alone (`DEFAULT UNSET`).
@@ -96,14 +97,7 @@ fn term(v: &Value, typ: &ColumnType, name: &str) -> Result<Term, ServerError> {
         },
         (Value::String(s), T::Blob) => {
             let hex = s.strip_prefix("0x").ok_or_else(|| bad(v, typ, name))?;
-            let bytes = (0..hex.len() / 2)
-                .map(|i| {
-                    hex.get(2 * i..2 * i + 2)
-                        .and_then(|h| u8::from_str_radix(h, 16).ok())
-                })
-                .collect::<Option<Vec<u8>>>()
-                .filter(|_| hex.len() % 2 == 0)
-                .ok_or_else(|| bad(v, typ, name))?;
+            let bytes = hex_bytes(hex).ok_or_else(|| bad(v, typ, name))?;
             lit(Literal::Blob(bytes, s.clone()))
         }
         (Value::String(s), T::Uuid | T::Timeuuid) => uuid::Uuid::parse_str(s)

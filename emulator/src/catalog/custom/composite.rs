@@ -12,6 +12,7 @@ use cassia_protocol::response::ServerError;
 
 use super::super::errors::invalid;
 use super::MARSHAL_PACKAGE;
+use crate::cql::hex_bytes;
 
 /// The component types of `class` when it is a `CompositeType` whose components all have a
 /// `fromString` here; `None` otherwise.
@@ -132,18 +133,8 @@ fn component(typ: &str, s: &str) -> Result<Vec<u8>, ServerError> {
         "BooleanType" if s.is_empty() || s.eq_ignore_ascii_case("false") => vec![0],
         "BooleanType" if s.eq_ignore_ascii_case("true") => vec![1],
         "BooleanType" => return Err(invalid(format!("Unable to make boolean from '{s}'"))),
-        _ => hex(s).ok_or_else(|| invalid(format!("cannot parse '{s}' as hex bytes")))?,
+        _ => hex_bytes(s).ok_or_else(|| invalid(format!("cannot parse '{s}' as hex bytes")))?,
     })
-}
-
-fn hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|d| u8::from_str_radix(d, 16).ok()))
-        .collect()
 }
 
 #[cfg(test)]
