@@ -40,6 +40,7 @@ pub use model::{
     KeyspaceKind, TableDef, UdtDef,
 };
 pub use options::TableOptions;
+pub(crate) use options::double_to_string as java_double;
 pub use render::quote_ident;
 pub(crate) use system::is_virtual_keyspace;
 pub use types::{render as render_type, resolve as resolve_type};

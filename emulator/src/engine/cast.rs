@@ -11,6 +11,7 @@ use cassia_protocol::value::CqlValue;
 use num_bigint::BigInt;
 
 use super::literal::decimal_bytes;
+use crate::catalog::java_double;
 
 fn is_numeric(t: &ColumnType) -> bool {
     matches!(
@@ -139,29 +140,6 @@ fn text(v: &CqlValue) -> String {
         CqlValue::Date(d) => super::literal::date_text(d.0),
         other => other.to_string().trim_matches('\'').to_owned(),
     }
-}
-
-/// `Double.toString`: plain notation with at least one decimal in [1e-3, 1e7), else
-/// `d.dddE<exp>`.
-fn java_double(d: f64) -> String {
-    if d.is_nan() {
-        return "NaN".to_owned();
-    }
-    if d.is_infinite() {
-        return if d > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
-    }
-    let a = d.abs();
-    if a == 0.0 || (1e-3..1e7).contains(&a) {
-        return format!("{d:?}");
-    }
-    let s = format!("{d:e}");
-    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let mantissa = if mantissa.contains('.') {
-        mantissa.to_owned()
-    } else {
-        format!("{mantissa}.0")
-    };
-    format!("{mantissa}E{exp}")
 }
 
 #[cfg(test)]

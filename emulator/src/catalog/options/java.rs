@@ -2,7 +2,8 @@
 //! `Double.parseDouble`/`Float.parseFloat` (stricter than Rust about words: no `inf` or `nan`
 //! in any case, but `NaN`, `Infinity` and a trailing `d`/`f` are fine), `Integer.parseInt`,
 //! `Long.parseLong`, and `Double.toString` (`2.0`, `1.0E7`). Messages quote these texts, so
-//! they must match Java's to the character.
+//! they must match Java's to the character. `Double.toString` is also the text a `CAST` of a
+//! float or double gives (`crate::catalog::java_double`).
 
 /// `Double.parseDouble`: `None` where Java throws `NumberFormatException`. Hexadecimal
 /// floating-point literals (`0x1p3`) are not read.
@@ -50,7 +51,7 @@ pub(super) fn parse_long(text: &str) -> Option<i64> {
 }
 
 /// `Double.toString`: plain with at least one decimal in [1e-3, 1e7), else `d.dddE<exp>`.
-pub(super) fn double_to_string(value: f64) -> String {
+pub(crate) fn double_to_string(value: f64) -> String {
     if value.is_nan() {
         return "NaN".to_owned();
     }

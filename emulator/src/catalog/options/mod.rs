@@ -19,6 +19,8 @@ use crate::cql::ast::OptionValue;
 use super::ddl::parse_bool;
 use super::errors::{config, syntax};
 
+pub(crate) use java::double_to_string;
+
 /// The options of a table, as `system_schema.tables` reports them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableOptions {
