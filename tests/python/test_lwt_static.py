@@ -12,6 +12,7 @@ with null for what was not fetched.
 """
 
 import pytest
+from cassandra.query import BatchStatement
 
 
 @pytest.fixture
@@ -142,8 +143,6 @@ def test_prepared_static_conditions(session, t):
 
 
 def test_prepared_batch_with_static_conditions(session, t):
-    from cassandra.query import BatchStatement
-
     session.execute("INSERT INTO t (pk, ck, s, v) VALUES (0, 1, 7, 1)")
     static = session.prepare("UPDATE t SET s = ? WHERE pk = ? IF s = ?")
     regular = session.prepare("UPDATE t SET v = ? WHERE pk = ? AND ck = ? IF v = ?")

@@ -1,5 +1,7 @@
 """Paging with fetch size and paging state, as the driver drives it."""
 
+import pytest
+from cassandra import InvalidRequest
 from cassandra.query import SimpleStatement
 
 
@@ -137,11 +139,7 @@ def test_paging_over_an_in_list(session, ks):
     assert pages == [[(1, 0), (3, None)]]
 
 
-
 def test_order_by_over_an_in_is_not_paged_even_within_the_limit(session, ks):
-    from cassandra import InvalidRequest
-    import pytest
-
     _fill_static(session)
     # 4.0 reads everything before sorting (no row limit on the read), so even a LIMIT within
     # the page size does not turn paging off: paging such a query is refused.
