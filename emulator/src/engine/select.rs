@@ -290,6 +290,10 @@ impl SelectPlan {
                 (q, top)
             }),
             error: None,
+            json: self.json.then(|| {
+                let columns = self.selected.columns.iter();
+                columns.map(|c| (c.name.clone(), c.typ.clone())).collect()
+            }),
         };
         let mut visit = |pos: &PartitionPos, p: &Partition, resume_ck: Option<&[Bytes]>| -> bool {
             let pk_parts = split_partition_key(&pos.1, table.pk.len());

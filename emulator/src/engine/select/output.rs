@@ -59,6 +59,8 @@ pub(super) struct Output<'p> {
     )>,
     /// An error a selector raised on a row; it ends the scan and fails the query.
     pub(super) error: Option<ServerError>,
+    /// The selected columns' names and types that `SELECT JSON` renders each row with.
+    pub(super) json: Option<Vec<(String, ColumnType)>>,
 }
 
 /// A row held back for sorting: its clustering values and its result cells.
@@ -313,15 +315,8 @@ impl Output<'_> {
 
     /// Appends a result row (as one `[json]` cell for SELECT JSON).
     fn push_cells(&mut self, cells: Vec<Option<Bytes>>) {
-        if self.plan.json {
-            let columns: Vec<(String, ColumnType)> = self
-                .plan
-                .selected
-                .columns
-                .iter()
-                .map(|c| (c.name.clone(), c.typ.clone()))
-                .collect();
-            let text = crate::engine::json::render_row(&columns, &cells);
+        if let Some(columns) = &self.json {
+            let text = crate::engine::json::render_row(columns, &cells);
             self.builder.push([Some(text.into_bytes())]);
         } else {
             self.builder.push(cells);
