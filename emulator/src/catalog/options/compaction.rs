@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use cassia_protocol::response::ServerError;
 
 use super::super::errors::config;
-use super::qualify;
+use super::resolve;
 
 /// The sub-options `AbstractCompactionStrategy.validateOptions` accepts for every strategy.
 const COMMON: [&str; 7] = [
@@ -77,10 +77,7 @@ pub(super) fn compaction(
             "Missing sub-option 'class' for the 'compaction' option",
         ));
     };
-    let full = qualify(&class, PACKAGE);
-    let strategy = full
-        .strip_prefix("org.apache.cassandra.db.compaction.")
-        .and_then(|short| STRATEGIES.iter().find(|(name, _)| *name == short));
+    let (full, strategy) = resolve(&class, PACKAGE, &STRATEGIES);
     let Some((name, own)) = strategy else {
         // `FBUtilities.classForName`.
         return Err(config(format!(

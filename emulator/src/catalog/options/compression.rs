@@ -10,7 +10,7 @@ use cassia_protocol::response::ServerError;
 use super::super::ddl::parse_bool;
 use super::super::errors::config;
 use super::java::{double_to_string, parse_double};
-use super::qualify;
+use super::resolve;
 
 const PACKAGE: &str = "org.apache.cassandra.io.compress";
 
@@ -61,10 +61,7 @@ pub(super) fn compression(
         None => 0.0,
     };
     // `parseCompressorClass`, then `createCompressor`'s check of the options.
-    let full = qualify(&class, PACKAGE);
-    let known = full
-        .strip_prefix("org.apache.cassandra.io.compress.")
-        .and_then(|short| COMPRESSORS.iter().find(|(name, _)| *name == short));
+    let (full, known) = resolve(&class, PACKAGE, &COMPRESSORS);
     let Some((_, supported)) = known else {
         return Err(config(format!(
             "Could not create Compression for type {full}"

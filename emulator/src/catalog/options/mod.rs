@@ -273,12 +273,27 @@ fn caching(given: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, 
 /// Cassandra's maximum TTL (20 years, in seconds).
 const MAX_TTL: i32 = 630_720_000;
 
-fn qualify(class: &str, package: &str) -> String {
-    if class.contains('.') {
+/// The classes 4.0 ships for a structured option (short name first) and the sub-options each
+/// takes.
+type Classes<'k> = &'k [(&'k str, &'k [&'k str])];
+
+/// `class` as Cassandra loads it (in `package` unless it names its own), and the entry of
+/// `known`, the classes `package` holds, that it names.
+fn resolve<'k>(
+    class: &str,
+    package: &str,
+    known: Classes<'k>,
+) -> (String, Option<&'k (&'k str, &'k [&'k str])>) {
+    let full = if class.contains('.') {
         class.to_owned()
     } else {
         format!("{package}.{class}")
-    }
+    };
+    let entry = full
+        .strip_prefix(package)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|short| known.iter().find(|(name, _)| *name == short));
+    (full, entry)
 }
 
 fn text(name: &str, value: &OptionValue) -> Result<String, ServerError> {
