@@ -80,7 +80,8 @@ fn millis_to_date(ms: i64) -> Bytes {
     Bytes::copy_from_slice(&((days + (1i64 << 31)) as u32).to_be_bytes())
 }
 
-fn date_to_millis(d: &[u8]) -> Option<i64> {
+/// `SimpleDateSerializer.dayToTimeInMillis`: the unsigned day, centred on the epoch.
+pub(crate) fn date_to_millis(d: &[u8]) -> Option<i64> {
     let raw = u32::from_be_bytes(d.try_into().ok()?);
     Some((i64::from(raw) - (1i64 << 31)) * 86_400_000)
 }

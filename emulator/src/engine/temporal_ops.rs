@@ -20,6 +20,7 @@ use cassia_protocol::value::{CqlDuration, DeserializeValue};
 use chrono::{DateTime, Months};
 
 use super::arith::{Arith, failure};
+use super::functions::date_to_millis;
 
 const MILLIS_PER_DAY: i64 = 86_400_000;
 const NANOS_PER_MILLI: i64 = 1_000_000;
@@ -50,11 +51,7 @@ pub(crate) fn apply(
     let duration = CqlDuration::deserialize_value(&ColumnType::Duration, Some(r))
         .map_err(|e| fail(&e.to_string()))?;
     let millis = match lt {
-        ColumnType::Date => {
-            let raw = u32::from_be_bytes(l.try_into().map_err(|_| fail("bad date"))?);
-            // `SimpleDateSerializer.dayToTimeInMillis`: the unsigned day, centred on the epoch.
-            i64::from((raw as i32).wrapping_sub(i32::MIN)) * MILLIS_PER_DAY
-        }
+        ColumnType::Date => date_to_millis(l).ok_or_else(|| fail("bad date"))?,
         _ => i64::from_be_bytes(l.try_into().map_err(|_| fail("bad timestamp"))?),
     };
     // `TimestampType` / `SimpleDateType.validateDuration`.
