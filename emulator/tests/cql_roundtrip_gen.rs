@@ -105,8 +105,8 @@ impl Gen {
             3 => {
                 let bytes: Vec<u8> = (0..self.next(4)).map(|i| (i * 77) as u8).collect();
                 // Mixed-case digits: the text as written must survive the round trip.
-                let digits: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
-                let text = format!("0x{}", digits.to_lowercase().replacen('d', "D", 1));
+                let digits: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                let text = format!("0x{}", digits.replacen('d', "D", 1));
                 Literal::Blob(bytes, text)
             }
             4 => Literal::Uuid(uuid::Uuid::from_u128(u128::from(self.state) << 64 | 0x4000)),
