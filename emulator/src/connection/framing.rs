@@ -122,28 +122,18 @@ pub(crate) struct FrameReader {
 
 impl FrameReader {
     pub(crate) fn new(shared: &Shared) -> FrameReader {
-        let mut decoder = FrameDecoder::new();
-        // Our cap counts the header, as Cassandra's `native_transport_max_frame_size` does.
-        decoder.set_max_frame_size(shared.max_frame_size.saturating_sub(HEADER_LEN));
-        FrameReader {
-            decoder,
-            versions: shared.versions.clone(),
-            max_frame_size: shared.max_frame_size,
-            version: None,
-            v3: false,
-            beta: false,
-            established: false,
-            front: None,
-        }
+        FrameReader::accepting(shared.versions.clone(), shared.max_frame_size)
     }
 
-    /// A reader accepting `versions`, as `new` builds it from the server's settings.
-    #[cfg(test)]
-    fn for_versions(versions: Vec<ProtocolVersion>) -> FrameReader {
+    /// A reader accepting `versions` and frames of up to `max_frame_size` bytes.
+    fn accepting(versions: Vec<ProtocolVersion>, max_frame_size: usize) -> FrameReader {
+        let mut decoder = FrameDecoder::new();
+        // Our cap counts the header, as Cassandra's `native_transport_max_frame_size` does.
+        decoder.set_max_frame_size(max_frame_size.saturating_sub(HEADER_LEN));
         FrameReader {
-            decoder: FrameDecoder::new(),
+            decoder,
             versions,
-            max_frame_size: 256 << 20,
+            max_frame_size,
             version: None,
             v3: false,
             beta: false,
@@ -177,15 +167,31 @@ impl FrameReader {
         self.versions.contains(&ProtocolVersion::V4)
     }
 
-    /// The label of the connection's version, as Cassandra names it in errors.
-    fn fixed_label(&self, fixed: ProtocolVersion) -> String {
-        number_label(if self.v3 {
+    /// The connection's version, once STARTUP fixed it.
+    fn fixed(&self) -> Option<ProtocolVersion> {
+        self.version.filter(|_| self.established)
+    }
+
+    /// The number the connection's frames carry on the wire: v3 is read as v4 and the v6
+    /// beta as v5.
+    fn fixed_number(&self, fixed: ProtocolVersion) -> u8 {
+        if self.v3 {
             legacy::V3
         } else if self.beta {
             BETA_VERSION
         } else {
             fixed.number()
-        })
+        }
+    }
+
+    /// 4.0's refusal of a frame carrying `got` on a connection of version `fixed` (before
+    /// v5 segments; inside them `envelope_error_in_segments` words it).
+    fn version_mismatch(&self, got: u8, fixed: ProtocolVersion) -> ServerError {
+        protocol_error(format!(
+            "Invalid message version. Got {} but previous messages on this connection had version {}",
+            number_label(got),
+            number_label(self.fixed_number(fixed))
+        ))
     }
 
     /// What the version byte at the front of `input` needs before the v4 codec sees it, as
@@ -224,11 +230,9 @@ impl FrameReader {
             BETA_VERSION => self.versions.contains(&ProtocolVersion::V5),
             n => ProtocolVersion::from_number(n).is_some_and(|v| self.versions.contains(&v)),
         };
-        let rewrite = match self.version.filter(|_| self.established) {
-            Some(fixed) => {
-                let expected = if self.v3 { legacy::V3 } else { fixed.number() };
-                (readable && (wire != expected || self.v3)).then_some(fixed.number())
-            }
+        let rewrite = match self.fixed() {
+            Some(fixed) => (readable && (wire != self.fixed_number(fixed) || self.v3))
+                .then_some(fixed.number()),
             None if !readable => None,
             None => {
                 // The frame's own version; STARTUP makes it the connection's.
@@ -252,9 +256,9 @@ impl FrameReader {
     /// The number a frame after STARTUP carried when it differs from the connection's
     /// (see [`legacy_version`](Self::legacy_version)).
     fn mismatch(&self, wire: Option<u8>) -> Option<(u8, ProtocolVersion)> {
-        let fixed = self.version.filter(|_| self.established)?;
-        let expected = if self.v3 { legacy::V3 } else { fixed.number() };
-        wire.filter(|&w| w != expected).map(|w| (w, fixed))
+        let fixed = self.fixed()?;
+        wire.filter(|&w| w != self.fixed_number(fixed))
+            .map(|w| (w, fixed))
     }
 
     /// STARTUP was accepted: v4 bodies are compressed from now on; v5 switches to segments
@@ -290,11 +294,7 @@ impl FrameReader {
                 return Err(BadInput {
                     version: fixed.number(),
                     stream: frame.header.stream,
-                    error: protocol_error(format!(
-                        "Invalid message version. Got {} but previous messages on this connection had version {}",
-                        number_label(got),
-                        self.fixed_label(fixed)
-                    )),
+                    error: self.version_mismatch(got, fixed),
                     fatal: false,
                 });
             }
@@ -341,16 +341,12 @@ impl FrameReader {
             .decoder
             .last_version_number()
             .unwrap_or(header.version.number());
-        let expected = if self.beta {
-            BETA_VERSION
-        } else {
-            fixed.number()
-        };
+        let expected = self.fixed_number(fixed);
         let message = if got != expected {
             format!(
                 "Invalid message version. Got {} but previousmessages on this connection had version {}",
                 number_label(got),
-                self.fixed_label(fixed)
+                number_label(expected)
             )
         } else if self.beta && !header.flags.contains(FrameFlags::USE_BETA) {
             format!(
@@ -372,18 +368,11 @@ impl FrameReader {
     /// Before STARTUP each frame is read in its own version (the last one read is kept:
     /// STARTUP's becomes the connection's); after it, frames must repeat it.
     fn check_version(&mut self, number: u8) -> Result<ProtocolVersion, (u8, ServerError)> {
-        if let Some(fixed) = self.version.filter(|_| self.established) {
+        if let Some(fixed) = self.fixed() {
             if number == fixed.number() {
                 return Ok(fixed);
             }
-            return Err((
-                fixed.number(),
-                protocol_error(format!(
-                    "Invalid message version. Got {} but previous messages on this connection had version {}",
-                    number_label(number),
-                    self.fixed_label(fixed)
-                )),
-            ));
+            return Err((fixed.number(), self.version_mismatch(number, fixed)));
         }
         match ProtocolVersion::from_number(number).filter(|v| self.versions.contains(v)) {
             Some(v) => {
@@ -424,7 +413,7 @@ impl FrameReader {
             .number();
         let (version, stream, error) = match e {
             FrameError::BadVersion { byte, stream } => {
-                match self.version.filter(|_| self.established) {
+                match self.fixed() {
                     // A frame of another (unknown) version on an established connection.
                     Some(_) => (
                         current,

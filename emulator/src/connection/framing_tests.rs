@@ -6,6 +6,7 @@ use cassia_protocol::frame::{FrameFlags, ProtocolVersion};
 use cassia_protocol::request::{Query, QueryParameters, Request};
 
 use super::{BadInput, FrameReader};
+use crate::server::DEFAULT_MAX_FRAME_SIZE;
 
 const BOTH: [ProtocolVersion; 2] = [ProtocolVersion::V4, ProtocolVersion::V5];
 
@@ -25,7 +26,7 @@ fn query(number: u8, flags: u8, stream: i16) -> Vec<u8> {
 
 /// A reader whose connection started in `number` (3 or 4).
 fn started(number: u8) -> FrameReader {
-    let mut reader = FrameReader::for_versions(BOTH.to_vec());
+    let mut reader = FrameReader::accepting(BOTH.to_vec(), DEFAULT_MAX_FRAME_SIZE);
     let mut input = BytesMut::from(&query(number, 0, 0)[..]);
     assert!(reader.next(&mut input).expect("accepted").is_some());
     reader.started(None);
@@ -112,7 +113,7 @@ fn beta_frames_after_startup_need_use_beta() {
 #[test]
 fn before_startup_each_frame_has_its_own_version() {
     // 4.0's `InitialConnectionHandler` compares nothing: STARTUP's version is the one kept.
-    let mut reader = FrameReader::for_versions(BOTH.to_vec());
+    let mut reader = FrameReader::accepting(BOTH.to_vec(), DEFAULT_MAX_FRAME_SIZE);
     for (number, v3, beta) in [
         (3, true, false),
         (4, false, false),
