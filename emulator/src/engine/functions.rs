@@ -133,9 +133,9 @@ pub(crate) fn call(
             ColumnType::TinyInt | ColumnType::SmallInt | ColumnType::Date | ColumnType::Time
         );
         if validate(&t, &b).is_err() || (b.is_empty() && no_empty) {
-            let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
             return Err(invalid(format!(
-                "In call to function system.{name}, value 0x{hex} is not a valid binary representation for type {}",
+                "In call to function system.{name}, value 0x{} is not a valid binary representation for type {}",
+                super::hex(&b),
                 &name["blobas".len()..]
             )));
         }
