@@ -18,6 +18,9 @@ use super::super::model::{ColumnKind, IndexClass, KeyspaceDef, KeyspaceKind, Tab
 use super::super::options::TableOptions;
 use super::super::types::render;
 
+/// The node's partitioner, as `system.local` and `system_views.settings` name it.
+pub(super) const PARTITIONER: &str = "org.apache.cassandra.dht.Murmur3Partitioner";
+
 /// A generated row: values by column name, ordered by the table's columns on output.
 type NamedRow = Vec<(&'static str, Option<CqlValue>)>;
 
@@ -238,10 +241,7 @@ fn local_row(catalog: &Catalog, config: &EngineConfig, node: Option<&NodeInfo>) 
         ("listen_address", ip.clone()),
         ("listen_port", Some(CqlValue::Int(gossip_port))),
         ("native_protocol_version", text("5")),
-        (
-            "partitioner",
-            text("org.apache.cassandra.dht.Murmur3Partitioner"),
-        ),
+        ("partitioner", text(PARTITIONER)),
         ("rack", text(rack)),
         ("release_version", text(&config.release_version)),
         ("rpc_address", ip),

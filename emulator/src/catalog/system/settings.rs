@@ -25,10 +25,7 @@ pub(super) fn settings(config: &EngineConfig, view: Option<&NodeView>) -> Vec<[C
         ("cluster_name", config.cluster_name.clone()),
         ("native_transport_port", address.port().to_string()),
         ("num_tokens", num_tokens.to_string()),
-        (
-            "partitioner",
-            "org.apache.cassandra.dht.Murmur3Partitioner".to_owned(),
-        ),
+        ("partitioner", super::rows::PARTITIONER.to_owned()),
         ("rpc_address", address.ip().to_string()),
         ("start_native_transport", "true".to_owned()),
         (
