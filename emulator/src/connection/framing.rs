@@ -349,10 +349,7 @@ impl FrameReader {
                 number_label(expected)
             )
         } else if self.beta && !header.flags.contains(FrameFlags::USE_BETA) {
-            format!(
-                "Beta version of the protocol used ({}), but USE_BETA flag is unset",
-                number_label(BETA_VERSION)
-            )
+            beta_flag_unset_message()
         } else {
             return None;
         };
@@ -471,12 +468,17 @@ fn beta_flag_unset(stream: i16) -> BadInput {
     BadInput {
         version: BETA_VERSION,
         stream,
-        error: protocol_error(format!(
-            "Beta version of the protocol used ({}), but USE_BETA flag is unset",
-            number_label(BETA_VERSION)
-        )),
+        error: protocol_error(beta_flag_unset_message()),
         fatal: true,
     }
+}
+
+/// 4.0's wording for a v6 frame or envelope without the USE_BETA flag.
+fn beta_flag_unset_message() -> String {
+    format!(
+        "Beta version of the protocol used ({}), but USE_BETA flag is unset",
+        number_label(BETA_VERSION)
+    )
 }
 
 fn capitalize(s: &str) -> String {
