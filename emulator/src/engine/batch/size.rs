@@ -79,18 +79,20 @@ struct RowSize {
 }
 
 fn later(a: Option<i64>, b: i64) -> Option<i64> {
-    Some(a.map_or(b, |a| a.max(b)))
+    a.max(Some(b))
+}
+
+/// Puts `cell` at `key` unless the cell already there wins over it.
+fn reconcile<K: Ord>(cells: &mut BTreeMap<K, CellSize>, key: K, cell: CellSize) {
+    let old = cells.entry(key).or_insert(cell);
+    if cell.wins_over(old) {
+        *old = cell;
+    }
 }
 
 impl RowSize {
     fn cell(&mut self, col: usize, cell: CellSize) {
-        match self.simple.get_mut(&col) {
-            Some(old) if !cell.wins_over(old) => {}
-            Some(old) => *old = cell,
-            None => {
-                self.simple.insert(col, cell);
-            }
-        }
+        reconcile(&mut self.simple, col, cell);
     }
 
     fn complex(&mut self, col: usize) -> &mut ComplexSize {
@@ -98,14 +100,7 @@ impl RowSize {
     }
 
     fn elem(&mut self, col: usize, path: Path, cell: CellSize) {
-        let cells = &mut self.complex(col).cells;
-        match cells.get_mut(&path) {
-            Some(old) if !cell.wins_over(old) => {}
-            Some(old) => *old = cell,
-            None => {
-                cells.insert(path, cell);
-            }
-        }
+        reconcile(&mut self.complex(col).cells, path, cell);
     }
 
     /// What 4.0's `PartitionUpdate.dataSize()` counts for the merged row: its clustering and
@@ -120,10 +115,8 @@ impl RowSize {
             }
         }
         for column in self.complex.values() {
-            let del = match (self.deleted, column.deleted) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
+            // The later deletion (`None` orders before any time).
+            let del = self.deleted.max(column.deleted);
             let cells: usize = column
                 .cells
                 .values()
@@ -208,11 +201,10 @@ impl<'t> BatchSize<'t> {
         };
         let is_static = |op: &&Op| table.cols[op.col()].kind == ColumnKind::Static;
         let has_regular = w.ops.iter().any(|op| !is_static(&op));
+        let BatchSize { updates, fresh } = self;
         for key in keys {
             let stored = data.partitions.get(&TableData::position(key.clone()));
-            let mut fresh = self.fresh;
-            let update = self
-                .updates
+            let update = updates
                 .entry((table.keyspace(), table.name(), key.clone()))
                 .or_default();
             let rows = match target {
@@ -220,16 +212,15 @@ impl<'t> BatchSize<'t> {
                 Target::Static => {
                     for op in &w.ops {
                         let existing = stored.map(|p| (&p.static_row, p.deleted_at));
-                        op_size(&ctx, &mut update.static_row, op, existing, &mut fresh);
+                        op_size(&ctx, &mut update.static_row, op, existing, fresh);
                     }
-                    self.fresh = fresh;
                     continue;
                 }
                 Target::Rows(rows) => rows,
             };
             for op in w.ops.iter().filter(is_static) {
                 let existing = stored.map(|p| (&p.static_row, p.deleted_at));
-                op_size(&ctx, &mut update.static_row, op, existing, &mut fresh);
+                op_size(&ctx, &mut update.static_row, op, existing, fresh);
             }
             for ck in rows {
                 let deletes_row = w.kind == Kind::Delete && w.ops.is_empty();
@@ -243,10 +234,9 @@ impl<'t> BatchSize<'t> {
                 }
                 let existing = stored.and_then(|p| stored_row(p, data, ck));
                 for op in w.ops.iter().filter(|op| !is_static(op)) {
-                    op_size(&ctx, row, op, existing, &mut fresh);
+                    op_size(&ctx, row, op, existing, fresh);
                 }
             }
-            self.fresh = fresh;
         }
     }
 
