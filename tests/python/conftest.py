@@ -22,11 +22,15 @@ def contact():
     return host or "127.0.0.1", int(port or 9042)
 
 
+def protocol_versions():
+    """The protocol versions CASSIA_PROTOCOL_VERSIONS chooses (4 and 5 unless told)."""
+    return [int(v) for v in os.environ.get("CASSIA_PROTOCOL_VERSIONS", "4,5").split(",")]
+
+
 def _settings():
-    versions = [int(v) for v in os.environ.get("CASSIA_PROTOCOL_VERSIONS", "4,5").split(",")]
     comps = os.environ.get("CASSIA_COMPRESSIONS", "none").split(",")
     out = []
-    for v in versions:
+    for v in protocol_versions():
         for c in comps:
             if c == "snappy" and v >= 5:
                 continue  # Cassandra 4.0 only compresses v5 segments with LZ4
@@ -67,13 +71,19 @@ def session(cluster):
     yield s
 
 
-@pytest.fixture
-def ks(session):
-    """A fresh keyspace for one test, dropped afterwards."""
+def create_keyspace(session):
+    """Creates a fresh keyspace (SimpleStrategy, one replica) and returns its name."""
     name = "conf_" + uuid.uuid4().hex[:12]
     session.execute(
         f"CREATE KEYSPACE {name} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
     )
+    return name
+
+
+@pytest.fixture
+def ks(session):
+    """A fresh keyspace for one test, dropped afterwards."""
+    name = create_keyspace(session)
     session.set_keyspace(name)
     yield name
     session.execute(f"DROP KEYSPACE IF EXISTS {name}")

@@ -11,13 +11,12 @@ import io
 import os
 import socket
 import struct
-import uuid
 
 import pytest
 from cassandra.query import SimpleStatement
 from cassandra.segment import SegmentCodec
 
-from conftest import contact, make_cluster
+from conftest import contact, create_keyspace, make_cluster
 
 COMPRESSIONS = os.environ.get("CASSIA_COMPRESSIONS", "none").split(",")
 
@@ -26,10 +25,7 @@ COMPRESSIONS = os.environ.get("CASSIA_COMPRESSIONS", "none").split(",")
 def v3_session(request):
     cluster = make_cluster(3, request.param)
     session = cluster.connect()
-    name = "conf_" + uuid.uuid4().hex[:12]
-    session.execute(
-        f"CREATE KEYSPACE {name} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-    )
+    name = create_keyspace(session)
     session.set_keyspace(name)
     yield session
     session.execute(f"DROP KEYSPACE IF EXISTS {name}")
@@ -205,10 +201,7 @@ def test_v6_beta_through_the_driver(compression):
     try:
         s = cluster.connect()
         assert cluster.protocol_version == 6
-        name = "conf_" + uuid.uuid4().hex[:12]
-        s.execute(
-            f"CREATE KEYSPACE {name} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-        )
+        name = create_keyspace(s)
         try:
             s.set_keyspace(name)
             s.execute("CREATE TABLE b (p int, c int, v text, PRIMARY KEY (p, c))")

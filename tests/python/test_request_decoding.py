@@ -13,12 +13,11 @@ consecutive errors within one frame fatal.
 
 import io
 import struct
-import uuid
 
 import pytest
 from cassandra.segment import SegmentCodec
 
-from conftest import make_cluster
+from conftest import create_keyspace, make_cluster
 from test_protocol_versions import (
     OPTIONS,
     READY,
@@ -57,10 +56,7 @@ def table():
     """A table for the batches: `<keyspace>.t (k int PRIMARY KEY, v int)`."""
     cluster = make_cluster(4, "none")
     session = cluster.connect()
-    name = "conf_" + uuid.uuid4().hex[:12]
-    session.execute(
-        f"CREATE KEYSPACE {name} WITH replication = {{'class': 'SimpleStrategy', 'replication_factor': 1}}"
-    )
+    name = create_keyspace(session)
     session.execute(f"CREATE TABLE {name}.t (k int PRIMARY KEY, v int)")
     yield f"{name}.t"
     session.execute(f"DROP KEYSPACE IF EXISTS {name}")

@@ -12,7 +12,7 @@ import logging
 import pytest
 from cassandra import InvalidRequest, Unauthorized
 
-from conftest import make_cluster
+from conftest import make_cluster, protocol_versions
 
 # Tables every 4.0 node has (`system_properties` too, left out: only its presence varies).
 TABLES = {
@@ -212,7 +212,7 @@ def test_columns_of_each_table(session, table):
 
 def test_driver_metadata_has_the_tables_without_warnings(caplog):
     with caplog.at_level(logging.WARNING, logger="cassandra"):
-        c = make_cluster(5 if 5 in _versions() else 4, "none")
+        c = make_cluster(5 if 5 in protocol_versions() else 4, "none")
         try:
             c.connect()
             ks = c.metadata.keyspaces["system_views"]
@@ -232,12 +232,6 @@ def test_driver_metadata_has_the_tables_without_warnings(caplog):
             c.shutdown()
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == []
-
-
-def _versions():
-    import os
-
-    return [int(v) for v in os.environ.get("CASSIA_PROTOCOL_VERSIONS", "4,5").split(",")]
 
 
 def test_settings_rows(session):
