@@ -114,11 +114,11 @@ def _string_map(entries):
     return out
 
 
-def _query_body(cql, v5=True, flags=0, extra=b""):
-    """A QUERY body: [long string] query, consistency ONE, flags ([int] in v5), `extra`."""
+def _query_body(cql, v5=True, flags=0, extra=b"", consistency=1):
+    """A QUERY body: [long string] query, consistency (ONE unless told), flags ([int] in v5), `extra`."""
     q = cql.encode()
     flag_bytes = struct.pack(">I", flags) if v5 else struct.pack(">B", flags)
-    return struct.pack(">I", len(q)) + q + struct.pack(">H", 1) + flag_bytes + extra
+    return struct.pack(">I", len(q)) + q + struct.pack(">H", consistency) + flag_bytes + extra
 
 
 def _recv_exact(sock, n):
@@ -160,6 +160,14 @@ def _error_message(body):
 
 def _connect():
     return socket.create_connection(contact(), timeout=10)
+
+
+def _started(version, flags=0):
+    """A raw connection on which a STARTUP in `version` (with `flags`) was answered READY."""
+    sock = _connect()
+    sock.sendall(_frame(version, flags, 0, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
+    assert _read_frame(sock)[3] == READY
+    return sock
 
 
 def test_v6_beta_is_served_as_v5_with_segments():
@@ -232,9 +240,7 @@ class _Raw:
 
     def __init__(self, version):
         self.version = version
-        self.sock = _connect()
-        self.sock.sendall(_frame(version, 0, 0, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
-        assert _read_frame(self.sock)[3] == READY
+        self.sock = _started(version)
 
     def request(self, stream, opcode, body):
         frame = _frame(self.version, 0, stream, opcode, body)
@@ -256,6 +262,20 @@ def raw(request):
     conn = _Raw(request.param)
     yield conn
     conn.close()
+
+
+def _prepared_ids(raw, cql):
+    """PREPAREs `cql`: the `<id>` (and in v5 `<result_metadata_id>`) to EXECUTE it with."""
+    q = cql.encode()
+    prepare = struct.pack(">I", len(q)) + q + (struct.pack(">I", 0) if raw.version >= 5 else b"")
+    opcode, reply = raw.request(90, PREPARE, prepare)
+    assert _rows_kind(opcode, reply) == 4  # Prepared
+    (id_len,) = struct.unpack(">H", reply[4:6])
+    end = 6 + id_len
+    if raw.version >= 5:
+        (md_len,) = struct.unpack(">H", reply[end : end + 2])
+        end += 2 + md_len
+    return reply[4:end]
 
 
 def _rows_kind(opcode, body):
@@ -287,15 +307,7 @@ def test_query_ignores_flag_bits_cassandra_does_not_define():
 
 def test_execute_ignores_bytes_after_the_body(raw):
     v5 = raw.version >= 5
-    q = b"SELECT release_version FROM system.local WHERE key = ?"
-    prepare = struct.pack(">I", len(q)) + q + (struct.pack(">I", 0) if v5 else b"")
-    opcode, reply = raw.request(1, PREPARE, prepare)
-    assert _rows_kind(opcode, reply) == 4  # Prepared
-    (id_len,) = struct.unpack(">H", reply[4:6])
-    ids = reply[4 : 6 + id_len]
-    if v5:
-        (md_len,) = struct.unpack(">H", reply[6 + id_len : 8 + id_len])
-        ids = reply[4 : 8 + id_len + md_len]
+    ids = _prepared_ids(raw, "SELECT release_version FROM system.local WHERE key = ?")
     key = b"local"
     values = struct.pack(">H", 1) + struct.pack(">i", len(key)) + key
     flags = struct.pack(">I", 0x01) if v5 else struct.pack(">B", 0x01)

@@ -24,7 +24,6 @@ from test_protocol_versions import (
     SUPPORTED,
     ERROR,
     EXECUTE,
-    PREPARE,
     QUERY,
     RESULT,
     STARTUP,
@@ -33,12 +32,14 @@ from test_protocol_versions import (
     _error_message,
     _frame,
     _query_body,
+    _prepared_ids,
     _Raw,
     raw,  # the fixture: a raw v4 or v5 connection
     _read_frame,
     _read_segment_frame,
     _recv_exact,
     _send_segment,
+    _started,
     _string_map,
 )
 
@@ -84,20 +85,6 @@ def _batch_body(raw, statements, options, batch_type=1, kind=0):
 def _query(raw, cql, options):
     q = cql.encode()
     return struct.pack(">I", len(q)) + q + options
-
-
-def _prepared_ids(raw, cql):
-    """The `<id>` (and in v5 `<result_metadata_id>`) to EXECUTE `cql` with."""
-    q = cql.encode()
-    prepare = struct.pack(">I", len(q)) + q + (struct.pack(">I", 0) if raw.version >= 5 else b"")
-    opcode, reply = raw.request(90, PREPARE, prepare)
-    assert opcode == RESULT and struct.unpack(">i", reply[:4])[0] == 4
-    (id_len,) = struct.unpack(">H", reply[4:6])
-    end = 6 + id_len
-    if raw.version >= 5:
-        (md_len,) = struct.unpack(">H", reply[end : end + 2])
-        end += 2 + md_len
-    return reply[4:end]
 
 
 def _body(raw, opcode, options, table):
@@ -215,42 +202,27 @@ def test_timestamp_one_above_min_is_accepted(raw, table):
 # skips the envelope and goes on, so the connection keeps answering.
 
 
-def test_v5_frame_on_a_v6_beta_connection():
-    with _connect() as sock:
-        sock.sendall(_frame(6, USE_BETA, 1, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
-        assert _read_frame(sock)[3] == 0x02  # READY
+@pytest.mark.parametrize(
+    "envelope_version, message",
+    [
+        (5, "Invalid message version. Got 5/v5 but previousmessages on this connection had version 6/v6-beta"),
+        # The same per-envelope check refuses a beta envelope without USE_BETA, also non-fatally.
+        (6, "Beta version of the protocol used (6/v6-beta), but USE_BETA flag is unset"),
+    ],
+    ids=["v5-frame", "v6-frame-without-use-beta"],
+)
+def test_bad_envelope_on_a_v6_beta_connection(envelope_version, message):
+    with _started(6, USE_BETA) as sock:
         query = _query_body(LOCAL)
-        _send_segment(sock, _frame(5, 0, 2, QUERY, query))
+        _send_segment(sock, _frame(envelope_version, 0, 2, QUERY, query))
         version, flags, stream, opcode, body = _read_segment_frame(sock)
         assert (version, stream, opcode) == (0x86, 2, ERROR)
         assert flags & USE_BETA
-        assert _error_message(body) == (
-            PROTOCOL_ERROR,
-            "Invalid message version. Got 5/v5 but previousmessages on this connection had version 6/v6-beta",
-        )
+        assert _error_message(body) == (PROTOCOL_ERROR, message)
         _send_segment(sock, _frame(6, USE_BETA, 3, QUERY, query))
         version, _, stream, opcode, body = _read_segment_frame(sock)
         assert (version, stream, opcode) == (0x86, 3, RESULT)
         assert b"4.0" in body
-
-
-def test_v6_frame_without_use_beta_inside_segments():
-    # The same per-envelope check refuses a beta envelope without USE_BETA, also non-fatally.
-    with _connect() as sock:
-        sock.sendall(_frame(6, USE_BETA, 1, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
-        assert _read_frame(sock)[3] == 0x02  # READY
-        query = _query_body(LOCAL)
-        _send_segment(sock, _frame(6, 0, 2, QUERY, query))
-        version, flags, stream, opcode, body = _read_segment_frame(sock)
-        assert (version, stream, opcode) == (0x86, 2, ERROR)
-        assert flags & USE_BETA
-        assert _error_message(body) == (
-            PROTOCOL_ERROR,
-            "Beta version of the protocol used (6/v6-beta), but USE_BETA flag is unset",
-        )
-        _send_segment(sock, _frame(6, USE_BETA, 3, QUERY, query))
-        version, _, stream, opcode, body = _read_segment_frame(sock)
-        assert (version, stream, opcode) == (0x86, 3, RESULT)
 
 
 def test_v4_frame_inside_v5_segments():
@@ -279,13 +251,6 @@ def test_v4_frame_inside_v5_segments():
 # version without comparing frames.)
 
 LABELS = {3: "3/v3", 4: "4/v4", 5: "5/v5", 6: "6/v6-beta"}
-
-
-def _started(version):
-    sock = _connect()
-    sock.sendall(_frame(version, 0, 0, STARTUP, _string_map({"CQL_VERSION": "3.0.0"})))
-    assert _read_frame(sock)[3] == READY
-    return sock
 
 
 @pytest.mark.parametrize(
@@ -484,9 +449,7 @@ def _assert_closed(sock):
 
 def _bad_query(stream, version=5):
     """A QUERY at the unknown consistency 0x0042."""
-    q = LOCAL.encode()
-    flags = struct.pack(">I", 0) if version >= 5 else b"\x00"
-    return _frame(version, 0, stream, QUERY, struct.pack(">I", len(q)) + q + struct.pack(">H", 0x42) + flags)
+    return _frame(version, 0, stream, QUERY, _query_body(LOCAL, v5=version >= 5, consistency=0x42))
 
 
 def _good_query(stream):
