@@ -81,14 +81,14 @@ fn apply_all(
     Ok(())
 }
 
-/// Runs a `BEGIN BATCH ... APPLY BATCH` statement (markers numbered across the batch).
+/// Runs a `BEGIN BATCH ... APPLY BATCH` statement (markers numbered across the batch); its
+/// attributes were checked by [`validate_plan`] when it was planned.
 pub(crate) fn execute_statement(
     b: &BatchPlan,
     binds: &Binds<'_>,
     client_ts: Option<i64>,
     now: i64,
 ) -> Result<super::Outcome, ServerError> {
-    validate_attributes(b)?;
     let mut ts = client_ts.unwrap_or_else(now_micros);
     if let Some(t) = &b.using.timestamp {
         if let Val::Value(v) = eval(
