@@ -220,34 +220,6 @@ def test_compaction_thresholds_given_are_kept(session, ks):
     assert dict(options(session, ks, "twcs").compaction) == {"class": STCS, "max_threshold": "32", "min_threshold": "4"}
 
 
-@pytest.mark.parametrize(
-    "given,message",
-    [
-        ("{'min_threshold': '4'}", "Missing sub-option 'class' for the 'compaction' option"),
-        (
-            "{'class': 'SizeTieredCompactionStrategy', 'sstable_size_in_mb': '10'}",
-            "Properties specified [sstable_size_in_mb] are not understood by SizeTieredCompactionStrategy",
-        ),
-        (
-            "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': '1'}",
-            "Min compaction threshold cannot be less than 2 (got 1)",
-        ),
-        (
-            "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': '8', 'max_threshold': '4'}",
-            "Min compaction threshold (got 8) cannot be greater than max compaction threshold (got 4)",
-        ),
-        (
-            "{'class': 'SizeTieredCompactionStrategy', 'max_threshold': 'many'}",
-            "Invalid value many for 'max_threshold' compaction sub-option - must be an integer",
-        ),
-    ],
-)
-def test_invalid_compaction(session, ks, given, message):
-    with pytest.raises(ConfigurationException) as err:
-        session.execute(f"CREATE TABLE badk (k int PRIMARY KEY) WITH compaction = {given}")
-    assert message in str(err.value)
-
-
 def test_driver_export_of_tables_with_options(cluster, session, ks):
     session.execute(
         "CREATE TABLE exported (k int, c int, v text, PRIMARY KEY (k, c)) WITH CLUSTERING ORDER BY (c DESC) "
@@ -276,6 +248,24 @@ DYNAMIC = f"{MARSHAL}DynamicCompositeType(a=>{MARSHAL}UTF8Type,b=>{MARSHAL}Int32
 @pytest.mark.parametrize(
     "given,message",
     [
+        # CompactionParams.fromMap and validate.
+        ("{'min_threshold': '4'}", "Missing sub-option 'class' for the 'compaction' option"),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'sstable_size_in_mb': '10'}",
+            "Properties specified [sstable_size_in_mb] are not understood by SizeTieredCompactionStrategy",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': '1'}",
+            "Min compaction threshold cannot be less than 2 (got 1)",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'min_threshold': '8', 'max_threshold': '4'}",
+            "Min compaction threshold (got 8) cannot be greater than max compaction threshold (got 4)",
+        ),
+        (
+            "{'class': 'SizeTieredCompactionStrategy', 'max_threshold': 'many'}",
+            "Invalid value many for 'max_threshold' compaction sub-option - must be an integer",
+        ),
         # AbstractCompactionStrategy.validateOptions, for every strategy.
         (
             "{'class': 'SizeTieredCompactionStrategy', 'tombstone_threshold': '-1'}",
@@ -381,7 +371,7 @@ DYNAMIC = f"{MARSHAL}DynamicCompositeType(a=>{MARSHAL}UTF8Type,b=>{MARSHAL}Int32
         ),
     ],
 )
-def test_invalid_compaction_values(session, ks, given, message):
+def test_invalid_compaction(session, ks, given, message):
     with pytest.raises(ConfigurationException) as err:
         session.execute(f"CREATE TABLE badv (k int PRIMARY KEY) WITH compaction = {given}")
     assert message in str(err.value)
