@@ -37,6 +37,13 @@ def size_warnings(result):
     return [w for w in (result.response_future.warnings or []) if w.startswith("Batch for ")]
 
 
+def unlogged_warning(partitions, table):
+    return (
+        f"Unlogged batch covering {partitions} partitions detected against table [{table}]. "
+        "You should use a logged batch for atomicity, or asynchronous writes for performance."
+    )
+
+
 def expected_size(*lengths):
     # Per row: clustering int (4) + cell (16 + value).
     return sum(4 + 16 + n for n in lengths)
@@ -127,10 +134,7 @@ def test_conditional_batches_are_not_checked(session, tables):
 def test_unlogged_batch_over_ten_partitions_warns(session, ks, tables):
     statements = [f"INSERT INTO u (k, v) VALUES ({k}, 'a')" for k in range(11)]
     result = session.execute(batch(*statements, kind="UNLOGGED"))
-    assert (result.response_future.warnings or []) == [
-        f"Unlogged batch covering 11 partitions detected against table [{ks}.u]. "
-        "You should use a logged batch for atomicity, or asynchronous writes for performance."
-    ]
+    assert (result.response_future.warnings or []) == [unlogged_warning(11, f"{ks}.u")]
     # Ten partitions: no warning; a logged batch: no warning.
     result = session.execute(batch(*statements[:10], kind="UNLOGGED"))
     assert not result.response_future.warnings
@@ -143,11 +147,7 @@ def test_partitions_are_counted_by_key_across_tables(session, ks, tables):
     statements += [f"INSERT INTO t (k, c, v) VALUES ({k}, 1, 'a')" for k in range(6)]
     result = session.execute(batch(*statements, kind="UNLOGGED"))
     assert not result.response_future.warnings
-    statements.append("INSERT INTO t (k, c, v) VALUES (6, 1, 'a')")
-    statements.append("INSERT INTO t (k, c, v) VALUES (7, 1, 'a')")
-    statements.append("INSERT INTO t (k, c, v) VALUES (8, 1, 'a')")
-    statements.append("INSERT INTO t (k, c, v) VALUES (9, 1, 'a')")
-    statements.append("INSERT INTO t (k, c, v) VALUES (10, 1, 'a')")
+    statements += [f"INSERT INTO t (k, c, v) VALUES ({k}, 1, 'a')" for k in range(6, 11)]
     result = session.execute(batch(*statements, kind="UNLOGGED"))
     warnings = result.response_future.warnings or []
     assert len(warnings) == 1
@@ -158,7 +158,4 @@ def test_counter_batch_over_ten_partitions_warns(session, ks, tables):
     # verifyBatchType warns for every batch that is not LOGGED.
     statements = [f"UPDATE cnt SET n = n + 1 WHERE k = {k}" for k in range(11)]
     result = session.execute(batch(*statements, kind="COUNTER"))
-    assert (result.response_future.warnings or []) == [
-        f"Unlogged batch covering 11 partitions detected against table [{ks}.cnt]. "
-        "You should use a logged batch for atomicity, or asynchronous writes for performance."
-    ]
+    assert (result.response_future.warnings or []) == [unlogged_warning(11, f"{ks}.cnt")]
