@@ -99,6 +99,7 @@ COLUMNS = {
         "keyspace_name": ("partition_key", "text"),
         "table_name": ("clustering", "text"),
         "task_id": ("clustering", "uuid"),
+        "completion_ratio": ("regular", "double"),
         "kind": ("regular", "text"),
         "progress": ("regular", "bigint"),
         "total": ("regular", "bigint"),

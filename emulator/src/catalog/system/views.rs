@@ -4,9 +4,9 @@
 //! `ThreadPoolsTable`, `InternodeOutboundTable`, `InternodeInboundTable` and the ten tables of
 //! `TableMetricTables`).
 //!
-//! Columns that later versions added (`clients.client_options`, `sstable_tasks`'
-//! `completion_ratio`, `thread_pools.core_pool_size`, ...) are left out: 4.0 does not have
-//! them, and drivers build their metadata from exactly these columns.
+//! Columns that later versions added (`clients.client_options`, `sstable_tasks`' `sstables`
+//! and `target_directory`, `thread_pools.core_pool_size`, ...) are left out: 4.0 does not
+//! have them, and drivers build their metadata from exactly these columns.
 
 /// A latency table of `TableMetricTables` (a Timer, reported in milliseconds).
 macro_rules! latency {
@@ -53,8 +53,8 @@ pub(super) const TABLES: &[(&str, &str)] = &[
     ),
     (
         "CREATE TABLE system_views.sstable_tasks (keyspace_name text, table_name text, \
-         task_id uuid, kind text, progress bigint, total bigint, unit text, \
-         PRIMARY KEY ((keyspace_name), table_name, task_id))",
+         task_id uuid, completion_ratio double, kind text, progress bigint, total bigint, \
+         unit text, PRIMARY KEY ((keyspace_name), table_name, task_id))",
         "current sstable tasks",
     ),
     (
