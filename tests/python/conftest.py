@@ -115,3 +115,19 @@ def when_index_ready(session, query, params=None, timeout=60.0):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def error_of(session, cql, kind=None, params=None):
+    """The message of the error (an InvalidRequest unless `kind` says otherwise) that
+    executing `cql` raises; the test fails if it raises nothing or another kind."""
+    from cassandra import InvalidRequest
+
+    with pytest.raises(kind or InvalidRequest) as err:
+        session.execute(cql, params)
+    return str(err.value)
+
+
+def refused(session, cql, message, kind=None, params=None):
+    """Asserts that executing `cql` fails with an error of `kind` (InvalidRequest by
+    default) whose message contains `message`."""
+    assert message in error_of(session, cql, kind, params)

@@ -3,17 +3,13 @@
 import pytest
 from cassandra import InvalidRequest
 
+from conftest import refused
+
 
 @pytest.fixture
 def tables(session, ks):
     session.execute("CREATE TABLE kv (k int PRIMARY KEY, v int)")
     session.execute("CREATE TABLE cnt (k int PRIMARY KEY, n counter)")
-
-
-def refused(session, cql, message):
-    with pytest.raises(InvalidRequest) as err:
-        session.execute(cql)
-    assert message in str(err.value)
 
 
 def test_batch_ttl_is_refused(session, tables):

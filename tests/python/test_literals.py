@@ -9,17 +9,12 @@ import ipaddress
 import json
 
 import pytest
-from cassandra import InvalidRequest
 from cassandra.protocol import SyntaxException
+
+from conftest import refused
 
 LONG_MIN = -(2**63)
 OUT_OF_BOUND_TIMESTAMP = "Out of bound timestamp, must be in [-9223372036854775807, 9223372036854775807]"
-
-
-def refused(session, cql, message, kind=InvalidRequest, params=None):
-    with pytest.raises(kind) as err:
-        session.execute(cql, params)
-    assert message in str(err.value)
 
 
 def test_using_timestamp_long_min_is_refused(session, ks):

@@ -2,20 +2,15 @@
 Cql.g, the marshal types), each checked by error class and message or by the rows left."""
 
 import pytest
-from cassandra import InvalidRequest
 from cassandra.protocol import SyntaxException
+
+from conftest import refused
 
 
 @pytest.fixture
 def tables(session, ks):
     session.execute("CREATE TABLE kv (k int PRIMARY KEY, v int, w int)")
     session.execute("CREATE TABLE cnt (k int PRIMARY KEY, n counter)")
-
-
-def refused(session, cql, message, kind=InvalidRequest, params=None):
-    with pytest.raises(kind) as err:
-        session.execute(cql, params)
-    assert message in str(err.value)
 
 
 def test_conditional_statements_prepare_without_result_metadata(session, tables):

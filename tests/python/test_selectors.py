@@ -10,6 +10,8 @@ import pytest
 from cassandra import FunctionFailure, InvalidRequest
 from cassandra.util import unix_time_from_uuid1
 
+from conftest import error_of
+
 
 @pytest.fixture
 def nums(session, ks):
@@ -22,12 +24,6 @@ def nums(session, ks):
         "(1, 1, 2, 3, 4, 5.5, 6.5, 7, 8.5, 'x', {'a': 1, 'b': 2, 'c': 3}, {1, 2, 3}, [1, 2])"
     )
     return session
-
-
-def refused(session, cql, error=InvalidRequest):
-    with pytest.raises(error) as err:
-        session.execute(cql)
-    return str(err.value)
 
 
 def test_arithmetic_result_types_and_names(nums):
@@ -46,7 +42,7 @@ def test_arithmetic_result_types_and_names(nums):
 
 
 def test_integer_division_by_zero_is_a_function_failure(nums):
-    message = refused(nums, "SELECT c / 0 FROM nums WHERE k = 1", FunctionFailure)
+    message = error_of(nums, "SELECT c / 0 FROM nums WHERE k = 1", FunctionFailure)
     assert "the operation 'int / int' failed: / by zero" in message
     assert nums.execute("SELECT f / 0 FROM nums WHERE k = 1").one()[0] == float("inf")
 
@@ -81,23 +77,23 @@ def test_timestamp_and_date_plus_or_minus_a_duration(times):
 
 
 def test_temporal_operations_check_the_precision_of_the_duration(times):
-    message = refused(times, "SELECT d + 1h FROM times WHERE k = 1", FunctionFailure)
+    message = error_of(times, "SELECT d + 1h FROM times WHERE k = 1", FunctionFailure)
     assert "the operation 'date + duration' failed: The duration must have a day precision. Was: 1h" in message
-    message = refused(times, "SELECT ts - 1us FROM times WHERE k = 1", FunctionFailure)
+    message = error_of(times, "SELECT ts - 1us FROM times WHERE k = 1", FunctionFailure)
     assert "the operation 'timestamp - duration' failed: The duration must have a millisecond precision. Was: 1us" in message
 
 
 def test_temporal_operations_only_as_declared(times):
     # Only temporal + duration and temporal - duration exist: not the other way round, not * / %.
-    message = refused(times, "SELECT 1h + ts FROM times WHERE k = 1")
+    message = error_of(times, "SELECT 1h + ts FROM times WHERE k = 1")
     assert "the '+' operation is not supported between 1h and ts" in message
-    message = refused(times, "SELECT ts * 1h FROM times WHERE k = 1")
+    message = error_of(times, "SELECT ts * 1h FROM times WHERE k = 1")
     assert "the '*' operation is not supported between ts and 1h" in message
     # An integer literal may be assigned to a duration (Constants.Type.INTEGER), so `ts + 1`
     # resolves to timestamp + duration and then fails to read 1 as a duration.
-    message = refused(times, "SELECT ts + 1 FROM times WHERE k = 1")
+    message = error_of(times, "SELECT ts + 1 FROM times WHERE k = 1")
     assert "Unable to convert '1' to a duration" in message
-    message = refused(times, "SELECT ts + d FROM times WHERE k = 1")
+    message = error_of(times, "SELECT ts + d FROM times WHERE k = 1")
     assert "the '+' operation is not supported between ts and d" in message
 
 
@@ -115,7 +111,7 @@ def test_collection_elements_and_slices(nums):
     assert [c.name for c in prepared.column_metadata] == ["key(m)", "key(m)", "key(m)", "k"]
     row = nums.execute(prepared, ("c", "b", "c", 1)).one()
     assert row[0] == 3 and dict(row[1]) == {"b": 2, "c": 3}
-    assert "Element selection is only allowed on sets and maps, but l is a list" in refused(
+    assert "Element selection is only allowed on sets and maps, but l is a list" in error_of(
         nums, "SELECT l[0] FROM nums WHERE k = 1"
     )
 
@@ -124,7 +120,7 @@ def test_terms_need_a_type(nums):
     for term in ("1", "'x'"):
         assert (
             f"Cannot infer type for term {term} in selection clause (try using a cast to force a type)"
-            in refused(nums, f"SELECT {term} FROM nums WHERE k = 1")
+            in error_of(nums, f"SELECT {term} FROM nums WHERE k = 1")
         )
     with pytest.raises(InvalidRequest) as err:
         nums.prepare("SELECT ? FROM nums")
@@ -136,19 +132,19 @@ def test_casts_only_between_declared_types(nums):
     # A cast to the selector's own type is dropped, name included (Selectable.WithCast).
     assert rs.column_names == ["cast(c as text)", "cast(f as int)", "c"]
     assert tuple(rs.one()) == ("3", 6, 3)
-    assert "c cannot be cast to boolean" in refused(nums, "SELECT CAST(c AS boolean) FROM nums WHERE k = 1")
+    assert "c cannot be cast to boolean" in error_of(nums, "SELECT CAST(c AS boolean) FROM nums WHERE k = 1")
     assert (
         "Invalid call to function system.castAsInt, none of its type signatures match "
         "(known type signatures: system.castAsInt : (tinyint) -> int"
-    ) in refused(nums, "SELECT CAST(t AS int) FROM nums WHERE k = 1")
+    ) in error_of(nums, "SELECT CAST(t AS int) FROM nums WHERE k = 1")
 
 
 def test_aggregates_only_over_declared_types(nums):
     assert (
         "Invalid call to function sum, none of its type signatures match "
         "(known type signatures: system.sum : (tinyint) -> tinyint, system.sum : (smallint) -> smallint"
-    ) in refused(nums, "SELECT sum(t) FROM nums")
-    assert "Invalid call to function avg, none of its type signatures match" in refused(
+    ) in error_of(nums, "SELECT sum(t) FROM nums")
+    assert "Invalid call to function avg, none of its type signatures match" in error_of(
         nums, "SELECT avg(t) FROM nums"
     )
 
