@@ -5,7 +5,7 @@ ALTER TABLE, the refusals of invalid values, and the driver's export of such tab
 
 import pytest
 from cassandra import InvalidRequest
-from cassandra.protocol import ConfigurationException
+from cassandra.protocol import ConfigurationException, SyntaxException
 
 STCS = "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"
 LCS = "org.apache.cassandra.db.compaction.LeveledCompactionStrategy"
@@ -81,6 +81,27 @@ def test_given_options(session, ks):
     assert (row.bloom_filter_fp_chance, row.crc_check_chance) == (0.1, 0.5)
     assert row.memtable_flush_period_in_ms == 60000
     assert (row.min_index_interval, row.max_index_interval) == (64, 1024)
+
+
+def test_numeric_options_read_as_java_reads_them(session, ks):
+    # TableAttributes.getDouble is Double.parseDouble (a type suffix and spaces are fine);
+    # getInt is Integer.parseInt, which trims nothing.
+    session.execute("CREATE TABLE nj (k int PRIMARY KEY) WITH crc_check_chance = ' 0.5d'")
+    assert options(session, ks, "nj").crc_check_chance == 0.5
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("crc_check_chance", "inf", "Invalid double value inf for 'crc_check_chance'"),
+        ("bloom_filter_fp_chance", "nan", "Invalid double value nan for 'bloom_filter_fp_chance'"),
+        ("gc_grace_seconds", " 10", "Invalid integer value  10 for 'gc_grace_seconds'"),
+    ],
+)
+def test_numeric_options_java_does_not_read(session, ks, option, value, message):
+    with pytest.raises(SyntaxException) as err:
+        session.execute(f"CREATE TABLE nj (k int PRIMARY KEY) WITH {option} = '{value}'")
+    assert message in str(err.value)
 
 
 def test_bloom_filter_default_follows_the_compaction_strategy(session, ks):

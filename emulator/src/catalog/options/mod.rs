@@ -318,16 +318,16 @@ fn map(name: &str, value: &OptionValue) -> Result<BTreeMap<String, String>, Serv
     }
 }
 
+/// `TableAttributes.getDouble`: `Double.parseDouble`, so `'1d'` and `' 0.5'` are read and
+/// `'inf'` is not.
 fn double(name: &str, value: &OptionValue) -> Result<f64, ServerError> {
     let t = text(name, value)?;
-    t.trim()
-        .parse()
-        .map_err(|_| syntax(format!("Invalid double value {t} for '{name}'")))
+    java::parse_double(&t).ok_or_else(|| syntax(format!("Invalid double value {t} for '{name}'")))
 }
 
+/// `TableAttributes.getInt`: `Integer.parseInt`, which trims nothing.
 fn int(name: &str, value: &OptionValue) -> Result<i32, ServerError> {
     let t = text(name, value)?;
-    t.trim()
-        .parse()
+    t.parse()
         .map_err(|_| syntax(format!("Invalid integer value {t} for '{name}'")))
 }
