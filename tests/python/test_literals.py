@@ -231,3 +231,12 @@ def test_ttl_is_checked_before_the_timestamp_bound(session, ks):
     # A valid TTL leaves the timestamp's own error.
     refused(session, prepared, OUT_OF_BOUND_TIMESTAMP, params=(1, 1, 10, LONG_MIN))
     assert session.execute("SELECT * FROM ttlts").one() is None
+
+
+def test_json_blob_with_a_signed_hex_digit_is_refused(session, ks):
+    # Hex.hexToBytes reads digit by digit: "+f" is no hex byte, in JSON as in a literal.
+    session.execute("CREATE TABLE jb (k int PRIMARY KEY, b blob)")
+    refused(session, """INSERT INTO jb JSON '{"k": 1, "b": "0x+f"}'""", "Error decoding JSON value for b")
+    assert session.execute("SELECT * FROM jb WHERE k = 1").one() is None
+    session.execute("""INSERT INTO jb JSON '{"k": 1, "b": "0x0f"}'""")
+    assert session.execute("SELECT b FROM jb WHERE k = 1").one().b == b"\x0f"

@@ -9,13 +9,14 @@ pub(crate) fn hex_bytes(digits: &str) -> Option<Vec<u8>> {
     if digits.len() % 2 == 1 {
         return None;
     }
+    // Digit by digit, as `Hex.hexToBytes`: `from_str_radix` would take a sign ("+f").
+    let digit = |b: u8| char::from(b).to_digit(16);
     digits
         .as_bytes()
         .chunks_exact(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        .map(|pair| match pair {
+            [hi, lo] => u8::try_from(digit(*hi)? * 16 + digit(*lo)?).ok(),
+            _ => None,
         })
         .collect()
 }
@@ -137,4 +138,23 @@ fn match_iso_duration(rest: &[char]) -> Option<usize> {
         }
     }
     (parts > 0).then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex_bytes;
+
+    #[test]
+    fn hex_digits_pair_into_bytes() {
+        assert_eq!(hex_bytes("00ff7A"), Some(vec![0x00, 0xff, 0x7a]));
+        assert_eq!(hex_bytes(""), Some(vec![]));
+    }
+
+    #[test]
+    fn signs_and_odd_counts_are_no_hex() {
+        assert_eq!(hex_bytes("+f"), None);
+        assert_eq!(hex_bytes("-1"), None);
+        assert_eq!(hex_bytes("abc"), None);
+        assert_eq!(hex_bytes("zz"), None);
+    }
 }
