@@ -24,6 +24,7 @@ from test_protocol_versions import (
     SUPPORTED,
     ERROR,
     EXECUTE,
+    PREPARE,
     QUERY,
     RESULT,
     STARTUP,
@@ -322,6 +323,27 @@ def test_cut_keyspace_is_a_protocol_error(raw):
 def test_cut_prepared_id_is_a_protocol_error(raw):
     _assert_protocol_error(raw.request(1, EXECUTE, struct.pack(">H", 16) + b"\x01\x02"), SHORT_BYTES_CUT)
     _assert_still_answers(raw)
+
+
+def test_cut_prepare_strings_are_protocol_errors(raw):
+    # PrepareMessage.Codec reads its query string and (v5) keyspace with CBUtil.
+    _assert_protocol_error(raw.request(1, PREPARE, struct.pack(">I", 100) + b"SELECT"), LONG_STRING_CUT)
+    if raw.version >= 5:
+        q = LOCAL.encode()
+        body = struct.pack(">I", len(q)) + q + struct.pack(">IH", 0x01, 20) + b"sys"
+        _assert_protocol_error(raw.request(2, PREPARE, body), SHORT_STRING_CUT)
+    _assert_still_answers(raw)
+
+
+def test_prepare_ignores_flag_bits_other_than_the_keyspace(raw):
+    # 4.0 reads v5's prepare flags as an int and tests only 0x01 (the keyspace).
+    if raw.version < 5:
+        pytest.skip("PREPARE has flags from v5 on")
+    q = LOCAL.encode()
+    body = struct.pack(">I", len(q)) + q + struct.pack(">I", 0xF0) + b"trailing"
+    opcode, reply = raw.request(1, PREPARE, body)
+    assert opcode == RESULT, _error_message(reply) if opcode == ERROR else opcode
+    assert struct.unpack(">i", reply[:4])[0] == 4  # Prepared
 
 
 def test_cut_batch_statements_are_protocol_errors(raw):

@@ -203,6 +203,22 @@ mod tests {
     }
 
     #[test]
+    fn lenient_prepare_reads_only_the_keyspace_flag() {
+        let v5 = ProtocolVersion::V5;
+        let body = b"\0\0\0\x01x\0\0\0\xf1\0\x02ksrest";
+        let Ok(Request::Prepare(p)) = Request::decode_lenient(Opcode::Prepare, v5, body) else {
+            panic!("lenient PREPARE refused unknown flag bits");
+        };
+        assert_eq!((p.query.as_str(), p.keyspace.as_deref()), ("x", Some("ks")));
+        assert!(Request::decode(Opcode::Prepare, v5, body).is_err());
+        let cut = b"\0\0\0\x01x\0\0\0\x01\0\x09ks";
+        assert_eq!(
+            protocol_message(Request::decode_lenient(Opcode::Prepare, v5, cut)),
+            "Not enough bytes to read an UTF8 serialized string preceded by its 2 bytes length"
+        );
+    }
+
+    #[test]
     fn lenient_decoding_cuts_strings_and_ids_as_cbutil_does() {
         let (v4, v5) = (ProtocolVersion::V4, ProtocolVersion::V5);
         let long =

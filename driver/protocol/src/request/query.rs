@@ -6,7 +6,7 @@
 use bytes::Bytes;
 
 use super::codec::finish;
-use super::params::{LONG_STRING_CUT, SHORT_BYTES_CUT, as_cbutil};
+use super::params::{LONG_STRING_CUT, SHORT_BYTES_CUT, SHORT_STRING_CUT, as_cbutil};
 use super::{Execute, ExecuteRef, Prepare, Query, QueryParameters, QueryRef};
 use crate::frame::ProtocolVersion;
 use crate::wire::{DecodeError, EncodeError, Reader, put_long_string, put_short_bytes, put_string};
@@ -80,21 +80,31 @@ impl Prepare {
         Self::decode_with(version, body, false)
     }
 
-    /// `lenient` ignores bytes after the body (see [`finish`]).
+    /// `lenient` reads the body as 4.0's `PrepareMessage.Codec` does: bytes after the body
+    /// (see [`finish`]) and flag bits other than the keyspace's are ignored, and cut strings
+    /// fail as `CBUtil`'s do.
     pub(super) fn decode_with(
         version: ProtocolVersion,
         body: &[u8],
         lenient: bool,
     ) -> Result<Self, DecodeError> {
         let mut r = Reader::new(body);
-        let query = r.long_string("query string")?.to_owned();
+        let query = as_cbutil(lenient, r.long_string("query string"), LONG_STRING_CUT)?.to_owned();
         let keyspace = match version {
             ProtocolVersion::V4 => None,
             ProtocolVersion::V5 => {
-                let flags =
-                    super::params::read_flags(&mut r, version, PREPARE_KEYSPACE, "prepare flags")?;
+                let flags = match lenient {
+                    true => r.u32("prepare flags")?,
+                    false => super::params::read_flags(
+                        &mut r,
+                        version,
+                        PREPARE_KEYSPACE,
+                        "prepare flags",
+                    )?,
+                };
                 if flags & PREPARE_KEYSPACE != 0 {
-                    Some(r.string("keyspace")?.to_owned())
+                    let keyspace = r.string("keyspace").map(str::to_owned);
+                    Some(as_cbutil(lenient, keyspace, SHORT_STRING_CUT)?)
                 } else {
                     None
                 }
