@@ -198,19 +198,28 @@ pub(crate) fn multi_positions(
 
 /// Splits a serialized tuple into components (null components become empty).
 pub(crate) fn split_tuple(b: &[u8]) -> Vec<Bytes> {
+    tuple_components(b)
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect()
+}
+
+/// The components of a tuple or UDT value, `None` for a null one. Unlike `split_tuple`, an
+/// empty component stays apart from a null one: Cassandra writes a cell for an empty string
+/// in a non-frozen UDT, so `{a: ''}` reads back as a value, not as null.
+pub(crate) fn tuple_components(v: &[u8]) -> Vec<Option<Bytes>> {
     let mut out = Vec::new();
-    let mut rest = b;
+    let mut rest = v;
     while let Some((len, tail)) = rest.split_first_chunk::<4>() {
-        let len = i32::from_be_bytes(*len);
-        if len < 0 {
-            out.push(Bytes::new());
+        let Ok(len) = usize::try_from(i32::from_be_bytes(*len)) else {
+            out.push(None);
             rest = tail;
             continue;
-        }
-        let Some((item, tail)) = tail.split_at_checked(len as usize) else {
+        };
+        let Some((item, tail)) = tail.split_at_checked(len) else {
             break;
         };
-        out.push(Bytes::copy_from_slice(item));
+        out.push(Some(Bytes::copy_from_slice(item)));
         rest = tail;
     }
     out

@@ -332,7 +332,7 @@ fn write_elements(
             }
         }
         ColumnType::Udt { .. } => {
-            let parts = super::term::tuple_components(value);
+            let parts = super::matching::tuple_components(value);
             for (i, p) in parts.into_iter().enumerate() {
                 let k = key(Bytes::copy_from_slice(&(i as i16).to_be_bytes()));
                 match p {

@@ -176,27 +176,6 @@ fn put_component(out: &mut BytesMut, v: Val) {
     }
 }
 
-/// The components of a tuple or UDT value, `None` for a null one. Unlike `split_tuple`, an
-/// empty component stays apart from a null one: Cassandra writes a cell for an empty string
-/// in a non-frozen UDT, so `{a: ''}` reads back as a value, not as null.
-pub(crate) fn tuple_components(v: &[u8]) -> Vec<Option<Bytes>> {
-    let mut out = Vec::new();
-    let mut rest = v;
-    while let Some((len, tail)) = rest.split_first_chunk::<4>() {
-        let Ok(len) = usize::try_from(i32::from_be_bytes(*len)) else {
-            out.push(None);
-            rest = tail;
-            continue;
-        };
-        let Some((item, tail)) = tail.split_at_checked(len) else {
-            break;
-        };
-        out.push(Some(Bytes::copy_from_slice(item)));
-        rest = tail;
-    }
-    out
-}
-
 fn element(
     t: &Term,
     typ: &ColumnType,
