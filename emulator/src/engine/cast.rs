@@ -42,15 +42,12 @@ pub(crate) fn convert(from: &ColumnType, to: &ColumnType, v: &[u8]) -> Option<By
     }
     let millis = match &value {
         CqlValue::Timestamp(t) => t.0,
-        CqlValue::Date(d) => (i64::from(d.0) - (1i64 << 31)) * 86_400_000,
+        CqlValue::Date(_) => super::functions::date_to_millis(v)?,
         CqlValue::Timeuuid(_) => super::term::timeuuid_millis(v)?,
         _ => return None,
     };
     Some(match to {
-        ColumnType::Date => {
-            let days = millis.div_euclid(86_400_000) + (1i64 << 31);
-            Bytes::copy_from_slice(&(days as u32).to_be_bytes())
-        }
+        ColumnType::Date => super::functions::millis_to_date(millis),
         _ => Bytes::copy_from_slice(&millis.to_be_bytes()),
     })
 }

@@ -75,7 +75,8 @@ fn arg_value(t: &Term, typ: &ColumnType, binds: &Binds<'_>) -> Result<Option<Byt
     Ok(eval(t, recv, binds)?.bytes().cloned())
 }
 
-fn millis_to_date(ms: i64) -> Bytes {
+/// `SimpleDateSerializer.timeInMillisToDay`: the day of a millisecond instant, as a date.
+pub(crate) fn millis_to_date(ms: i64) -> Bytes {
     let days = ms.div_euclid(86_400_000);
     Bytes::copy_from_slice(&((days + (1i64 << 31)) as u32).to_be_bytes())
 }
